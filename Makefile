@@ -1,0 +1,42 @@
+# MotCua — `make demo` runs the product, `make test` runs the whole suite, `make bench`
+# measures. Each sets up what it needs first (Debian packages, .venv), only once.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= demo-output
+
+# Debian packages: venv support, PostgreSQL (tests and multi-machine offices), zbar (QR
+# decoding), poppler (PDF rasterising in tests), the libraries Qt's xcb/offscreen
+# platforms load, and fonts config.
+APT_PACKAGES := python3-venv python3-dev build-essential postgresql libzbar0 poppler-utils \
+	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
+
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: setup apt demo test bench lint clean
+
+setup: apt $(STAMP)
+
+apt:
+	@scripts/ensure_apt.sh $(APT_PACKAGES)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/motcua demo --out $(DEMO_DIR)
+
+test: setup
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis $(DEMO_DIR)

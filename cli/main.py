@@ -1,0 +1,51 @@
+"""The ``motcua`` command. Subcommands are imported only when used, so ``motcua db`` and
+``motcua sync`` never load Qt."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# name -> (module, help). Each module has register(subparsers_parser) and run(args) -> int.
+COMMANDS = {
+    "db": ("cli.db", "office database: upgrade, seed-demo, check, info"),
+    "demo": ("cli.demo", "set up the demo office and show what is in it"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="motcua", description="MotCua — phần mềm bộ phận một cửa")
+    parser.add_argument("--database-url", help="office database URL (default: settings / MOTCUA_DATABASE_URL)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        p.set_defaults(_module=module)
+        p.set_defaults(_register_pending=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    # Two passes: find the command first, then let only its module add its own arguments.
+    known, _ = parser.parse_known_args(argv)
+    if not getattr(known, "command", None):
+        parser.print_help()
+        return 2
+    module = importlib.import_module(COMMANDS[known.command][0])
+    sub_action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    module.register(sub_action.choices[known.command])
+    args = parser.parse_args(argv)
+    from core.errors import MotcuaError
+
+    try:
+        return int(module.run(args) or 0)
+    except MotcuaError as exc:
+        print(f"motcua: {exc.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

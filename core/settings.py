@@ -1,0 +1,100 @@
+"""Machine settings: what belongs to this machine, not to the office (DESIGN.md §1).
+
+Read from ``settings.toml`` in the platform's config dir (or the file named by
+``MOTCUA_CONFIG``); every setting can be overridden by an environment variable
+``MOTCUA_<SETTING>`` (``MOTCUA_DATABASE_URL``, ``MOTCUA_DEVICE_KIND``...), which is how the
+tests, the demo and a systemd unit point a process at a database. Office settings (working
+hours, counters, PIN...) live in the office database instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+from core.errors import ValidationError
+
+APP_NAME = "motcua"
+DEVICE_KINDS = ("counter", "kiosk", "display", "agent", "server", "tool")
+
+
+def config_path() -> Path:
+    explicit = os.environ.get("MOTCUA_CONFIG")
+    if explicit:
+        return Path(explicit)
+    return platformdirs.user_config_path(APP_NAME) / "settings.toml"
+
+
+def default_data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=default_data_dir)
+    database_url: str = ""  # empty: an SQLite file in data_dir
+    device_kind: str = "tool"
+    device_name: str = ""  # empty: "<hostname>-<kind>"
+    language: str = "vi"
+    printer: str = "pdf"
+    scanner: str = "keyboard"
+    server_url: str = ""
+    ca_bundle: str = ""
+
+    def __post_init__(self) -> None:
+        if self.device_kind not in DEVICE_KINDS:
+            raise ValidationError(f"device_kind must be one of {', '.join(DEVICE_KINDS)}",
+                                  field="device_kind")
+        if self.language not in ("vi", "en"):
+            raise ValidationError("language must be vi or en", field="language")
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{Path(self.data_dir) / 'office.db'}"
+
+    @property
+    def effective_device_name(self) -> str:
+        return self.device_name or f"{socket.gethostname()}-{self.device_kind}"
+
+    def replace(self, **changes: object) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(name: str, raw: object, default: object) -> object:
+    if isinstance(default, Path):
+        return Path(str(raw)).expanduser()
+    if not isinstance(raw, str):
+        raise ValidationError(f"setting {name} must be text", field=name)
+    return raw
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None,
+                  **overrides: object) -> Settings:
+    """File, then environment, then explicit keyword overrides (command-line flags)."""
+    environ = os.environ if environ is None else environ
+    path = path or config_path()
+    values: dict[str, object] = {}
+    known = {f.name: f for f in fields(Settings)}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ValidationError(f"{path}: not valid TOML ({exc})", field="settings") from exc
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise ValidationError(f"{path}: unknown settings {', '.join(unknown)}", field="settings")
+        values.update(data)
+    for name in known:
+        env = environ.get(f"MOTCUA_{name.upper()}")
+        if env is not None:
+            values[name] = env
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    defaults = Settings()
+    coerced = {k: _coerce(k, v, getattr(defaults, k)) for k, v in values.items()}
+    return Settings(**coerced)

@@ -1,0 +1,161 @@
+"""Shared fixtures: a fresh office database per test, on SQLite and on PostgreSQL.
+
+Tests that ask for ``db`` (or ``office``) run twice, once per dialect. The schema is
+migrated once per dialect into a template; each test gets a copy (a file copy for SQLite,
+``CREATE DATABASE ... TEMPLATE`` for PostgreSQL), so a test costs milliseconds, not a
+migration.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+from sqlalchemy import create_engine, text
+
+from local_db import migrate
+from local_db.database import Database
+from local_db.office_setup import OfficeRefs, build_office
+
+hypothesis_settings.register_profile("ci", max_examples=60, deadline=None)
+hypothesis_settings.register_profile("dev", max_examples=200, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+DIALECTS = ("sqlite", "postgresql")
+# A fixed moment for building the template office, so every test sees the same holidays table.
+TEMPLATE_NOW = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    url = os.environ.get("MOTCUA_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    from tests.support.pg_cluster import PgCluster
+
+    cluster = PgCluster().start()
+    try:
+        yield cluster.url()
+    finally:
+        cluster.stop()
+
+
+def _admin_url(server_url: str, database: str) -> str:
+    return server_url.rsplit("/", 1)[0] + "/" + database
+
+
+class _Templates:
+    """Template databases per dialect: empty (migrated) and with the test office in it."""
+
+    def __init__(self, tmp_root: Path) -> None:
+        self.tmp_root = tmp_root
+        self.refs: dict[str, OfficeRefs] = {}  # dialect -> the test office's ids
+        self._sqlite: dict[str, Path] = {}
+        self._pg: set[str] = set()
+
+    def _build(self, db: Database, with_office: bool) -> None:
+        migrate.upgrade(db)
+        if with_office:
+            with db.write() as s:
+                self.refs[db.engine.dialect.name] = build_office(s, now=TEMPLATE_NOW)
+        db.dispose()
+
+    def sqlite_copy(self, dest: Path, with_office: bool) -> str:
+        kind = "office" if with_office else "empty"
+        if kind not in self._sqlite:
+            path = self.tmp_root / f"template-{kind}.db"
+            self._build(Database(f"sqlite:///{path}"), with_office)
+            self._sqlite[kind] = path
+        shutil.copy(self._sqlite[kind], dest)
+        return f"sqlite:///{dest}"
+
+    def pg_copy(self, server_url: str, name: str, with_office: bool) -> str:
+        template = "motcua_tpl_office" if with_office else "motcua_tpl_empty"
+        admin = create_engine(_admin_url(server_url, "postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                if template not in self._pg:
+                    conn.execute(text(f"DROP DATABASE IF EXISTS {template}"))
+                    conn.execute(text(f"CREATE DATABASE {template}"))
+                    self._build(Database(_admin_url(server_url, template)), with_office)
+                    self._pg.add(template)
+                conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+        finally:
+            admin.dispose()
+        return _admin_url(server_url, name)
+
+    def pg_drop(self, server_url: str, name: str) -> None:
+        admin = create_engine(_admin_url(server_url, "postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        finally:
+            admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> _Templates:
+    return _Templates(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture(params=DIALECTS)
+def dialect(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _fresh_url(request: pytest.FixtureRequest, dialect: str, templates: _Templates, tmp_path: Path,
+               with_office: bool) -> Iterator[str]:
+    if dialect == "sqlite":
+        yield templates.sqlite_copy(tmp_path / "office.db", with_office)
+        return
+    server = request.getfixturevalue("pg_cluster")
+    name = f"motcua_t{os.getpid()}_{next(_counter)}"
+    url = templates.pg_copy(server, name, with_office)
+    try:
+        yield url
+    finally:
+        templates.pg_drop(server, name)
+
+
+@pytest.fixture
+def empty_db_url(request: pytest.FixtureRequest, dialect: str, templates: _Templates, tmp_path: Path) -> Iterator[str]:
+    """A migrated database with nothing in it."""
+    yield from _fresh_url(request, dialect, templates, tmp_path, with_office=False)
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, dialect: str, templates: _Templates, tmp_path: Path) -> Iterator[str]:
+    """A migrated database holding the test office (build_office)."""
+    yield from _fresh_url(request, dialect, templates, tmp_path, with_office=True)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@pytest.fixture
+def empty_db(empty_db_url: str) -> Iterator[Database]:
+    database = Database(empty_db_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@pytest.fixture
+def office(db: Database, templates: _Templates) -> OfficeRefs:
+    """References (ids) of the test office inside ``db``: services, counters, procedures, staff."""
+    return templates.refs[db.engine.dialect.name]
