@@ -18,7 +18,7 @@ from core.errors import ValidationError
 from core.keys import generate_keypair
 from core.passwords import hash_password
 from core.text import fold, nfc
-from core.working_calendar import WorkingCalendar
+from core.working_calendar import national_holidays, national_makeup_days
 from local_db.base import utcnow
 from local_db.models import Counter, Device, Holiday, Office, Procedure, Service, Staff
 
@@ -96,16 +96,17 @@ def ensure_device(session: Session, office_code: str, name: str, kind: str) -> D
 
 
 def seed_national_holidays(session: Session, office_code: str, years: list[int]) -> int:
-    """Copy the national holidays of these years into the office's editable table."""
+    """Copy the national days off and make-up working days of these years into the office's
+    editable table, where the supervisor adds each year's announcements."""
     existing = set(session.scalars(select(Holiday.day).where(Holiday.office_code == office_code)))
     added = 0
-    cal = WorkingCalendar()
     for year in years:
-        for day, name in cal.national_holidays(year):
-            if day not in existing:
-                session.add(Holiday(office_code=office_code, day=day, name=name, kind="day_off", source="national"))
-                existing.add(day)
-                added += 1
+        for kind, days in (("day_off", national_holidays(year)), ("working_day", national_makeup_days(year))):
+            for day, name in days:
+                if day not in existing:
+                    session.add(Holiday(office_code=office_code, day=day, name=name, kind=kind, source="national"))
+                    existing.add(day)
+                    added += 1
     session.flush()
     return added
 
