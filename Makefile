@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_DIR ?= demo-output
 
 # Debian packages: venv support, PostgreSQL (tests and multi-machine offices), zbar (QR
 # decoding), poppler (PDF rasterising in tests), the libraries Qt's xcb/offscreen
@@ -29,7 +28,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: setup
-	$(BIN)/motcua demo --out $(DEMO_DIR)
+	$(BIN)/motcua demo
 
 test: setup
 	$(BIN)/lint-imports
@@ -39,4 +38,4 @@ bench: setup
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis $(DEMO_DIR)
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

@@ -24,7 +24,7 @@ from local_db.database import Database
 from local_db.office_setup import OfficeRefs, build_office
 
 hypothesis_settings.register_profile("ci", max_examples=60, deadline=None)
-hypothesis_settings.register_profile("dev", max_examples=200, deadline=None)
+hypothesis_settings.register_profile("dev")  # Hypothesis defaults; HYPOTHESIS_PROFILE=dev
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DIALECTS = ("sqlite", "postgresql")
