@@ -15,8 +15,8 @@ from local_db.base import Base, IdMixin, OfficeOwned, TimestampMixin
 class Feedback(IdMixin, TimestampMixin, OfficeOwned, Base):
     __tablename__ = "feedback"
 
-    ticket_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ticket.id"), index=True)
-    dossier_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ticket.id"), unique=True)  # one rating each
+    dossier_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("dossier.id"), unique=True)
     counter_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counter.id"))
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     rating: Mapped[str] = mapped_column(String(20))  # very_satisfied / satisfied / unsatisfied
