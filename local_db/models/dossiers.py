@@ -27,12 +27,18 @@ class Citizen(IdMixin, TimestampMixin, OfficeOwned, Base):
     gender: Mapped[str] = mapped_column(String(8), default="")
 
 
+# Prefix searches (token >= 'hoa' AND token < 'hoa\uffff') need byte order on PostgreSQL,
+# whatever the server's locale: the C collation gives it and lets the index serve the range.
+SortableText = lambda n: String(n).with_variant(String(n, collation="C"), "postgresql")  # noqa: E731
+
+
 class CitizenNameToken(Base):
     """One folded word of a citizen's name: finds "nguyen van hoa" and "van hoa" by index."""
 
     __tablename__ = "citizen_name_token"
+    __table_args__ = (Index("ix_citizen_name_token_citizen", "citizen_id"),)
 
-    token: Mapped[str] = mapped_column(String(60), primary_key=True)
+    token: Mapped[str] = mapped_column(SortableText(60), primary_key=True)
     citizen_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"),
                                                   primary_key=True)
 
@@ -44,7 +50,7 @@ class Dossier(IdMixin, TimestampMixin, OfficeOwned, Base):
         Index("ix_dossier_applicant", "applicant_id", "received_at"),
     )
 
-    code: Mapped[str] = mapped_column(String(40), unique=True)  # <unit id>-<YYMMDD>-<NNNN>
+    code: Mapped[str] = mapped_column(SortableText(40), unique=True)  # <unit id>-<YYMMDD>-<NNNN>
     procedure_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("procedure.id"))
     applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("citizen.id"))
     request_content: Mapped[str] = mapped_column(Text, default="")

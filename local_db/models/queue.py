@@ -16,10 +16,14 @@ class Ticket(IdMixin, TimestampMixin, OfficeOwned, Base):
     __tablename__ = "ticket"
     __table_args__ = (
         UniqueConstraint("office_code", "service_id", "day", "number"),
-        Index("ix_ticket_queue", "office_code", "day", "status", "service_id"),
+        Index("ix_ticket_queue", "office_code", "day", "status", "queue_service_id"),
+        Index("ix_ticket_appointment", "appointment_id"),
     )
 
+    # The service that numbered the ticket (A015 stays A015 and unique for it all day), and
+    # the queue it waits in now: the same until a transfer sends it to another service.
     service_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("service.id"))
+    queue_service_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("service.id"))
     day: Mapped[date]  # the office's local date: numbers restart at its midnight
     number: Mapped[int]
     code: Mapped[str] = mapped_column(String(12))  # prefix + at least 3 digits: A015, A1000

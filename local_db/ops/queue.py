@@ -8,11 +8,9 @@ re-announces a called ticket. Anything else raises :class:`TransitionError`.
 Numbers: the service prefix and at least three digits (A001 ... A999, A1000), counted per
 service and office-local day by a gap-free serial taken inside the issuing transaction.
 
-Where a ticket waits after a transfer to another service. ``Ticket.service_id`` stays the
-service that *issued* the number: the number is unique per (service, day) and A015 must
-stay A015, so moving ``service_id`` would collide with the other queue's own 015. The queue
-a ticket waits in now is the ``to_service_id`` of its latest "transfer" event, else its
-issuing service (see :func:`_queue_services`); the outbox payload carries both.
+Where a ticket waits after a transfer to another service: ``Ticket.service_id`` stays the
+service that *issued* the number (A015 must stay A015, unique for that service all day),
+and ``Ticket.queue_service_id`` is the queue it waits in now; the outbox payload carries both.
 
 Calling order at a counter (:func:`call_next`), among today's waiting tickets of the
 services it serves plus those transferred to it (never those transferred to another counter):
@@ -37,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
@@ -203,30 +201,6 @@ def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
     return [ids[i:i + _IN_CHUNK] for i in range(0, len(ids), _IN_CHUNK)]
 
 
-def _transfer_order(at: datetime, detail: dict[str, Any]) -> tuple[int, datetime]:
-    return int(detail.get("transfer_no") or 0), at
-
-
-def _queue_services(session: Session, tickets: list[tuple[uuid.UUID, uuid.UUID]]) -> dict[uuid.UUID, uuid.UUID]:
-    """Ticket id -> the service it waits in now, for (ticket id, issuing service id) pairs.
-
-    One index seek per ticket on ticket_event(ticket_id); only 'transfer' rows are read.
-    """
-    result = {tid: sid for tid, sid in tickets}
-    latest: dict[uuid.UUID, tuple[tuple[int, datetime], uuid.UUID]] = {}
-    for chunk in _chunks(list(result)):
-        cond = TicketEvent.ticket_id == chunk[0] if len(chunk) == 1 else TicketEvent.ticket_id.in_(chunk)
-        for tid, at, detail in session.execute(
-                select(TicketEvent.ticket_id, TicketEvent.at, TicketEvent.detail)
-                .where(cond, TicketEvent.action == "transfer")).all():
-            order = _transfer_order(at, detail or {})
-            if tid not in latest or order > latest[tid][0]:
-                latest[tid] = (order, uuid.UUID(str(detail["to_service_id"])))
-    for tid, (_, sid) in latest.items():
-        result[tid] = sid
-    return result
-
-
 class _Waiting(NamedTuple):
     id: uuid.UUID
     number: int
@@ -253,16 +227,33 @@ class _Waiting(NamedTuple):
         return self.queue_service_id in ctr.service_ids
 
 
-def _waiting_today(session: Session, office_code: str, day: date) -> list[_Waiting]:
-    """Every waiting ticket of the office today: one range read on ix_ticket_queue."""
-    rows = session.execute(
-        select(Ticket.id, Ticket.number, Ticket.service_id, Ticket.priority_reason, Ticket.source,
-               Ticket.queued_at, Ticket.issued_at, Ticket.target_counter_id, Ticket.appointment_id)
-        .where(Ticket.office_code == office_code, Ticket.day == day, Ticket.status == "waiting")
-    ).all()
-    queues = _queue_services(session, [(r.id, r.service_id) for r in rows]) if rows else {}
-    return [_Waiting(r.id, r.number, r.service_id, queues[r.id], r.priority_reason, r.source, r.queued_at,
-                     r.issued_at, r.target_counter_id, r.appointment_id) for r in rows]
+def _waiting_today(session: Session, office_code: str, day: date,
+                   queue_service_ids: frozenset[uuid.UUID] | None = None,
+                   counter_id: uuid.UUID | None = None) -> list[_Waiting]:
+    """Today's waiting tickets (of some queues, plus those sent to one counter): range reads
+    on ix_ticket_queue."""
+    stmt = (select(Ticket.id, Ticket.number, Ticket.service_id, Ticket.queue_service_id, Ticket.priority_reason,
+                   Ticket.source, Ticket.queued_at, Ticket.issued_at, Ticket.target_counter_id,
+                   Ticket.appointment_id)
+            .where(Ticket.office_code == office_code, Ticket.day == day, Ticket.status == "waiting"))
+    if queue_service_ids is not None:
+        wanted = Ticket.queue_service_id.in_(list(queue_service_ids))
+        stmt = stmt.where(wanted if counter_id is None else (wanted | (Ticket.target_counter_id == counter_id)))
+    return [_Waiting(*r) for r in session.execute(stmt).all()]
+
+
+def _ahead_in_queue(session: Session, t: Ticket) -> int:
+    """People ahead of an untargeted waiting ticket in its queue, counted in the database
+    (one index range, no rows fetched), so issuing stays fast however long the queue is."""
+    lane = 0 if t.source == "appointment" else 1 if t.priority_reason else 2
+    lane_expr = case((Ticket.source == "appointment", 0), (Ticket.priority_reason.is_not(None), 1), else_=2)
+    before_me = (lane_expr < lane) | ((lane_expr == lane) & (
+        (Ticket.queued_at < t.queued_at) | ((Ticket.queued_at == t.queued_at) & (Ticket.id < t.id))))
+    return int(session.scalar(
+        select(func.count()).select_from(Ticket)
+        .where(Ticket.office_code == t.office_code, Ticket.day == t.day, Ticket.status == "waiting",
+               Ticket.queue_service_id == t.queue_service_id, Ticket.target_counter_id.is_(None),
+               Ticket.id != t.id, before_me)) or 0)
 
 
 def _ahead(me: _Waiting, waiting: list[_Waiting], office: _Office) -> int:
@@ -280,16 +271,21 @@ def _ahead(me: _Waiting, waiting: list[_Waiting], office: _Office) -> int:
     return sum(1 for w in pool if w.id != me.id and (w.lane, w.arrival()) < mine)
 
 
-def _estimate(session: Session, office: _Office, me: _Waiting, waiting: list[_Waiting], day: date) -> tuple[int, int]:
-    ahead = _ahead(me, waiting, office)
-    seconds = recent_service_seconds(session, office.code, [me.queue_service_id], day)[me.queue_service_id]
-    counters = 1 if me.target_counter_id is not None else office.open_count(me.queue_service_id)
+def _estimate(session: Session, office: _Office, t: Ticket, day: date) -> tuple[int, int]:
+    if t.target_counter_id is None:
+        ahead = _ahead_in_queue(session, t)
+    else:  # sent to one counter: it competes with everything that counter may call
+        ctr = office.counters[t.target_counter_id]
+        waiting = _waiting_today(session, t.office_code, day, ctr.service_ids, ctr.id)
+        ahead = _ahead(next(w for w in waiting if w.id == t.id), waiting, office)
+    seconds = recent_service_seconds(session, office.code, [t.queue_service_id], day)[t.queue_service_id]
+    counters = 1 if t.target_counter_id is not None else office.open_count(t.queue_service_id)
     return ahead, estimate_minutes(ahead, seconds, counters)
 
 
-def _info(t: Ticket, office: _Office, queue_service_id: uuid.UUID, *, people_ahead: int | None = None,
+def _info(t: Ticket, office: _Office, *, people_ahead: int | None = None,
           estimated_wait_min: int | None = None) -> TicketInfo:
-    svc = office.services[queue_service_id]
+    svc = office.services[t.queue_service_id]
     return TicketInfo(
         id=t.id, code=t.code, number=t.number, day=t.day, service_id=svc.id, service_code=svc.code,
         service_name_vi=svc.name_vi, service_name_en=svc.name_en, status=t.status,
@@ -301,10 +297,10 @@ def _info(t: Ticket, office: _Office, queue_service_id: uuid.UUID, *, people_ahe
     )
 
 
-def _payload(t: Ticket, office: _Office, queue_service_id: uuid.UUID) -> dict[str, Any]:
+def _payload(t: Ticket, office: _Office) -> dict[str, Any]:
     """What the central server needs to mirror the ticket after this change."""
     issued = office.services[t.service_id]
-    queue = office.services[queue_service_id]
+    queue = office.services[t.queue_service_id]
     return {
         "id": t.id, "office_code": t.office_code, "day": t.day, "number": t.number, "code": t.code,
         "service_id": t.service_id, "service_code": issued.code,
@@ -318,14 +314,14 @@ def _payload(t: Ticket, office: _Office, queue_service_id: uuid.UUID) -> dict[st
     }
 
 
-def _log(session: Session, actor: Actor, t: Ticket, office: _Office, queue_service_id: uuid.UUID, *,
+def _log(session: Session, actor: Actor, t: Ticket, office: _Office, *,
          action: str, from_state: str | None, now: datetime, counter_id: uuid.UUID | None,
          detail: dict[str, Any] | None = None) -> None:
     """The event row and the outbox/audit rows of one change (exactly one journal.record)."""
     session.add(TicketEvent(office_code=t.office_code, ticket_id=t.id, at=now, action=action,
                             counter_id=counter_id, staff_id=actor.staff_id, detail=journal.jsonable(detail or {})))
     journal.record(session, actor, entity=ENTITY, entity_id=t.id, op_type=action,
-                   payload=_payload(t, office, queue_service_id), now=now, from_state=from_state,
+                   payload=_payload(t, office), now=now, from_state=from_state,
                    to_state=t.status, audit_detail={"code": t.code, **(detail or {})})
 
 
@@ -350,10 +346,6 @@ def _move(session: Session, t: Ticket, allowed: tuple[str, ...], to_status: str,
         raise TransitionError(f"Số {t.code} vừa được thay đổi ở nơi khác", code="ticket_changed", ticket=t.code)
     session.refresh(t)
     return old
-
-
-def _queue_service_of(session: Session, t: Ticket) -> uuid.UUID:
-    return _queue_services(session, [(t.id, t.service_id)])[t.id]
 
 
 # -- operations -----------------------------------------------------------------------------
@@ -381,20 +373,18 @@ def issue_ticket(session: Session, actor: Actor, service_code: str, *, priority_
 
     day = office_today(now)
     number = journal.next_serial(session, f"ticket:{office_code}:{svc.code}:{day.isoformat()}")
-    t = Ticket(office_code=office_code, service_id=svc.id, day=day, number=number,
+    t = Ticket(office_code=office_code, service_id=svc.id, queue_service_id=svc.id, day=day, number=number,
                code=f"{svc.prefix}{number:03d}", priority_reason=priority_reason, source=source,
                status="waiting", appointment_id=appointment_id, issued_at=now, queued_at=now,
                call_count=0, note="")
     session.add(t)
     session.flush()  # the event row refers to it
-    _log(session, actor, t, office, svc.id, action="issue", from_state=None, now=now, counter_id=None,
+    _log(session, actor, t, office, action="issue", from_state=None, now=now, counter_id=None,
          detail={"service": svc.code, "priority_reason": priority_reason, "source": source,
                  "appointment_id": appointment_id})
 
-    waiting = _waiting_today(session, office_code, day)
-    me = next(w for w in waiting if w.id == t.id)
-    ahead, minutes = _estimate(session, office, me, waiting, day)
-    return _info(t, office, svc.id, people_ahead=ahead, estimated_wait_min=minutes)
+    ahead, minutes = _estimate(session, office, t, day)
+    return _info(t, office, people_ahead=ahead, estimated_wait_min=minutes)
 
 
 def _windows(session: Session, waiting: list[_Waiting], rules: OfficeRules) -> dict[uuid.UUID, tuple[datetime, datetime, datetime]]:
@@ -458,7 +448,7 @@ def call_next(session: Session, actor: Actor, counter_number: int, *, now: datet
                           f"báo vắng hoặc chuyển số đó trước", code="counter_busy",
                           counter=counter_number, ticket=busy.code, status=busy.status)
 
-    cands = [w for w in _waiting_today(session, office_code, day) if w.takeable_by(ctr)]
+    cands = [w for w in _waiting_today(session, office_code, day, ctr.service_ids, ctr.id) if w.takeable_by(ctr)]
     if not cands:
         return None
     rules = load_rules(session, office_code)
@@ -476,9 +466,9 @@ def call_next(session: Session, actor: Actor, counter_number: int, *, now: datet
             .execution_options(synchronize_session=False))
         if taken.rowcount == 1:
             t = _load(session, None, pick.id)
-            _log(session, actor, t, office, pick.queue_service_id, action="call", from_state="waiting", now=now,
+            _log(session, actor, t, office, action="call", from_state="waiting", now=now,
                  counter_id=ctr.id, detail={"counter": ctr.number, "lane": lane})
-            return _info(t, office, pick.queue_service_id)
+            return _info(t, office)
         cands = [w for w in cands if w.id != pick.id]  # taken meanwhile: try the next one
     return None
 
@@ -489,10 +479,9 @@ def recall(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetim
     t = _load(session, actor, ticket_id)
     office = _Office(session, t.office_code)
     old = _move(session, t, ("called",), "called", "recall", call_count=Ticket.call_count + 1)
-    qs = _queue_service_of(session, t)
-    _log(session, actor, t, office, qs, action="recall", from_state=old, now=now, counter_id=t.counter_id,
+    _log(session, actor, t, office, action="recall", from_state=old, now=now, counter_id=t.counter_id,
          detail={"counter": office.counter_number(t.counter_id), "call_count": t.call_count})
-    return _info(t, office, qs)
+    return _info(t, office)
 
 
 def start_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
@@ -503,10 +492,9 @@ def start_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: 
     if actor.staff_id is not None:
         values["staff_id"] = actor.staff_id
     old = _move(session, t, ("called",), "serving", "serve", **values)
-    qs = _queue_service_of(session, t)
-    _log(session, actor, t, office, qs, action="serve", from_state=old, now=now, counter_id=t.counter_id,
+    _log(session, actor, t, office, action="serve", from_state=old, now=now, counter_id=t.counter_id,
          detail={"counter": office.counter_number(t.counter_id)})
-    return _info(t, office, qs)
+    return _info(t, office)
 
 
 def finish_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
@@ -514,10 +502,9 @@ def finish_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now:
     t = _load(session, actor, ticket_id)
     office = _Office(session, t.office_code)
     old = _move(session, t, ("serving",), "done", "finish", finished_at=now)
-    qs = _queue_service_of(session, t)
-    _log(session, actor, t, office, qs, action="finish", from_state=old, now=now, counter_id=t.counter_id,
+    _log(session, actor, t, office, action="finish", from_state=old, now=now, counter_id=t.counter_id,
          detail={"counter": office.counter_number(t.counter_id)})
-    return _info(t, office, qs)
+    return _info(t, office)
 
 
 def mark_no_show(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
@@ -526,10 +513,9 @@ def mark_no_show(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: d
     t = _load(session, actor, ticket_id)
     office = _Office(session, t.office_code)
     old = _move(session, t, ("called",), "no_show", "no_show", finished_at=now)
-    qs = _queue_service_of(session, t)
-    _log(session, actor, t, office, qs, action="no_show", from_state=old, now=now, counter_id=t.counter_id,
+    _log(session, actor, t, office, action="no_show", from_state=old, now=now, counter_id=t.counter_id,
          detail={"counter": office.counter_number(t.counter_id), "call_count": t.call_count})
-    return _info(t, office, qs)
+    return _info(t, office)
 
 
 def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service_code: str | None = None,
@@ -545,10 +531,7 @@ def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service
         raise ValidationError("Chọn dịch vụ hoặc quầy để chuyển đến", field="to_service_code")
     t = _load(session, actor, ticket_id)
     office = _Office(session, t.office_code)
-    events = session.execute(select(TicketEvent.at, TicketEvent.detail)
-                             .where(TicketEvent.ticket_id == t.id, TicketEvent.action == "transfer")).all()
-    latest = max(events, key=lambda e: _transfer_order(e.at, e.detail or {}), default=None)
-    from_service = uuid.UUID(str(latest.detail["to_service_id"])) if latest is not None else t.service_id
+    from_service = t.queue_service_id
     to_service = office.service(to_service_code).id if to_service_code is not None else from_service
     to_counter = office.counter(to_counter_number) if to_counter_number is not None else None
     if (t.status == "waiting" and to_service == from_service and to_counter is None
@@ -556,24 +539,24 @@ def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service
         raise ValidationError("Số này đã ở đúng hàng chờ đó", field="to_service_code", code="transfer_noop")
     left_counter = t.counter_id
     old = _move(session, t, ("waiting", "called", "serving"), "waiting", "transfer",
-                target_counter_id=to_counter.id if to_counter else None,
+                queue_service_id=to_service, target_counter_id=to_counter.id if to_counter else None,
                 counter_id=None, staff_id=None, called_at=None, serving_at=None, call_count=0,
                 note=note.strip()[:500] if note.strip() else t.note)
     detail = {
         "from_service": office.services[from_service].code, "to_service": office.services[to_service].code,
         "to_service_id": to_service, "from_counter": office.counter_number(left_counter),
-        "to_counter": to_counter.number if to_counter else None, "transfer_no": len(events) + 1,
+        "to_counter": to_counter.number if to_counter else None,
         "from_status": old, "note": note.strip(),
     }
-    _log(session, actor, t, office, to_service, action="transfer", from_state=old, now=now,
+    _log(session, actor, t, office, action="transfer", from_state=old, now=now,
          counter_id=left_counter, detail=detail)
-    return _info(t, office, to_service)
+    return _info(t, office)
 
 
 def get_ticket(session: Session, ticket_id: uuid.UUID) -> TicketInfo:
     t = _load(session, None, ticket_id)
     office = _Office(session, t.office_code)
-    return _info(t, office, _queue_service_of(session, t))
+    return _info(t, office)
 
 
 def position(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
@@ -586,16 +569,13 @@ def position(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = N
     now = _now(now)
     t = _load(session, None, ticket_id)
     office = _Office(session, t.office_code)
-    qs = _queue_service_of(session, t)
     if t.status in AT_COUNTER:
-        return _info(t, office, qs, people_ahead=0, estimated_wait_min=0)
+        return _info(t, office, people_ahead=0, estimated_wait_min=0)
     day = office_today(now)
     if t.status != "waiting" or t.day != day:
-        return _info(t, office, qs)
-    waiting = _waiting_today(session, t.office_code, day)
-    me = next(w for w in waiting if w.id == t.id)
-    ahead, minutes = _estimate(session, office, me, waiting, day)
-    return _info(t, office, qs, people_ahead=ahead, estimated_wait_min=minutes)
+        return _info(t, office)
+    ahead, minutes = _estimate(session, office, t, day)
+    return _info(t, office, people_ahead=ahead, estimated_wait_min=minutes)
 
 
 def queue_overview(session: Session, office_code: str, *, now: datetime | None = None) -> list[ServiceQueue]:
@@ -632,8 +612,8 @@ def counter_state(session: Session, office_code: str, counter_number: int, *,
     current = None
     if current_id is not None:
         t = _load(session, None, current_id)
-        current = _info(t, office, _queue_service_of(session, t))
-    mine = [w for w in _waiting_today(session, office_code, day) if w.takeable_by(ctr)]
+        current = _info(t, office)
+    mine = [w for w in _waiting_today(session, office_code, day, ctr.service_ids, ctr.id) if w.takeable_by(ctr)]
     by_service: dict[str, int] = {office.services[sid].code: 0 for sid in ctr.service_ids
                                   if sid in office.services}
     for w in mine:

@@ -3,7 +3,7 @@
 The service time of a queue is the median (robust against the one dossier that took an
 hour) of its last :data:`SAMPLE_SIZE` finished tickets, today first, then going back up to
 :data:`LOOKBACK_DAYS` days. Each look-up is one equality seek per day on the ticket queue
-index (office_code, day, status='done', service_id), so it stays cheap on a table holding
+index (office_code, day, status='done', queue_service_id), so it stays cheap on a table holding
 years of tickets: it never scans, and it stops as soon as it has enough samples.
 """
 
@@ -50,7 +50,7 @@ def recent_service_seconds(session: Session, office_code: str, service_ids: Iter
             rows = session.execute(
                 select(Ticket.called_at, Ticket.serving_at, Ticket.finished_at)
                 .where(Ticket.office_code == office_code, Ticket.day == day, Ticket.status == "done",
-                       Ticket.service_id == sid)
+                       Ticket.queue_service_id == sid)
                 .order_by(Ticket.finished_at.desc()).limit(SAMPLE_SIZE - len(got))
             ).all()
             for called_at, serving_at, finished_at in rows:

@@ -23,7 +23,8 @@ def _ticket(db: Database, office: OfficeRefs, *, number: int, counter: int | Non
             status: str = "done") -> uuid.UUID:
     """A ticket as the queue leaves it once served (made directly: the queue has its own tests)."""
     with db.write() as s:
-        t = Ticket(office_code=office.office_code, service_id=office.services["HT"], day=NOW.date(), number=number,
+        t = Ticket(office_code=office.office_code, service_id=office.services["HT"],
+                   queue_service_id=office.services["HT"], day=NOW.date(), number=number,
                    code=f"A{number:03d}", source="walk_in", status=status,
                    counter_id=office.counters[counter] if counter else None,
                    staff_id=office.staff[clerk] if clerk else None,

@@ -205,11 +205,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_log_op_id'), ['op_id'], unique=False)
 
     op.create_table('citizen_name_token',
-    sa.Column('token', sa.String(length=60), nullable=False),
+    sa.Column('token', sa.String(length=60).with_variant(sa.String(length=60, collation='C'), 'postgresql'), nullable=False),
     sa.Column('citizen_id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_citizen_name_token_citizen_id_citizen'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('token', 'citizen_id', name=op.f('pk_citizen_name_token'))
     )
+    with op.batch_alter_table('citizen_name_token', schema=None) as batch_op:
+        batch_op.create_index('ix_citizen_name_token_citizen', ['citizen_id'], unique=False)
+
     op.create_table('counter_service',
     sa.Column('counter_id', sa.Uuid(), nullable=False),
     sa.Column('service_id', sa.Uuid(), nullable=False),
@@ -335,6 +338,7 @@ def upgrade() -> None:
 
     op.create_table('ticket',
     sa.Column('service_id', sa.Uuid(), nullable=False),
+    sa.Column('queue_service_id', sa.Uuid(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=12), nullable=False),
@@ -358,6 +362,7 @@ def upgrade() -> None:
     sa.Column('office_code', sa.String(length=16), nullable=False),
     sa.ForeignKeyConstraint(['appointment_id'], ['appointment.id'], name=op.f('fk_ticket_appointment_id_appointment')),
     sa.ForeignKeyConstraint(['counter_id'], ['counter.id'], name=op.f('fk_ticket_counter_id_counter')),
+    sa.ForeignKeyConstraint(['queue_service_id'], ['service.id'], name=op.f('fk_ticket_queue_service_id_service')),
     sa.ForeignKeyConstraint(['service_id'], ['service.id'], name=op.f('fk_ticket_service_id_service')),
     sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_ticket_staff_id_staff')),
     sa.ForeignKeyConstraint(['target_counter_id'], ['counter.id'], name=op.f('fk_ticket_target_counter_id_counter')),
@@ -365,11 +370,12 @@ def upgrade() -> None:
     sa.UniqueConstraint('office_code', 'service_id', 'day', 'number', name=op.f('uq_ticket_office_code_service_id_day_number'))
     )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.create_index('ix_ticket_appointment', ['appointment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ticket_office_code'), ['office_code'], unique=False)
-        batch_op.create_index('ix_ticket_queue', ['office_code', 'day', 'status', 'service_id'], unique=False)
+        batch_op.create_index('ix_ticket_queue', ['office_code', 'day', 'status', 'queue_service_id'], unique=False)
 
     op.create_table('dossier',
-    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('code', sa.String(length=40).with_variant(sa.String(length=40, collation='C'), 'postgresql'), nullable=False),
     sa.Column('procedure_id', sa.Uuid(), nullable=False),
     sa.Column('applicant_id', sa.Uuid(), nullable=False),
     sa.Column('request_content', sa.Text(), nullable=False),
@@ -527,6 +533,7 @@ def downgrade() -> None:
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.drop_index('ix_ticket_queue')
         batch_op.drop_index(batch_op.f('ix_ticket_office_code'))
+        batch_op.drop_index('ix_ticket_appointment')
 
     op.drop_table('ticket')
     with op.batch_alter_table('appointment_event', schema=None) as batch_op:
@@ -555,6 +562,9 @@ def downgrade() -> None:
 
     op.drop_table('outbox')
     op.drop_table('counter_service')
+    with op.batch_alter_table('citizen_name_token', schema=None) as batch_op:
+        batch_op.drop_index('ix_citizen_name_token_citizen')
+
     op.drop_table('citizen_name_token')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_op_id'))
