@@ -38,12 +38,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub_action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     module.register(sub_action.choices[known.command])
     args = parser.parse_args(argv)
+    from sqlalchemy.exc import OperationalError
+
     from core.errors import MotcuaError
 
     try:
         return int(module.run(args) or 0)
     except MotcuaError as exc:
         print(f"motcua: {exc.message}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        # Unreachable server, wrong password, unwritable file: say which, without a traceback.
+        print(f"motcua: cannot use the office database: {exc.orig or exc}".strip(), file=sys.stderr)
         return 1
 
 

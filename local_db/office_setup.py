@@ -136,6 +136,13 @@ DEMO_SERVICES = [
     ("XH", "D", "Bảo trợ xã hội", "Social protection"),
     ("TK", "E", "Trả kết quả", "Result return"),
 ]
+DEMO_STAFF = [
+    # username, full name, role
+    ("admin", "Trần Quốc Minh", "admin"),
+    ("giamsat", "Lê Thị Thu Hà", "supervisor"),
+    ("canbo1", "Nguyễn Văn Hoà", "clerk"),
+    ("canbo2", "Phạm Thị Thuỷ", "clerk"),
+]
 # counter number -> services it serves
 DEMO_COUNTERS = {1: ["HT", "TK"], 2: ["HT", "CT"], 3: ["CT", "KD", "TK"], 4: ["XH", "KD", "HT"]}
 
@@ -143,7 +150,7 @@ DEMO_COUNTERS = {1: ["HT", "TK"], 2: ["HT", "CT"], 3: ["CT", "KD", "TK"], 4: ["X
 def build_office(session: Session, *, code: str = "00004", unit_id: str = "000.00.04.H26",
                  name_vi: str = "UBND Phường Ba Đình", name_en: str = "Ba Dinh Ward People's Committee",
                  device_name: str = "test-device", staff_password: str = "matkhau123",
-                 now: datetime | None = None) -> OfficeRefs:
+                 staff_passwords: dict[str, str] | None = None, now: datetime | None = None) -> OfficeRefs:
     """A complete office (services, counters, catalog, staff, a device) in one call."""
     now = now or utcnow()
     create_office(session, code=code, unit_id=unit_id, name_vi=name_vi, name_en=name_en,
@@ -157,15 +164,11 @@ def build_office(session: Session, *, code: str = "00004", unit_id: str = "000.0
                 for n, codes in DEMO_COUNTERS.items()}
     procedures = {row["code"]: add_procedure(session, code, row, services[row["service_code"]])
                   for row in load_demo_catalog()}
+    passwords = staff_passwords or {}
     staff = {
-        "admin": add_staff(session, code, username="admin", full_name="Trần Quốc Minh", role="admin",
-                           password=staff_password),
-        "giamsat": add_staff(session, code, username="giamsat", full_name="Lê Thị Thu Hà", role="supervisor",
-                             password=staff_password),
-        "canbo1": add_staff(session, code, username="canbo1", full_name="Nguyễn Văn Hoà", role="clerk",
-                            password=staff_password),
-        "canbo2": add_staff(session, code, username="canbo2", full_name="Phạm Thị Thuỷ", role="clerk",
-                            password=staff_password),
+        username: add_staff(session, code, username=username, full_name=full_name, role=role,
+                            password=passwords.get(username, staff_password))
+        for username, full_name, role in DEMO_STAFF
     }
     device = ensure_device(session, code, device_name, "counter")
     seed_national_holidays(session, code, [now.year - 1, now.year, now.year + 1])

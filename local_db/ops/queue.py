@@ -153,6 +153,15 @@ class _Office:
                          for cid, r in rows.items()}
         self.counter_by_number = {c.number: c for c in self.counters.values()}
 
+    @classmethod
+    def of(cls, session: Session, office_code: str) -> "_Office":
+        """The snapshot, read once per session: a user action reads it once, and a batch
+        (the demo seed runs a whole day in one transaction) does not read it per ticket."""
+        cache = session.info.setdefault("queue_office", {})
+        if office_code not in cache:
+            cache[office_code] = cls(session, office_code)
+        return cache[office_code]
+
     def service(self, code: str) -> _Svc:
         svc = self.service_by_code.get(code)
         if svc is None:
@@ -363,7 +372,7 @@ def issue_ticket(session: Session, actor: Actor, service_code: str, *, priority_
         raise ValidationError("Số theo lịch hẹn phải kèm mã lịch hẹn (và chỉ số theo lịch hẹn)",
                               field="appointment_id")
     office_code = actor.office_code
-    office = _Office(session, office_code)
+    office = _Office.of(session, office_code)
     svc = office.service(service_code)
     if appointment_id is not None:
         appt = session.get(Appointment, appointment_id)
@@ -436,7 +445,7 @@ def call_next(session: Session, actor: Actor, counter_number: int, *, now: datet
     """Call the next ticket to this counter; None when nobody is waiting for it."""
     now = _now(now)
     office_code = actor.office_code
-    office = _Office(session, office_code)
+    office = _Office.of(session, office_code)
     ctr = office.counter(counter_number)
     day = office_today(now)
     busy = session.execute(
@@ -477,7 +486,7 @@ def recall(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetim
     """Announce a called ticket again (the display board polls the 'recall' events)."""
     now = _now(now)
     t = _load(session, actor, ticket_id)
-    office = _Office(session, t.office_code)
+    office = _Office.of(session, t.office_code)
     old = _move(session, t, ("called",), "called", "recall", call_count=Ticket.call_count + 1)
     _log(session, actor, t, office, action="recall", from_state=old, now=now, counter_id=t.counter_id,
          detail={"counter": office.counter_number(t.counter_id), "call_count": t.call_count})
@@ -487,7 +496,7 @@ def recall(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetim
 def start_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
     now = _now(now)
     t = _load(session, actor, ticket_id)
-    office = _Office(session, t.office_code)
+    office = _Office.of(session, t.office_code)
     values: dict[str, Any] = {"serving_at": now}
     if actor.staff_id is not None:
         values["staff_id"] = actor.staff_id
@@ -500,7 +509,7 @@ def start_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: 
 def finish_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
     now = _now(now)
     t = _load(session, actor, ticket_id)
-    office = _Office(session, t.office_code)
+    office = _Office.of(session, t.office_code)
     old = _move(session, t, ("serving",), "done", "finish", finished_at=now)
     _log(session, actor, t, office, action="finish", from_state=old, now=now, counter_id=t.counter_id,
          detail={"counter": office.counter_number(t.counter_id)})
@@ -511,7 +520,7 @@ def mark_no_show(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: d
     """The citizen did not come to the desk after being called."""
     now = _now(now)
     t = _load(session, actor, ticket_id)
-    office = _Office(session, t.office_code)
+    office = _Office.of(session, t.office_code)
     old = _move(session, t, ("called",), "no_show", "no_show", finished_at=now)
     _log(session, actor, t, office, action="no_show", from_state=old, now=now, counter_id=t.counter_id,
          detail={"counter": office.counter_number(t.counter_id), "call_count": t.call_count})
@@ -530,7 +539,7 @@ def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service
     if to_service_code is None and to_counter_number is None:
         raise ValidationError("Chọn dịch vụ hoặc quầy để chuyển đến", field="to_service_code")
     t = _load(session, actor, ticket_id)
-    office = _Office(session, t.office_code)
+    office = _Office.of(session, t.office_code)
     from_service = t.queue_service_id
     to_service = office.service(to_service_code).id if to_service_code is not None else from_service
     to_counter = office.counter(to_counter_number) if to_counter_number is not None else None
@@ -555,7 +564,7 @@ def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service
 
 def get_ticket(session: Session, ticket_id: uuid.UUID) -> TicketInfo:
     t = _load(session, None, ticket_id)
-    office = _Office(session, t.office_code)
+    office = _Office.of(session, t.office_code)
     return _info(t, office)
 
 
@@ -568,7 +577,7 @@ def position(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = N
     """
     now = _now(now)
     t = _load(session, None, ticket_id)
-    office = _Office(session, t.office_code)
+    office = _Office.of(session, t.office_code)
     if t.status in AT_COUNTER:
         return _info(t, office, people_ahead=0, estimated_wait_min=0)
     day = office_today(now)
@@ -582,7 +591,7 @@ def queue_overview(session: Session, office_code: str, *, now: datetime | None =
     """Each active queue: who waits, how long a ticket taken now would wait, open counters."""
     now = _now(now)
     day = office_today(now)
-    office = _Office(session, office_code)
+    office = _Office.of(session, office_code)
     services = sorted((s for s in office.services.values() if s.active), key=lambda s: (s.sort_order, s.code))
     waiting = _waiting_today(session, office_code, day)
     seconds = recent_service_seconds(session, office_code, [s.id for s in services], day)
@@ -603,7 +612,7 @@ def counter_state(session: Session, office_code: str, counter_number: int, *,
     """What a counter's screen shows: its current ticket and who it may call next."""
     now = _now(now)
     day = office_today(now)
-    office = _Office(session, office_code)
+    office = _Office.of(session, office_code)
     ctr = office.counter(counter_number)
     current_id = session.scalars(
         select(Ticket.id)

@@ -1,0 +1,24 @@
+"""What every subcommand needs: the machine settings and the office database they name."""
+
+from __future__ import annotations
+
+import argparse
+
+from core.settings import Settings, load_settings
+
+
+def settings_from(args: argparse.Namespace, **overrides: object) -> Settings:
+    return load_settings(database_url=getattr(args, "database_url", None), **overrides)
+
+
+def open_database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from local_db.database import Database
+
+    return Database(settings_from(args).effective_database_url)
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
