@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,17 +19,26 @@ CHANGE_SERIAL = "change"
 OUTBOX_SCHEMA_VERSION = 1
 
 
-def next_serial(session: Session, key: str) -> int:
-    """Bump and return the named counter (1 for a new key) inside the caller's transaction."""
-    dialect = session.get_bind().dialect.name
+def _upsert_serial(dialect: str):  # type: ignore[no-untyped-def]
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(Serial)
-        .values(key=key, value=1)
-        .on_conflict_do_update(index_elements=[Serial.key], set_={"value": Serial.value + 1})
+    stmt = insert(Serial).values(key=bindparam("key"), value=1)
+    return stmt.on_conflict_do_update(index_elements=[Serial.key], set_={"value": Serial.value + 1}) \
         .returning(Serial.value)
-    )
-    return int(session.execute(stmt).scalar_one())
+
+
+_UPSERT_SERIAL = {d: _upsert_serial(d) for d in ("sqlite", "postgresql")}
+_OUTBOX_INSERT = insert(Outbox.__table__)
+_AUDIT_INSERT = insert(AuditLog.__table__)
+
+
+def next_serial(session: Session, key: str) -> int:
+    """Bump and return the named counter (1 for a new key) inside the caller's transaction.
+
+    Hot paths (every operation calls this and :func:`record`) run Core statements on the
+    session's connection: the same transaction, without the ORM's per-statement overhead.
+    """
+    conn = session.connection()
+    return int(conn.execute(_UPSERT_SERIAL[conn.dialect.name], {"key": key}).scalar_one())
 
 
 def peek_serial(session: Session, key: str) -> int:
@@ -71,17 +80,18 @@ def record(
     """Write the outbox row and the audit row of one change; returns the op id."""
     op_id = new_id()
     seq = next_serial(session, CHANGE_SERIAL)
-    session.add(Outbox(
-        op_id=op_id, seq=seq, office_code=actor.office_code, device_id=actor.device_id,
-        entity=entity, entity_id=entity_id, op_type=op_type, from_state=from_state,
-        to_state=to_state, payload=jsonable(payload), schema_version=OUTBOX_SCHEMA_VERSION,
-        device_time=now,
-    ))
-    session.add(AuditLog(
-        office_code=actor.office_code, at=now, device_id=actor.device_id, staff_id=actor.staff_id,
-        actor=actor.label or "", action=op_type, entity=entity, entity_id=entity_id, op_id=op_id,
-        detail=jsonable(audit_detail or {}),
-    ))
+    conn = session.connection()
+    conn.execute(_OUTBOX_INSERT, {
+        "op_id": op_id, "seq": seq, "office_code": actor.office_code, "device_id": actor.device_id,
+        "entity": entity, "entity_id": entity_id, "op_type": op_type, "from_state": from_state,
+        "to_state": to_state, "payload": jsonable(payload), "schema_version": OUTBOX_SCHEMA_VERSION,
+        "device_time": now, "state": "pending", "attempts": 0, "last_error": "",
+    })
+    conn.execute(_AUDIT_INSERT, {
+        "id": new_id(), "office_code": actor.office_code, "at": now, "device_id": actor.device_id,
+        "staff_id": actor.staff_id, "actor": actor.label or "", "action": op_type, "entity": entity,
+        "entity_id": entity_id, "op_id": op_id, "detail": jsonable(audit_detail or {}),
+    })
     return op_id
 
 

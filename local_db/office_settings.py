@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.working_calendar import WorkingCalendar, WorkingHours
@@ -35,11 +35,11 @@ class OfficeRules:
 
 
 _FIELDS = {f.name for f in fields(OfficeRules)}
+_SETTINGS = select(OfficeSetting.key, OfficeSetting.value).where(OfficeSetting.office_code == bindparam("office"))
 
 
 def load_rules(session: Session, office_code: str) -> OfficeRules:
-    rows = session.execute(select(OfficeSetting.key, OfficeSetting.value)
-                           .where(OfficeSetting.office_code == office_code)).all()
+    rows = session.connection().execute(_SETTINGS, {"office": office_code}).all()
     values = {k: v for k, v in rows if k in _FIELDS}
     return OfficeRules(**values)
 

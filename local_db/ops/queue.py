@@ -35,11 +35,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import DomainError, NotFound, TransitionError, ValidationError
+from core.ids import new_id
 from core.working_calendar import OFFICE_TZ
 from local_db import journal
 from local_db.models import Appointment, Counter, Service, Slot, Ticket, TicketEvent, counter_service
@@ -129,23 +130,34 @@ class _Ctr(NamedTuple):
     service_ids: frozenset[uuid.UUID]
 
 
+# Hot statements are built once, with bind parameters, and run on the session's connection:
+# issuing a ticket is the kiosk's one job and must cost little more than its inserts.
+_SERVICES = select(Service.id, Service.code, Service.prefix, Service.name_vi, Service.name_en, Service.active,
+                   Service.sort_order).where(Service.office_code == bindparam("office"))
+_COUNTERS = (select(Counter.id, Counter.number, Counter.name, Counter.is_open, Counter.active,
+                    counter_service.c.service_id)
+             .outerjoin(counter_service, counter_service.c.counter_id == Counter.id)
+             .where(Counter.office_code == bindparam("office")))
+_QUEUE_ROWS = (select(Ticket.id, Ticket.source, Ticket.priority_reason, Ticket.queued_at)
+               .where(Ticket.office_code == bindparam("office"), Ticket.day == bindparam("day"),
+                      Ticket.status == "waiting", Ticket.queue_service_id == bindparam("queue"),
+                      Ticket.target_counter_id.is_(None)))
+_TICKET_INSERT = insert(Ticket.__table__)
+_EVENT_INSERT = insert(TicketEvent.__table__)
+
+
 class _Office:
     """Services and counters of one office: a few dozen rows, read once per operation."""
 
     def __init__(self, session: Session, office_code: str) -> None:
         self.code = office_code
-        svcs = session.execute(select(Service.id, Service.code, Service.prefix, Service.name_vi, Service.name_en,
-                                      Service.active, Service.sort_order)
-                               .where(Service.office_code == office_code)).all()
+        conn = session.connection()
+        svcs = conn.execute(_SERVICES, {"office": office_code}).all()
         self.services = {r.id: _Svc(*r) for r in svcs}
         self.service_by_code = {s.code: s for s in self.services.values()}
         links: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
         rows: dict[uuid.UUID, Any] = {}
-        for r in session.execute(
-                select(Counter.id, Counter.number, Counter.name, Counter.is_open, Counter.active,
-                       counter_service.c.service_id)
-                .outerjoin(counter_service, counter_service.c.counter_id == Counter.id)
-                .where(Counter.office_code == office_code)).all():
+        for r in conn.execute(_COUNTERS, {"office": office_code}).all():
             rows[r.id] = r
             if r.service_id is not None:
                 links[r.id].add(r.service_id)
@@ -224,8 +236,7 @@ class _Waiting(NamedTuple):
 
     @property
     def lane(self) -> int:
-        """0 appointment, 1 priority, 2 everyone else (the approximate call order)."""
-        return 0 if self.source == "appointment" else 1 if self.priority_reason else 2
+        return _lane(self.source, self.priority_reason)
 
     def arrival(self) -> tuple[datetime, datetime, int, str]:
         return (self.queued_at, self.issued_at, self.number, str(self.id))
@@ -248,21 +259,21 @@ def _waiting_today(session: Session, office_code: str, day: date,
     if queue_service_ids is not None:
         wanted = Ticket.queue_service_id.in_(list(queue_service_ids))
         stmt = stmt.where(wanted if counter_id is None else (wanted | (Ticket.target_counter_id == counter_id)))
-    return [_Waiting(*r) for r in session.execute(stmt).all()]
+    return [_Waiting(*r) for r in session.connection().execute(stmt).all()]
+
+
+def _lane(source: str, priority_reason: str | None) -> int:
+    """0 appointment, 1 priority, 2 everyone else (the approximate call order)."""
+    return 0 if source == "appointment" else 1 if priority_reason else 2
 
 
 def _ahead_in_queue(session: Session, t: Ticket) -> int:
-    """People ahead of an untargeted waiting ticket in its queue, counted in the database
-    (one index range, no rows fetched), so issuing stays fast however long the queue is."""
-    lane = 0 if t.source == "appointment" else 1 if t.priority_reason else 2
-    lane_expr = case((Ticket.source == "appointment", 0), (Ticket.priority_reason.is_not(None), 1), else_=2)
-    before_me = (lane_expr < lane) | ((lane_expr == lane) & (
-        (Ticket.queued_at < t.queued_at) | ((Ticket.queued_at == t.queued_at) & (Ticket.id < t.id))))
-    return int(session.scalar(
-        select(func.count()).select_from(Ticket)
-        .where(Ticket.office_code == t.office_code, Ticket.day == t.day, Ticket.status == "waiting",
-               Ticket.queue_service_id == t.queue_service_id, Ticket.target_counter_id.is_(None),
-               Ticket.id != t.id, before_me)) or 0)
+    """People ahead of an untargeted waiting ticket in its own queue: one index range on
+    ix_ticket_queue, four narrow columns per waiting ticket, compared here."""
+    mine = (_lane(t.source, t.priority_reason), t.queued_at, str(t.id))
+    rows = session.connection().execute(
+        _QUEUE_ROWS, {"office": t.office_code, "day": t.day, "queue": t.queue_service_id}).all()
+    return sum(1 for r in rows if r.id != t.id and (_lane(r.source, r.priority_reason), r.queued_at, str(r.id)) < mine)
 
 
 def _ahead(me: _Waiting, waiting: list[_Waiting], office: _Office) -> int:
@@ -327,8 +338,9 @@ def _log(session: Session, actor: Actor, t: Ticket, office: _Office, *,
          action: str, from_state: str | None, now: datetime, counter_id: uuid.UUID | None,
          detail: dict[str, Any] | None = None) -> None:
     """The event row and the outbox/audit rows of one change (exactly one journal.record)."""
-    session.add(TicketEvent(office_code=t.office_code, ticket_id=t.id, at=now, action=action,
-                            counter_id=counter_id, staff_id=actor.staff_id, detail=journal.jsonable(detail or {})))
+    session.connection().execute(_EVENT_INSERT, {
+        "id": new_id(), "office_code": t.office_code, "ticket_id": t.id, "at": now, "action": action,
+        "counter_id": counter_id, "staff_id": actor.staff_id, "detail": journal.jsonable(detail or {})})
     journal.record(session, actor, entity=ENTITY, entity_id=t.id, op_type=action,
                    payload=_payload(t, office), now=now, from_state=from_state,
                    to_state=t.status, audit_detail={"code": t.code, **(detail or {})})
@@ -348,7 +360,7 @@ def _move(session: Session, t: Ticket, allowed: tuple[str, ...], to_status: str,
     if old not in allowed:
         raise TransitionError(f"Số {t.code} đang ở trạng thái '{old}', không thể {action}",
                               code="illegal_transition", ticket=t.code, status=old, action=action)
-    done = session.execute(
+    done = session.connection().execute(
         update(Ticket).where(Ticket.id == t.id, Ticket.status == old)
         .values(status=to_status, **values).execution_options(synchronize_session=False))
     if done.rowcount != 1:  # cannot happen while writes are serialised; never act on a stale read
@@ -382,12 +394,13 @@ def issue_ticket(session: Session, actor: Actor, service_code: str, *, priority_
 
     day = office_today(now)
     number = journal.next_serial(session, f"ticket:{office_code}:{svc.code}:{day.isoformat()}")
-    t = Ticket(office_code=office_code, service_id=svc.id, queue_service_id=svc.id, day=day, number=number,
-               code=f"{svc.prefix}{number:03d}", priority_reason=priority_reason, source=source,
-               status="waiting", appointment_id=appointment_id, issued_at=now, queued_at=now,
-               call_count=0, note="")
-    session.add(t)
-    session.flush()  # the event row refers to it
+    values = dict(id=new_id(), office_code=office_code, service_id=svc.id, queue_service_id=svc.id, day=day,
+                  number=number, code=f"{svc.prefix}{number:03d}", priority_reason=priority_reason, source=source,
+                  status="waiting", counter_id=None, target_counter_id=None, staff_id=None,
+                  appointment_id=appointment_id, issued_at=now, queued_at=now, called_at=None, serving_at=None,
+                  finished_at=None, call_count=0, note="")
+    session.connection().execute(_TICKET_INSERT, values)
+    t = Ticket(**values)  # transient: the row is written; this only carries its values back
     _log(session, actor, t, office, action="issue", from_state=None, now=now, counter_id=None,
          detail={"service": svc.code, "priority_reason": priority_reason, "source": source,
                  "appointment_id": appointment_id})
@@ -401,7 +414,7 @@ def _windows(session: Session, waiting: list[_Waiting], rules: OfficeRules) -> d
     ids = [w.appointment_id for w in waiting if w.source == "appointment" and w.appointment_id is not None]
     out: dict[uuid.UUID, tuple[datetime, datetime, datetime]] = {}
     for chunk in _chunks(ids):
-        for aid, day, start, end in session.execute(
+        for aid, day, start, end in session.connection().execute(
                 select(Appointment.id, Slot.day, Slot.start_time, Slot.end_time)
                 .join(Slot, Slot.id == Appointment.slot_id).where(Appointment.id.in_(chunk))).all():
             begins = datetime.combine(day, start, OFFICE_TZ)
@@ -415,7 +428,7 @@ def _privileged_streak_full(session: Session, office_code: str, day: date, ctr: 
     """True when this counter's last `limit` calls today were all priority or appointment tickets."""
     if limit <= 0:
         return True
-    last = session.execute(
+    last = session.connection().execute(
         select(Ticket.priority_reason, Ticket.source)
         .where(Ticket.office_code == office_code, Ticket.day == day, Ticket.status.in_(WAS_CALLED),
                Ticket.counter_id == ctr.id)
@@ -448,7 +461,7 @@ def call_next(session: Session, actor: Actor, counter_number: int, *, now: datet
     office = _Office.of(session, office_code)
     ctr = office.counter(counter_number)
     day = office_today(now)
-    busy = session.execute(
+    busy = session.connection().execute(
         select(Ticket.code, Ticket.status)
         .where(Ticket.office_code == office_code, Ticket.day == day, Ticket.status.in_(AT_COUNTER),
                Ticket.counter_id == ctr.id).limit(1)).first()
@@ -468,7 +481,7 @@ def call_next(session: Session, actor: Actor, counter_number: int, *, now: datet
         if picked is None:
             return None
         pick, lane = picked
-        taken = session.execute(
+        taken = session.connection().execute(
             update(Ticket).where(Ticket.id == pick.id, Ticket.status == "waiting")
             .values(status="called", counter_id=ctr.id, staff_id=actor.staff_id, called_at=now,
                     call_count=Ticket.call_count + 1)
@@ -614,7 +627,7 @@ def counter_state(session: Session, office_code: str, counter_number: int, *,
     day = office_today(now)
     office = _Office.of(session, office_code)
     ctr = office.counter(counter_number)
-    current_id = session.scalars(
+    current_id = session.connection().scalars(
         select(Ticket.id)
         .where(Ticket.office_code == office_code, Ticket.day == day, Ticket.status.in_(AT_COUNTER),
                Ticket.counter_id == ctr.id).order_by(Ticket.called_at.desc()).limit(1)).first()

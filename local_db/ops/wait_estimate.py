@@ -15,11 +15,15 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from local_db.models import Ticket
 
+_RECENT = (select(Ticket.called_at, Ticket.serving_at, Ticket.finished_at)
+           .where(Ticket.office_code == bindparam("office"), Ticket.day == bindparam("day"),
+                  Ticket.status == "done", Ticket.queue_service_id == bindparam("queue"))
+           .order_by(Ticket.finished_at.desc()).limit(bindparam("n")))
 DEFAULT_SERVICE_SECONDS = 6 * 60.0  # when a queue has no history yet
 SAMPLE_SIZE = 30
 LOOKBACK_DAYS = 7
@@ -47,12 +51,8 @@ def recent_service_seconds(session: Session, office_code: str, service_ids: Iter
         for sid in short:
             got = samples[sid]
             # the sort and the limit run in the database: only the newest rows come back
-            rows = session.execute(
-                select(Ticket.called_at, Ticket.serving_at, Ticket.finished_at)
-                .where(Ticket.office_code == office_code, Ticket.day == day, Ticket.status == "done",
-                       Ticket.queue_service_id == sid)
-                .order_by(Ticket.finished_at.desc()).limit(SAMPLE_SIZE - len(got))
-            ).all()
+            rows = session.connection().execute(
+                _RECENT, {"office": office_code, "day": day, "queue": sid, "n": SAMPLE_SIZE - len(got)}).all()
             for called_at, serving_at, finished_at in rows:
                 seconds = service_seconds(called_at, serving_at, finished_at)
                 if seconds is not None:
