@@ -70,6 +70,10 @@ class TimestampMixin:
 
 
 class OfficeOwned:
-    """Rows that belong to one office; the sync server scopes every write by this code."""
+    """Rows that belong to one office; the sync server scopes every write by this code.
 
-    office_code: Mapped[str] = mapped_column(String(16), index=True)
+    Not indexed on its own: an office database holds one office, so such an index matches
+    every row, costs a page write on every insert and only tempts the planner.
+    """
+
+    office_code: Mapped[str] = mapped_column(String(16))

@@ -59,7 +59,7 @@ class AuditLog(IdMixin, OfficeOwned, Base):
 
     __tablename__ = "audit_log"
 
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)  # ids are UUIDv7: id order is time order
     device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"))
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     actor: Mapped[str] = mapped_column(String(200))

@@ -16,7 +16,10 @@ class Ticket(IdMixin, TimestampMixin, OfficeOwned, Base):
     __tablename__ = "ticket"
     __table_args__ = (
         UniqueConstraint("office_code", "service_id", "day", "number"),
-        Index("ix_ticket_queue", "office_code", "day", "status", "queue_service_id"),
+        # waiting queues, and the latest finished tickets of a queue for its service time
+        Index("ix_ticket_queue", "office_code", "day", "status", "queue_service_id", "finished_at"),
+        # a counter's latest calls (the no-starvation rule, the counter's current ticket)
+        Index("ix_ticket_counter_calls", "office_code", "day", "counter_id", "called_at"),
         Index("ix_ticket_appointment", "appointment_id"),
     )
 

@@ -36,7 +36,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('citizen', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_citizen_cccd'), ['cccd'], unique=False)
-        batch_op.create_index(batch_op.f('ix_citizen_office_code'), ['office_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_citizen_phone'), ['phone'], unique=False)
 
     op.create_table('counter',
@@ -51,9 +50,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_counter')),
     sa.UniqueConstraint('office_code', 'number', name=op.f('uq_counter_office_code_number'))
     )
-    with op.batch_alter_table('counter', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_counter_office_code'), ['office_code'], unique=False)
-
     op.create_table('device',
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -69,9 +65,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_device')),
     sa.UniqueConstraint('name', name=op.f('uq_device_name'))
     )
-    with op.batch_alter_table('device', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_device_office_code'), ['office_code'], unique=False)
-
     op.create_table('holiday',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -84,9 +77,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_holiday')),
     sa.UniqueConstraint('office_code', 'day', name=op.f('uq_holiday_office_code_day'))
     )
-    with op.batch_alter_table('holiday', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_holiday_office_code'), ['office_code'], unique=False)
-
     op.create_table('office',
     sa.Column('code', sa.String(length=16), nullable=False),
     sa.Column('unit_id', sa.String(length=40), nullable=False),
@@ -127,7 +117,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_print_job'))
     )
     with op.batch_alter_table('print_job', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_print_job_office_code'), ['office_code'], unique=False)
         batch_op.create_index('ix_print_job_state', ['state', 'created_at'], unique=False)
 
     op.create_table('serial',
@@ -150,9 +139,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('office_code', 'code', name=op.f('uq_service_office_code_code')),
     sa.UniqueConstraint('office_code', 'prefix', name=op.f('uq_service_office_code_prefix'))
     )
-    with op.batch_alter_table('service', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_service_office_code'), ['office_code'], unique=False)
-
     op.create_table('staff',
     sa.Column('username', sa.String(length=64), nullable=False),
     sa.Column('full_name', sa.String(length=200), nullable=False),
@@ -168,9 +154,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff')),
     sa.UniqueConstraint('office_code', 'username', name=op.f('uq_staff_office_code_username'))
     )
-    with op.batch_alter_table('staff', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_staff_office_code'), ['office_code'], unique=False)
-
     op.create_table('sync_cursor',
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('value', sa.Text(), nullable=False),
@@ -200,8 +183,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log'))
     )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_audit_log_office_code'), ['office_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_op_id'), ['op_id'], unique=False)
 
     op.create_table('citizen_name_token',
@@ -244,7 +225,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_entity', ['entity', 'entity_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_office_code'), ['office_code'], unique=False)
         batch_op.create_index('ix_outbox_state_seq', ['state', 'seq'], unique=False)
 
     op.create_table('procedure',
@@ -269,9 +249,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_procedure')),
     sa.UniqueConstraint('office_code', 'code', name=op.f('uq_procedure_office_code_code'))
     )
-    with op.batch_alter_table('procedure', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_procedure_office_code'), ['office_code'], unique=False)
-
     op.create_table('slot',
     sa.Column('service_id', sa.Uuid(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
@@ -291,9 +268,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_slot')),
     sa.UniqueConstraint('office_code', 'service_id', 'day', 'start_time', name=op.f('uq_slot_office_code_service_id_day_start_time'))
     )
-    with op.batch_alter_table('slot', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_slot_office_code'), ['office_code'], unique=False)
-
     op.create_table('appointment',
     sa.Column('code', sa.String(length=16), nullable=False),
     sa.Column('slot_id', sa.Uuid(), nullable=False),
@@ -317,7 +291,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('appointment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_appointment_citizen_id'), ['citizen_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_appointment_office_code'), ['office_code'], unique=False)
         batch_op.create_index('ix_appointment_slot_status', ['slot_id', 'status'], unique=False)
 
     op.create_table('appointment_event',
@@ -334,7 +307,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('appointment_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_appointment_event_appointment_id'), ['appointment_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_appointment_event_office_code'), ['office_code'], unique=False)
 
     op.create_table('ticket',
     sa.Column('service_id', sa.Uuid(), nullable=False),
@@ -371,8 +343,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.create_index('ix_ticket_appointment', ['appointment_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ticket_office_code'), ['office_code'], unique=False)
-        batch_op.create_index('ix_ticket_queue', ['office_code', 'day', 'status', 'queue_service_id'], unique=False)
+        batch_op.create_index('ix_ticket_counter_calls', ['office_code', 'day', 'counter_id', 'called_at'], unique=False)
+        batch_op.create_index('ix_ticket_queue', ['office_code', 'day', 'status', 'queue_service_id', 'finished_at'], unique=False)
 
     op.create_table('dossier',
     sa.Column('code', sa.String(length=40).with_variant(sa.String(length=40, collation='C'), 'postgresql'), nullable=False),
@@ -412,7 +384,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.create_index('ix_dossier_applicant', ['applicant_id', 'received_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_dossier_office_code'), ['office_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_received_at'), ['received_at'], unique=False)
         batch_op.create_index('ix_dossier_status_due', ['office_code', 'status', 'due_at'], unique=False)
 
@@ -431,7 +402,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ticket_event'))
     )
     with op.batch_alter_table('ticket_event', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_ticket_event_office_code'), ['office_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_ticket_event_ticket_id'), ['ticket_id'], unique=False)
 
     op.create_table('dossier_document',
@@ -450,7 +420,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('dossier_document', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dossier_document_dossier_id'), ['dossier_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_dossier_document_office_code'), ['office_code'], unique=False)
 
     op.create_table('dossier_event',
     sa.Column('dossier_id', sa.Uuid(), nullable=False),
@@ -471,7 +440,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('dossier_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dossier_event_dossier_id'), ['dossier_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_dossier_event_office_code'), ['office_code'], unique=False)
 
     op.create_table('feedback',
     sa.Column('ticket_id', sa.Uuid(), nullable=True),
@@ -494,9 +462,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('dossier_id', name=op.f('uq_feedback_dossier_id')),
     sa.UniqueConstraint('ticket_id', name=op.f('uq_feedback_ticket_id'))
     )
-    with op.batch_alter_table('feedback', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_feedback_office_code'), ['office_code'], unique=False)
-
     # ### end Alembic commands ###
     append_only.create_triggers(op)
 
@@ -504,60 +469,44 @@ def upgrade() -> None:
 def downgrade() -> None:
     append_only.drop_triggers(op)
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('feedback', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_feedback_office_code'))
-
     op.drop_table('feedback')
     with op.batch_alter_table('dossier_event', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_dossier_event_office_code'))
         batch_op.drop_index(batch_op.f('ix_dossier_event_dossier_id'))
 
     op.drop_table('dossier_event')
     with op.batch_alter_table('dossier_document', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_dossier_document_office_code'))
         batch_op.drop_index(batch_op.f('ix_dossier_document_dossier_id'))
 
     op.drop_table('dossier_document')
     with op.batch_alter_table('ticket_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ticket_event_ticket_id'))
-        batch_op.drop_index(batch_op.f('ix_ticket_event_office_code'))
 
     op.drop_table('ticket_event')
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.drop_index('ix_dossier_status_due')
         batch_op.drop_index(batch_op.f('ix_dossier_received_at'))
-        batch_op.drop_index(batch_op.f('ix_dossier_office_code'))
         batch_op.drop_index('ix_dossier_applicant')
 
     op.drop_table('dossier')
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.drop_index('ix_ticket_queue')
-        batch_op.drop_index(batch_op.f('ix_ticket_office_code'))
+        batch_op.drop_index('ix_ticket_counter_calls')
         batch_op.drop_index('ix_ticket_appointment')
 
     op.drop_table('ticket')
     with op.batch_alter_table('appointment_event', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_appointment_event_office_code'))
         batch_op.drop_index(batch_op.f('ix_appointment_event_appointment_id'))
 
     op.drop_table('appointment_event')
     with op.batch_alter_table('appointment', schema=None) as batch_op:
         batch_op.drop_index('ix_appointment_slot_status')
-        batch_op.drop_index(batch_op.f('ix_appointment_office_code'))
         batch_op.drop_index(batch_op.f('ix_appointment_citizen_id'))
 
     op.drop_table('appointment')
-    with op.batch_alter_table('slot', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_slot_office_code'))
-
     op.drop_table('slot')
-    with op.batch_alter_table('procedure', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_procedure_office_code'))
-
     op.drop_table('procedure')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_state_seq')
-        batch_op.drop_index(batch_op.f('ix_outbox_office_code'))
         batch_op.drop_index('ix_outbox_entity')
 
     op.drop_table('outbox')
@@ -568,43 +517,24 @@ def downgrade() -> None:
     op.drop_table('citizen_name_token')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_op_id'))
-        batch_op.drop_index(batch_op.f('ix_audit_log_office_code'))
-        batch_op.drop_index(batch_op.f('ix_audit_log_at'))
 
     op.drop_table('audit_log')
     op.drop_table('sync_status')
     op.drop_table('sync_cursor')
-    with op.batch_alter_table('staff', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_staff_office_code'))
-
     op.drop_table('staff')
-    with op.batch_alter_table('service', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_service_office_code'))
-
     op.drop_table('service')
     op.drop_table('serial')
     with op.batch_alter_table('print_job', schema=None) as batch_op:
         batch_op.drop_index('ix_print_job_state')
-        batch_op.drop_index(batch_op.f('ix_print_job_office_code'))
 
     op.drop_table('print_job')
     op.drop_table('office_setting')
     op.drop_table('office')
-    with op.batch_alter_table('holiday', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_holiday_office_code'))
-
     op.drop_table('holiday')
-    with op.batch_alter_table('device', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_device_office_code'))
-
     op.drop_table('device')
-    with op.batch_alter_table('counter', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_counter_office_code'))
-
     op.drop_table('counter')
     with op.batch_alter_table('citizen', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_citizen_phone'))
-        batch_op.drop_index(batch_op.f('ix_citizen_office_code'))
         batch_op.drop_index(batch_op.f('ix_citizen_cccd'))
 
     op.drop_table('citizen')
