@@ -129,7 +129,10 @@ class _Simulation:
         for h in _arrival_hours(rng, rng.randint(55, 95)):
             service = rng.choices(list(SERVICE_WEIGHTS), weights=list(SERVICE_WEIGHTS.values()))[0]
             arrivals.append((_at(day, h), "walk_in", service))
-        for a in appt_ops.appointments_for_day(s, self.refs.office_code, day):
+        # content order, not id order: ids are random, and the RNG must be drawn in the same order
+        booked = sorted(appt_ops.appointments_for_day(s, self.refs.office_code, day),
+                        key=lambda a: (a.slot.start_time, a.slot.service_code, a.citizen_name, a.procedure_code or ""))
+        for a in booked:
             if a.status != "booked":
                 continue
             if rng.random() < 0.85:  # most come, a few minutes before their slot

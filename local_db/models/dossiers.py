@@ -24,7 +24,7 @@ class Citizen(IdMixin, TimestampMixin, OfficeOwned, Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     birth_date: Mapped[date | None]
-    gender: Mapped[str] = mapped_column(String(8), default="")
+    gender: Mapped[str] = mapped_column(String(8), default="")  # male / female / "" (shown translated)
 
 
 # Prefix searches (token >= 'hoa' AND token < 'hoa\uffff') need byte order on PostgreSQL,

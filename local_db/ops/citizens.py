@@ -45,6 +45,9 @@ def citizen_info(c: Citizen) -> CitizenInfo:
                        email=c.email, birth_date=c.birth_date, gender=c.gender)
 
 
+GENDERS = {"male": "male", "nam": "male", "female": "female", "nu": "female", "": ""}
+
+
 def clean(data: CitizenInput, *, today: date | None = None) -> CitizenInput:
     """Validate and normalise what a clerk or a citizen typed (NFC, CCCD, phone)."""
     name = " ".join(nfc(data.full_name).split())
@@ -52,8 +55,11 @@ def clean(data: CitizenInput, *, today: date | None = None) -> CitizenInput:
         raise ValidationError("Họ và tên không được để trống", field="full_name")
     cccd = validate_cccd(data.cccd, today=today) if data.cccd else None
     phone = normalize_phone(data.phone) if data.phone else None
+    gender = GENDERS.get(fold(data.gender or ""))  # "Nam"/"Nữ" as printed on the ID card, or the code
+    if gender is None:
+        raise ValidationError("Giới tính phải là Nam hoặc Nữ", field="gender")
     return CitizenInput(full_name=name, cccd=cccd, phone=phone, address=" ".join(nfc(data.address).split()),
-                        email=data.email.strip(), birth_date=data.birth_date, gender=data.gender)
+                        email=data.email.strip(), birth_date=data.birth_date, gender=gender)
 
 
 def upsert_citizen(session: Session, office_code: str, data: CitizenInput, *, today: date | None = None) -> Citizen:
