@@ -88,7 +88,7 @@ def issue_ticket(session: Session, actor: Actor, service_code: str, *, priority_
     session.connection().execute(TICKET_INSERT, values)
     t = Ticket(**values)  # transient: the row is written; this only carries its values back
     log_change(session, actor, t, office, action="issue", from_state=None, now=now, counter_id=None,
-         detail={"service": svc.code, "priority_reason": priority_reason, "source": source,
+               detail={"service": svc.code, "priority_reason": priority_reason, "source": source,
                  "appointment_id": appointment_id})
 
     ahead, minutes = estimate_wait(session, office, t, day)
@@ -175,55 +175,54 @@ def call_next(session: Session, actor: Actor, counter_number: int, *, now: datet
         if taken.rowcount == 1:
             t = load_ticket(session, None, pick.id)
             log_change(session, actor, t, office, action="call", from_state="waiting", now=now,
-                 counter_id=ctr.id, detail={"counter": ctr.number, "lane": lane})
+                       counter_id=ctr.id, detail={"counter": ctr.number, "lane": lane})
             return ticket_info(t, office)
         cands = [w for w in cands if w.id != pick.id]  # taken meanwhile: try the next one
     return None
 
 
-def recall(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
-    """Announce a called ticket again (the display board polls the 'recall' events)."""
+def _at_counter_move(session: Session, actor: Actor, ticket_id: uuid.UUID, now: datetime | None, *,
+                     allowed: tuple[str, ...], to_status: str, action: str, with_call_count: bool = False,
+                     **values: Any) -> TicketInfo:
+    """A move of the ticket at its counter (recall, serve, finish, no-show), logged once."""
     now = now_or(now)
     t = load_ticket(session, actor, ticket_id)
     office = OfficeSnapshot.of(session, t.office_code)
-    old = move_ticket(session, t, ("called",), "called", "recall", call_count=Ticket.call_count + 1)
-    log_change(session, actor, t, office, action="recall", from_state=old, now=now, counter_id=t.counter_id,
-         detail={"counter": office.counter_number(t.counter_id), "call_count": t.call_count})
+    old = move_ticket(session, t, allowed, to_status, action, **values)
+    detail: dict[str, Any] = {"counter": office.counter_number(t.counter_id)}
+    if with_call_count:
+        detail["call_count"] = t.call_count
+    log_change(session, actor, t, office, action=action, from_state=old, now=now, counter_id=t.counter_id,
+               detail=detail)
     return ticket_info(t, office)
+
+
+def recall(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
+    """Announce a called ticket again (the display board polls the 'recall' events)."""
+    return _at_counter_move(session, actor, ticket_id, now, allowed=("called",), to_status="called",
+                            action="recall", with_call_count=True, call_count=Ticket.call_count + 1)
 
 
 def start_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
-    now = now_or(now)
-    t = load_ticket(session, actor, ticket_id)
-    office = OfficeSnapshot.of(session, t.office_code)
-    values: dict[str, Any] = {"serving_at": now}
+    at = now_or(now)
+    values: dict[str, Any] = {"serving_at": at}
     if actor.staff_id is not None:
-        values["staff_id"] = actor.staff_id
-    old = move_ticket(session, t, ("called",), "serving", "serve", **values)
-    log_change(session, actor, t, office, action="serve", from_state=old, now=now, counter_id=t.counter_id,
-         detail={"counter": office.counter_number(t.counter_id)})
-    return ticket_info(t, office)
+        values["staff_id"] = actor.staff_id  # whoever serves is the clerk of record
+    return _at_counter_move(session, actor, ticket_id, at, allowed=("called",), to_status="serving",
+                            action="serve", **values)
 
 
 def finish_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
-    now = now_or(now)
-    t = load_ticket(session, actor, ticket_id)
-    office = OfficeSnapshot.of(session, t.office_code)
-    old = move_ticket(session, t, ("serving",), "done", "finish", finished_at=now)
-    log_change(session, actor, t, office, action="finish", from_state=old, now=now, counter_id=t.counter_id,
-         detail={"counter": office.counter_number(t.counter_id)})
-    return ticket_info(t, office)
+    at = now_or(now)
+    return _at_counter_move(session, actor, ticket_id, at, allowed=("serving",), to_status="done",
+                            action="finish", finished_at=at)
 
 
 def mark_no_show(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
     """The citizen did not come to the desk after being called."""
-    now = now_or(now)
-    t = load_ticket(session, actor, ticket_id)
-    office = OfficeSnapshot.of(session, t.office_code)
-    old = move_ticket(session, t, ("called",), "no_show", "no_show", finished_at=now)
-    log_change(session, actor, t, office, action="no_show", from_state=old, now=now, counter_id=t.counter_id,
-         detail={"counter": office.counter_number(t.counter_id), "call_count": t.call_count})
-    return ticket_info(t, office)
+    at = now_or(now)
+    return _at_counter_move(session, actor, ticket_id, at, allowed=("called",), to_status="no_show",
+                            action="no_show", with_call_count=True, finished_at=at)
 
 
 def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service_code: str | None = None,
@@ -247,7 +246,7 @@ def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service
         raise ValidationError("Số này đã ở đúng hàng chờ đó", field="to_service_code", code="transfer_noop")
     left_counter = t.counter_id
     old = move_ticket(session, t, ("waiting", "called", "serving"), "waiting", "transfer",
-                queue_service_id=to_service, target_counter_id=to_counter.id if to_counter else None,
+                      queue_service_id=to_service, target_counter_id=to_counter.id if to_counter else None,
                 counter_id=None, staff_id=None, called_at=None, serving_at=None, call_count=0,
                 note=note.strip()[:500] if note.strip() else t.note)
     detail = {
@@ -257,7 +256,7 @@ def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service
         "from_status": old, "note": note.strip(),
     }
     log_change(session, actor, t, office, action="transfer", from_state=old, now=now,
-         counter_id=left_counter, detail=detail)
+               counter_id=left_counter, detail=detail)
     return ticket_info(t, office)
 
 

@@ -195,7 +195,7 @@ class WaitingTicket(NamedTuple):
 
 
 def waiting_today(session: Session, office_code: str, day: date,
-                   queue_service_ids: frozenset[uuid.UUID] | None = None,
+                  queue_service_ids: frozenset[uuid.UUID] | None = None,
                    counter_id: uuid.UUID | None = None) -> list[WaitingTicket]:
     """Today's waiting tickets (of some queues, plus those sent to one counter): range reads
     on ix_ticket_queue."""
@@ -251,7 +251,7 @@ def estimate_wait(session: Session, office: OfficeSnapshot, t: Ticket, day: date
 
 
 def ticket_info(t: Ticket, office: OfficeSnapshot, *, people_ahead: int | None = None,
-          estimated_wait_min: int | None = None) -> TicketInfo:
+                estimated_wait_min: int | None = None) -> TicketInfo:
     svc = office.services[t.queue_service_id]
     return TicketInfo(
         id=t.id, code=t.code, number=t.number, day=t.day, service_id=svc.id, service_code=svc.code,
@@ -282,7 +282,7 @@ def _payload(t: Ticket, office: OfficeSnapshot) -> dict[str, Any]:
 
 
 def log_change(session: Session, actor: Actor, t: Ticket, office: OfficeSnapshot, *,
-         action: str, from_state: str | None, now: datetime, counter_id: uuid.UUID | None,
+               action: str, from_state: str | None, now: datetime, counter_id: uuid.UUID | None,
          detail: dict[str, Any] | None = None) -> None:
     """The event row and the outbox/audit rows of one change (exactly one journal.record)."""
     session.connection().execute(_EVENT_INSERT, {
@@ -301,7 +301,7 @@ def load_ticket(session: Session, actor: Actor | None, ticket_id: uuid.UUID) -> 
 
 
 def move_ticket(session: Session, t: Ticket, allowed: tuple[str, ...], to_status: str, action: str,
-          **values: Any) -> str:
+                **values: Any) -> str:
     """Move the ticket with a guarded UPDATE (WHERE status = the state we saw); returns the old state."""
     old = t.status
     if old not in allowed:
