@@ -13,7 +13,8 @@ from core.fees import FeeInput, FeeRule, compute_fee
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "local_db" / "demo" / "procedures.json"
-DOMAIN_CSV = Path("/work/shared/domain/procedures.csv")
+# The domain reference sits beside the repository (../shared), as it does in CI.
+DOMAIN_CSV = Path(__file__).resolve().parents[3] / "shared" / "domain" / "procedures.csv"
 PREFIX = {"HT": "A", "CT": "B", "KD": "C", "XH": "D"}
 
 
