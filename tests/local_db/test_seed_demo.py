@@ -59,3 +59,11 @@ def test_same_seed_same_office_and_it_checks_clean(tmp_path: Path) -> None:
     finally:
         for db in (a, b, c):
             db.dispose()
+
+
+def test_the_demo_office_builds_and_checks_clean_on_both_databases(empty_db: Database) -> None:
+    summary = seed_demo(empty_db, seed=5, days=3, now=NOW)
+    report = run_check(empty_db)
+    assert report.ok, report.problems
+    assert summary.tickets == report.counts["tickets"] > 100
+    assert sum(summary.dossiers.values()) == report.counts["dossiers"] > 20
