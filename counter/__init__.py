@@ -1,0 +1,1 @@
+"""The clerks' counter app screens."""

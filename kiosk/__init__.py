@@ -1,0 +1,1 @@
+"""The citizens' self-service kiosk screens."""

@@ -1,0 +1,1 @@
+"""Document layouts (reportlab), QR images, printer back-ends and the durable print queue."""

@@ -1,0 +1,1 @@
+"""The sync agent (push the outbox, pull changes) and the central server (sync/server/)."""

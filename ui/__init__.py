@@ -1,0 +1,1 @@
+"""Shared Qt: application bootstrap, the one theme, translations, widgets, background tasks."""
