@@ -17,6 +17,12 @@ def open_database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return Database(settings_from(args).effective_database_url)
 
 
+def print_passwords(passwords: dict[str, str]) -> None:
+    print("Staff accounts (demo passwords):")
+    for user, password in passwords.items():
+        print(f"  {user:10} {password}")
+
+
 def display_url(url: str) -> str:
     """The URL without its password, for printing."""
     from sqlalchemy.engine import make_url

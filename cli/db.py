@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import datetime
 
-from cli.common import display_url, open_database
+from cli.common import display_url, open_database, print_passwords
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -51,9 +50,7 @@ def _seed(db, args) -> int:  # type: ignore[no-untyped-def]
     print(f"  history {summary.first_day} .. {summary.last_day}: {summary.tickets} tickets, "
           f"{sum(summary.dossiers.values())} dossiers, {summary.feedback} ratings")
     print("  dossiers by status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.dossiers.items())))
-    print("  staff accounts (demo passwords):")
-    for user, password in summary.passwords.items():
-        print(f"    {user:10} {password}")
+    print_passwords(summary.passwords)
     return 0
 
 
@@ -72,6 +69,3 @@ def _info(db, args) -> int:  # type: ignore[no-untyped-def]
     print(describe(db))
     return 0
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("use: motcua db ...")

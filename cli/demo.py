@@ -7,7 +7,7 @@ it is and what is in it. Later issues add the server, the agent and the app wind
 from __future__ import annotations
 
 import argparse
-from cli.common import display_url, settings_from
+from cli.common import display_url, print_passwords, settings_from
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -21,22 +21,17 @@ def run(args: argparse.Namespace) -> int:
     from local_db.demo.seed import seed_demo
     from local_db.stats import describe
 
-    settings = settings_from(args)
-    db = Database(settings.effective_database_url)
+    from core.errors import DomainError
+
+    db = Database(settings_from(args).effective_database_url)
     try:
         migrate.upgrade(db)
-        from local_db.models import Office
-        from sqlalchemy import select
-
-        with db.read() as s:
-            has_office = s.scalars(select(Office)).first() is not None
-        if not has_office:
-            print("Building the demo office (30 days of history)...")
-            summary = seed_demo(db, seed=args.seed)
-            print("Staff accounts (demo passwords):")
-            for user, password in summary.passwords.items():
-                print(f"  {user:10} {password}")
-        else:
+        print("Building the demo office (30 days of history)...")
+        try:
+            print_passwords(seed_demo(db, seed=args.seed).passwords)
+        except DomainError as exc:
+            if exc.code != "not_empty":
+                raise
             print("The demo office is already there (delete the file to start again).")
         report = run_check(db)
         print(f"\nDatabase: {display_url(db.url)}")

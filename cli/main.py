@@ -19,10 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="motcua", description="MotCua — phần mềm bộ phận một cửa")
     parser.add_argument("--database-url", help="office database URL (default: settings / MOTCUA_DATABASE_URL)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module, help_text) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text)
-        p.set_defaults(_module=module)
-        p.set_defaults(_register_pending=True)
+    for name, (_, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text)
     return parser
 
 

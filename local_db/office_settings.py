@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from core.working_calendar import WorkingCalendar, WorkingHours
+from core.errors import NotFound
+from core.working_calendar import OFFICE_TZ, WorkingCalendar, WorkingHours
 from local_db.base import utcnow
 from local_db.models import Holiday, Office, OfficeSetting
 
@@ -62,7 +63,6 @@ def get_office(session: Session, office_code: str | None = None) -> Office:
         stmt = stmt.where(Office.code == office_code)
     office = session.scalars(stmt.limit(1)).first()
     if office is None:
-        from core.errors import NotFound
         raise NotFound("no office in this database: run `motcua db seed-demo` or enrol the office")
     return office
 
@@ -77,5 +77,4 @@ def calendar_for(session: Session, office_code: str, rules: OfficeRules | None =
 
 
 def office_today(now: datetime) -> date:
-    from core.working_calendar import OFFICE_TZ
     return now.astimezone(OFFICE_TZ).date()

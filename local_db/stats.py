@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from local_db import migrate
 from local_db.database import Database
-from local_db.models import Appointment, Counter, Dossier, Feedback, Office, Outbox, Procedure, Service, Staff, Ticket
+from local_db.journal import pending_count
+from local_db.models import Appointment, Counter, Dossier, Feedback, Office, Procedure, Service, Staff, Ticket
 
 
 def describe(db: Database) -> str:
@@ -27,6 +28,5 @@ def describe(db: Database) -> str:
                      f"{count(Feedback)} ratings")
         by_status = s.execute(select(Dossier.status, func.count()).group_by(Dossier.status)).all()
         lines.append(f"  {count(Dossier)} dossiers: " + ", ".join(f"{k} {v}" for k, v in sorted(by_status)))
-        pending = s.scalar(select(func.count()).select_from(Outbox).where(Outbox.state == "pending")) or 0
-        lines.append(f"  outbox: {pending} operations waiting to sync")
+        lines.append(f"  outbox: {pending_count(s)} operations waiting to sync")
     return "\n".join(lines)

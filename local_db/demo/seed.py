@@ -26,7 +26,7 @@ from core.fees import FeeInput, FeeRule
 from core.working_calendar import OFFICE_TZ, WorkingCalendar
 from local_db.database import Database
 from local_db.demo.people import DemoPerson, make_person
-from local_db.models import Dossier, Office, Procedure
+from local_db.models import Dossier, Office
 from local_db.office_settings import calendar_for
 from local_db.office_setup import OfficeRefs, build_office, load_demo_catalog
 from local_db.ops import appointments as appt_ops
@@ -73,9 +73,9 @@ def _arrival_hours(rng: random.Random, n: int) -> list[float]:
 
 
 class _Simulation:
-    def __init__(self, db: Database, refs: OfficeRefs, rng: random.Random, calendar: WorkingCalendar,
+    def __init__(self, refs: OfficeRefs, rng: random.Random, calendar: WorkingCalendar,
                  summary: SeedSummary, catalog: list[dict]) -> None:
-        self.db, self.refs, self.rng, self.cal, self.summary = db, refs, rng, calendar, summary
+        self.refs, self.rng, self.cal, self.summary = refs, rng, calendar, summary
         self.by_service: dict[str, list[dict]] = {}
         for row in catalog:
             self.by_service.setdefault(row["service_code"], []).append(row)
@@ -322,7 +322,7 @@ def seed_demo(db: Database, *, seed: int = 2026, days: int = 30, now: datetime |
                         appt_ops.create_slots(s, refs.office_code, service, d, start=start, end=end, minutes=30,
                                               office_quota=2, online_quota=2)
             d += timedelta(days=1)
-    sim = _Simulation(db, refs, rng, cal, summary, load_demo_catalog())
+    sim = _Simulation(refs, rng, cal, summary, load_demo_catalog())
     day = first
     while day <= today:
         with db.write() as s:
