@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     db = Database(settings_from(args).effective_database_url)
     try:
         migrate.upgrade(db)
-        print("Building the demo office (30 days of history)...")
+        print("Setting up the demo office (30 days of history, about half a minute the first time)...")
         try:
             print_passwords(seed_demo(db, seed=args.seed).passwords)
         except DomainError as exc:
