@@ -24,7 +24,7 @@ Binary layout (version 1, big-endian, ``str`` = one length byte then the bytes):
 Validity: a ticket on its office-local day (:data:`OFFICE_TZ`) only, an appointment until
 its window ends, a receipt forever. :func:`verify` checks, in this order, parse -> key ->
 signature -> office -> expiry -> already used, and answers with a :class:`Verification`
-carrying a plain-words message in Vietnamese and English. It never raises for any scanned
+carrying a plain-words message in every language (core.i18n). It never raises for any scanned
 text: anything it cannot read is "not ours".
 """
 
@@ -49,6 +49,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from core.errors import ValidationError
+from core.i18n import LANGUAGES, _, current_language, language
 from core.working_calendar import OFFICE_TZ
 
 VERSION = 1
@@ -115,13 +116,6 @@ Token = TicketToken | AppointmentToken | ReceiptToken
 _KIND_OF: dict[type, int] = {TicketToken: 1, AppointmentToken: 2, ReceiptToken: 3}
 _CLASS_OF: dict[int, type] = {v: k for k, v in _KIND_OF.items()}
 # (Vietnamese noun, English noun) a citizen would use for each kind.
-_NOUN: dict[type, tuple[str, str]] = {
-    TicketToken: ("số thứ tự", "queue number"),
-    AppointmentToken: ("lịch hẹn", "appointment"),
-    ReceiptToken: ("giấy biên nhận hồ sơ", "dossier receipt"),
-}
-
-
 # --- keys ----------------------------------------------------------------------------------
 
 
@@ -397,76 +391,101 @@ class Result(StrEnum):
 class Verification:
     """What a scan means. ``token`` is set only once the signature is proven (VALID,
     WRONG_OFFICE, EXPIRED, ALREADY_USED) so nothing unproven is ever shown as fact;
-    ``key_id`` names the signer (for the audit log) under the same condition."""
+    ``key_id`` names the signer (for the audit log) under the same condition.
+    ``messages`` holds the plain-words explanation in every language (a kiosk may switch
+    language after the scan); :attr:`message` is the one of the current language."""
 
     result: Result
     token: Token | None
-    message_vi: str
-    message_en: str
+    messages: dict[str, str]
     key_id: bytes | None = None
 
     @property
     def ok(self) -> bool:
         return self.result is Result.VALID
 
+    @property
+    def message(self) -> str:
+        return self.messages[current_language()]
 
-_ASK_STAFF_VI = "Vui lòng hỏi cán bộ tại quầy để được hướng dẫn."
-_ASK_STAFF_EN = "Please ask a staff member at a counter for help."
+    @property
+    def message_vi(self) -> str:
+        return self.messages["vi"]
+
+    @property
+    def message_en(self) -> str:
+        return self.messages["en"]
+
+
+def _in_every_language(compose: Callable[[], str]) -> dict[str, str]:
+    messages = {}
+    for lang in LANGUAGES:
+        with language(lang):
+            messages[lang] = compose()
+    return messages
+
+
+def _ask_staff() -> str:
+    return _("Please ask a staff member at a counter for help.")
+
+
+def _wrong_kind_text(kind: type) -> str:
+    if kind is TicketToken:
+        return _("This is a queue number code; it cannot be used here.")
+    if kind is AppointmentToken:
+        return _("This is an appointment code; it cannot be used here.")
+    return _("This is a dossier receipt code; it cannot be used here.")
 
 
 def _not_ours(wrong_kind: type | None = None) -> Verification:
     if wrong_kind is not None:
-        vi, en = _NOUN[wrong_kind]
         return Verification(
-            Result.NOT_OURS,
-            None,
-            f"Đây là mã {vi}, không dùng được ở đây. {_ASK_STAFF_VI}",
-            f"This is a {en} code; it cannot be used here. {_ASK_STAFF_EN}",
+            Result.NOT_OURS, None, _in_every_language(lambda: f"{_wrong_kind_text(wrong_kind)} {_ask_staff()}")
         )
     return Verification(
         Result.NOT_OURS,
         None,
-        f"Mã này không phải của bộ phận một cửa. {_ASK_STAFF_VI}",
-        f"This code is not from the one-stop office. {_ASK_STAFF_EN}",
+        _in_every_language(lambda: f"{_('This code is not from the one-stop office.')} {_ask_staff()}"),
     )
 
 
-def _message(result: Result, token: Token) -> tuple[str, str]:
-    vi, en = _NOUN[type(token)]
-    vi_cap = vi[0].upper() + vi[1:]
+def _message(result: Result, token: Token) -> str:
+    """The message of a proven token, in the current language."""
+    ticket = isinstance(token, TicketToken)
+    appointment = isinstance(token, AppointmentToken)
     if result is Result.VALID:
         if isinstance(token, TicketToken):
-            return f"Số thứ tự {token.ticket_code} hợp lệ.", f"Queue number {token.ticket_code} is valid."
+            return _("Queue number {code} is valid.").format(code=token.ticket_code)
         if isinstance(token, AppointmentToken):
             local = token.window_start.astimezone(OFFICE_TZ)
-            when = local.strftime("%H:%M ngày %d/%m/%Y")
-            return f"Lịch hẹn lúc {when} hợp lệ.", f"Appointment at {local:%H:%M on %d/%m/%Y} is valid."
-        return f"Giấy biên nhận hồ sơ {token.dossier_code} hợp lệ.", f"Dossier receipt {token.dossier_code} is valid."
-    if result is Result.WRONG_OFFICE:
-        return (
-            f"{vi_cap} này thuộc bộ phận một cửa khác, không dùng được tại đây.",
-            f"This {en} belongs to another one-stop office and cannot be used here.",
-        )
-    if result is Result.EXPIRED:
-        if isinstance(token, TicketToken):
-            return (
-                "Số thứ tự này đã hết hạn (chỉ dùng trong ngày in). Vui lòng lấy số mới.",
-                "This queue number has expired (it is only valid on the day it was printed). Please take a new number.",
+            return _("Appointment at {time} on {date} is valid.").format(
+                time=f"{local:%H:%M}", date=f"{local:%d/%m/%Y}"
             )
-        return (
-            "Lịch hẹn này đã quá giờ hẹn. Vui lòng đặt lịch mới hoặc lấy số thứ tự.",
-            "The time of this appointment has passed. Please book again or take a queue number.",
-        )
+        return _("Dossier receipt {code} is valid.").format(code=token.dossier_code)
+    if result is Result.WRONG_OFFICE:
+        if ticket:
+            return _("This queue number belongs to another one-stop office and cannot be used here.")
+        if appointment:
+            return _("This appointment belongs to another one-stop office and cannot be used here.")
+        return _("This dossier receipt belongs to another one-stop office and cannot be used here.")
+    if result is Result.EXPIRED:
+        if ticket:
+            return _(
+                "This queue number has expired (it is only valid on the day it was printed). "
+                "Please take a new number."
+            )
+        return _("The time of this appointment has passed. Please book again or take a queue number.")
     if result is Result.ALREADY_USED:
-        if isinstance(token, AppointmentToken):
-            return "Lịch hẹn này đã được xác nhận có mặt rồi.", "This appointment has already been checked in."
-        return f"{vi_cap} này đã được sử dụng rồi.", f"This {en} has already been used."
+        if appointment:
+            return _("This appointment has already been checked in.")
+        if ticket:
+            return _("This queue number has already been used.")
+        return _("This dossier receipt has already been used.")
     raise AssertionError(f"no message for {result}")  # pragma: no cover - every caller passes one above
 
 
 def _proven(result: Result, parsed: _Parsed) -> Verification:
-    vi, en = _message(result, parsed.token)
-    return Verification(result, parsed.token, vi, en, parsed.key_id)
+    return Verification(result, parsed.token, _in_every_language(lambda: _message(result, parsed.token)), parsed.key_id)
 
 
 def _expired(token: Token, now: datetime) -> bool:
@@ -512,8 +531,9 @@ def verify(
         return Verification(
             Result.UNKNOWN_KEY,
             None,
-            "Không xác định được nơi cấp mã này nên chưa dùng được. " + _ASK_STAFF_VI,
-            "We cannot tell where this code was issued, so it cannot be used yet. " + _ASK_STAFF_EN,
+            _in_every_language(
+                lambda: f"{_('We cannot tell where this code was issued, so it cannot be used yet.')} {_ask_staff()}"
+            ),
         )
     try:
         Ed25519PublicKey.from_public_bytes(public).verify(parsed.signature, parsed.body)
@@ -521,8 +541,9 @@ def verify(
         return Verification(
             Result.TAMPERED,
             None,
-            "Mã này đã bị sửa hoặc bị hỏng nên không dùng được. " + _ASK_STAFF_VI,
-            "This code has been altered or damaged and cannot be used. " + _ASK_STAFF_EN,
+            _in_every_language(
+                lambda: f"{_('This code has been altered or damaged and cannot be used.')} {_ask_staff()}"
+            ),
         )
 
     token = parsed.token
