@@ -107,10 +107,19 @@ class SyncStatus(Base):
 
 
 class PrintJob(IdMixin, TimestampMixin, OfficeOwned, Base):
-    """A document waiting to be printed; survives restarts so no receipt is lost."""
+    """A document waiting to be printed; survives restarts so no receipt is lost.
+
+    A printer hangs off one machine, so a job belongs to the device that queued it and only
+    that device's print worker takes it (``device_id``). ``data`` is the document's content
+    record (printing/content.py) as it was when the operation committed, so a reprint is the
+    same paper. ``next_attempt_at`` spaces out the retries of a failing printer.
+    """
 
     __tablename__ = "print_job"
-    __table_args__ = (Index("ix_print_job_state", "state", "created_at"),)
+    __table_args__ = (
+        Index("ix_print_job_state", "state", "created_at"),
+        Index("ix_print_job_device_state", "device_id", "state", "next_attempt_at"),
+    )
 
     document: Mapped[str] = mapped_column(String(32))  # ticket / receipt / form02 ...
     ref_id: Mapped[uuid.UUID | None]
@@ -121,3 +130,7 @@ class PrintJob(IdMixin, TimestampMixin, OfficeOwned, Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     pdf_path: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    device_id: Mapped[uuid.UUID | None]
+    title: Mapped[str] = mapped_column(String(200), default="")
+    next_attempt_at: Mapped[datetime | None]
+    printed_at: Mapped[datetime | None]
