@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from core.errors import ValidationError
+from core.i18n import _, language, ngettext
 from core.working_calendar import OFFICE_TZ, WORKING_DAY, WorkingCalendar, to_office_time
 
 ProcessingKind = Literal["same_day", "working_days", "calendar_days"]
@@ -68,33 +69,36 @@ class ProcessingTime:
             verification_extra_days=data.get("verification_extra_days", 0),
         )
 
-    def describe_vi(self) -> str:
+    def describe(self) -> str:
+        """The processing time in plain words, in the current language (core.i18n)."""
         if self.kind == "same_day":
-            base = "Trong ngày"
+            base = _("Same day")
         elif self.kind == "working_days":
-            base = f"{self.days} ngày làm việc"
+            base = ngettext("{n} working day", "{n} working days", self.days).format(n=self.days)
         else:
-            base = f"{self.days} ngày"
-        if not self.verification_extra_days:
-            return base
-        if self.kind == "same_day":
-            return f"{base}; nếu cần xác minh: {self.verification_extra_days} ngày làm việc"
-        return f"{base}; thêm {self.verification_extra_days} ngày làm việc nếu cần xác minh"
-
-    def describe_en(self) -> str:
-        if self.kind == "same_day":
-            base = "Same day"
-        elif self.kind == "working_days":
-            base = f"{self.days} working day{'s' if self.days != 1 else ''}"
-        else:
-            base = f"{self.days} calendar day{'s' if self.days != 1 else ''}"
+            base = ngettext("{n} calendar day", "{n} calendar days", self.days).format(n=self.days)
         extra = self.verification_extra_days
         if not extra:
             return base
-        unit = f"working day{'s' if extra != 1 else ''}"
         if self.kind == "same_day":
-            return f"{base}; {extra} {unit} if verification is needed"
-        return f"{base}; +{extra} {unit} if verification is needed"
+            return ngettext(
+                "{base}; {n} working day if verification is needed",
+                "{base}; {n} working days if verification is needed",
+                extra,
+            ).format(base=base, n=extra)
+        return ngettext(
+            "{base}; +{n} working day if verification is needed",
+            "{base}; +{n} working days if verification is needed",
+            extra,
+        ).format(base=base, n=extra)
+
+    def describe_vi(self) -> str:
+        with language("vi"):
+            return self.describe()
+
+    def describe_en(self) -> str:
+        with language("en"):
+            return self.describe()
 
 
 def add_working_time(start: datetime, duration: timedelta, calendar: WorkingCalendar) -> datetime:

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.errors import ValidationError
-from core.money import format_vnd, format_vnd_en
+from core.i18n import _, current_language, language
+from core.money import format_money, format_vnd
 
 FeeKind = Literal["free", "fixed", "per_copy", "per_page"]
 FEE_KINDS: tuple[str, ...] = ("free", "fixed", "per_copy", "per_page")
@@ -164,55 +165,42 @@ class FeeRule:
             out.append((from_page, to_page, amount))
         return out
 
-    def describe_vi(self) -> str:
+    def describe(self) -> str:
+        """The rule in plain words, in the current language (core.i18n)."""
         if self.kind == "free":
-            return "Miễn phí"
+            return _("Free")
         if self.kind == "per_page":
             parts = []
             for from_page, to_page, amount in self._tier_ranges():
                 if to_page is None:
-                    where = f"từ trang {from_page}" if from_page > 1 else "mỗi trang"
+                    where = _("from page {page}").format(page=from_page) if from_page > 1 else _("each page")
                 elif to_page == from_page:
-                    where = f"trang {from_page}"
+                    where = _("page {page}").format(page=from_page)
                 else:
-                    where = f"trang {from_page}–{to_page}"
-                parts.append(f"{format_vnd(amount)}/trang ({where})")
+                    where = _("pages {first}–{last}").format(first=from_page, last=to_page)
+                parts.append(_("{amount}/page ({pages})").format(amount=format_money(amount), pages=where))
             text = ", ".join(parts)
             if self.cap_per_copy_vnd is not None:
-                text += f", tối đa {format_vnd(self.cap_per_copy_vnd)}/bản"
+                text += _(", at most {amount} per copy").format(amount=format_money(self.cap_per_copy_vnd))
             return text
-        unit = "/bản" if self.kind == "per_copy" else "/hồ sơ"
-        text = f"{format_vnd(self.amount_vnd)}{unit}"
+        if self.kind == "per_copy":
+            text = _("{amount} per copy").format(amount=format_money(self.amount_vnd))
+        else:
+            text = _("{amount} per case").format(amount=format_money(self.amount_vnd))
         if self.free_within_days is not None:
-            text = f"Miễn phí trong hạn {self.free_within_days} ngày; quá hạn: {text}"
+            text = _("Free within {days} days; later: {fee}").format(days=self.free_within_days, fee=text)
         for v in self.variants:
-            text += f"; {v.label_vi}: {format_vnd(v.amount_vnd)}"
+            label = v.label_vi if current_language() == "vi" else v.label_en
+            text += f"; {label}: {format_money(v.amount_vnd)}"
         return text
 
+    def describe_vi(self) -> str:
+        with language("vi"):
+            return self.describe()
+
     def describe_en(self) -> str:
-        if self.kind == "free":
-            return "Free"
-        if self.kind == "per_page":
-            parts = []
-            for from_page, to_page, amount in self._tier_ranges():
-                if to_page is None:
-                    where = f"from page {from_page}" if from_page > 1 else "each page"
-                elif to_page == from_page:
-                    where = f"page {from_page}"
-                else:
-                    where = f"pages {from_page}–{to_page}"
-                parts.append(f"{format_vnd_en(amount)}/page ({where})")
-            text = ", ".join(parts)
-            if self.cap_per_copy_vnd is not None:
-                text += f", at most {format_vnd_en(self.cap_per_copy_vnd)} per copy"
-            return text
-        unit = " per copy" if self.kind == "per_copy" else " per case"
-        text = f"{format_vnd_en(self.amount_vnd)}{unit}"
-        if self.free_within_days is not None:
-            text = f"Free within {self.free_within_days} days; later: {text}"
-        for v in self.variants:
-            text += f"; {v.label_en}: {format_vnd_en(v.amount_vnd)}"
-        return text
+        with language("en"):
+            return self.describe()
 
 
 @dataclass(frozen=True)

@@ -20,4 +20,11 @@ def format_vnd_en(amount: int) -> str:
     return f"{_group(amount, ',')} VND"
 
 
-__all__ = ["format_vnd", "format_vnd_en"]
+def format_money(amount: int) -> str:
+    """In the current language's style (core.i18n)."""
+    from core.i18n import current_language
+
+    return format_vnd(amount) if current_language() == "vi" else format_vnd_en(amount)
+
+
+__all__ = ["format_money", "format_vnd", "format_vnd_en"]
