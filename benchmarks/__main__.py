@@ -17,6 +17,7 @@ from benchmarks import harness
 # Modules that register benchmark groups, in the order they run.
 GROUP_MODULES = [
     "benchmarks.foundation",
+    "benchmarks.scanning",
 ]
 
 

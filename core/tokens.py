@@ -113,8 +113,9 @@ class ReceiptToken:
 
 Token = TicketToken | AppointmentToken | ReceiptToken
 
-_KIND_OF: dict[type, int] = {TicketToken: 1, AppointmentToken: 2, ReceiptToken: 3}
-_CLASS_OF: dict[int, type] = {v: k for k, v in _KIND_OF.items()}
+#: The kind byte of each token class in the binary layout (public: scanners read it unverified).
+KIND_CODES: dict[type, int] = {TicketToken: 1, AppointmentToken: 2, ReceiptToken: 3}
+CLASS_OF_CODE: dict[int, type] = {v: k for k, v in KIND_CODES.items()}
 # (Vietnamese noun, English noun) a citizen would use for each kind.
 # --- keys ----------------------------------------------------------------------------------
 
@@ -208,7 +209,7 @@ def _utf8_field(value: str, limit: int, field: str) -> bytes:
 
 
 def _encode_body(token: Token, key_id: bytes) -> bytes:
-    kind = _KIND_OF.get(type(token))
+    kind = KIND_CODES.get(type(token))
     if kind is None:
         raise ValidationError("Không biết loại mã này.", field="token", code="bad_kind")
     parts = [
@@ -308,13 +309,13 @@ def _parse(text: str) -> _Parsed:
     data = _b32decode(text)
     r = _Reader(data)
     version, kind = r.u8(), r.u8()
-    if version != VERSION or kind not in _CLASS_OF:
+    if version != VERSION or kind not in CLASS_OF_CODE:
         raise _NotOurs("unknown version or kind")
     key_id = r.take(KEY_ID_SIZE)
     office = r.ascii(MAX_OFFICE_CODE)
     issued_at = EPOCH + timedelta(seconds=r.u32())
     entity_id = uuid.UUID(bytes=r.take(16))
-    cls = _CLASS_OF[kind]
+    cls = CLASS_OF_CODE[kind]
     token: Token
     if cls is TicketToken:
         day = EPOCH_DAY + timedelta(days=r.u16())
