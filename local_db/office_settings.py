@@ -29,6 +29,7 @@ class OfficeRules:
     kiosk_pin_hash: str = ""
     announce_style: str = "words"  # words / digits, for the display board
     dossier_retention_days: int = 30
+    print_keep_days: int = 30  # the PDF of every printed document is kept this many days
 
     @property
     def hours(self) -> WorkingHours:
