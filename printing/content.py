@@ -36,6 +36,36 @@ class TicketContent:
     guidance: str = ""  # office's own line; "" = the standard guidance line
 
 
+@dataclass(frozen=True)
+class AppointmentSlipContent:
+    """An appointment slip (phiếu hẹn), on the 80 mm roll or on A5.
+
+    Handed over when a booking is made at the kiosk or the counter: when and where to come,
+    what to bring, and the QR code the kiosk reads at check-in. ``procedure_name`` is ""
+    when the booking named only a service; ``documents`` are the procedure's documents, one
+    line each, in the catalogue's words."""
+
+    lang: str
+    paper: str  # "80mm" | "A5"
+    office_name: str
+    office_address: str
+    office_phone: str
+    appointment_code: str  # "LHX7K2MP", the code a citizen reads out on the phone
+    service_name: str
+    procedure_name: str  # "" when the booking names only a service
+    procedure_code: str  # national code "1.001193", "" with no procedure
+    window_start: datetime  # aware
+    window_end: datetime  # aware
+    masked_name: str  # "N. T. Mai"
+    documents: tuple[str, ...]  # what to bring
+    token: str  # QR text (a signed appointment token)
+    issued_at: datetime  # aware; when the slip was made
+    check_in_from: datetime | None = None  # the kiosk takes the code from ... (aware)
+    check_in_until: datetime | None = None  # ... until
+    office_parent: str = ""  # "UBND Thành phố Hà Nội", printed above the office on A5
+    guidance: str = ""  # office's own line; "" = the standard guidance
+
+
 # --- JSON form for the print queue -----------------------------------------------------------
 
 
@@ -91,4 +121,4 @@ def _typed(hint: Any, value: Any) -> Any:
     return value
 
 
-__all__ = ["TicketContent", "field", "from_data", "to_data"]
+__all__ = ["AppointmentSlipContent", "TicketContent", "field", "from_data", "to_data"]
