@@ -16,6 +16,11 @@ from qrcode.constants import ERROR_CORRECT_M
 from reportlab.platypus import Flowable
 
 QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
+# One fixed mask pattern. Choosing the "best" of the eight masks costs the pure-Python
+# encoder ~10 ms, half of a ticket's whole PDF, and every ticket has a new token so no
+# cache saves it; every mask decodes alike (120 tokens read back with each of the eight
+# at 203 dpi).
+MASK_PATTERN = 0
 _ALNUM = frozenset(qrcode.util.ALPHA_NUM.decode())
 
 
@@ -28,7 +33,7 @@ def qr_matrix(text: str, *, border: int = QUIET_ZONE) -> tuple[tuple[bool, ...],
     """The code's modules, True = dark, with ``border`` quiet-zone modules on each side."""
     if not is_alphanumeric(text):
         raise ValueError("QR text must be uppercase alphanumeric-mode characters (0-9 A-Z space $%*+-./:)")
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border)
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border, mask_pattern=MASK_PATTERN)
     code.add_data(qrcode.util.QRData(text, mode=qrcode.util.MODE_ALPHA_NUM))
     code.make(fit=True)
     return tuple(tuple(row) for row in code.get_matrix())
@@ -45,41 +50,52 @@ def qr_image(text: str, *, module_px: int = 8, border: int = QUIET_ZONE):
     return small.resize((n * module_px, n * module_px), Image.NEAREST)
 
 
-def draw_qr(canvas, text: str, x: float, y: float, size: float, *, border: int = QUIET_ZONE) -> None:
-    """Draw the code as vector squares on a reportlab canvas, (x, y) its lower-left corner,
-    ``size`` points wide including the quiet zone. Runs of dark modules in a row are joined
-    into one rectangle, which keeps the PDF small and the edges crisp."""
-    matrix = qr_matrix(text, border=border)
+@lru_cache(maxsize=64)
+def qr_pdf_operators(text: str, size: float) -> str:
+    """PDF path operators drawing the code ``size`` points square at the origin (quiet zone
+    included): one rectangle per run of dark modules in a row, all filled at once. Written
+    straight into the page, this is far cheaper than thousands of canvas calls."""
+    matrix = qr_matrix(text)
     n = len(matrix)
     module = size / n
-    canvas.saveState()
-    canvas.setFillColorRGB(0, 0, 0)
-    canvas.setStrokeColorRGB(0, 0, 0)
-    path = canvas.beginPath()
+    ops = ["0 g"]
     for r, row in enumerate(matrix):
-        top = y + size - (r + 1) * module
+        top = size - (r + 1) * module
         c = 0
         while c < n:
             if row[c]:
                 start = c
                 while c < n and row[c]:
                     c += 1
-                path.rect(x + start * module, top, (c - start) * module, module)
+                ops.append(f"{start * module:.3f} {top:.3f} {(c - start) * module:.3f} {module:.3f} re")
             else:
                 c += 1
-    canvas.drawPath(path, stroke=0, fill=1)
+    ops.append("f")
+    return "\n".join(ops)
+
+
+def draw_qr(canvas, text: str, x: float, y: float, size: float) -> None:
+    """Draw the code as vector squares on a reportlab canvas, (x, y) its lower-left corner,
+    ``size`` points wide including the quiet zone."""
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.addLiteral(qr_pdf_operators(text, size))
     canvas.restoreState()
 
 
 class QrFlowable(Flowable):
     """A platypus flowable drawing one QR code ``size`` points square (quiet zone included)."""
 
-    def __init__(self, text: str, size: float) -> None:
+    def __init__(self, text: str, size: float, *, before: float = 0, after: float = 0, align: str = "CENTER") -> None:
         super().__init__()
-        qr_matrix(text)  # refuse bad text when the document is built, not when it is drawn
+        if not is_alphanumeric(text):  # refuse bad text when the document is built, not when drawn
+            raise ValueError("QR text must be uppercase alphanumeric-mode characters (0-9 A-Z space $%*+-./:)")
         self.text = text
         self.size = size
         self.width = self.height = size
+        self.hAlign = align
+        self.spaceBefore = before
+        self.spaceAfter = after
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.size, self.size

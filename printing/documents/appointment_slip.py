@@ -17,14 +17,36 @@ from datetime import datetime
 
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from core.i18n import N_, _, language, pgettext
 from printing.content import AppointmentSlipContent
 from printing.documents.roll import (
-    BOLD, CONTENT_WIDTH, ITALIC, REGULAR, TA_CENTER, BigText, CheckItem, QrCode, Rule, label_value, local, para,
-    roll_pdf, style, text,
+    BOLD,
+    CONTENT_WIDTH,
+    ITALIC,
+    REGULAR,
+    TA_CENTER,
+    BigText,
+    CheckItem,
+    Rule,
+    label_value,
+    local,
+    para,
+    roll_pdf,
+    style,
+    text,
 )
+from printing.qr_image import QrFlowable
 
 PAPERS = ("80mm", "A5")
 ROLL_QR = 30 * mm
@@ -163,7 +185,7 @@ def roll_flowables(content: AppointmentSlipContent) -> list[Flowable]:
     parts.append(Rule(thickness=0.5, dash=(2, 2), before=1 * mm, after=2 * mm))
     parts += _checklist(content, _R_HEAD, _R_ITEM)
     parts += [
-        QrCode(content.token, ROLL_QR, before=2 * mm),
+        QrFlowable(content.token, ROLL_QR, before=2 * mm),
         para(_("Scan this code at the kiosk when you arrive."), _R_QR_NOTE),
         Rule(thickness=0.5, dash=(2, 2), before=1.5 * mm, after=2 * mm),
         para(guidance_text(content), _R_GUIDE),
@@ -184,7 +206,7 @@ def _a5_header(content: AppointmentSlipContent) -> Table:
         left.append(para(content.office_address, _A_ADDRESS))
     if content.office_phone:
         left.append(para(_("Phone: {phone}").format(phone=content.office_phone), _A_ADDRESS))
-    right = [QrCode(content.token, A5_QR), para(_("Appointment code"), _A_CODE_LABEL),
+    right = [QrFlowable(content.token, A5_QR), para(_("Appointment code"), _A_CODE_LABEL),
              para(content.appointment_code, _A_CODE)]
     table = Table([[left, right]], colWidths=[A5_WIDTH - A5_QR - 4 * mm, A5_QR + 4 * mm])
     table.setStyle(TableStyle([

@@ -17,11 +17,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from functools import lru_cache
-
-import qrcode
-import qrcode.util
-from qrcode.constants import ERROR_CORRECT_M
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import black, white
@@ -34,7 +29,6 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from core.working_calendar import OFFICE_TZ
 from printing.fonts import BOLD, ITALIC, REGULAR, register_reportlab
-from printing.qr_image import QUIET_ZONE, is_alphanumeric
 
 register_reportlab()
 
@@ -209,76 +203,6 @@ class _CheckPart(Flowable):
         self._para.drawOn(self.canv, self.box + self.gap, 0)
 
 
-QR_MASK = 0  # see roll_qr_matrix
-
-
-def roll_qr_matrix(value: str) -> tuple[tuple[bool, ...], ...]:
-    """The modules of a roll document's QR code (True = dark, quiet zone included).
-
-    The same code as :func:`printing.qr_image.qr_matrix` (alphanumeric mode, level M), but
-    with a fixed mask pattern: choosing the "best" of the eight masks is what costs a
-    pure-Python encoder ~10 ms of a ticket's ~20 ms, and every mask decodes alike (every
-    token of a 120-token sample read back with each of the eight masks at 203 dpi). Every
-    ticket has a new token, so no cache saves that work.
-    """
-    if not is_alphanumeric(value):
-        raise ValueError("QR text must be uppercase alphanumeric-mode characters (0-9 A-Z space $%*+-./:)")
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, mask_pattern=QR_MASK)
-    code.add_data(qrcode.util.QRData(value, mode=qrcode.util.MODE_ALPHA_NUM))
-    code.make(fit=True)
-    return tuple(tuple(row) for row in code.get_matrix())
-
-
-@lru_cache(maxsize=64)
-def _qr_operators(value: str, size: float) -> str:
-    """The PDF path operators of a QR code ``size`` points square at the origin (quiet zone
-    included): one rectangle per run of dark modules in a row, filled black at once."""
-    matrix = roll_qr_matrix(value)
-    n = len(matrix)
-    module = size / n
-    ops = ["0 g"]
-    for r, row in enumerate(matrix):
-        top = size - (r + 1) * module
-        c = 0
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                ops.append(f"{start * module:.3f} {top:.3f} {(c - start) * module:.3f} {module:.3f} re")
-            else:
-                c += 1
-    ops.append("f")
-    return "\n".join(ops)
-
-
-class QrCode(Flowable):
-    """A QR code ``size`` points square, drawn as vector rectangles (crisp at any printer
-    resolution), like :class:`printing.qr_image.QrFlowable` but cheaper: the modules come
-    from :func:`roll_qr_matrix` and the path is written straight into the page as PDF
-    operators (kept per text for a reprint), not through a few thousand canvas calls.
-    """
-
-    def __init__(self, value: str, size: float, *, before: float = 0, after: float = 0) -> None:
-        super().__init__()
-        if not is_alphanumeric(value):  # refuse it when the document is built, not when drawn
-            raise ValueError("QR text must be uppercase alphanumeric-mode characters (0-9 A-Z space $%*+-./:)")
-        self.value = value
-        self.size = size
-        self.width = self.height = size
-        self.hAlign = "CENTER"
-        self.spaceBefore = before
-        self.spaceAfter = after
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.size, self.size
-
-    def draw(self) -> None:
-        self.canv.saveState()
-        self.canv.addLiteral(_qr_operators(self.value, self.size))
-        self.canv.restoreState()
-
-
 def _draw_box(c: Canvas, height: float, st: ParagraphStyle, box: float) -> None:
     # Level with the first line: its baseline sits one font size below the top.
     baseline = height - st.fontSize * 1.0 - (st.leading - st.fontSize) / 2
@@ -362,6 +286,6 @@ def roll_pdf(flowables: Sequence[Flowable], *, title: str, subject: str = "") ->
 
 __all__ = [
     "BOLD", "CAP_HEIGHT", "CONTENT_WIDTH", "ITALIC", "MARGIN_BOTTOM", "MARGIN_TOP", "MARGIN_X", "PAGE_WIDTH",
-    "REGULAR", "TA_CENTER", "TA_LEFT", "BigText", "CheckItem", "QrCode", "Rule", "banner", "label_value", "local",
-    "para", "roll_pdf", "roll_qr_matrix", "style", "text",
+    "REGULAR", "TA_CENTER", "TA_LEFT", "BigText", "CheckItem", "Rule", "banner", "label_value", "local",
+    "para", "roll_pdf", "style", "text",
 ]

@@ -18,8 +18,20 @@ from reportlab.platypus import Flowable, Paragraph
 from core.i18n import _, language
 from printing.content import TicketContent
 from printing.documents.roll import (
-    BOLD, ITALIC, REGULAR, TA_CENTER, BigText, QrCode, Rule, banner, local, para, roll_pdf, style, text,
+    BOLD,
+    ITALIC,
+    REGULAR,
+    TA_CENTER,
+    BigText,
+    Rule,
+    banner,
+    local,
+    para,
+    roll_pdf,
+    style,
+    text,
 )
+from printing.qr_image import QrFlowable
 
 QR_SIZE = 30 * mm  # quiet zone included; ~0.5 mm modules, 4 dots each at 203 dpi
 NUMBER_SIZE = 80  # points, for a four-character code; longer codes get smaller
@@ -88,7 +100,7 @@ def ticket_flowables(content: TicketContent) -> list[Flowable]:
     parts.append(para(_("Taken at {time} on {date}").format(time=f"{issued:%H:%M}", date=f"{issued:%d/%m/%Y}"),
                       _SMALL))
     parts += [
-        QrCode(content.token, QR_SIZE, before=1.5 * mm),
+        QrFlowable(content.token, QR_SIZE, before=1.5 * mm),
         para(_("Scan the code to see your place in the queue."), _QR_NOTE),
         Rule(thickness=0.5, dash=(2, 2), before=1.5 * mm, after=2 * mm),
         para(content.guidance or _("Please watch the screen and listen for your number. "
