@@ -94,16 +94,26 @@ class PrintWorker:
         self.render = render
         self.backend_factory = backend_factory
         self.on_change = on_change
-        self._backend: Backend | None = None
+        self._backends: dict[str, Backend] = {}
         self._last_purge: datetime | None = None
 
     # --- the back-end ---------------------------------------------------------------------
 
+    def backend_for_job(self, job: PrintJobInfo) -> Backend:
+        """The printer a job was queued for (a counter may have a thermal roll for tickets
+        and an A5 printer for forms); the worker's own printer for a job that names none.
+        A job naming a printer this machine cannot parse fails like an offline printer."""
+        spec = parse_printer(job.printer) if job.printer else self.spec
+        if spec.text not in self._backends:
+            self._backends[spec.text] = self.backend_factory(spec)
+        return self._backends[spec.text]
+
     @property
     def backend(self) -> Backend:
-        if self._backend is None:
-            self._backend = self.backend_factory(self.spec)
-        return self._backend
+        """The worker's own printer."""
+        if self.spec.text not in self._backends:
+            self._backends[self.spec.text] = self.backend_factory(self.spec)
+        return self._backends[self.spec.text]
 
     # --- one round --------------------------------------------------------------------------
 
@@ -113,19 +123,21 @@ class PrintWorker:
             return print_jobs.recover_stale(s, self.device_id, now)
 
     def run_once(self, now: datetime | None = None) -> int:
-        """Print every due job of this device (stopping at the first failure); returns how
-        many printed. ``now`` fixes the clock (tests); by default each step reads it."""
+        """Print every due job of this device; returns how many printed. A printer that fails
+        is not tried again this round (its other jobs wait; jobs for other printers go on).
+        ``now`` fixes the clock (tests); by default each step reads it."""
         printed = 0
+        failed_printers: set[str] = set()
         for _round in range(MAX_JOBS_PER_RUN):
             with self.db.write() as s:
-                job = print_jobs.claim_next(s, self.device_id, now or _utcnow())
+                job = print_jobs.claim_next(s, self.device_id, now or _utcnow(), skip_printers=failed_printers)
             if job is None:
                 break
             self._emit(PrintEvent(job, "printing"))
             if self._print(job, now):
                 printed += 1
             else:
-                break
+                failed_printers.add(job.printer)
         return printed
 
     def _print(self, job: PrintJobInfo, now: datetime | None) -> bool:
@@ -137,7 +149,7 @@ class PrintWorker:
             self._fail(job, "render", message, "", now)
             return False
         try:
-            self.backend.send(PrintRequest(pdf_path=path, document=job.document, data=job.data, copies=job.copies,
+            self.backend_for_job(job).send(PrintRequest(pdf_path=path, document=job.document, data=job.data, copies=job.copies,
                                            title=job.title, job_id=job.id))
         except PrinterError as exc:
             self._fail(job, exc.code, exc.message, str(path), now)

@@ -128,15 +128,20 @@ def _due(device_id: uuid.UUID, now: datetime) -> Any:
             .order_by(PrintJob.created_at, PrintJob.id))
 
 
-def claim_next(session: Session, device_id: uuid.UUID, now: datetime | None = None) -> PrintJobInfo | None:
+def claim_next(session: Session, device_id: uuid.UUID, now: datetime | None = None, *,
+               skip_printers: Iterable[str] = ()) -> PrintJobInfo | None:
     """Take the oldest due job of this device (queued, or failed and due for a retry): it
-    becomes "printing" with one more attempt. None when nothing is due.
+    becomes "printing" with one more attempt. None when nothing is due. Jobs for
+    ``skip_printers`` (printers that just failed this round) wait for the next round.
 
     On PostgreSQL the row is locked with SKIP LOCKED, so two workers of one device (which
     should not happen) never take the same job; on SQLite the write transaction serialises.
     """
     now = _now(now)
     stmt = _due(device_id, now).limit(1)
+    skip = tuple(skip_printers)
+    if skip:
+        stmt = stmt.where(PrintJob.printer.notin_(skip))
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     job = session.scalars(stmt).first()

@@ -25,7 +25,7 @@ from core.errors import ValidationError
 from local_db.database import Database
 from local_db.office_setup import OfficeRefs
 from local_db.ops import print_jobs
-from printing.backends import PrinterError, PrintRequest
+from printing.backends import PrinterError, PrintRequest, backend_for
 from printing.backends.escpos_printer import EscposBackend
 from printing.content import TicketContent
 from printing.printer_spec import PrinterSpec, parse_printer
@@ -63,9 +63,9 @@ def one_pager(kind: str, data: dict[str, Any]) -> bytes:
 
 
 def test_a_queued_ticket_is_printed_and_its_pdf_kept(db: Database, office: OfficeRefs, tmp_path: Path) -> None:
-    job_id = _queue(db, office)
+    job_id = _queue(db, office, printer=f"pdf:{tmp_path / 'out'}")
     events: list[PrintEvent] = []
-    worker = PrintWorker(db, office.device_id, f"pdf:{tmp_path / 'out'}", tmp_path / "kept", keep_days=30,
+    worker = PrintWorker(db, office.device_id, "pdf", tmp_path / "kept", keep_days=30,
                          on_change=events.append)
     assert worker.run_once(NOW) == 1
     job = _job(db, job_id)
@@ -329,3 +329,39 @@ def test_the_worker_for_other_printers_does_not_load_qt() -> None:
             "backend_for('escpos-dummy'); backend_for('cups:X'); backend_for('pdf'); print('PySide6' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_each_job_goes_to_the_printer_it_was_queued_for(db: Database, office: OfficeRefs, tmp_path: Path) -> None:
+    """A counter prints tickets on its roll and receipts on its A5 printer: the job's own
+    printer wins over the worker's default, and a job naming no printer takes the default."""
+    roll, a5 = tmp_path / "roll", tmp_path / "a5"
+    to_roll = _queue(db, office, "A001", printer=f"pdf:{roll}")
+    to_a5 = _queue(db, office, "A002", at=NOW + timedelta(seconds=1), printer=f"pdf:{a5}")
+    to_default = _queue(db, office, "A003", at=NOW + timedelta(seconds=2), printer="")
+    worker = PrintWorker(db, office.device_id, f"pdf:{a5}", tmp_path / "kept", keep_days=30, render=one_pager)
+    assert worker.run_once(NOW + timedelta(seconds=3)) == 3
+    assert sorted(p.name for p in roll.glob("*.pdf")) == [f"A001-{to_roll}.pdf"]
+    assert sorted(p.name for p in a5.glob("*.pdf")) == sorted([f"A002-{to_a5}.pdf", f"A003-{to_default}.pdf"])
+
+
+def test_a_broken_printer_holds_back_only_its_own_jobs(db: Database, office: OfficeRefs, tmp_path: Path) -> None:
+    jammed = _queue(db, office, "A001", printer="escpos-net:192.0.2.1")
+    jammed_too = _queue(db, office, "A002", at=NOW + timedelta(seconds=1), printer="escpos-net:192.0.2.1")
+    fine = _queue(db, office, "A003", at=NOW + timedelta(seconds=2), printer=f"pdf:{tmp_path / 'a5'}")
+
+    def factory(spec):  # type: ignore[no-untyped-def]
+        if spec.kind == "pdf":
+            return backend_for(spec)
+
+        class Jammed:
+            def send(self, request: PrintRequest) -> None:
+                raise PrinterError("out_of_paper", "Máy in hết giấy.")
+
+        return Jammed()
+
+    worker = PrintWorker(db, office.device_id, "pdf", tmp_path / "kept", keep_days=30, render=one_pager,
+                         backend_factory=factory)
+    assert worker.run_once(NOW + timedelta(seconds=3)) == 1
+    states = {code: _job(db, j).state for code, j in (("A001", jammed), ("A002", jammed_too), ("A003", fine))}
+    assert states == {"A001": "failed", "A002": "queued", "A003": "done"}  # A002 never tried this round
+    assert _job(db, jammed_too).attempts == 0
