@@ -12,6 +12,7 @@ from collections.abc import Sequence
 COMMANDS = {
     "db": ("cli.db", "office database: upgrade, seed-demo, check, info"),
     "demo": ("cli.demo", "set up the demo office and show what is in it"),
+    "print": ("cli.printing", "print queue of this machine: jobs, worker, test page, reprint, samples"),
 }
 
 

@@ -250,7 +250,9 @@ class _Simulation:
             return  # the rest of its life is planned when the supplement arrives
         late = rng.random() < 0.1
         if late and rng.random() < 0.5:
-            self.plan(due - timedelta(hours=20), "reschedule", info.id, reason="Cần xác minh thêm thông tin")
+            # The day before it falls due, but never before the dossier was sent on.
+            when = max(due - timedelta(hours=20), nxt + timedelta(minutes=30))
+            self.plan(when, "reschedule", info.id, reason="Cần xác minh thêm thông tin")
         back = due + timedelta(hours=rng.randint(4, 30)) if late else due - timedelta(hours=rng.randint(1, 6))
         self.plan(max(back, nxt + timedelta(hours=1)), "result_back", info.id)
         self.plan(max(back, nxt + timedelta(hours=1)) + timedelta(days=rng.randint(0, 4), hours=2),

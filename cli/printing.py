@@ -1,0 +1,237 @@
+"""``motcua print``: the print queue of this machine, its worker, a test page, and samples.
+
+What the ward's IT person needs at a terminal: is anything stuck in the queue and why
+(``jobs``), does the printer work (``test``), run the worker by hand (``worker``), reprint
+or cancel a job (``reprint``, ``cancel``, recorded under a staff account), and every
+document printed from the office's own data (``samples``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cli.common import settings_from
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="print_command", metavar="ACTION", required=True)
+    jobs = sub.add_parser("jobs", help="the print jobs of this machine (newest first)")
+    jobs.add_argument("--all-devices", action="store_true", help="jobs of every device of the office")
+    jobs.add_argument("--state", action="append", choices=["queued", "printing", "done", "failed", "cancelled"],
+                      help="only jobs in this state (repeatable)")
+    jobs.add_argument("--limit", type=int, default=20)
+    worker = sub.add_parser("worker", help="print this machine's queued jobs (until Ctrl+C, or --once)")
+    worker.add_argument("--once", action="store_true", help="print what is due now, then stop")
+    test = sub.add_parser("test", help="queue a test ticket for this machine's printer and print it now")
+    test.add_argument("--printer", help="printer setting to use instead of the machine's")
+    test.add_argument("--lang", choices=["vi", "en"], default="vi")
+    for name, text in (("reprint", "print a job again"), ("cancel", "cancel a queued or failed job")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("job", help="job id (or its last characters, as `motcua print jobs` shows)")
+        p.add_argument("--staff", required=True, help="username of the staff member doing it (audit log)")
+    samples = sub.add_parser("samples", help="every document, from the office's own data, as PDF (and PNG)")
+    samples.add_argument("--out", type=Path, default=Path("motcua-samples"), help="output folder")
+    samples.add_argument("--lang", choices=["vi", "en"], action="append", help="language(s); default both")
+    samples.add_argument("--png", type=int, metavar="DPI", help="also rasterise each page to PNG at DPI")
+
+
+def run(args: argparse.Namespace) -> int:
+    from local_db.database import Database
+
+    settings = settings_from(args)
+    db = Database(settings.effective_database_url)
+    try:
+        handler = {"jobs": _jobs, "worker": _worker, "test": _test, "reprint": _reprint, "cancel": _cancel,
+                   "samples": _samples}[args.print_command]
+        return handler(db, settings, args)
+    finally:
+        db.dispose()
+
+
+# --- this machine --------------------------------------------------------------------------
+
+
+def this_device(db, settings) -> tuple[str, uuid.UUID]:  # type: ignore[no-untyped-def]
+    """(office code, device id) of this machine, registering the device (and its signing key)
+    on first use."""
+    from local_db.office_settings import get_office
+    from local_db.office_setup import ensure_device
+
+    with db.write() as s:
+        office = get_office(s)
+        device = ensure_device(s, office.code, settings.effective_device_name, settings.device_kind)
+        return office.code, device.id
+
+
+def _worker_for(db, settings, device_id, printer, on_change=None):  # type: ignore[no-untyped-def]
+    from printing.spool import PrintWorker
+
+    return PrintWorker(db, device_id, printer or settings.printer, Path(settings.data_dir) / "prints",
+                       on_change=on_change)
+
+
+def _say_event(event) -> None:  # type: ignore[no-untyped-def]
+    job = event.job
+    label = job.title or job.document
+    if event.state == "done":
+        print(f"printed  {short_id(job.id)}  {label}  -> {job.pdf_path}")
+    elif event.state == "failed":
+        print(f"WAITING  {short_id(job.id)}  {label}: {event.message} (attempt {job.attempts}; it will retry)")
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+def _jobs(db, settings, args) -> int:  # type: ignore[no-untyped-def]
+    from local_db.ops.print_jobs import list_jobs, print_status
+
+    office_code, device_id = this_device(db, settings)
+    with db.read() as s:
+        jobs = list_jobs(s, None if args.all_devices else device_id, states=args.state, limit=args.limit,
+                         office_code=office_code)
+        status = print_status(s, device_id)
+    if not jobs:
+        print("No print jobs.")
+    for job in jobs:
+        when = job.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        line = f"{short_id(job.id)}  {when}  {job.state:9} {job.document:18} {job.title}"
+        if job.state in ("failed", "queued") and job.last_error:
+            line += f"  [{job.attempts} attempt(s): {job.last_error}]"
+        print(line)
+    if status.problem:
+        print(f"\nThis machine's printer: {status.waiting} job(s) waiting, {status.failed} failed; "
+              f"last error: {status.last_error}")
+    return 0
+
+
+def _worker(db, settings, args) -> int:  # type: ignore[no-untyped-def]
+    _, device_id = this_device(db, settings)
+    worker = _worker_for(db, settings, device_id, None, on_change=_say_event)
+    recovered = worker.recover()
+    if recovered:
+        print(f"{recovered} job(s) left half-printed by a stopped worker are queued again.")
+    if args.once:
+        worker.run_once()
+        return 0
+    print(f"Printing on {worker.spec.text or settings.printer}; Ctrl+C to stop.")
+    stop = threading.Event()
+    try:
+        worker.run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+def _test(db, settings, args) -> int:  # type: ignore[no-untyped-def]
+    from core.tokens import TicketToken
+    from core.working_calendar import OFFICE_TZ
+    from local_db.office_settings import get_office
+    from local_db.ops.print_jobs import get_job
+    from local_db.ops.signing import device_signer
+    from printing.content import TicketContent
+    from printing.spool import queue_document
+
+    office_code, device_id = this_device(db, settings)
+    printer = args.printer or settings.printer
+    now = datetime.now(timezone.utc)
+    with db.write() as s:
+        office = get_office(s, office_code)
+        token = device_signer(s, device_id).sign(
+            TicketToken(uuid.uuid4(), office_code, now, now.astimezone(OFFICE_TZ).date(), "T000"))
+        content = TicketContent(
+            lang=args.lang, office_name=office.name_vi if args.lang == "vi" else office.name_en,
+            ticket_code="T000", service_name="Trang in thử" if args.lang == "vi" else "Test page",
+            counters=(1,), ahead=0, wait_minutes=None, issued_at=now, token=token)
+        job = queue_document(s, office_code=office_code, device_id=device_id, kind="ticket", content=content,
+                             printer=printer, title="Test T000")
+    worker = _worker_for(db, settings, device_id, printer, on_change=_say_event)
+    worker.run_once()
+    with db.read() as s:
+        job = get_job(s, job.id)
+    return 0 if job.state == "done" else 1
+
+
+def short_id(job_id: uuid.UUID) -> str:
+    """The last 8 hex digits: a UUIDv7 starts with its timestamp, so jobs queued together
+    share their first digits but not their last."""
+    return str(job_id)[-8:]
+
+
+def _find_job(db, prefix: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from core.errors import NotFound
+    from local_db.models import PrintJob
+
+    try:
+        return uuid.UUID(prefix)
+    except ValueError:
+        pass
+    with db.read() as s:
+        ids = [row for row in s.scalars(select(PrintJob.id)) if str(row).endswith(prefix.lower())]
+    if len(ids) != 1:
+        raise NotFound(f"{'No' if not ids else 'More than one'} print job ends with {prefix!r}.", code="no_job")
+    return ids[0]
+
+
+def _staff_actor(db, settings, office_code: str, device_id: uuid.UUID, username: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from core.actor import Actor
+    from core.errors import NotFound
+    from local_db.models import Staff
+
+    with db.read() as s:
+        staff = s.scalars(select(Staff).where(Staff.office_code == office_code, Staff.username == username,
+                                              Staff.active.is_(True))).first()
+        if staff is None:
+            raise NotFound(f"No active staff account {username!r} in this office.", code="no_staff")
+        return Actor(office_code=office_code, device_id=device_id, staff_id=staff.id, label=username)
+
+
+def _reprint(db, settings, args) -> int:  # type: ignore[no-untyped-def]
+    from local_db.ops.print_jobs import reprint
+
+    office_code, device_id = this_device(db, settings)
+    actor = _staff_actor(db, settings, office_code, device_id, args.staff)
+    job_id = _find_job(db, args.job)
+    with db.write() as s:
+        job = reprint(s, actor, job_id, device_id=device_id, printer=settings.printer)
+    print(f"Queued again as {short_id(job.id)} ({job.title or job.document}); `motcua print worker --once` prints it.")
+    return 0
+
+
+def _cancel(db, settings, args) -> int:  # type: ignore[no-untyped-def]
+    from local_db.ops.print_jobs import cancel
+
+    office_code, device_id = this_device(db, settings)
+    actor = _staff_actor(db, settings, office_code, device_id, args.staff)
+    job_id = _find_job(db, args.job)
+    with db.write() as s:
+        job = cancel(s, actor, job_id)
+    print(f"Cancelled {short_id(job.id)} ({job.title or job.document}).")
+    return 0
+
+
+def _samples(db, settings, args) -> int:  # type: ignore[no-untyped-def]
+    from printing.samples import write_samples
+
+    office_code, device_id = this_device(db, settings)
+    written = write_samples(db, office_code, device_id, args.out, langs=tuple(args.lang or ("vi", "en")),
+                            png_dpi=args.png, tracking_host=tracking_host(settings.server_url))
+    for path in written:
+        print(path)
+    return 0
+
+
+def tracking_host(server_url: str) -> str:
+    """The host of the central tracking page printed in receipt QR codes: the central
+    server's, or a reserved name while the office has none configured."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(server_url).netloc if server_url else ""
+    return (host or "MOTCUA.LOCALHOST").upper()
