@@ -18,6 +18,7 @@ from benchmarks import harness
 GROUP_MODULES = [
     "benchmarks.foundation",
     "benchmarks.scanning",
+    "benchmarks.documents",
 ]
 
 
