@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from core.dossier_states import DossierAction
 from core.errors import DomainError
 from core.i18n import _, check_language, language, pgettext
-from core.text import nfc
+from core.text import fold, nfc
 from core.tokens import ReceiptToken, Signer, receipt_url
 from core.working_calendar import OFFICE_TZ
 from local_db.models import (
@@ -143,7 +143,8 @@ def receipt_content(session: Session, dossier_id: uuid.UUID | str, *, signer: Si
         qr_text=receipt_url(tracking_host, token),
         applicant=_applicant(d),
         procedure_name=_procedure_name(d, lang),
-        request_content=d.request_content,
+        # Only what the citizen added: a request that merely repeats the procedure is not printed twice.
+        request_content="" if fold(d.request_content) in ("", fold(d.procedure_name_vi)) else d.request_content,
         documents=tuple(ReceivedDocument(name=doc.name, originals=doc.originals, certified=doc.certified,
                                          copies=doc.copies) for doc in d.documents if doc.received_any),
         sets=d.sets,
