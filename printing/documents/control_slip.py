@@ -8,12 +8,11 @@ blank columns for the giver's and the receiver's signatures.
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer
 
 from core.i18n import _, language, pgettext
 from printing.documents import form_layout as fl
 from printing.forms_content import ControlSlipContent
-from printing.qr_image import QrFlowable
 
 PAPER = "A4"
 QR_SIZE = 24 * mm
@@ -46,19 +45,7 @@ def control_slip_pdf(content: ControlSlipContent) -> bytes:
                       _("(Copy kept with the dossier at the {desk})").format(desk=fl.desk_name())),
         ]
         if content.qr_text:
-            width = fl.PAPERS[PAPER].width
-            table = Table([[facts, QrFlowable(content.qr_text, QR_SIZE)]],
-                          colWidths=[width - QR_SIZE - 4 * mm, QR_SIZE + 4 * mm])
-            table.setStyle(TableStyle([
-        fl.FONT,
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ]))
-            story.append(table)
+            story.append(fl.beside_qr(PAPER, facts, content.qr_text, QR_SIZE, gap=4 * mm))
         else:
             story += facts
         rows = []

@@ -44,6 +44,7 @@ from core.working_calendar import OFFICE_TZ
 from printing.fonts import BOLD, ITALIC, REGULAR, register_reportlab
 from printing.form_sets import form_set
 from printing.forms_content import Issuer
+from printing.qr_image import QrFlowable
 
 
 @dataclass(frozen=True)
@@ -461,3 +462,19 @@ __all__ = [
     "styles",
     "title",
 ]
+
+
+def beside_qr(paper: str, block: list[Flowable], qr_text: str, qr_size: float, gap: float = 3 * mm) -> Flowable:
+    """``block`` (the applicant's details, say) with the QR code at its top right."""
+    width = PAPERS[paper].width
+    table = Table([[block, QrFlowable(qr_text, qr_size)]], colWidths=[width - qr_size - gap, qr_size + gap])
+    table.setStyle(TableStyle([
+        FONT,
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table

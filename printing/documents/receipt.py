@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from core.i18n import _, language, pgettext
 from printing.documents import form_layout as fl
 from printing.forms_content import ReceiptContent
-from printing.qr_image import QrFlowable
 
 PAPER = "A5"
 QR_SIZE = 25 * mm
@@ -38,19 +37,7 @@ def barcode(code: str, width: float) -> Flowable:
 
 def _with_qr(content: ReceiptContent, left: list[Flowable]) -> Flowable:
     """The applicant's block with the QR beside it (top right)."""
-    width = fl.PAPERS[PAPER].width
-    table = Table([[left, QrFlowable(content.qr_text, QR_SIZE)]],
-                  colWidths=[width - QR_SIZE - 3 * mm, QR_SIZE + 3 * mm])
-    table.setStyle(TableStyle([
-        fl.FONT,
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-    ]))
-    return table
+    return fl.beside_qr(PAPER, left, content.qr_text, QR_SIZE)
 
 
 def _count(n: int) -> str:
