@@ -176,10 +176,21 @@ def _items(raw: Sequence[Any], reasons: Mapping[str, str] | None) -> tuple[Suppl
     return tuple(items)
 
 
+def _tracking_qr(d: Any, signer: Signer | None, tracking_host: str, now: datetime) -> str:
+    """The receipt QR (the dossier's tracking page) a later form carries too, so the citizen
+    holding only that paper can still follow the dossier; "" without a signer or host."""
+    if signer is None or not tracking_host or not d.code:
+        return ""
+    return receipt_url(tracking_host, signer.sign(ReceiptToken(entity_id=d.id, office_code=d.office_code,
+                                                               issued_at=now, dossier_code=d.code)))
+
+
 def supplement_request_content(session: Session, dossier_id: uuid.UUID | str, *, lang: str = "vi",
                                reasons: Mapping[str, str] | None = None, bring_by: date | None = None,
+                               signer: Signer | None = None, tracking_host: str = "",
                                now: datetime | None = None) -> SupplementRequestContent:
-    """Form 02 of the dossier's latest request to supplement (every item it listed)."""
+    """Form 02 of the dossier's latest request to supplement (every item it listed); with a
+    ``signer`` and ``tracking_host`` it carries the tracking QR."""
     check_language(lang)
     d = get_dossier(session, dossier_id, now=now)
     event = _latest(d, A.REQUEST_SUPPLEMENT)
@@ -191,6 +202,7 @@ def supplement_request_content(session: Session, dossier_id: uuid.UUID | str, *,
         applicant=_applicant(d), procedure_name=_procedure_name(d, lang),
         items=_items(event.detail.get("items", []), reasons), bring_to=bring_to,
         officer_name=event.staff_name, note=event.note, bring_by=bring_by, contact_phone=issuer.phone,
+        qr_text=_tracking_qr(d, signer, tracking_host, utc_now(now)),
     )
 
 
@@ -221,6 +233,7 @@ def supplement_request_for_intake(session: Session, office_code: str, *, procedu
 
 
 def refusal_content(session: Session, dossier_id: uuid.UUID | str, *, lang: str = "vi",
+                    signer: Signer | None = None, tracking_host: str = "",
                     now: datetime | None = None) -> RefusalContent:
     """Form 03 of a refused dossier, with the reason the officer recorded."""
     check_language(lang)
@@ -230,11 +243,13 @@ def refusal_content(session: Session, dossier_id: uuid.UUID | str, *, lang: str 
         lang=lang, form_set=_form_set_key(event.at), issuer=issuer_for(session, d.office_code, lang),
         issued_at=event.at, dossier_code=d.code, applicant=_applicant(d), procedure_name=_procedure_name(d, lang),
         reason=str(event.detail.get("reason") or event.note), officer_name=event.staff_name,
+        qr_text=_tracking_qr(d, signer, tracking_host, utc_now(now)),
     )
 
 
 def apology_content(session: Session, dossier_id: uuid.UUID | str, *, lang: str = "vi", signer_name: str = "",
-                    responsible_body: str = "", now: datetime | None = None) -> ApologyContent:
+                    responsible_body: str = "", signer: Signer | None = None, tracking_host: str = "",
+                    now: datetime | None = None) -> ApologyContent:
     """Form 04 of a rescheduled dossier: the due moment before and after, and why.
 
     ``responsible_body`` defaults to the office; ``signer_name`` (its head) may be left
@@ -251,6 +266,7 @@ def apology_content(session: Session, dossier_id: uuid.UUID | str, *, lang: str 
         applicant=_applicant(d), procedure_name=_procedure_name(d, lang), received_at=d.received_at,
         original_due_at=old_due, new_due_at=new_due, reason=str(event.detail.get("reason") or event.note),
         responsible_body=responsible_body or issuer.office_name, signer_name=signer_name,
+        qr_text=_tracking_qr(d, signer, tracking_host, utc_now(now)),
     )
 
 
@@ -328,10 +344,7 @@ def control_slip_content(session: Session, dossier_id: uuid.UUID | str, *, lang:
     d = get_dossier(session, dossier_id, now=now)
     field = session.scalar(select(Procedure.field_vi if lang == "vi" else Procedure.field_en)
                            .join(Dossier, Dossier.procedure_id == Procedure.id).where(Dossier.id == d.id)) or ""
-    qr = ""
-    if signer is not None and tracking_host:
-        qr = receipt_url(tracking_host, signer.sign(ReceiptToken(entity_id=d.id, office_code=d.office_code,
-                                                                 issued_at=now, dossier_code=d.code)))
+    qr = _tracking_qr(d, signer, tracking_host, now)
     with language(lang):
         issuer = issuer_for(session, d.office_code, lang)
         desk = _("{desk}, {office}").format(desk=_("Reception and Result Return Desk"), office=issuer.office_name)

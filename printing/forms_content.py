@@ -91,6 +91,7 @@ class SupplementRequestContent:
     note: str = ""  # the officer's general remark
     bring_by: date | None = None
     contact_phone: str = ""
+    qr_text: str = ""  # the receipt QR (tracking page), when a signer was at hand
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class RefusalContent:
     procedure_name: str
     reason: str
     officer_name: str
+    qr_text: str = ""  # the receipt QR (tracking page), when a signer was at hand
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class ApologyContent:
     reason: str
     responsible_body: str  # the body that is late and apologises
     signer_name: str = ""  # its head; "" leaves the line for a hand signature
+    qr_text: str = ""  # the receipt QR (tracking page), when a signer was at hand
 
 
 @dataclass(frozen=True)

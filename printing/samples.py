@@ -75,7 +75,8 @@ def _samples(session: Session, office_code: str, device_id: uuid.UUID, tracking_
     ):
         found = _dossier_with_event(session, office_code, action)
         if found is not None:
-            out.append(Sample(name, name, lambda s, lang, make=make, found=found: make(s, found, lang=lang, now=now)))
+            out.append(Sample(name, name, lambda s, lang, make=make, found=found: make(
+                s, found, lang=lang, signer=signer, tracking_host=tracking_host, now=now)))
     if busiest is not None:
         out.append(Sample("control_slip", "control_slip", lambda s, lang: dossier_source.control_slip_content(
             s, busiest, lang=lang, signer=signer, tracking_host=tracking_host, now=now)))

@@ -27,11 +27,13 @@ def apology_pdf(content: ApologyContent) -> bytes:
             fl.header(PAPER, content.issuer, department=False),
             fl.code_and_date(PAPER, code, content.issuer.place, content.issued_at),
             *fl.title(PAPER, _("APOLOGY AND NEW DATE FOR RETURNING THE RESULT")),
-            fl.para(PAPER, "<b>{}</b>".format(fl.esc(_("To: Mr/Ms {name}").format(name=a.name)))),
-            fl.para(PAPER, fl.esc(_("On {date}, {body} received your dossier, code {code}.").format(
-                date=fl.short_date(content.received_at), body=body, code=content.dossier_code))),
-            fl.field(PAPER, pgettext("form", "Request"), content.procedure_name, bold=True),
-            fl.field(PAPER, _("Appointed time for the result"), fl.moment(content.original_due_at)),
+            *fl.with_tracking_qr(PAPER, [
+                fl.para(PAPER, "<b>{}</b>".format(fl.esc(_("To: Mr/Ms {name}").format(name=a.name)))),
+                fl.para(PAPER, fl.esc(_("On {date}, {body} received your dossier, code {code}.").format(
+                    date=fl.short_date(content.received_at), body=body, code=content.dossier_code))),
+                fl.field(PAPER, pgettext("form", "Request"), content.procedure_name, bold=True),
+                fl.field(PAPER, _("Appointed time for the result"), fl.moment(content.original_due_at)),
+            ], content.qr_text),
             fl.para(PAPER, fl.esc(_("However, {body} has not yet returned the result of your dossier.").format(
                 body=body))),
             fl.field(PAPER, pgettext("form", "Reason"), content.reason),

@@ -441,9 +441,11 @@ __all__ = [
     "Styles",
     "build_pdf",
     "clock",
+    "beside_qr",
     "code_and_date",
     "code_markup",
     "corner_note",
+    "with_tracking_qr",
     "date_line",
     "desk_name",
     "duration",
@@ -478,3 +480,11 @@ def beside_qr(paper: str, block: list[Flowable], qr_text: str, qr_size: float, g
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
     return table
+
+
+TRACKING_QR_SIZE = 25 * mm  # as on the receipt: ~2.6 px a module at 150 dpi, plenty on any printer
+
+
+def with_tracking_qr(paper: str, block: list[Flowable], qr_text: str) -> list[Flowable]:
+    """``block`` with the dossier's tracking QR at its right, or ``block`` alone without one."""
+    return [beside_qr(paper, block, qr_text, TRACKING_QR_SIZE)] if qr_text else block

@@ -22,11 +22,13 @@ def refusal_pdf(content: RefusalContent) -> bytes:
             *fl.title(PAPER, _("REFUSAL TO RECEIVE AND SETTLE THE DOSSIER")),
             fl.para(PAPER, fl.esc(_("The {desk} of {office} has received the dossier of:").format(
                 desk=fl.desk_name(), office=content.issuer.office_name))),
-            fl.field(PAPER, pgettext("form", "Full name"), a.name, bold=True),
-            fl.field(PAPER, pgettext("form", "Address"), a.address or "–"),
-            fl.fields_row(PAPER, [(pgettext("form", "Phone"), a.phone or "–"),
-                                  (pgettext("form", "Email"), a.email or "–")]),
-            fl.field(PAPER, pgettext("form", "Request"), content.procedure_name, bold=True),
+            *fl.with_tracking_qr(PAPER, [
+                fl.field(PAPER, pgettext("form", "Full name"), a.name, bold=True),
+                fl.field(PAPER, pgettext("form", "Address"), a.address or "–"),
+                fl.fields_row(PAPER, [(pgettext("form", "Phone"), a.phone or "–"),
+                                      (pgettext("form", "Email"), a.email or "–")]),
+                fl.field(PAPER, pgettext("form", "Request"), content.procedure_name, bold=True),
+            ], content.qr_text),
             fl.para(PAPER, fl.esc(_(
                 "After review, the {desk} of {office} refuses to receive and settle this dossier "
                 "for the following specific reason:").format(desk=fl.desk_name(), office=content.issuer.office_name))),

@@ -25,11 +25,13 @@ def supplement_request_pdf(content: SupplementRequestContent) -> bytes:
             fl.header(PAPER, content.issuer),
             fl.code_and_date(PAPER, code, content.issuer.place, content.issued_at),
             *fl.title(PAPER, _("REQUEST TO SUPPLEMENT AND COMPLETE THE DOSSIER")),
-            fl.field(PAPER, _("Dossier of"), a.name, bold=True),
-            fl.field(PAPER, pgettext("form", "Address"), a.address or "–"),
-            fl.fields_row(PAPER, [(pgettext("form", "Phone"), a.phone or "–"),
-                                  (pgettext("form", "Email"), a.email or "–")]),
-            fl.field(PAPER, pgettext("form", "Request"), content.procedure_name, bold=True),
+            *fl.with_tracking_qr(PAPER, [
+                fl.field(PAPER, _("Dossier of"), a.name, bold=True),
+                fl.field(PAPER, pgettext("form", "Address"), a.address or "–"),
+                fl.fields_row(PAPER, [(pgettext("form", "Phone"), a.phone or "–"),
+                                      (pgettext("form", "Email"), a.email or "–")]),
+                fl.field(PAPER, pgettext("form", "Request"), content.procedure_name, bold=True),
+            ], content.qr_text),
             fl.para(PAPER, fl.esc(_("The dossier must be supplemented and completed with the following:")),
                     "section"),
             fl.grid(

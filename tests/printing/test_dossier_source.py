@@ -249,3 +249,32 @@ def test_place_of_the_date_line() -> None:
     assert place_of("UBND Thành phố Hà Nội") == "Hà Nội"
     assert place_of("Ủy ban nhân dân tỉnh Thanh Hóa") == "Thanh Hóa"
     assert place_of("", "Ba Đình") == "Ba Đình"
+
+
+@pytest.mark.parametrize("form", ["supplement_request", "refusal", "apology"])
+def test_later_forms_carry_the_tracking_qr_and_it_verifies(db: Database, office: OfficeRefs, form: str) -> None:
+    """A citizen holding only form 02, 03 or 04 can still scan it at the kiosk or with a phone."""
+    from printing.render import render_pdf
+
+    info = receive(db, office)
+    if form == "supplement_request":
+        move(db, office, request_supplement, info.id, items=["Giấy tờ tùy thân có chứng thực"],
+             now=MON_0900 + timedelta(hours=1))
+        build = supplement_request_content
+    elif form == "refusal":
+        move(db, office, reject, info.id, reason="Không thuộc thẩm quyền", now=MON_0900 + timedelta(hours=1))
+        build = refusal_content
+    else:
+        move(db, office, send_to_processing, info.id, now=MON_0900 + timedelta(hours=1))
+        move(db, office, reschedule, info.id, new_due_at=hanoi(30, 16), reason="Cần xác minh", now=hanoi(26, 10))
+        build = apology_content
+    with db.read() as s:
+        signer = device_signer(s, office.device_id)
+        without = build(s, info.id)
+        content = build(s, info.id, signer=signer, tracking_host=HOST, now=hanoi(26, 11))
+        ring = office_key_ring(s, office.office_code)
+    assert without.qr_text == "" and qr_texts(rasterise(render_pdf(form, without))) == []
+    [text] = qr_texts(rasterise(render_pdf(form, content)))
+    assert text == content.qr_text and text.startswith(f"HTTPS://{HOST}/T/")
+    check = verify(text, ring, office_code=office.office_code, now=hanoi(27, 9))
+    assert check.result is Result.VALID and check.token.dossier_code == info.code
