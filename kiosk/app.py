@@ -1,0 +1,175 @@
+"""The kiosk: its window, its screens and how they are wired (the composition root).
+
+Full-screen with no decorations; closing is refused, so only the staff PIN ends it (the
+OS kiosk session in the README completes this). A header shows the office, the date and
+time and a calm link indicator; after a minute without a touch any screen goes back to the
+start and forgets what was entered, with a countdown in the last ten seconds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+from core.i18n import _, current_language, set_language
+from core.working_calendar import OFFICE_TZ
+from kiosk.context import KioskContext
+from kiosk.start.view import StartScreen
+from kiosk.ticket.view import PriorityScreen, ServiceScreen, TicketDoneScreen
+from local_db.ops.link_state import link_state
+from ui.idle import IdleWatcher
+from ui.parts import hbox, label, panel
+from ui.print_bridge import PrintBridge
+from ui.screen import Navigator
+from ui.tasks import TaskRunner
+from ui.theme import Theme, apply_theme, current_theme
+
+PORTRAIT = (1080, 1920)
+
+
+class Header(QWidget):
+    def __init__(self, ctx: KioskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        bar = panel("header")
+        self.office = label(role="subtitle")
+        self.clock = label(role="subtitle")
+        self.link = label(role="badge")
+        self.link.setObjectName("link-state")
+        self.online: bool | None = None
+        row = hbox(bar, [self.office], margin=16)
+        row.addStretch(1)
+        row.addWidget(self.link)
+        row.addWidget(self.clock)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(bar)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.office.setText(self.ctx.office_name(current_language()))
+        self.tick()
+        self.show_link(self.online)
+
+    def tick(self) -> None:
+        now = self.ctx.now().astimezone(OFFICE_TZ)
+        self.clock.setText(f"{now:%H:%M}  {now:%d/%m/%Y}")
+
+    def show_link(self, online: bool | None) -> None:
+        """Calm words either way: working offline is normal for an office, not an alarm."""
+        self.online = online
+        self.link.setText(_("Connected") if online else _("Working locally"))
+
+
+class KioskWindow(QWidget):
+    def __init__(self, ctx: KioskContext, *, pdf_dir: Path, print_in_background: bool = True,
+                 idle_timeout: float = 60.0) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle("MotCua")
+        self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        self.tasks = TaskRunner(self)
+        self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self)
+        self.header = Header(ctx)
+        self.countdown = label(role="info", center=True)
+        self.countdown.setObjectName("countdown")
+        self.countdown.hide()
+        self.nav = Navigator()
+        self.start = StartScreen()
+        self.nav.add(self.start)
+        self.nav.add(ServiceScreen(ctx, self.tasks))
+        self.nav.add(PriorityScreen(ctx, self.tasks))
+        self.done = TicketDoneScreen(ctx)
+        self.nav.add(self.done)
+        self.printer.event.connect(self.done.on_print_event)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.countdown)
+        layout.addWidget(self.nav, 1)
+
+        self.start.language_toggled.connect(self.toggle_language)
+        self.start.large_text_toggled.connect(lambda: self.set_theme(large_text=not current_theme().large_text))
+        self.start.high_contrast_toggled.connect(
+            lambda: self.set_theme(high_contrast=not current_theme().high_contrast))
+        self.idle = IdleWatcher(timeout=idle_timeout, parent=self)
+        self.idle.countdown.connect(self._countdown)
+        self.idle.timed_out.connect(self.reset)
+        self.nav.changed.connect(self._screen_changed)
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start(1000)
+        self._tick()
+        self.nav.go("start")
+        if print_in_background:
+            self.printer.start()
+        self.allow_close = False
+
+    # --- behaviour shared by every screen ---------------------------------------------
+
+    def reset(self) -> None:
+        """Back to the start in Vietnamese, normal text: the next citizen starts afresh."""
+        self.countdown.hide()
+        if current_language() != "vi":
+            self.toggle_language()
+        self.nav.go("start")
+
+    def toggle_language(self) -> None:
+        set_language("en" if current_language() == "vi" else "vi")
+        self.header.retranslate()
+        self.nav.retranslate()
+
+    def set_theme(self, **change: bool) -> None:
+        theme = current_theme()
+        apply_theme(QApplication.instance(), Theme(large_text=change.get("large_text", theme.large_text),
+                                                   high_contrast=change.get("high_contrast", theme.high_contrast)))
+
+    def _screen_changed(self, name: str) -> None:
+        if name == "start":
+            self.idle.pause()
+        else:
+            self.idle.resume()
+
+    def _countdown(self, seconds: int) -> None:
+        if seconds <= 0:
+            self.countdown.hide()
+            return
+        self.countdown.setText(_("No touch for a while: back to the start in {n} s. Touch the screen to stay.")
+                               .format(n=seconds))
+        self.countdown.show()
+
+    def _tick(self) -> None:
+        self.header.tick()
+        now = self.ctx.now()
+        if now.second % 30 == 0 or self.header.online is None:
+            self.tasks.run(self._read_link, now, on_done=self.header.show_link)
+
+    def _read_link(self, now: datetime) -> bool:
+        with self.ctx.db.read() as s:
+            return link_state(s, now).online
+
+    # --- no way out but the staff PIN -------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.allow_close:
+            self.printer.stop()
+            self.tasks.wait_idle(5000)
+            event.accept()
+        else:
+            event.ignore()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_F4 and event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def shutdown(self) -> None:
+        """Close for good (after the staff PIN, or at the end of a test)."""
+        self.allow_close = True
+        self.close()

@@ -1,0 +1,62 @@
+"""What every kiosk screen needs, Qt-free: the office database, who this kiosk is, its
+printer, and a clock (tests and the tour set it)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from core.actor import Actor
+from core.settings import Settings
+from core.tokens import Signer
+from local_db.database import Database
+from local_db.office_settings import get_office
+from local_db.office_setup import ensure_device
+from local_db.ops.signing import device_signer
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class KioskContext:
+    db: Database
+    office_code: str
+    device_id: uuid.UUID
+    office_name_vi: str
+    office_name_en: str
+    printer: str  # printer setting of this kiosk (printing/printer_spec.py)
+    tracking_host: str
+    clock: Callable[[], datetime] = field(default=_utcnow)
+
+    @classmethod
+    def open(cls, db: Database, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> KioskContext:
+        """This machine as a kiosk of the office in ``db`` (registering the device, with
+        its signing key, the first time)."""
+        from urllib.parse import urlsplit
+
+        with db.write() as s:
+            office = get_office(s)
+            device = ensure_device(s, office.code, settings.effective_device_name, "kiosk")
+            ctx = cls(db=db, office_code=office.code, device_id=device.id, office_name_vi=office.name_vi,
+                      office_name_en=office.name_en, printer=settings.printer,
+                      tracking_host=(urlsplit(settings.server_url).netloc or "MOTCUA.LOCALHOST").upper())
+        if clock is not None:
+            ctx.clock = clock
+        return ctx
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(office_code=self.office_code, device_id=self.device_id, staff_id=None, label="kiosk")
+
+    def signer(self, session) -> Signer:  # type: ignore[no-untyped-def]
+        return device_signer(session, self.device_id)
+
+    def office_name(self, lang: str) -> str:
+        return self.office_name_vi if lang == "vi" else (self.office_name_en or self.office_name_vi)

@@ -1,0 +1,200 @@
+"""Taking a ticket: the service, whether priority applies, then the number in big type
+while it prints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
+
+from core.i18n import N_, _, ngettext
+from kiosk.context import KioskContext
+from kiosk.ticket.model import IssuedTicket, ServiceChoice, service_choices, take_ticket
+from printing.spool import PrintEvent
+from ui.parts import button, clear_layout, label, vbox
+from ui.screen import Screen
+from ui.tasks import TaskRunner
+
+PRIORITY_CHOICES = (
+    ("elderly", N_("Elderly (60 or older)")),
+    ("disabled", N_("Person with a disability")),
+    ("pregnant", N_("Pregnant woman")),
+    ("small_child", N_("With a child under 6")),
+    ("merit", N_("Person with revolutionary merit")),
+)
+DONE_RETURN_MS = 30_000  # the ticket screen goes back to the start by itself
+
+
+def wait_words(minutes: int | None) -> str:
+    if minutes is None:
+        return _("Waiting time: not known yet")
+    if minutes <= 0:
+        return _("You will be called very soon")
+    return ngettext("About {n} minute of waiting", "About {n} minutes of waiting", minutes).format(n=minutes)
+
+
+def counters_words(counters: tuple[int, ...]) -> str:
+    if not counters:
+        return _("The counter will be shown when you are called")
+    return ngettext("Go to counter {numbers} when called", "Go to counters {numbers} when called",
+                    len(counters)).format(numbers=", ".join(str(n) for n in counters))
+
+
+class ServiceScreen(Screen):
+    name = "ticket_service"
+
+    def __init__(self, ctx: KioskContext, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.tasks = ctx, tasks
+        self.title = label(role="title", center=True)
+        self.hint = label(role="subtitle", center=True)
+        self.status = label(role="hint", center=True)
+        self.list_layout = vbox(spacing=18)
+        self.back = button(name="back", on_click=lambda: self.go("start"))
+        layout = vbox(self, [self.title, self.hint], margin=40, spacing=22)
+        layout.addLayout(self.list_layout)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addWidget(self.back)
+        self.buttons: dict[str, Any] = {}
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Choose a service"))
+        self.hint.setText(_("Touch the kind of matter you came for"))
+        self.back.setText(_("Back"))
+
+    def enter(self, **params: Any) -> None:
+        self.status.setText(_("Loading..."))
+        self.tasks.run(service_choices, self.ctx, on_done=self._show, on_error=self._failed)
+
+    def _show(self, choices: list[ServiceChoice]) -> None:
+        clear_layout(self.list_layout)
+        self.buttons = {}
+        self.status.setText("")
+        for choice in choices:
+            line = ngettext("{n} person waiting", "{n} people waiting", choice.waiting).format(n=choice.waiting)
+            detail = f"{line} · {wait_words(choice.estimated_wait_min)}" if choice.open else \
+                _("No counter open for this service right now")
+            b = button(f"{choice.name}\n{detail}", "choice", name=f"service-{choice.code}",
+                       on_click=lambda c=choice: self.go("ticket_priority", service=c))
+            self.buttons[choice.code] = b
+            self.list_layout.addWidget(b)
+
+    def _failed(self, exc: Exception) -> None:
+        self.status.setText(_("The services cannot be shown right now. Please ask at a counter."))
+
+
+class PriorityScreen(Screen):
+    name = "ticket_priority"
+
+    def __init__(self, ctx: KioskContext, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.tasks = ctx, tasks
+        self.service: ServiceChoice | None = None
+        self.busy = False
+        self.title = label(role="title", center=True)
+        self.hint = label(role="subtitle", center=True)
+        self.none = button(role="primary", name="priority-none", on_click=lambda: self._take(None))
+        self.reasons = {code: button(role="choice", name=f"priority-{code}", on_click=lambda c=code: self._take(c))
+                        for code, _text in PRIORITY_CHOICES}
+        self.status = label(role="hint", center=True)
+        self.back = button(name="back", on_click=lambda: self.go("ticket_service"))
+        layout = vbox(self, [self.title, self.hint, self.none, *self.reasons.values(), self.status], margin=40,
+                      spacing=18)
+        layout.addStretch(1)
+        layout.addWidget(self.back)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Do you have priority?"))
+        self.hint.setText(_("Priority citizens are called first. Staff may ask for proof."))
+        self.none.setText(_("No, a normal number"))
+        for code, text in PRIORITY_CHOICES:
+            self.reasons[code].setText(_(text))
+        self.back.setText(_("Back"))
+
+    def enter(self, service: ServiceChoice | None = None, **params: Any) -> None:
+        self.service = service
+        self.busy = False
+        self.status.setText(service.name if service else "")
+
+    def _take(self, reason: str | None) -> None:
+        if self.busy or self.service is None:
+            return  # a double tap must not take two numbers
+        self.busy = True
+        self.status.setText(_("Printing your number..."))
+        self.tasks.run(take_ticket, self.ctx, self.service.code, reason, on_done=self._done, on_error=self._failed)
+
+    def _done(self, ticket: IssuedTicket) -> None:
+        self.busy = False
+        self.go("ticket_done", ticket=ticket)
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        self.status.setText(_("Sorry, no number could be given. Please ask at a counter."))
+
+
+class TicketDoneScreen(Screen):
+    name = "ticket_done"
+
+    def __init__(self, ctx: KioskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ticket: IssuedTicket | None = None
+        self.heading = label(role="subtitle", center=True)
+        self.number = label(role="huge", center=True, wrap=False)
+        self.number.setObjectName("ticket-number")
+        self.service = label(role="big", center=True)
+        self.counters = label(role="subtitle", center=True)
+        self.ahead = label(role="subtitle", center=True)
+        self.wait = label(role="subtitle", center=True)
+        self.printing = label(role="info", center=True)
+        self.printing.setObjectName("print-status")
+        self.done = button(role="primary", name="done", on_click=lambda: self.go("start"))
+        layout = vbox(self, [self.heading, self.number, self.service, self.counters, self.ahead, self.wait,
+                             self.printing], margin=40, spacing=18)
+        layout.addStretch(1)
+        layout.addWidget(self.done)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(lambda: self.go("start"))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Your number"))
+        self.done.setText(_("Done"))
+        if self.ticket is not None:
+            self._fill(self.ticket)
+
+    def enter(self, ticket: IssuedTicket | None = None, **params: Any) -> None:
+        self.ticket = ticket
+        if ticket is not None:
+            self._fill(ticket)
+            self.printing.setText(_("Printing your ticket..."))
+        self._timer.start(DONE_RETURN_MS)
+
+    def leave(self) -> None:
+        self._timer.stop()
+        self.ticket = None
+        for widget in (self.number, self.service, self.counters, self.ahead, self.wait, self.printing):
+            widget.setText("")
+
+    def _fill(self, t: IssuedTicket) -> None:
+        self.number.setText(t.code)
+        self.service.setText(t.service_name)
+        self.counters.setText(counters_words(t.counters))
+        self.ahead.setText(ngettext("{n} person is waiting before you", "{n} people are waiting before you",
+                                    t.ahead).format(n=t.ahead))
+        self.wait.setText(wait_words(t.wait_minutes))
+
+    def on_print_event(self, event: PrintEvent) -> None:
+        """From the print worker (GUI thread): tell the citizen what happened to the paper."""
+        if self.ticket is None or event.job.id != self.ticket.print_job_id:
+            return
+        if event.state == "done":
+            self.printing.setText(_("Please take your ticket below."))
+        elif event.state == "failed":
+            self.printing.setText(_("The printer is not working right now. Please remember your number: "
+                                    "{code}. It will also be called on the screen.").format(code=self.ticket.code))

@@ -1,0 +1,96 @@
+"""A citizen takes a queue number at the kiosk: taps, the number on screen, the paper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+from sqlalchemy import select
+
+from core.tokens import Result, TicketToken, verify
+from kiosk.app import KioskWindow
+from local_db.models import PrintJob, Ticket
+from local_db.ops.signing import office_key_ring
+from tests.kiosk.conftest import KIOSK_NOW
+from tests.support.pdf_tools import pdf_text, qr_texts, rasterise
+
+
+def tap(qtbot, kiosk: KioskWindow, name: str) -> None:  # type: ignore[no-untyped-def]
+    [widget] = [w for w in kiosk.findChildren(QPushButton, name) if w.isVisible()]
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    kiosk.tasks.wait_idle()
+
+
+def shown(kiosk: KioskWindow, name: str) -> str:
+    return kiosk.findChild(QLabel, name).text()
+
+
+def test_a_citizen_takes_a_number_sees_it_big_and_the_ticket_prints(qtbot, kiosk: KioskWindow, tmp_path: Path):  # type: ignore[no-untyped-def]
+    tap(qtbot, kiosk, "choice-ticket_service")
+    assert kiosk.nav.current.name == "ticket_service"
+    services = kiosk.nav.current.buttons
+    assert set(services) == {"HT", "CT", "KD", "XH", "TK"}
+    assert "0 người đang chờ" in services["HT"].text()
+
+    tap(qtbot, kiosk, "service-HT")
+    assert kiosk.nav.current.name == "ticket_priority"
+    tap(qtbot, kiosk, "priority-elderly")
+
+    assert kiosk.nav.current.name == "ticket_done"
+    assert shown(kiosk, "ticket-number") == "A001"
+    assert shown(kiosk, "print-status") == "Đang in phiếu..."
+    with kiosk.ctx.db.read() as s:
+        ticket = s.scalars(select(Ticket)).one()
+        job = s.scalars(select(PrintJob)).one()
+        ring = office_key_ring(s, kiosk.ctx.office_code)
+    assert (ticket.code, ticket.priority_reason, ticket.source) == ("A001", "elderly", "walk_in")
+    assert (job.document, job.ref_id, job.state) == ("ticket", ticket.id, "queued")
+
+    # The kiosk's print worker prints it; the screen says so.
+    kiosk.printer.worker.run_once(KIOSK_NOW)
+    qtbot.waitUntil(lambda: shown(kiosk, "print-status") == "Mời quý khách nhận phiếu ở khe bên dưới.")
+    [pdf] = list((tmp_path / "printed").glob("*.pdf"))
+    text = pdf_text(pdf.read_bytes())
+    assert "A001" in text and "Người cao tuổi" in text
+    [qr] = qr_texts(rasterise(pdf.read_bytes(), dpi=203))
+    check = verify(qr, ring, office_code=kiosk.ctx.office_code, now=KIOSK_NOW)
+    assert check.result is Result.VALID and isinstance(check.token, TicketToken)
+    assert check.token.entity_id == ticket.id
+
+    tap(qtbot, kiosk, "done")
+    assert kiosk.nav.current.name == "start"
+    assert shown(kiosk, "ticket-number") == ""  # nothing of the last citizen stays behind
+
+
+def test_a_printer_that_fails_still_leaves_the_number_on_screen(qtbot, kiosk: KioskWindow):  # type: ignore[no-untyped-def]
+    tap(qtbot, kiosk, "choice-ticket_service")
+    tap(qtbot, kiosk, "service-CT")
+    tap(qtbot, kiosk, "priority-none")
+    assert shown(kiosk, "ticket-number") == "B001"
+    with kiosk.ctx.db.write() as s:  # the printer goes missing before the worker gets to it
+        s.execute(PrintJob.__table__.update().values(printer="cups:NoSuchQueue@127.0.0.1:9"))
+    kiosk.printer.worker.run_once(KIOSK_NOW)
+    qtbot.waitUntil(lambda: "B001" in shown(kiosk, "print-status"))
+    assert "ghi nhớ số" in shown(kiosk, "print-status")
+    with kiosk.ctx.db.read() as s:
+        job = s.scalars(select(PrintJob)).one()
+    assert job.state == "failed" and job.attempts == 1  # waiting to retry, not lost
+
+
+def test_english_is_one_tap_away_and_the_kiosk_comes_back_in_vietnamese(qtbot, kiosk: KioskWindow):  # type: ignore[no-untyped-def]
+    tap(qtbot, kiosk, "language")
+    assert kiosk.start.title.text() == "Welcome! How can we help you?"
+    tap(qtbot, kiosk, "choice-ticket_service")
+    assert "people waiting" in kiosk.nav.current.buttons["HT"].text() or \
+        "person waiting" in kiosk.nav.current.buttons["HT"].text()
+    kiosk.reset()  # what the idle timeout does
+    assert kiosk.nav.current.name == "start"
+    assert kiosk.start.title.text() == "Xin kính chào! Quý khách cần làm gì?"
+
+
+def test_the_window_cannot_be_closed_without_staff(qtbot, kiosk: KioskWindow):  # type: ignore[no-untyped-def]
+    kiosk.close()
+    assert kiosk.isVisible()
+    kiosk.shutdown()
+    assert not kiosk.isVisible()

@@ -1,0 +1,87 @@
+"""Screens and the stack that shows one at a time (DESIGN.md §3.5).
+
+A screen is a widget plus its view model; it never imports another screen. To move on it
+emits ``navigate(name, params)``; the composition root (kiosk/app.py, counter/app.py)
+owns the :class:`Navigator` and wires the signals. Every screen can redo its texts
+(:meth:`Screen.retranslate`) when the citizen switches language, and forgets what was
+entered when it is left (:meth:`Screen.leave`), so nothing personal stays on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+
+class Screen(QWidget):
+    navigate = Signal(str, dict)  # screen name, parameters
+    name = "screen"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen")
+
+    def enter(self, **params: Any) -> None:
+        """Shown, with the parameters the previous screen passed."""
+
+    def leave(self) -> None:
+        """About to be hidden: forget what the citizen entered."""
+
+    def retranslate(self) -> None:
+        """Set every text again in the current language."""
+
+    def go(self, name: str, **params: Any) -> None:
+        self.navigate.emit(name, params)
+
+    def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
+        """The states ``motcua tour`` photographs: (state name, a function that puts the
+        screen, already entered, into that state). Every message a citizen can meet —
+        each error included — should be one of them. Default: the screen as entered."""
+        return [("", lambda: None)]
+
+
+class Navigator(QStackedWidget):
+    """Holds the screens by name and shows one; records the path for tests and the tour."""
+
+    changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._screens: dict[str, Screen] = {}
+        self.history: list[str] = []
+
+    def add(self, screen: Screen) -> Screen:
+        self._screens[screen.name] = screen
+        self.addWidget(screen)
+        screen.navigate.connect(lambda name, params: self.go(name, **params))
+        return screen
+
+    def screen(self, name: str) -> Screen:
+        return self._screens[name]
+
+    @property
+    def screens(self) -> dict[str, Screen]:
+        return dict(self._screens)
+
+    @property
+    def current(self) -> Screen | None:
+        widget = self.currentWidget()
+        return widget if isinstance(widget, Screen) else None
+
+    def go(self, name: str, **params: Any) -> Screen:
+        target = self._screens[name]
+        current = self.current
+        if current is not None and current is not target:
+            current.leave()
+        self.setCurrentWidget(target)
+        target.enter(**params)
+        self.history.append(name)
+        self.changed.emit(name)
+        return target
+
+    def retranslate(self) -> None:
+        for screen in self._screens.values():
+            screen.retranslate()
