@@ -11,6 +11,7 @@ Picard's ``run_task``/``to_main``). ``fn`` must not touch widgets.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
@@ -36,10 +37,13 @@ class _Job(QRunnable):
         self.runner, self.task_id = runner, task_id
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.on_done, self.on_error = on_done, on_error
+        # The caller's context (its language, say): a pool thread would otherwise see the
+        # default, and an English kiosk would print Vietnamese tickets.
+        self.context = contextvars.copy_context()
 
     def run(self) -> None:
         try:
-            value = self.fn(*self.args, **self.kwargs)
+            value = self.context.run(self.fn, *self.args, **self.kwargs)
         except Exception as exc:  # delivered to on_error on the GUI thread
             if self.on_error is None:
                 log.exception("background task %s failed", getattr(self.fn, "__name__", self.fn))

@@ -94,3 +94,16 @@ def test_the_window_cannot_be_closed_without_staff(qtbot, kiosk: KioskWindow):  
     assert kiosk.isVisible()
     kiosk.shutdown()
     assert not kiosk.isVisible()
+
+
+def test_a_ticket_taken_in_english_prints_in_english(qtbot, kiosk: KioskWindow, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The background task runs in the language of the screen that started it."""
+    tap(qtbot, kiosk, "language")
+    tap(qtbot, kiosk, "choice-ticket_service")
+    assert kiosk.nav.current.buttons["HT"].text().startswith("Civil status")
+    tap(qtbot, kiosk, "service-HT")
+    tap(qtbot, kiosk, "priority-none")
+    kiosk.printer.worker.run_once(KIOSK_NOW)
+    [pdf] = list((tmp_path / "printed").glob("*.pdf"))
+    text = pdf_text(pdf.read_bytes())
+    assert "Civil status" in text and "Hộ tịch" not in text

@@ -1,0 +1,573 @@
+"""Booking an appointment at the kiosk: the procedure (typed on the on-screen keyboard,
+no diacritics needed), the day, the time, the name and phone, a confirmation, then the
+appointment code in big type while the slip prints.
+
+Screens: "booking" (procedure search), "booking_day", "booking_slot", "booking_details"
+(name -> phone -> confirmation, in one screen so that leaving it forgets them all) and
+"booking_done". The name and phone are shown as typed while the citizen types them; the
+confirmation and done screens show them masked.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from babel.dates import format_date
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QScrollArea, QSizePolicy, QWidget
+
+from core.citizen import mask_phone
+from core.i18n import _, current_language, ngettext
+from core.text import mask_name
+from kiosk.booking.model import (Booked, BookingError, DayChoice, ProcedureChoice, SlotChoice, book,
+                                 bookable_days, check_name, check_phone, day_slots, search_procedures)
+from kiosk.context import KioskContext
+from printing.spool import PrintEvent
+from ui.parts import button, clear_layout, hbox, label, vbox
+from ui.screen import Screen
+from ui.tasks import TaskRunner
+from ui.widgets.keyboard import OnScreenKeyboard
+
+DONE_RETURN_MS = 60_000
+MAX_RESULTS = 8  # results shown at once above the keyboard; typing more narrows them
+
+
+def day_words(day: date) -> str:
+    """``Thứ Hai, 23/11/2026`` / ``Monday, 23/11/2026``."""
+    text = format_date(day, "EEEE, dd/MM/yyyy", locale=current_language())
+    return text[:1].upper() + text[1:]
+
+
+def window_words(start: time, end: time) -> str:
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def free_words(free: int) -> str:
+    if free <= 0:
+        return _("Fully booked")
+    return ngettext("{n} place free", "{n} places free", free).format(n=free)
+
+
+def _clear(layout) -> None:  # type: ignore[no-untyped-def]
+    """Empty a list of buttons at once (clear_layout's deleteLater frees them only on the next
+    event loop turn; until then an old button would still be visible and tappable)."""
+    for i in range(layout.count()):
+        widget = layout.itemAt(i).widget()
+        if widget is not None:
+            widget.hide()
+    clear_layout(layout)
+
+
+def _scroll(inner: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(inner)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    inner.setObjectName("screen")
+    return area
+
+
+class _BookingScreen(Screen):
+    def __init__(self, ctx: KioskContext, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.tasks = ctx, tasks
+
+
+class ProcedureSearchScreen(_BookingScreen):
+    """Type a few words of the procedure; the list narrows as the citizen types."""
+
+    name = "booking"
+
+    def __init__(self, ctx: KioskContext, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, tasks, parent)
+        self.results: list[ProcedureChoice] = []
+        self.buttons: dict[str, Any] = {}
+        self._seq = 0
+        self.title = label(role="title", center=True)
+        self.hint = label(role="subtitle", center=True)
+        self.search = QLineEdit()
+        self.search.setObjectName("procedure-search")
+        self.status = label(role="hint", center=True)
+        self.status.setObjectName("booking-status")
+        inner = QWidget()
+        self.list_layout = vbox(inner, spacing=12)
+        self.list_layout.addStretch(1)
+        self.keyboard = OnScreenKeyboard("text")
+        self.keyboard.set_target(self.search)
+        self.search.textChanged.connect(lambda _t: self._refresh())
+        self.back = button(name="back", on_click=lambda: self.go("start"))
+        layout = vbox(self, [self.title, self.hint, self.search, self.status], margin=32, spacing=14)
+        layout.addWidget(_scroll(inner), 1)
+        layout.addWidget(self.keyboard)
+        layout.addWidget(self.back)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Book an appointment"))
+        self.hint.setText(_("Which procedure is it for? Type a few words of its name, without accents if you like."))
+        self.search.setPlaceholderText(_("For example: khai sinh"))
+        self.back.setText(_("Back"))
+        self.keyboard.retranslate()
+        if self.isVisible():
+            self._refresh()
+
+    def enter(self, **params: Any) -> None:
+        self.search.clear()
+        self._refresh()
+
+    def leave(self) -> None:
+        self.search.clear()
+        self.results = []
+
+    def _refresh(self) -> None:
+        self._seq += 1
+        seq = self._seq
+        self.tasks.run(search_procedures, self.ctx, self.search.text(), current_language(),
+                       on_done=lambda r: self._show(seq, r), on_error=self._failed)
+
+    def _show(self, seq: int, results: list[ProcedureChoice]) -> None:
+        if seq != self._seq:
+            return  # an older search finishing late
+        self.results = results
+        _clear(self.list_layout)
+        self.buttons = {}
+        for choice in results[:MAX_RESULTS]:
+            b = button(choice.name, "choice", name=f"procedure-{choice.code}",
+                       on_click=lambda c=choice: self.go("booking_day", procedure=c))
+            self.buttons[choice.code] = b
+            self.list_layout.addWidget(b)
+        self.list_layout.addStretch(1)
+        if not results:
+            self.status.setText(_("No procedure matches these words. Try fewer words, or ask at a counter."))
+        elif len(results) > MAX_RESULTS:
+            self.status.setText(ngettext("{n} procedure found: type more words to narrow the list.",
+                                         "{n} procedures found: type more words to narrow the list.",
+                                         len(results)).format(n=len(results)))
+        else:
+            self.status.setText(ngettext("{n} procedure found", "{n} procedures found", len(results))
+                                .format(n=len(results)))
+
+    def _failed(self, exc: Exception) -> None:
+        self.status.setText(_("Booking is not possible right now. Please ask at a counter."))
+
+    def tour_states(self):  # type: ignore[no-untyped-def]
+        def typed(text: str):  # type: ignore[no-untyped-def]
+            def do() -> None:
+                self.search.setText(text)
+                self.tasks.wait_idle()
+            return do
+        return [("", lambda: self.tasks.wait_idle()), ("khai-sinh", typed("khai sinh")),
+                ("nothing-found", typed("xyz xyz")),
+                ("error", lambda: self._failed(RuntimeError("tour")))]
+
+
+class DayScreen(_BookingScreen):
+    name = "booking_day"
+
+    def __init__(self, ctx: KioskContext, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, tasks, parent)
+        self.procedure: ProcedureChoice | None = None
+        self.days: list[DayChoice] = []
+        self.buttons: dict[str, Any] = {}
+        self.title = label(role="title", center=True)
+        self.procedure_label = label(role="big", center=True)
+        self.hint = label(role="subtitle", center=True)
+        self.status = label(role="hint", center=True)
+        self.status.setObjectName("booking-status")
+        self.list_layout = vbox(spacing=14)
+        self.back = button(name="back", on_click=lambda: self.go("booking"))
+        layout = vbox(self, [self.title, self.procedure_label, self.hint], margin=40, spacing=18)
+        layout.addLayout(self.list_layout)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addWidget(self.back)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Choose a day"))
+        self.hint.setText(_("Working days when you can come:"))
+        self.back.setText(_("Back"))
+        if self.days:
+            self._show(self.days)
+
+    def enter(self, procedure: ProcedureChoice | None = None, **params: Any) -> None:
+        self.procedure = procedure or self.procedure
+        if self.procedure is None:
+            return
+        self.procedure_label.setText(self.procedure.name)
+        self.status.setText(_("Loading..."))
+        self.tasks.run(bookable_days, self.ctx, self.procedure.service_code, on_done=self._show,
+                       on_error=self._failed)
+
+    def leave(self) -> None:
+        self.days = []
+        _clear(self.list_layout)
+
+    def _show(self, days: list[DayChoice]) -> None:
+        self.days = days
+        _clear(self.list_layout)
+        self.buttons = {}
+        self.status.setText("")
+        for d in days:
+            if d.slots == 0:
+                detail = _("No appointments on this day")
+            else:
+                detail = free_words(d.free)
+            b = button(f"{day_words(d.day)}\n{detail}", "choice", name=f"day-{d.day.isoformat()}",
+                       on_click=lambda day=d.day: self.go("booking_slot", procedure=self.procedure, day=day))
+            b.setEnabled(d.open)
+            self.buttons[d.day.isoformat()] = b
+            self.list_layout.addWidget(b)
+        if days and not any(d.open for d in days):
+            self.status.setText(_("No free time in the coming days. Please take a queue number or ask at a counter."))
+
+    def _failed(self, exc: Exception) -> None:
+        self.status.setText(_("Booking is not possible right now. Please ask at a counter."))
+
+    def tour_states(self):  # type: ignore[no-untyped-def]
+        return [("", lambda: self.tasks.wait_idle()),
+                ("none-free", lambda: self._show([DayChoice(d.day, d.slots, 0) for d in self.days])),
+                ("error", lambda: self._failed(RuntimeError("tour")))]
+
+
+class SlotScreen(_BookingScreen):
+    name = "booking_slot"
+
+    def __init__(self, ctx: KioskContext, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, tasks, parent)
+        self.procedure: ProcedureChoice | None = None
+        self.day: date | None = None
+        self.slots: list[SlotChoice] = []
+        self.buttons: dict[str, Any] = {}
+        self.title = label(role="title", center=True)
+        self.day_label = label(role="big", center=True)
+        self.hint = label(role="subtitle", center=True)
+        self.status = label(role="hint", center=True)
+        self.status.setObjectName("booking-status")
+        self.grid = QGridLayout()
+        self.grid.setSpacing(14)
+        self.back = button(name="back", on_click=lambda: self.go("booking_day", procedure=self.procedure))
+        layout = vbox(self, [self.title, self.day_label, self.hint], margin=40, spacing=18)
+        layout.addLayout(self.grid)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addWidget(self.back)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Choose a time"))
+        self.hint.setText(_("Times marked \"Fully booked\" or \"Already over\" cannot be chosen."))
+        self.back.setText(_("Back"))
+        if self.day is not None:
+            self.day_label.setText(day_words(self.day))
+        if self.slots:
+            self._show(self.slots)
+
+    def enter(self, procedure: ProcedureChoice | None = None, day: date | None = None, **params: Any) -> None:
+        self.procedure = procedure or self.procedure
+        self.day = day or self.day
+        if self.procedure is None or self.day is None:
+            return
+        self.day_label.setText(day_words(self.day))
+        self.status.setText(_("Loading..."))
+        self.tasks.run(day_slots, self.ctx, self.procedure.service_code, self.day, on_done=self._show,
+                       on_error=self._failed)
+
+    def leave(self) -> None:
+        self.slots = []
+        _clear(self.grid)  # type: ignore[arg-type]
+
+    def _show(self, slots: list[SlotChoice]) -> None:
+        self.slots = slots
+        _clear(self.grid)  # type: ignore[arg-type]
+        self.buttons = {}
+        self.status.setText("" if slots else _("No appointments on this day"))
+        for i, slot in enumerate(slots):
+            state = _("Already over") if slot.past else free_words(slot.free)
+            b = button(f"{window_words(slot.start, slot.end)}\n{state}", "choice",
+                       name=f"slot-{slot.start:%H%M}",
+                       on_click=lambda s=slot: self.go("booking_details", procedure=self.procedure, slot=s))
+            b.setEnabled(slot.bookable)
+            self.buttons[f"{slot.start:%H:%M}"] = b
+            self.grid.addWidget(b, i // 2, i % 2)
+
+    def _failed(self, exc: Exception) -> None:
+        self.status.setText(_("Booking is not possible right now. Please ask at a counter."))
+
+    def tour_states(self):  # type: ignore[no-untyped-def]
+        return [("", lambda: self.tasks.wait_idle()), ("error", lambda: self._failed(RuntimeError("tour")))]
+
+
+class DetailsScreen(_BookingScreen):
+    """Name (text keyboard), then phone (keypad), then everything once more to confirm."""
+
+    name = "booking_details"
+    STEPS = ("name", "phone", "confirm")
+
+    def __init__(self, ctx: KioskContext, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, tasks, parent)
+        self.procedure: ProcedureChoice | None = None
+        self.slot: SlotChoice | None = None
+        self.step = "name"
+        self.busy = False
+        self.title = label(role="title", center=True)
+        self.hint = label(role="subtitle", center=True)
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("booking-name")
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setObjectName("booking-phone")
+        self.phone_edit.setMaxLength(12)
+        self.summary = label(role="info")
+        self.summary.setObjectName("booking-summary")
+        self.summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.error = label(role="error", center=True)
+        self.error.setObjectName("booking-error")
+        self.keyboard = OnScreenKeyboard("text")
+        self.keyboard.submitted.connect(self._next)
+        self.keyboard.typed.connect(lambda: self._set_error(""))
+        self.confirm = button(role="primary", name="confirm", on_click=self._book)
+        self.back = button(name="back", on_click=self._back)
+        layout = vbox(self, [self.title, self.hint, self.name_edit, self.phone_edit, self.summary, self.error],
+                      margin=40, spacing=18)
+        layout.addStretch(1)
+        layout.addWidget(self.keyboard)
+        layout.addWidget(self.confirm)
+        layout.addWidget(self.back)
+        self.retranslate()
+        self._show_step("name")
+
+    # -- texts -------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.confirm.setText(_("Confirm the appointment"))
+        self.back.setText(_("Back"))
+        self.keyboard.retranslate()
+        self._texts()
+
+    def _texts(self) -> None:
+        if self.step == "name":
+            self.title.setText(_("Your full name"))
+            self.hint.setText(_("Type your name with its accents, for example: Nguyễn Thị Mai. Type the letters, "
+                                "then touch the accent key."))
+        elif self.step == "phone":
+            self.title.setText(_("Your mobile phone number"))
+            self.hint.setText(_("The office may call you about this appointment."))
+        else:
+            self.title.setText(_("Please check your appointment"))
+            self.hint.setText(_("If something is wrong, touch Back."))
+            self.summary.setText(self._summary())
+
+    def _summary(self) -> str:
+        if self.procedure is None or self.slot is None:
+            return ""
+        return "\n".join([
+            _("Procedure: {name}").format(name=self.procedure.name),
+            _("Day: {day}").format(day=day_words(self.slot.day)),
+            _("Time: {window}").format(window=window_words(self.slot.start, self.slot.end)),
+            _("Name: {name}").format(name=mask_name(self.name_edit.text())),
+            _("Phone: {phone}").format(phone=mask_phone(self.phone_edit.text())),
+        ])
+
+    # -- steps -------------------------------------------------------------------------------
+    def enter(self, procedure: ProcedureChoice | None = None, slot: SlotChoice | None = None,
+              **params: Any) -> None:
+        self.procedure, self.slot = procedure, slot
+        self.busy = False
+        self._forget()
+        self._show_step("name")
+
+    def leave(self) -> None:
+        self._forget()
+        self.procedure = self.slot = None
+
+    def _forget(self) -> None:
+        self.name_edit.clear()
+        self.phone_edit.clear()
+        self.summary.setText("")
+        self._set_error("")
+
+    def _show_step(self, step: str) -> None:
+        self.step = step
+        self.name_edit.setVisible(step == "name")
+        self.phone_edit.setVisible(step == "phone")
+        self.summary.setVisible(step == "confirm")
+        self.keyboard.setVisible(step != "confirm")
+        self.confirm.setVisible(step == "confirm")
+        if step == "name":
+            self.keyboard.set_mode("text")
+            self.keyboard.set_target(self.name_edit, capitalize_words=True)
+        elif step == "phone":
+            self.keyboard.set_mode("digits")
+            self.keyboard.set_target(self.phone_edit)
+        else:
+            self.keyboard.set_target(None)
+        self._set_error("")
+        self._texts()
+        self.layout().invalidate()  # the summary appears with several lines: lay out again now
+        self.layout().activate()
+
+    def _next(self) -> None:
+        try:
+            if self.step == "name":
+                check_name(self.name_edit.text())
+                self._show_step("phone")
+            elif self.step == "phone":
+                check_phone(self.phone_edit.text())
+                self._show_step("confirm")
+        except BookingError as exc:
+            self._set_error(exc.message)
+
+    def _back(self) -> None:
+        if self.step == "phone":
+            self._show_step("name")
+        elif self.step == "confirm":
+            self._show_step("phone")
+        else:
+            self.go("booking_slot", procedure=self.procedure, day=self.slot.day if self.slot else None)
+
+    def _set_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def _book(self) -> None:
+        if self.busy or self.procedure is None or self.slot is None:
+            return  # a double tap must not book twice
+        self.busy = True
+        self.confirm.setEnabled(False)
+        self._set_error("")
+        self.hint.setText(_("Booking your appointment..."))
+        self.tasks.run(book, self.ctx, self.slot.id, self.procedure.code, self.name_edit.text(),
+                       self.phone_edit.text(), current_language(), on_done=self._done, on_error=self._failed)
+
+    def _done(self, booked: Booked) -> None:
+        self.busy = False
+        self.confirm.setEnabled(True)
+        self.go("booking_done", booked=booked)
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        self.confirm.setEnabled(True)
+        self._texts()
+        if isinstance(exc, BookingError):
+            self._set_error(exc.message)
+            if exc.field in ("name", "phone"):
+                self._show_step(exc.field)
+                self._set_error(exc.message)
+        else:
+            self._set_error(_("Sorry, the appointment could not be booked. Please ask at a counter."))
+
+    def tour_states(self):  # type: ignore[no-untyped-def]
+        def step(name: str, text: str = "", error: str = ""):  # type: ignore[no-untyped-def]
+            def do() -> None:
+                self._show_step(name)
+                if name == "name":
+                    self.name_edit.setText(text)
+                elif name == "phone":
+                    self.name_edit.setText("Nguyễn Thị Mai")
+                    self.phone_edit.setText(text)
+                else:
+                    self.name_edit.setText("Nguyễn Thị Mai")
+                    self.phone_edit.setText("0912345678")
+                    self._texts()
+                if error:
+                    self._set_error(error)
+            return do
+        return [
+            ("name", step("name", "Nguyễn Thị Mai")),
+            ("name-missing", step("name", "", _("Please enter your full name."))),
+            ("name-too-long", step("name", "", _("The name is too long."))),
+            ("name-letters", step("name", "", _("Please enter your full name in letters."))),
+            ("phone", step("phone", "0912345678")),
+            ("phone-missing", step("phone", "", _("Please enter your mobile phone number."))),
+            ("phone-invalid", step("phone", "0123", _("This is not a valid mobile phone number. It has 10 digits "
+                                                      "and starts with 03, 05, 07, 08 or 09."))),
+            ("confirm", step("confirm")),
+            ("slot-full", step("confirm", error=_("Sorry, this time has just been fully booked. Please choose "
+                                                  "another time."))),
+            ("slot-past", step("confirm", error=_("This time is already over. Please choose another time."))),
+            ("failed", step("confirm", error=_("Sorry, the appointment could not be booked. Please ask at a "
+                                               "counter."))),
+        ]
+
+
+class BookedScreen(Screen):
+    name = "booking_done"
+
+    def __init__(self, ctx: KioskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.booked: Booked | None = None
+        self.heading = label(role="subtitle", center=True)
+        self.code = label(role="big", center=True, wrap=False)
+        self.code.setObjectName("appointment-code")
+        self.when = label(role="big", center=True)
+        self.when.setObjectName("appointment-when")
+        self.details = label(role="subtitle", center=True)
+        self.details.setObjectName("appointment-details")
+        self.advice = label(role="subtitle", center=True)
+        self.printing = label(role="info", center=True)
+        self.printing.setObjectName("print-status")
+        self.done = button(role="primary", name="done", on_click=lambda: self.go("start"))
+        layout = vbox(self, [self.heading, self.code, self.when, self.details, self.advice, self.printing],
+                      margin=40, spacing=20)
+        layout.addStretch(1)
+        layout.addWidget(self.done)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(lambda: self.go("start"))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Your appointment is booked. Your appointment code:"))
+        self.advice.setText(_("On the day, scan the QR code of your slip at this kiosk to get your number."))
+        self.done.setText(_("Done"))
+        if self.booked is not None:
+            self._fill(self.booked)
+
+    def enter(self, booked: Booked | None = None, **params: Any) -> None:
+        self.booked = booked
+        if booked is not None:
+            self._fill(booked)
+            self.printing.setText(_("Printing your appointment slip..."))
+        self._timer.start(DONE_RETURN_MS)
+
+    def leave(self) -> None:
+        self._timer.stop()
+        self.booked = None
+        for widget in (self.code, self.when, self.details, self.printing):
+            widget.setText("")
+
+    def _fill(self, b: Booked) -> None:
+        self.code.setText(b.code)
+        self.when.setText(f"{window_words(b.start, b.end)}\n{day_words(b.day)}")
+        self.details.setText("\n".join([b.procedure_name, b.name_masked, b.phone_masked]))
+
+    def on_print_event(self, event: PrintEvent) -> None:
+        """From the print worker (GUI thread): tell the citizen what happened to the slip."""
+        if self.booked is None or event.job.id != self.booked.print_job_id:
+            return
+        if event.state == "done":
+            self.printing.setText(_("Please take your appointment slip below."))
+        elif event.state == "failed":
+            self.printing.setText(_("The printer is not working right now. Please write down your appointment "
+                                    "code: {code}.").format(code=self.booked.code))
+
+    def tour_states(self):  # type: ignore[no-untyped-def]
+        def printed(state: str):  # type: ignore[no-untyped-def]
+            def do() -> None:
+                if self.booked is None:
+                    return
+                job = type("Job", (), {"id": self.booked.print_job_id})()
+                self.on_print_event(PrintEvent(job=job, state=state))  # type: ignore[arg-type]
+            return do
+        return [("", lambda: None), ("printed", printed("done")), ("printer-failed", printed("failed"))]
+
+
+def booking_screens(ctx: KioskContext, tasks: TaskRunner) -> list[Screen]:
+    """Every screen of the booking flow, for the composition root to add to its Navigator."""
+    return [ProcedureSearchScreen(ctx, tasks), DayScreen(ctx, tasks), SlotScreen(ctx, tasks),
+            DetailsScreen(ctx, tasks), BookedScreen(ctx)]
+
+
+__all__ = ["BookedScreen", "DayScreen", "DetailsScreen", "ProcedureSearchScreen", "SlotScreen", "booking_screens",
+           "day_words", "free_words", "window_words"]
