@@ -47,6 +47,8 @@ KINDS: dict[str, DocumentKind] = {
             "printing.documents.control_slip:control_slip_pdf",
             "A4",
         ),
+        DocumentKind("checklist", "printing.checklist_content:ChecklistContent",
+                     "printing.documents.checklist:checklist_pdf", "80mm"),
         DocumentKind(
             "daily_report",
             "printing.forms_content:DailyReportContent",

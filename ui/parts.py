@@ -6,10 +6,22 @@ clipped label hides the one word that mattered) and every button is a real touch
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.theme import set_role
 
@@ -74,3 +86,19 @@ def clear_layout(layout: QBoxLayout) -> None:
         widget = item.widget()
         if widget is not None:
             widget.deleteLater()
+
+
+def wrap(text: str, width: int = 44) -> str:
+    """Line breaks for a button's text (a QPushButton never wraps by itself)."""
+    return textwrap.fill(text, width, break_long_words=False)
+
+
+def scroll_area(inner: QWidget) -> QScrollArea:
+    """A frameless vertical scroll area that a finger drags (touch gesture)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(inner)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    return area

@@ -230,3 +230,10 @@ def _drop_layout(layout) -> None:  # type: ignore[no-untyped-def]
 
 
 __all__ = ["MODES", "OnScreenKeyboard"]
+
+
+def keyboard_for(mode: str, target: QLineEdit) -> OnScreenKeyboard:
+    """An on-screen keyboard of ``mode`` already typing into ``target``."""
+    keyboard = OnScreenKeyboard(mode=mode)
+    keyboard.set_target(target)
+    return keyboard

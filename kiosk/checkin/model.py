@@ -1,0 +1,334 @@
+"""Checking in an appointment at the kiosk, Qt-free: a scanned text in, a typed outcome out.
+
+:func:`check_in_scan` does everything a scan can lead to in ONE write transaction: what
+the text is (core.scanned), whether the token is ours and intact (local_db.ops.scan_check,
+the office's key ring), what the office database says about the appointment, and when the
+citizen is in their window, the check-in itself (local_db.ops.appointments.check_in issues
+the appointment's queue ticket, which the queue calls ahead of walk-ins) with the ticket's
+print job queued in the same transaction (like kiosk/ticket/model.py): when the number is
+on screen the paper is owed.
+
+Every way a scan can go wrong is an :class:`Outcome` of its own with the facts to explain
+it (from when, until when, which day, which ticket), and :func:`explain` turns a result
+into the words a citizen reads, in the current language, so the screen can redo them when
+the language is switched after the scan.
+
+Two choices worth knowing:
+
+* An appointment token "expires" when its slot ends, but the office may let citizens check
+  in a few minutes after that (``appointment_late_minutes``). So a token whose signature is
+  proven is always looked up in the database, expired or not: the office's own window
+  decides, not the token's.
+* A valid appointment token the database does not know is an online booking this kiosk
+  has not pulled yet. The kiosk does not invent an appointment from it: it says so and
+  offers a normal queue number (NOT_YET_HERE).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from core.errors import DomainError
+from core.i18n import _, current_language, ngettext
+from core.scanned import ScanKind, classify
+from core.text import mask_name
+from core.tokens import AppointmentToken, Result
+from core.working_calendar import OFFICE_TZ
+from kiosk.context import KioskContext
+from local_db.models import Appointment, Procedure, Service
+from local_db.office_settings import office_today
+from local_db.ops.appointments import check_in, check_in_window, get_appointment
+from local_db.ops.scan_check import check_scan
+from printing.roll_source import ticket_content
+from printing.spool import queue_document
+
+
+class Outcome(StrEnum):
+    WELCOMED = "welcomed"
+    TOO_EARLY = "too_early"
+    TOO_LATE = "too_late"  # the window has closed today (or the booking was marked missed)
+    WRONG_DAY = "wrong_day"  # another day: ``past`` says whether it has gone by
+    WRONG_OFFICE = "wrong_office"
+    CANCELLED = "cancelled"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    FORGED = "forged"  # the signature does not match: altered, damaged or made up
+    UNKNOWN_KEY = "unknown_key"  # signed by a key this office does not (yet) know
+    NOT_OURS = "not_ours"  # not an appointment code: ``scanned`` says what it is
+    NOT_YET_HERE = "not_yet_here"  # a valid online booking this kiosk has not received yet
+
+
+#: Outcomes after which a normal queue number is the way forward.
+OFFER_TICKET = frozenset({Outcome.TOO_LATE, Outcome.WRONG_DAY, Outcome.WRONG_OFFICE, Outcome.CANCELLED,
+                          Outcome.FORGED, Outcome.UNKNOWN_KEY, Outcome.NOT_OURS, Outcome.NOT_YET_HERE,
+                          Outcome.TOO_EARLY})
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    """What a scan led to. Only the facts the outcome needs are set; names are masked."""
+
+    outcome: Outcome
+    masked_name: str = ""
+    appointment_code: str = ""
+    service_name_vi: str = ""
+    service_name_en: str = ""
+    procedure_name_vi: str = ""
+    procedure_name_en: str = ""
+    window_start: datetime | None = None  # the slot (aware)
+    window_end: datetime | None = None
+    check_in_from: datetime | None = None  # the office's check-in window (aware)
+    check_in_until: datetime | None = None
+    day: date | None = None  # the appointment's office-local day
+    past: bool = False  # WRONG_DAY: the day has gone by; TOO_LATE: marked missed
+    ticket_id: uuid.UUID | None = None
+    ticket_code: str | None = None  # WELCOMED, and ALREADY_CHECKED_IN when known
+    counters: tuple[int, ...] = ()
+    ahead: int = 0
+    wait_minutes: int | None = None
+    print_job_id: uuid.UUID | None = None
+    scanned: ScanKind | None = None  # NOT_OURS: what was scanned
+    details: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def welcomed(self) -> bool:
+        return self.outcome is Outcome.WELCOMED
+
+    @property
+    def offers_ticket(self) -> bool:
+        return self.outcome in OFFER_TICKET
+
+    def service_name(self, lang: str | None = None) -> str:
+        lang = lang or current_language()
+        return (self.service_name_en or self.service_name_vi) if lang == "en" else self.service_name_vi
+
+    def procedure_name(self, lang: str | None = None) -> str:
+        lang = lang or current_language()
+        return (self.procedure_name_en or self.procedure_name_vi) if lang == "en" else self.procedure_name_vi
+
+
+_NOT_OURS_KINDS = {ScanKind.TICKET, ScanKind.RECEIPT, ScanKind.ID_CARD, ScanKind.BAD_ID_CARD, ScanKind.UNKNOWN}
+
+
+def check_in_scan(ctx: KioskContext, text: str, lang: str | None = None) -> CheckInResult:
+    """Check in the appointment of a scanned text (camera or scanner); never raises for any
+    text (a database failure does). Runs on a worker thread (it writes to the database), so
+    the caller passes the citizen's ``lang`` for the ticket: the language is per thread and a
+    pool thread's is the default."""
+    now = ctx.now()
+    lang = lang or current_language()
+    scanned = classify(text, today=office_today(now))
+    if scanned.kind is not ScanKind.APPOINTMENT:
+        return CheckInResult(Outcome.NOT_OURS, scanned=scanned.kind if scanned.kind in _NOT_OURS_KINDS
+                             else ScanKind.UNKNOWN)
+    with ctx.db.write() as s:
+        verification = check_scan(s, ctx.office_code, text, now=now, expect_kind=AppointmentToken)
+        result = verification.result
+        if result is Result.TAMPERED:
+            return CheckInResult(Outcome.FORGED)
+        if result is Result.UNKNOWN_KEY:
+            return CheckInResult(Outcome.UNKNOWN_KEY)
+        if result is Result.NOT_OURS or not isinstance(verification.token, AppointmentToken):
+            return CheckInResult(Outcome.NOT_OURS, scanned=ScanKind.UNKNOWN)
+        token = verification.token
+        if result is Result.WRONG_OFFICE:
+            return _from_token(Outcome.WRONG_OFFICE, token)
+        appt = s.get(Appointment, token.entity_id)
+        if appt is None or appt.office_code != ctx.office_code:
+            if result is Result.VALID:
+                return _from_token(Outcome.NOT_YET_HERE, token)
+            # Proven, ours, but over and never pulled here: its time has passed.
+            day = token.window_start.astimezone(OFFICE_TZ).date()
+            if day != now.astimezone(OFFICE_TZ).date():
+                return _from_token(Outcome.WRONG_DAY, token, past=True)
+            return _from_token(Outcome.TOO_LATE, token)
+        facts = _facts(s, ctx.office_code, appt.id)
+        if appt.status == "cancelled":
+            return CheckInResult(Outcome.CANCELLED, **facts)
+        if appt.status == "checked_in":
+            return CheckInResult(Outcome.ALREADY_CHECKED_IN, **facts)
+        if appt.status == "no_show":
+            return CheckInResult(Outcome.TOO_LATE, past=True, **facts)
+        try:
+            done = check_in(s, ctx.actor, appt.id, now=now)
+        except DomainError as exc:
+            # check_in refuses before it writes anything: nothing to roll back.
+            return _refused(exc, facts, now)
+        content = ticket_content(s, done.ticket.id, signer=ctx.signer(s), lang=lang, now=now)
+        job = queue_document(s, office_code=ctx.office_code, device_id=ctx.device_id, kind="ticket",
+                             content=content, printer=ctx.printer, ref_id=done.ticket.id, title=done.ticket.code,
+                             now=now)
+        facts["ticket_code"] = done.ticket.code
+        return CheckInResult(Outcome.WELCOMED, ticket_id=done.ticket.id, counters=content.counters,
+                             ahead=content.ahead, wait_minutes=content.wait_minutes, print_job_id=job.id, **facts)
+
+
+def _from_token(outcome: Outcome, token: AppointmentToken, *, past: bool = False) -> CheckInResult:
+    """What a proven token says by itself (the database does not know the booking)."""
+    return CheckInResult(outcome, masked_name=token.masked_name, window_start=token.window_start,
+                         window_end=token.window_end, day=token.window_start.astimezone(OFFICE_TZ).date(),
+                         past=past)
+
+
+def _facts(s, office_code: str, appointment_id: uuid.UUID) -> dict:  # type: ignore[no-untyped-def]
+    info = get_appointment(s, appointment_id)
+    opens, closes = check_in_window(s, office_code, info.slot)
+    proc_en = ""
+    if info.procedure_code:
+        proc_en = s.scalar(select(Procedure.name_en).where(Procedure.office_code == office_code,
+                                                           Procedure.code == info.procedure_code)) or ""
+    service = s.scalars(select(Service).where(Service.office_code == office_code,
+                                              Service.code == info.slot.service_code)).first()
+    start = datetime.combine(info.slot.day, info.slot.start_time, tzinfo=OFFICE_TZ)
+    end = datetime.combine(info.slot.day, info.slot.end_time, tzinfo=OFFICE_TZ)
+    return {
+        "masked_name": info.citizen_name_masked or mask_name(info.citizen_name),
+        "appointment_code": info.code,
+        "service_name_vi": service.name_vi if service else info.slot.service_code,
+        "service_name_en": (service.name_en or "") if service else "",
+        "procedure_name_vi": info.procedure_name_vi or "",
+        "procedure_name_en": proc_en,
+        "window_start": start,
+        "window_end": end,
+        "check_in_from": opens,
+        "check_in_until": closes,
+        "day": info.slot.day,
+        "ticket_code": info.ticket_code,
+    }
+
+
+def _refused(exc: DomainError, facts: dict, now: datetime) -> CheckInResult:  # type: ignore[type-arg]
+    code = exc.code
+    if code == "too_early":
+        return CheckInResult(Outcome.TOO_EARLY, **facts)
+    if code == "wrong_day":
+        past = facts["day"] < now.astimezone(OFFICE_TZ).date()
+        return CheckInResult(Outcome.WRONG_DAY, past=past, **facts)
+    if code == "too_late":
+        return CheckInResult(Outcome.TOO_LATE, **facts)
+    if code == "cancelled":
+        return CheckInResult(Outcome.CANCELLED, **facts)
+    if code == "no_show":
+        return CheckInResult(Outcome.TOO_LATE, past=True, **facts)
+    if code == "already_checked_in":
+        facts = {**facts, "ticket_code": exc.details.get("ticket_code") or facts.get("ticket_code")}
+        return CheckInResult(Outcome.ALREADY_CHECKED_IN, **facts)
+    raise exc
+
+
+# --- words ------------------------------------------------------------------------------
+
+
+def _hm(moment: datetime | None) -> str:
+    return f"{moment.astimezone(OFFICE_TZ):%H:%M}" if moment else ""
+
+
+def _dmy(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def _window(r: CheckInResult) -> str:
+    return f"{_hm(r.window_start)}–{_hm(r.window_end)}"
+
+
+def wait_words(minutes: int | None) -> str:
+    if minutes is None:
+        return _("Waiting time: not known yet")
+    if minutes <= 0:
+        return _("You will be called very soon")
+    return ngettext("About {n} minute of waiting", "About {n} minutes of waiting", minutes).format(n=minutes)
+
+
+def counters_words(counters: tuple[int, ...]) -> str:
+    if not counters:
+        return _("The counter will be shown when you are called")
+    return ngettext("Go to counter {numbers} when called", "Go to counters {numbers} when called",
+                    len(counters)).format(numbers=", ".join(str(n) for n in counters))
+
+
+def _not_ours_words(kind: ScanKind | None) -> str:
+    if kind is ScanKind.TICKET:
+        return _("This is a queue number ticket, not an appointment slip. If you are waiting, "
+                 "please watch the screen for your number.")
+    if kind is ScanKind.RECEIPT:
+        return _("This is a dossier receipt, not an appointment slip. To follow your dossier, "
+                 "choose \u201cCheck my dossier\u201d on the start screen.")
+    if kind in (ScanKind.ID_CARD, ScanKind.BAD_ID_CARD):
+        return _("This is a citizen ID card. Here please scan the QR code on your appointment slip "
+                 "(or the message you received when you booked).")
+    return _("This code is not an appointment code of the one-stop office.")
+
+
+def explain(r: CheckInResult) -> tuple[str, str]:
+    """(headline, explanation) for the citizen, in the current language."""
+    o = r.outcome
+    if o is Outcome.WELCOMED:
+        return (_("Welcome, {name}").format(name=r.masked_name) if r.masked_name else _("Welcome"),
+                _("Your appointment is checked in. Your priority number:"))
+    if o is Outcome.TOO_EARLY:
+        return (_("It is a little early"),
+                _("Your appointment is at {window} today. You can check in from {time}. "
+                  "Please take a seat and scan again then, or take a normal queue number now.")
+                .format(window=_window(r), time=_hm(r.check_in_from)))
+    if o is Outcome.TOO_LATE:
+        if r.past:
+            return (_("The appointment time has passed"),
+                    _("This appointment was marked as missed because nobody checked in in time. "
+                      "Please take a normal queue number; staff will still serve you."))
+        return (_("The appointment time has passed"),
+                _("Your appointment was at {window} today and check-in closed at {time}. "
+                  "Please take a normal queue number; staff will still serve you.")
+                .format(window=_window(r), time=_hm(r.check_in_until or r.window_end)))
+    if o is Outcome.WRONG_DAY:
+        if r.past:
+            return (_("This appointment was on another day"),
+                    _("Your appointment was on {date} at {window}; that day has passed. "
+                      "Please take a normal queue number or book a new appointment.")
+                    .format(date=_dmy(r.day), window=_window(r)))
+        return (_("Your appointment is on another day"),
+                _("Your appointment is on {date} at {window}, not today. Please come back that day. "
+                  "If you want to be served today, take a normal queue number.")
+                .format(date=_dmy(r.day), window=_window(r)))
+    if o is Outcome.WRONG_OFFICE:
+        return (_("This appointment is for another office"),
+                _("This appointment was booked at another one-stop office and cannot be checked in here. "
+                  "Please go to that office, or take a normal queue number here."))
+    if o is Outcome.CANCELLED:
+        return (_("This appointment was cancelled"),
+                _("The appointment on {date} at {window} has been cancelled. "
+                  "Please take a normal queue number or book again.")
+                .format(date=_dmy(r.day), window=_window(r)))
+    if o is Outcome.ALREADY_CHECKED_IN:
+        if r.ticket_code:
+            return (_("You have already checked in"),
+                    _("This appointment is already checked in with queue number {code}. "
+                      "Please watch the screen for your number. If you lost the ticket, ask a staff member.")
+                    .format(code=r.ticket_code))
+        return (_("You have already checked in"),
+                _("This appointment is already checked in. Please watch the screen for your number. "
+                  "If you lost the ticket, ask a staff member."))
+    if o is Outcome.FORGED:
+        return (_("This code cannot be accepted"),
+                _("The code has been altered or damaged, so it cannot be checked in. "
+                  "Please show your slip to a staff member, or take a normal queue number."))
+    if o is Outcome.UNKNOWN_KEY:
+        return (_("This code cannot be checked here yet"),
+                _("We cannot tell where this code was issued. Please show it to a staff member, "
+                  "or take a normal queue number."))
+    if o is Outcome.NOT_YET_HERE:
+        name = r.masked_name or "—"
+        return (_("Your booking has not reached this kiosk yet"),
+                _("We see an online appointment for {name} on {date} at {window}, but the booking "
+                  "has not arrived at this office yet. Please take a normal queue number and show "
+                  "the appointment to the staff at the counter.")
+                .format(name=name, date=_dmy(r.day), window=_window(r)))
+    return (_("This is not an appointment code"),
+            _not_ours_words(r.scanned) + " " + _("You can take a normal queue number instead."))
+
+
+__all__ = ["OFFER_TICKET", "CheckInResult", "Outcome", "check_in_scan", "counters_words", "explain",
+           "wait_words"]
