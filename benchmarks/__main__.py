@@ -19,6 +19,7 @@ GROUP_MODULES = [
     "benchmarks.foundation",
     "benchmarks.scanning",
     "benchmarks.documents",
+    "benchmarks.kiosk",
 ]
 
 

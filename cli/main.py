@@ -13,6 +13,8 @@ COMMANDS = {
     "db": ("cli.db", "office database: upgrade, seed-demo, check, info"),
     "demo": ("cli.demo", "set up the demo office and show what is in it"),
     "print": ("cli.printing", "print queue of this machine: jobs, worker, test page, reprint, samples"),
+    "kiosk": ("cli.kiosk", "the citizens' kiosk, full-screen (--windowed to try it; --set-pin)"),
+    "tour": ("cli.tour", "a PNG of every screen and state in both languages, with an index.html"),
 }
 
 

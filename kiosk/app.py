@@ -16,8 +16,14 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from core.i18n import _, current_language, set_language
+from core.scanned import ScanKind, classify
 from core.working_calendar import OFFICE_TZ
+from kiosk.booking.view import booking_screens
+from kiosk.checkin.view import CheckInScreen
 from kiosk.context import KioskContext
+from kiosk.dossier.view import DossierScreen
+from kiosk.guide.view import GuideScreen, ProcedureScreen
+from kiosk.rating.view import RatingFormScreen, RatingScreen, RatingThanksScreen
 from kiosk.start.view import StartScreen
 from kiosk.ticket.view import PriorityScreen, ServiceScreen, TicketDoneScreen
 from local_db.ops.link_state import link_state
@@ -27,6 +33,7 @@ from ui.print_bridge import PrintBridge
 from ui.screen import Navigator
 from ui.tasks import TaskRunner
 from ui.theme import Theme, apply_theme, current_theme
+from ui.widgets.scanner_input import ScannerInput
 
 PORTRAIT = (1080, 1920)
 
@@ -67,7 +74,7 @@ class Header(QWidget):
 
 class KioskWindow(QWidget):
     def __init__(self, ctx: KioskContext, *, pdf_dir: Path, print_in_background: bool = True,
-                 idle_timeout: float = 60.0) -> None:
+                 idle_timeout: float = 60.0, use_camera: bool = True) -> None:
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle("MotCua")
@@ -80,12 +87,21 @@ class KioskWindow(QWidget):
         self.countdown.hide()
         self.nav = Navigator()
         self.start = StartScreen()
-        self.nav.add(self.start)
-        self.nav.add(ServiceScreen(ctx, self.tasks))
-        self.nav.add(PriorityScreen(ctx, self.tasks))
         self.done = TicketDoneScreen(ctx)
-        self.nav.add(self.done)
-        self.printer.event.connect(self.done.on_print_event)
+        for screen in (
+            self.start, ServiceScreen(ctx, self.tasks), PriorityScreen(ctx, self.tasks), self.done,
+            CheckInScreen(ctx, self.tasks, use_camera=use_camera), *booking_screens(ctx, self.tasks),
+            DossierScreen(ctx, self.tasks), GuideScreen(ctx, self.tasks), ProcedureScreen(ctx, self.tasks),
+            RatingScreen(ctx, self.tasks), RatingFormScreen(ctx, self.tasks), RatingThanksScreen(ctx),
+        ):
+            self.nav.add(screen)
+            if hasattr(screen, "on_print_event"):  # screens that tell the citizen their paper printed
+                self.printer.event.connect(screen.on_print_event)
+        # A USB scanner types anywhere: the screen showing takes the scan, or the start
+        # screen sends it where it belongs.
+        self.scanner = ScannerInput(self)
+        QApplication.instance().installEventFilter(self.scanner)
+        self.scanner.scanned.connect(self.route_scan)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -118,6 +134,19 @@ class KioskWindow(QWidget):
         if current_language() != "vi":
             self.toggle_language()
         self.nav.go("start")
+
+    def route_scan(self, text: str) -> None:
+        """A scan goes to the screen showing if it reads scans; from any other screen an
+        appointment goes to check-in and a receipt to the dossier lookup."""
+        current = self.nav.current
+        if current is not None and hasattr(current, "on_scan"):
+            current.on_scan(text)
+            return
+        kind = classify(text).kind
+        if kind is ScanKind.APPOINTMENT:
+            self.nav.go("checkin", scan=text)
+        elif kind is ScanKind.RECEIPT:
+            self.nav.go("dossier", scan=text)
 
     def toggle_language(self) -> None:
         set_language("en" if current_language() == "vi" else "vi")
@@ -157,6 +186,11 @@ class KioskWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if self.allow_close:
+            app = QApplication.instance()
+            app.removeEventFilter(self.scanner)
+            app.removeEventFilter(self.idle)
+            self._clock.stop()
+            self.idle.stop()
             self.printer.stop()
             self.tasks.wait_idle(5000)
             event.accept()

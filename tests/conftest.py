@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -159,3 +160,24 @@ def empty_db(empty_db_url: str) -> Iterator[Database]:
 def office(db: Database, templates: _Templates) -> OfficeRefs:
     """References (ids) of the test office inside ``db``: services, counters, procedures, staff."""
     return templates.refs[db.engine.dialect.name]
+
+
+@pytest.fixture(autouse=True)
+def _no_widgets_left_behind(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Qt tests: every top-level widget a test made is deleted after it. A widget merely
+    closed lives on, and each later restyle would polish it again (tests slowing down one
+    after the other), and its timers would keep running into the next test."""
+    yield
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        if not widget.property("keep_between_tests"):  # a module-scoped fixture's window
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()

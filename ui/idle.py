@@ -44,6 +44,11 @@ class IdleWatcher(QObject):
             self.touched()
         return False
 
+    def stop(self) -> None:
+        """For good (the window is closing)."""
+        self._timer.stop()
+        self._paused = True
+
     def touched(self) -> None:
         self._last = self.clock()
         if self._warned:

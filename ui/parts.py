@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -38,10 +38,58 @@ def label(text: str = "", role: str = "", *, center: bool = False, wrap: bool = 
     return widget
 
 
+class WrapButton(QPushButton):
+    """A push button whose text wraps onto more lines (a QPushButton's never does, and a
+    long Vietnamese line in large text would push the window wider than the panel).
+
+    The text lives in a label that lets touches through to the button; ``text()`` and
+    ``setText()`` work as on any button.
+    """
+
+    MARGINS = (24, 12, 24, 12)
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._label = QLabel(self)
+        self._label.setWordWrap(True)
+        self._label.setTextFormat(Qt.TextFormat.PlainText)
+        self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(*self.MARGINS)
+        layout.addWidget(self._label)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._label.setText(text)
+        self.updateGeometry()
+
+    def text(self) -> str:
+        return self._label.text()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        left, top, right, bottom = self.MARGINS
+        return max(self.minimumHeight(), self._label.heightForWidth(max(1, width - left - right)) + top + bottom)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        width = max(self.width(), 200)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(120, self.heightForWidth(max(self.width(), 200)))
+
+
 def button(text: str = "", role: str = "", on_click: Callable[[], None] | None = None, *,
            name: str = "", parent: QWidget | None = None) -> QPushButton:
-    widget = QPushButton(text, parent)
-    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    """A touch button; a ``choice`` button (big, often two lines) wraps its text."""
+    widget = WrapButton(text, parent) if role == "choice" else QPushButton(text, parent)
+    if role != "choice":
+        widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a touch screen: no focus rectangles
     if role:
         set_role(widget, role)

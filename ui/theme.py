@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from printing.fonts import FAMILY
@@ -71,7 +72,11 @@ class Theme:
 
 
 def apply_theme(app: QApplication, theme: Theme) -> None:
-    app.setStyleSheet(theme.stylesheet())
+    """Restyle the whole application (every widget is polished again: skipped when nothing
+    changes)."""
+    sheet = theme.stylesheet()
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
     app.setProperty("motcua_theme", theme)
 
 
@@ -87,4 +92,6 @@ def set_role(widget: QWidget, role: str) -> QWidget:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+    # Without this a widget already shown keeps its old padding and border in its size hint.
+    QApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
     return widget

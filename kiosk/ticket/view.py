@@ -3,6 +3,8 @@ while it prints."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -188,6 +190,25 @@ class TicketDoneScreen(Screen):
         self.ahead.setText(ngettext("{n} person is waiting before you", "{n} people are waiting before you",
                                     t.ahead).format(n=t.ahead))
         self.wait.setText(wait_words(t.wait_minutes))
+
+    def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
+        sample = IssuedTicket(ticket_id=uuid.uuid4(), code="A015", service_name=_("Civil status"),
+                              counters=(1, 2, 4), ahead=12, wait_minutes=25, priority_reason=None,
+                              print_job_id=uuid.uuid4())
+
+        def printing() -> None:
+            self.enter(ticket=sample)
+
+        def printed() -> None:
+            self.enter(ticket=sample)
+            self.printing.setText(_("Please take your ticket below."))
+
+        def printer_failed() -> None:
+            self.enter(ticket=sample)
+            self.printing.setText(_("The printer is not working right now. Please remember your number: "
+                                    "{code}. It will also be called on the screen.").format(code=sample.code))
+
+        return [("printing", printing), ("printed", printed), ("printer-failed", printer_failed)]
 
     def on_print_event(self, event: PrintEvent) -> None:
         """From the print worker (GUI thread): tell the citizen what happened to the paper."""

@@ -51,11 +51,12 @@ def kiosk_ctx(db: Database, office: OfficeRefs, tmp_path: Path, clock: Clock) ->
 def kiosk(qtbot, kiosk_ctx: KioskContext, tmp_path: Path) -> Iterator[KioskWindow]:  # type: ignore[no-untyped-def]
     app = make_app()
     apply_theme(app, Theme())
-    window = KioskWindow(kiosk_ctx, pdf_dir=tmp_path / "kept", print_in_background=False)
+    window = KioskWindow(kiosk_ctx, pdf_dir=tmp_path / "kept", print_in_background=False, use_camera=False)
     qtbot.addWidget(window)
     window.resize(*PORTRAIT)
     window.show()
     yield window
     window.tasks.wait_idle()
-    window.allow_close = True
+    window.shutdown()  # timers stopped, filters removed: nothing of it runs into the next test
+    window.deleteLater()
     set_language("vi")

@@ -1,0 +1,132 @@
+"""``motcua kiosk``: the citizens' kiosk, full-screen, on the office database.
+
+Full-screen with no window decorations; closing and Alt+F4 are refused, and the only way
+out is the staff PIN pad behind a hidden corner gesture (five taps in the top-left corner
+within three seconds). The OS kiosk session in the README (a single-app session) does the
+rest. ``--set-pin`` sets the office's kiosk PIN (asked twice, stored hashed) and exits.
+
+The process prints one ``motcua kiosk: ready`` line once the start screen is shown and
+the event loop runs (logs, and the cold-start benchmark); the hidden ``--exit-after-start``
+flag (or ``MOTCUA_KIOSK_SMOKE=1``) closes it right then, for smoke tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from cli.common import display_url, settings_from
+
+_STARTED = time.perf_counter()  # as early as this module is imported: the process start, nearly
+SMOKE_ENV = "MOTCUA_KIOSK_SMOKE"
+READY = "motcua kiosk: ready"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--windowed", action="store_true",
+                        help="a 1080x1920 window instead of full-screen (trying it on a desktop)")
+    parser.add_argument("--landscape", action="store_true", help="a landscape panel (1920x1080)")
+    parser.add_argument("--set-pin", action="store_true",
+                        help="set the staff PIN that closes the kiosks of this office (4-6 digits), then exit")
+    parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
+
+
+def _check_database(db) -> None:  # type: ignore[no-untyped-def]
+    from core.errors import DomainError
+    from local_db import migrate
+
+    current = migrate.current_revision(db)
+    if current is None:
+        raise DomainError(f"{display_url(db.url)} is not an office database yet: run `motcua db upgrade` "
+                          "and enrol the office (or `motcua db seed-demo` for the demo office)", code="no_schema")
+    if current != migrate.head_revision():
+        raise DomainError(f"the office database is at schema {current}, this program needs "
+                          f"{migrate.head_revision()}: run `motcua db upgrade`", code="old_schema")
+
+
+def _set_pin(db, office_code: str) -> int:  # type: ignore[no-untyped-def]
+    import getpass
+
+    from kiosk.pin.model import set_kiosk_pin, valid_pin
+
+    ask = getpass.getpass if sys.stdin.isatty() else (lambda prompt: (print(prompt, end="", flush=True),
+                                                                      sys.stdin.readline().strip())[1])
+    pin = ask("New kiosk PIN (4-6 digits): ")
+    if not valid_pin(pin):
+        print("motcua: the kiosk PIN must be 4 to 6 digits", file=sys.stderr)
+        return 1
+    if ask("Once more: ") != pin:
+        print("motcua: the two PINs differ; nothing changed", file=sys.stderr)
+        return 1
+    set_kiosk_pin(db, office_code, pin)
+    print("Kiosk PIN set for every kiosk of the office.")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from local_db.database import Database
+    from local_db.office_settings import get_office
+
+    settings = settings_from(args)
+    if settings.device_kind == "tool":  # not said in the settings file: this machine is a kiosk here
+        settings = settings.replace(device_kind="kiosk")
+    smoke = args.exit_after_start or os.environ.get(SMOKE_ENV, "") not in ("", "0")
+    db = Database(settings.effective_database_url)
+    try:
+        _check_database(db)
+        with db.read() as s:
+            office_code = get_office(s).code  # NotFound: "no office in this database: ..."
+        if args.set_pin:
+            return _set_pin(db, office_code)
+        return _run_kiosk(db, settings, args, smoke)
+    finally:
+        db.dispose()
+
+
+def _run_kiosk(db, settings, args: argparse.Namespace, smoke: bool) -> int:  # type: ignore[no-untyped-def]
+    import signal
+    from pathlib import Path
+
+    from PySide6.QtCore import QTimer
+
+    from kiosk.app import PORTRAIT, KioskWindow
+    from kiosk.context import KioskContext
+    from kiosk.exit_gesture import install_exit
+    from kiosk.pin.model import pin_is_set
+    from ui.app import make_app
+
+    ctx = KioskContext.open(db, settings)
+    if not pin_is_set(db, ctx.office_code) and not smoke:
+        print("motcua kiosk: no staff PIN is set for this office, so the PIN pad cannot close the kiosk; "
+              "set one with `motcua kiosk --set-pin`", file=sys.stderr)
+    app = make_app(language=settings.language)
+    window = KioskWindow(ctx, pdf_dir=Path(settings.data_dir) / "prints")
+    install_exit(window)
+    size = PORTRAIT[::-1] if args.landscape else PORTRAIT
+    if args.windowed:
+        window.resize(*size)
+        window.show()
+    else:
+        window.showFullScreen()
+
+    # Ctrl+C in a terminal (and SIGTERM from the session) close the kiosk cleanly: staff at
+    # the machine's console already have more power than the PIN gives.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_a: window.shutdown())
+    wake = QTimer(window)  # let Python run its signal handlers while Qt waits
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+
+    def ready() -> None:
+        handle = window.windowHandle()
+        if handle is None or not handle.isExposed() or window.nav.current is not window.start:
+            QTimer.singleShot(10, ready)
+            return
+        print(f"{READY} ({time.perf_counter() - _STARTED:.2f} s, office {ctx.office_code})", flush=True)
+        if smoke:
+            QTimer.singleShot(0, window.shutdown)
+
+    QTimer.singleShot(0, ready)
+    return app.exec()

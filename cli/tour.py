@@ -1,0 +1,307 @@
+"""``motcua tour OUTDIR``: a picture of every kiosk screen and state, in Vietnamese and
+English, with an index.html contact sheet — for reviewing the screens without a kiosk.
+
+It builds a small throwaway demo office (two days of history, a fixed seed and a fixed
+"now") in a temporary SQLite file, unless ``--database-url`` names an office database;
+opens a kiosk window offscreen at the panel's 1080x1920; visits every screen the window
+has and every state each screen lists in ``tour_states()`` (each error message included),
+in both languages, plus the start screen in the large-text and high-contrast modes; and
+saves ``kiosk-<screen>[-<state>]-<lang>.png``. Each picture is also looked at the way a
+reviewer would (ui/inspect.py): blank screen, English on a Vietnamese screen, text that
+does not fit, a touch target under 64 px, a screen taller or wider than the panel. What
+it finds is printed and shown under the picture in index.html.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cli.common import settings_from
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskWindow
+
+TOUR_NOW = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)  # Tuesday 24 Nov 2026, 10:00 in Hà Nội
+TOUR_SEED = 2026
+TOUR_DAYS = 2
+APPS = ("kiosk",)
+LANGS = ("vi", "en")
+MODES = ("large_text", "high_contrast")
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("outdir", type=Path, help="folder for the PNG files and index.html")
+    parser.add_argument("--apps", action="append", choices=APPS, help="which app's screens (default: all)")
+    parser.add_argument("--every-mode", action="store_true",
+                        help="every screen in the large-text and high-contrast modes too (not only the start)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when the look finds a problem")
+
+
+@dataclass
+class Shot:
+    file: str
+    app: str
+    screen: str
+    state: str
+    lang: str
+    mode: str = ""  # "", "large_text", "high_contrast"
+    findings: list[str] = field(default_factory=list)
+
+    @property
+    def caption(self) -> str:
+        parts = [self.screen, self.state, self.mode.replace("_", " "), self.lang]
+        return " · ".join(p for p in parts if p)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_")
+
+
+def shot_name(app: str, screen: str, state: str, lang: str) -> str:
+    return "-".join(p for p in (app, _slug(screen), _slug(state), lang) if p) + ".png"
+
+
+# --- the tour of one window -----------------------------------------------------------------
+
+
+def _settle(window: KioskWindow) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    window.tasks.wait_idle()
+    for _ in range(3):  # layout requests, style polish, then what they posted
+        QApplication.processEvents()
+
+
+def _use_language(window: KioskWindow, lang: str) -> None:
+    from core.i18n import current_language
+
+    if current_language() != lang:
+        window.toggle_language()
+
+
+def _look(window: KioskWindow, lang: str) -> list[str]:
+    from kiosk.app import PORTRAIT
+    from ui.inspect import describe, elided_labels, is_blank, small_targets, untranslated_texts
+
+    findings: list[str] = []
+    screen = window.nav.current
+    if screen is None or is_blank(screen.grab()):
+        findings.append("blank screen")
+    if (window.width(), window.height()) != PORTRAIT:
+        from PySide6.QtWidgets import QAbstractButton, QLabel
+
+        wide = [describe(w) for w in window.findChildren(QAbstractButton) + window.findChildren(QLabel)
+                if w.isVisibleTo(window) and w.minimumSizeHint().width() > PORTRAIT[0] - 80]
+        findings.append(f"the window is {window.width()}x{window.height()}, larger than the "
+                        f"{PORTRAIT[0]}x{PORTRAIT[1]} panel: something does not fit"
+                        + (f" (too wide: {', '.join(wide)})" if wide else ""))
+    findings += [f"text does not fit: {describe(w)}" for w in elided_labels(window)]
+    findings += [f"touch target under 64 px: {t}" for t in small_targets(window)]
+    findings += [f"English on a Vietnamese screen: {t!r}" for t in untranslated_texts(window, lang)]
+    return findings
+
+
+def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LANGS, every_mode: bool = False,
+              app: str = "kiosk", log=lambda _msg: None) -> list[Shot]:  # type: ignore[no-untyped-def]
+    """Photograph every screen and state of ``window`` into ``outdir``; returns the shots.
+
+    The window should be shown at the panel size; its idle timeout is held off meanwhile
+    and its language and theme are put back afterwards."""
+    from PySide6.QtWidgets import QApplication
+
+    from core.i18n import current_language
+    from kiosk.app import PORTRAIT
+    from ui.theme import Theme, apply_theme, current_theme
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    shots: list[Shot] = []
+    qapp = QApplication.instance()
+    start_lang, start_theme = current_language(), current_theme()
+    idle_timeout = window.idle.timeout
+    window.idle.timeout = 10**9  # the tour must not be sent back to the start
+    modes: list[str] = [""]
+
+    def photograph(screen_name: str, state: str, put, lang: str, mode: str) -> None:  # type: ignore[no-untyped-def]
+        label = "-".join(p for p in (state, mode) if p)
+        shot = Shot(file=shot_name(app, screen_name, label, lang), app=app, screen=screen_name, state=state,
+                    lang=lang, mode=mode)
+        try:
+            if screen_name != "start":
+                window.nav.go("start")  # leave, so the screen is entered afresh
+            window.nav.go(screen_name)
+            _settle(window)
+            put()
+            _settle(window)
+            window.resize(*PORTRAIT)  # a larger earlier state must not stick
+            _settle(window)
+        except Exception as exc:  # one broken state must not hide the others
+            shot.findings.append(f"the state could not be shown: {type(exc).__name__}: {exc}")
+        shot.findings += _look(window, lang)
+        window.grab().save(str(outdir / shot.file), "PNG")
+        shots.append(shot)
+        log(f"{shot.file}" + (f"  ({'; '.join(shot.findings)})" if shot.findings else ""))
+
+    try:
+        for lang in langs:
+            _use_language(window, lang)
+            for mode in modes + list(MODES):
+                apply_theme(qapp, Theme(large_text=mode == "large_text", high_contrast=mode == "high_contrast"))
+                for name, screen in window.nav.screens.items():
+                    if mode and name != "start" and not every_mode:
+                        continue
+                    window.nav.go("start")
+                    window.nav.go(name)
+                    _settle(window)
+                    try:
+                        states = screen.tour_states()
+                    except Exception as exc:
+                        states = [("", lambda: None)]
+                        log(f"{name}: tour_states() failed: {exc}")
+                    for state, put in states:
+                        photograph(name, state, put, lang, mode)
+    finally:
+        apply_theme(qapp, start_theme)
+        _use_language(window, start_lang)
+        window.idle.timeout = idle_timeout
+        window.nav.go("start")
+        _settle(window)
+    write_index(outdir, shots)
+    return shots
+
+
+def write_index(outdir: Path, shots: list[Shot]) -> Path:
+    """index.html: the pictures in a grid, grouped by screen, captioned, findings below."""
+    groups: dict[tuple[str, str], list[Shot]] = {}
+    for shot in shots:
+        groups.setdefault((shot.app, shot.screen), []).append(shot)
+    esc = html.escape
+    parts = [
+        "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<title>MotCua screen tour</title>",
+        "<style>body{font-family:sans-serif;margin:24px;background:#f4f6f8;color:#1b1f24}"
+        ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:18px}"
+        "figure{margin:0;background:#fff;border:1px solid #8a96a3;border-radius:8px;padding:8px}"
+        "figure img{width:100%;height:auto;display:block;border:1px solid #ccd}"
+        "figcaption{font-size:14px;margin-top:6px}.bad{color:#b42318;font-size:13px;margin:4px 0 0 16px}"
+        "h2{margin-top:32px}</style></head><body>",
+        "<h1>MotCua screen tour</h1>",
+        f"<p>{len(shots)} screenshots of {len(groups)} screens; "
+        f"{sum(1 for s in shots if s.findings)} with findings.</p>",
+    ]
+    for (app, screen), items in groups.items():
+        parts.append(f'<h2 id="{esc(app)}-{esc(screen)}">{esc(app)} · {esc(screen)}</h2><div class="grid">')
+        for shot in items:
+            parts.append(f'<figure><a href="{esc(shot.file)}"><img src="{esc(shot.file)}" loading="lazy" '
+                         f'alt="{esc(shot.caption)}"></a><figcaption>{esc(shot.caption)}<br>'
+                         f"<code>{esc(shot.file)}</code></figcaption>")
+            if shot.findings:
+                parts.append('<ul class="bad">' + "".join(f"<li>{esc(f)}</li>" for f in shot.findings) + "</ul>")
+            parts.append("</figure>")
+        parts.append("</div>")
+    parts.append("</body></html>")
+    index = outdir / "index.html"
+    index.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return index
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def demo_database(folder: Path):  # type: ignore[no-untyped-def]
+    from local_db import migrate
+    from local_db.database import Database
+    from local_db.demo.seed import seed_demo
+
+    db = Database(f"sqlite:///{folder / 'tour-office.db'}")
+    migrate.upgrade(db)
+    seed_demo(db, seed=TOUR_SEED, days=TOUR_DAYS, now=TOUR_NOW)
+    return db
+
+
+def run(args: argparse.Namespace) -> int:
+    if os.environ.get("QT_QPA_PLATFORM") is None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    outdir: Path = args.outdir.resolve()
+    with tempfile.TemporaryDirectory(prefix="motcua-tour-") as tmp:
+        scratch = Path(tmp)
+        if args.database_url:
+            from local_db.database import Database
+
+            db = Database(args.database_url)
+        else:
+            print("Building a small demo office for the tour...", flush=True)
+            db = demo_database(scratch)
+        try:
+            shots = _tour_kiosk(db, scratch, outdir, every_mode=args.every_mode,
+                                now=None if args.database_url else TOUR_NOW)
+        finally:
+            db.dispose()
+    bad = [s for s in shots if s.findings]
+    for shot in bad:
+        for finding in shot.findings:
+            print(f"  {shot.file}: {finding}")
+    print(f"{len(shots)} screenshots, {len(bad)} with findings: {outdir}")
+    print(f"contact sheet: {outdir / 'index.html'}")
+    return 1 if bad and args.strict else 0
+
+
+def _quiet_offscreen() -> None:
+    """The offscreen platform warns each time a window's minimum size changes; that is
+    noise here (a screen that does not fit is reported as a finding instead)."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(mode, context, message):  # type: ignore[no-untyped-def]
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+
+
+def open_tour_window(db, scratch: Path, *, now: datetime | None) -> KioskWindow:  # type: ignore[no-untyped-def]
+    """A kiosk window offscreen at the panel size, its PIN pad installed, printing into
+    ``scratch``; the clock fixed at ``now`` (None: the real clock)."""
+    from core.settings import load_settings
+    from kiosk.app import PORTRAIT, KioskWindow
+    from kiosk.context import KioskContext
+    from kiosk.exit_gesture import install_exit
+    from ui.app import make_app
+
+    settings = load_settings(path=scratch / "none.toml", environ={}, device_kind="kiosk", device_name="tour-kiosk",
+                             printer=f"pdf:{scratch / 'printed'}", data_dir=str(scratch))
+    ctx = KioskContext.open(db, settings, clock=(lambda: now) if now else None)
+    make_app()
+    _quiet_offscreen()
+    window = KioskWindow(ctx, pdf_dir=scratch / "kept", print_in_background=False)
+    install_exit(window)
+    window.resize(*PORTRAIT)
+    window.show()
+    _settle(window)
+    return window
+
+
+def _tour_kiosk(db, scratch: Path, outdir: Path, *, every_mode: bool,  # type: ignore[no-untyped-def]
+                now: datetime | None) -> list[Shot]:
+    from PySide6.QtWidgets import QApplication
+
+    window = open_tour_window(db, scratch, now=now)
+    try:
+        return take_tour(window, outdir, every_mode=every_mode,
+                         log=lambda msg: print(msg, flush=True) if sys.stdout.isatty() else None)
+    finally:
+        window.shutdown()
+        QApplication.processEvents()

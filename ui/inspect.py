@@ -1,0 +1,160 @@
+"""What a careful look at a screen would notice, as functions (tests and ``motcua tour``).
+
+* :func:`elided_labels`: text that does not fit its label or button (a clipped Vietnamese
+  word is often the one that mattered);
+* :func:`small_targets`: touch targets under the minimum size;
+* :func:`untranslated_texts`: English left on a Vietnamese screen — a visible text that is
+  a msgid the Vietnamese catalogue translates (so it should have been shown translated);
+* :func:`is_blank`: a near-uniform picture (a screen that failed to draw).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QWidget
+
+from ui.theme import MIN_TOUCH_PX
+
+SLACK_PX = 1  # rounding between font metrics and layout
+
+
+def _shown(widget: QWidget, root: QWidget) -> bool:
+    return widget.isVisibleTo(root) and widget.width() > 0 and widget.height() > 0
+
+
+def _visible(root: QWidget, kind: type) -> list:
+    found = [w for w in root.findChildren(kind) if _shown(w, root)]
+    if isinstance(root, kind):
+        found.insert(0, root)
+    return found
+
+
+def describe(widget: QWidget) -> str:
+    """A short name for a finding: object name (or class) and the start of its text."""
+    text = widget.text() if hasattr(widget, "text") else ""
+    name = widget.objectName() or type(widget).__name__
+    short = " ".join(str(text).split())
+    return f"{name} {short[:60]!r}" if short else name
+
+
+def elided_labels(root: QWidget) -> list[QWidget]:
+    """Labels and buttons whose text does not fit them.
+
+    A wrapping label needs ``heightForWidth(width)`` of height; a non-wrapping one needs
+    its text's bounding rectangle inside its contents rectangle; a button needs its size
+    hint (text plus the stylesheet's padding)."""
+    found: list[QWidget] = []
+    for lab in _visible(root, QLabel):
+        text = lab.text()
+        if not text or lab.pixmap() is not None and not lab.pixmap().isNull():
+            continue
+        if lab.wordWrap():
+            need = lab.heightForWidth(lab.width())
+            if need > lab.height() + SLACK_PX:
+                found.append(lab)
+            continue
+        rect = lab.contentsRect()
+        margin = lab.margin() * 2
+        box = lab.fontMetrics().boundingRect(QRect(0, 0, 100_000, 100_000), int(lab.alignment()), text)
+        if box.width() > rect.width() - margin + SLACK_PX or box.height() > rect.height() - margin + SLACK_PX:
+            found.append(lab)
+    for b in _visible(root, QAbstractButton):
+        if not b.text():
+            continue
+        hint = b.sizeHint()
+        if hint.width() > b.width() + SLACK_PX or hint.height() > b.height() + SLACK_PX:
+            found.append(b)
+    return found
+
+
+def small_targets(root: QWidget, min_px: int = MIN_TOUCH_PX) -> list[str]:
+    """Visible buttons, text fields and list rows smaller than ``min_px`` either way."""
+    found: list[str] = []
+    for w in _visible(root, QAbstractButton) + _visible(root, QLineEdit):
+        if w.height() < min_px or w.width() < min_px:
+            found.append(f"{describe(w)} {w.width()}x{w.height()}")
+    for view in _visible(root, QAbstractItemView):
+        model = view.model()
+        if model is None:
+            continue
+        for row in range(model.rowCount()):
+            rect = view.visualRect(model.index(row, 0))
+            if rect.isValid() and rect.intersects(view.viewport().rect()) and rect.height() < min_px:
+                found.append(f"{describe(view)} row {row} {rect.height()} px high")
+    return found
+
+
+@cache
+def _leak_patterns() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """English msgids that Vietnamese translates differently: exact texts, and patterns for
+    the ones with {placeholders} (a formatted string that escaped translation)."""
+    from core.i18n import load_catalog
+
+    exact: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for message in load_catalog("vi"):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for msgid in ids:
+            if not msgid or msgid in strings or not re.search(r"[A-Za-z]{2}", msgid):
+                continue
+            for line in msgid.split("\n"):
+                line = line.strip()
+                if not re.search(r"[A-Za-z]{3}", line):
+                    continue
+                if "{" in line:
+                    parts = re.split(r"\{[a-z_0-9]*\}", line)
+                    if sum(len(p.strip()) for p in parts) >= 8:  # enough fixed words to be sure
+                        patterns.append(re.compile(".+?".join(re.escape(p) for p in parts)))
+                else:
+                    exact.add(line)
+    return frozenset(exact), tuple(patterns)
+
+
+def _texts(root: QWidget) -> list[str]:
+    texts = [w.text() for w in _visible(root, QLabel) + _visible(root, QAbstractButton)]
+    texts += [w.placeholderText() for w in _visible(root, QLineEdit)]
+    for view in _visible(root, QAbstractItemView):
+        model = view.model()
+        if model is not None:
+            texts += [str(model.index(r, 0).data() or "") for r in range(model.rowCount())]
+    return [t for t in texts if t]
+
+
+def untranslated_texts(root: QWidget, lang: str | None = None) -> list[str]:
+    """Visible English texts on a screen meant to be Vietnamese (empty for English)."""
+    from core.i18n import current_language
+
+    if (lang or current_language()) != "vi":
+        return []
+    exact, patterns = _leak_patterns()
+    leaks: list[str] = []
+    for text in _texts(root):
+        for line in text.split("\n"):
+            line = line.strip()
+            if line in exact or any(p.fullmatch(line) for p in patterns):
+                leaks.append(line)
+    return leaks
+
+
+def is_blank(image: QImage | QPixmap, tolerance: float = 0.002) -> bool:
+    """True when (nearly) every pixel has the same colour: less than ``tolerance`` of a
+    small copy differs from its most common colour."""
+    img = image.toImage() if isinstance(image, QPixmap) else image
+    if img.isNull() or img.width() == 0 or img.height() == 0:
+        return True
+    small = img.scaled(135, 240, Qt.AspectRatioMode.IgnoreAspectRatio,
+                       Qt.TransformationMode.FastTransformation).convertToFormat(QImage.Format.Format_RGB32)
+    counts: dict[int, int] = {}
+    for y in range(small.height()):
+        for x in range(small.width()):
+            p = small.pixel(x, y)
+            counts[p] = counts.get(p, 0) + 1
+    total = small.width() * small.height()
+    return (total - max(counts.values())) / total < tolerance
