@@ -34,12 +34,13 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from core.errors import DomainError
-from core.i18n import _, current_language, ngettext
+from core.i18n import _, current_language
 from core.scanned import ScanKind, classify
 from core.text import mask_name
 from core.tokens import AppointmentToken, Result
 from core.working_calendar import OFFICE_TZ
 from kiosk.context import KioskContext
+from kiosk.words import counters_words, wait_words
 from local_db.models import Appointment, Procedure, Service
 from local_db.office_settings import office_today
 from local_db.ops.appointments import check_in, check_in_window, get_appointment
@@ -233,21 +234,6 @@ def _dmy(day: date | None) -> str:
 
 def _window(r: CheckInResult) -> str:
     return f"{_hm(r.window_start)}–{_hm(r.window_end)}"
-
-
-def wait_words(minutes: int | None) -> str:
-    if minutes is None:
-        return _("Waiting time: not known yet")
-    if minutes <= 0:
-        return _("You will be called very soon")
-    return ngettext("About {n} minute of waiting", "About {n} minutes of waiting", minutes).format(n=minutes)
-
-
-def counters_words(counters: tuple[int, ...]) -> str:
-    if not counters:
-        return _("The counter will be shown when you are called")
-    return ngettext("Go to counter {numbers} when called", "Go to counters {numbers} when called",
-                    len(counters)).format(numbers=", ".join(str(n) for n in counters))
 
 
 def _not_ours_words(kind: ScanKind | None) -> str:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 from core.i18n import N_, _, ngettext
 from kiosk.context import KioskContext
 from kiosk.ticket.model import IssuedTicket, ServiceChoice, service_choices, take_ticket
+from kiosk.words import counters_words, wait_words
 from printing.spool import PrintEvent
 from ui.parts import button, clear_layout, label, vbox
 from ui.screen import Screen
@@ -26,21 +27,6 @@ PRIORITY_CHOICES = (
     ("merit", N_("Person with revolutionary merit")),
 )
 DONE_RETURN_MS = 30_000  # the ticket screen goes back to the start by itself
-
-
-def wait_words(minutes: int | None) -> str:
-    if minutes is None:
-        return _("Waiting time: not known yet")
-    if minutes <= 0:
-        return _("You will be called very soon")
-    return ngettext("About {n} minute of waiting", "About {n} minutes of waiting", minutes).format(n=minutes)
-
-
-def counters_words(counters: tuple[int, ...]) -> str:
-    if not counters:
-        return _("The counter will be shown when you are called")
-    return ngettext("Go to counter {numbers} when called", "Go to counters {numbers} when called",
-                    len(counters)).format(numbers=", ".join(str(n) for n in counters))
 
 
 class ServiceScreen(Screen):
