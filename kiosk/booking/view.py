@@ -10,7 +10,8 @@ confirmation and done screens show them masked.
 
 from __future__ import annotations
 
-from datetime import date, time
+import uuid
+from datetime import date, time, timedelta
 from typing import Any
 
 from babel.dates import format_date
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QGridLayout, QLineEdit, QScrollArea, QSizePolicy, 
 from core.citizen import mask_phone
 from core.i18n import _, current_language, ngettext
 from core.text import mask_name
+from core.working_calendar import OFFICE_TZ
 from kiosk.booking.model import (Booked, BookingError, DayChoice, ProcedureChoice, SlotChoice, book,
                                  bookable_days, check_name, check_phone, day_slots, search_procedures)
 from kiosk.context import KioskContext
@@ -466,6 +468,12 @@ class DetailsScreen(_BookingScreen):
                     self.name_edit.setText("Nguyễn Thị Mai")
                     self.phone_edit.setText(text)
                 else:
+                    if self.procedure is None or self.slot is None:  # the tour enters with no choice made
+                        self.procedure = ProcedureChoice(code="1.001193", name=_("Birth registration"),
+                                                         field="", service_code="HT", service_name="")
+                        day = self.ctx.now().astimezone(OFFICE_TZ).date() + timedelta(days=1)
+                        self.slot = SlotChoice(id=uuid.uuid4(), day=day, start=time(9, 0), end=time(9, 30),
+                                               free=2, past=False)
                     self.name_edit.setText("Nguyễn Thị Mai")
                     self.phone_edit.setText("0912345678")
                     self._texts()
