@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 
@@ -23,6 +23,20 @@ class Screen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("screen")
+        self._home_timer: QTimer | None = None
+
+    def return_to_start_after(self, ms: int) -> None:
+        """Go back to the start screen by itself after ``ms`` (a screen that ends a task:
+        the number shown, the appointment booked); leaving the screen earlier cancels it."""
+        if self._home_timer is None:
+            self._home_timer = QTimer(self)
+            self._home_timer.setSingleShot(True)
+            self._home_timer.timeout.connect(lambda: self.go("start"))
+        self._home_timer.start(ms)
+
+    def cancel_return(self) -> None:
+        if self._home_timer is not None:
+            self._home_timer.stop()
 
     def enter(self, **params: Any) -> None:
         """Shown, with the parameters the previous screen passed."""
@@ -75,6 +89,7 @@ class Navigator(QStackedWidget):
         target = self._screens[name]
         current = self.current
         if current is not None and current is not target:
+            current.cancel_return()
             current.leave()
         self.setCurrentWidget(target)
         target.enter(**params)

@@ -15,18 +15,28 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from babel.dates import format_date
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QScrollArea, QSizePolicy, QWidget
 
 from core.citizen import mask_phone
 from core.i18n import _, current_language, ngettext
 from core.text import mask_name
 from core.working_calendar import OFFICE_TZ
-from kiosk.booking.model import (Booked, BookingError, DayChoice, ProcedureChoice, SlotChoice, book,
-                                 bookable_days, check_name, check_phone, day_slots, search_procedures)
+from kiosk.booking.model import (
+    Booked,
+    BookingError,
+    DayChoice,
+    ProcedureChoice,
+    SlotChoice,
+    book,
+    bookable_days,
+    check_name,
+    check_phone,
+    day_slots,
+    search_procedures,
+)
 from kiosk.context import KioskContext
 from printing.spool import PrintEvent
-from ui.parts import button, clear_layout, hbox, label, vbox
+from ui.parts import button, clear_layout, label, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 from ui.widgets.keyboard import OnScreenKeyboard
@@ -520,9 +530,6 @@ class BookedScreen(Screen):
                       margin=40, spacing=20)
         layout.addStretch(1)
         layout.addWidget(self.done)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(lambda: self.go("start"))
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -537,10 +544,9 @@ class BookedScreen(Screen):
         if booked is not None:
             self._fill(booked)
             self.printing.setText(_("Printing your appointment slip..."))
-        self._timer.start(DONE_RETURN_MS)
+        self.return_to_start_after(DONE_RETURN_MS)
 
     def leave(self) -> None:
-        self._timer.stop()
         self.booked = None
         for widget in (self.code, self.when, self.details, self.printing):
             widget.setText("")

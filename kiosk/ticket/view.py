@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from core.i18n import N_, _, ngettext
@@ -145,9 +144,6 @@ class TicketDoneScreen(Screen):
                              self.printing], margin=40, spacing=18)
         layout.addStretch(1)
         layout.addWidget(self.done)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(lambda: self.go("start"))
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -161,10 +157,9 @@ class TicketDoneScreen(Screen):
         if ticket is not None:
             self._fill(ticket)
             self.printing.setText(_("Printing your ticket..."))
-        self._timer.start(DONE_RETURN_MS)
+        self.return_to_start_after(DONE_RETURN_MS)
 
     def leave(self) -> None:
-        self._timer.stop()
         self.ticket = None
         for widget in (self.number, self.service, self.counters, self.ahead, self.wait, self.printing):
             widget.setText("")

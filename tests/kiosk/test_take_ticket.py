@@ -108,3 +108,15 @@ def test_a_ticket_taken_in_english_prints_in_english(qtbot, kiosk: KioskWindow, 
     [pdf] = list((tmp_path / "printed").glob("*.pdf"))
     text = pdf_text(pdf.read_bytes())
     assert "Civil status" in text and "Hộ tịch" not in text
+
+
+def test_the_number_screen_goes_back_to_the_start_by_itself(qtbot, kiosk: KioskWindow, monkeypatch):  # type: ignore[no-untyped-def]
+    import kiosk.ticket.view as ticket_view
+
+    monkeypatch.setattr(ticket_view, "DONE_RETURN_MS", 50)
+    tap(qtbot, kiosk, "choice-ticket_service")
+    tap(qtbot, kiosk, "service-HT")
+    tap(qtbot, kiosk, "priority-none")
+    assert kiosk.nav.current.name == "ticket_done"
+    qtbot.waitUntil(lambda: kiosk.nav.current.name == "start", timeout=2000)
+    assert kiosk.done.number.text() == ""
