@@ -6,7 +6,6 @@ clipped label hides the one word that mattered) and every button is a real touch
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QSize, Qt
@@ -134,11 +133,6 @@ def clear_layout(layout: QBoxLayout) -> None:
         widget = item.widget()
         if widget is not None:
             widget.deleteLater()
-
-
-def wrap(text: str, width: int = 44) -> str:
-    """Line breaks for a button's text (a QPushButton never wraps by itself)."""
-    return textwrap.fill(text, width, break_long_words=False)
 
 
 def scroll_area(inner: QWidget) -> QScrollArea:

@@ -13,7 +13,7 @@ from core.i18n import _, current_language, ngettext
 from kiosk.context import KioskContext
 from kiosk.guide.model import GuideEntry, fields, load_guide, print_checklist, search
 from printing.spool import PrintEvent
-from ui.parts import button, clear_layout, hbox, label, panel, scroll_area, vbox, wrap
+from ui.parts import button, clear_layout, hbox, label, panel, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 from ui.widgets.keyboard import keyboard_for
@@ -121,7 +121,7 @@ class GuideScreen(Screen):
             for field_vi, count in fields(self.entries):
                 entry = next(e for e in self.entries if e.field_vi == field_vi)
                 line = ngettext("{n} procedure", "{n} procedures", count).format(n=count)
-                self._add(field_vi, button(f"{wrap(entry.field())}\n{line}", "choice", name=f"guide-field-{field_vi}",
+                self._add(field_vi, button(f"{entry.field()}\n{line}", "choice", name=f"guide-field-{field_vi}",
                                            on_click=lambda f=field_vi: self.choose_field(f)))
             return
         found = search(self.entries, text, None if text else self.field)
@@ -132,7 +132,7 @@ class GuideScreen(Screen):
         if not found:
             self.status.setText(_("No procedure matches. Try other words, or ask at a counter."))
         for entry in found:
-            self._add(entry.code, button(f"{wrap(entry.name())}\n{wrap(entry.processing_words())}",
+            self._add(entry.code, button(f"{entry.name()}\n{entry.processing_words()}",
                                          "choice", name=f"guide-procedure-{entry.code}",
                                          on_click=lambda e=entry: self.go("guide_procedure", entry=e)))
 

@@ -28,7 +28,7 @@ from kiosk.rating.model import (
     submit,
     submit_error_words,
 )
-from ui.parts import button, clear_layout, hbox, label, panel, scroll_area, vbox, wrap
+from ui.parts import button, clear_layout, hbox, label, panel, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 
@@ -92,7 +92,7 @@ class RatingScreen(Screen):
         clear_layout(self.grid)  # type: ignore[arg-type]
         self.buttons = {}
         for i, c in enumerate(self.counters):
-            b = button(_("Counter {number}").format(number=c.number) + f"\n{wrap(c.services(), 24)}", "choice",
+            b = button(_("Counter {number}").format(number=c.number) + f"\n{c.services()}", "choice",
                        name=f"rating-counter-{c.number}",
                        on_click=lambda n=c.number: self.go("rating_form", target=Target(counter_number=n)))
             self.grid.addWidget(b, i // 2, i % 2)
