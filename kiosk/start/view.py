@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.i18n import N_, _, current_language
 from ui.parts import button, hbox, label, vbox
@@ -34,8 +34,12 @@ class StartScreen(Screen):
         for target, _title, _hint in CHOICES:
             b = button(role="choice", name=f"choice-{target}", on_click=lambda t=target: self.go(t))
             self.choices[target] = b
-            layout.addWidget(b)
-        layout.addStretch(1)
+            # The six choices share the height of the panel: big targets for unsure fingers.
+            policy = b.sizePolicy()
+            policy.setVerticalPolicy(QSizePolicy.Policy.Expanding)
+            b.setSizePolicy(policy)
+            layout.addWidget(b, 1)
+        layout.addSpacing(12)
         self.language = button(name="language", on_click=self.language_toggled.emit)
         self.large_text = button(name="large-text", on_click=self.large_text_toggled.emit)
         self.high_contrast = button(name="high-contrast", on_click=self.high_contrast_toggled.emit)
