@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -126,12 +127,15 @@ def _fill(layout: QBoxLayout, items: Iterable[QWidget], margin: int, spacing: in
         layout.addWidget(item)
 
 
-def clear_layout(layout: QBoxLayout) -> None:
-    """Remove and delete every widget of a layout (lists rebuilt on each visit)."""
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete every widget of a layout (lists rebuilt on each visit). Each is
+    hidden at once: deleteLater frees it only on the next event-loop turn, and until then an
+    old button would still show and take a tap."""
     while layout.count():
         item = layout.takeAt(0)
         widget = item.widget()
         if widget is not None:
+            widget.hide()
             widget.deleteLater()
 
 
@@ -142,5 +146,6 @@ def scroll_area(inner: QWidget) -> QScrollArea:
     area.setWidget(inner)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
+    inner.setObjectName("screen")  # the screen's background, not the scroll area's
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
     return area

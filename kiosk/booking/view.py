@@ -15,7 +15,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from babel.dates import format_date
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QScrollArea, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QSizePolicy, QWidget
 
 from core.citizen import mask_phone
 from core.i18n import _, current_language, ngettext
@@ -36,7 +36,7 @@ from kiosk.booking.model import (
 )
 from kiosk.context import KioskContext
 from printing.spool import PrintEvent
-from ui.parts import button, clear_layout, label, vbox
+from ui.parts import button, clear_layout, label, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 from ui.widgets.keyboard import OnScreenKeyboard
@@ -59,25 +59,6 @@ def free_words(free: int) -> str:
     if free <= 0:
         return _("Fully booked")
     return ngettext("{n} place free", "{n} places free", free).format(n=free)
-
-
-def _clear(layout) -> None:  # type: ignore[no-untyped-def]
-    """Empty a list of buttons at once (clear_layout's deleteLater frees them only on the next
-    event loop turn; until then an old button would still be visible and tappable)."""
-    for i in range(layout.count()):
-        widget = layout.itemAt(i).widget()
-        if widget is not None:
-            widget.hide()
-    clear_layout(layout)
-
-
-def _scroll(inner: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setWidget(inner)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    inner.setObjectName("screen")
-    return area
 
 
 class _BookingScreen(Screen):
@@ -110,7 +91,7 @@ class ProcedureSearchScreen(_BookingScreen):
         self.search.textChanged.connect(lambda _t: self._refresh())
         self.back = button(name="back", on_click=lambda: self.go("start"))
         layout = vbox(self, [self.title, self.hint, self.search, self.status], margin=32, spacing=14)
-        layout.addWidget(_scroll(inner), 1)
+        layout.addWidget(scroll_area(inner), 1)
         layout.addWidget(self.keyboard)
         layout.addWidget(self.back)
         self.retranslate()
@@ -142,7 +123,7 @@ class ProcedureSearchScreen(_BookingScreen):
         if seq != self._seq:
             return  # an older search finishing late
         self.results = results
-        _clear(self.list_layout)
+        clear_layout(self.list_layout)
         self.buttons = {}
         for choice in results[:MAX_RESULTS]:
             b = button(choice.name, "choice", name=f"procedure-{choice.code}",
@@ -214,11 +195,11 @@ class DayScreen(_BookingScreen):
 
     def leave(self) -> None:
         self.days = []
-        _clear(self.list_layout)
+        clear_layout(self.list_layout)
 
     def _show(self, days: list[DayChoice]) -> None:
         self.days = days
-        _clear(self.list_layout)
+        clear_layout(self.list_layout)
         self.buttons = {}
         self.status.setText("")
         for d in days:
@@ -288,11 +269,11 @@ class SlotScreen(_BookingScreen):
 
     def leave(self) -> None:
         self.slots = []
-        _clear(self.grid)  # type: ignore[arg-type]
+        clear_layout(self.grid)  # type: ignore[arg-type]
 
     def _show(self, slots: list[SlotChoice]) -> None:
         self.slots = slots
-        _clear(self.grid)  # type: ignore[arg-type]
+        clear_layout(self.grid)  # type: ignore[arg-type]
         self.buttons = {}
         self.status.setText("" if slots else _("No appointments on this day"))
         for i, slot in enumerate(slots):
