@@ -196,6 +196,7 @@ class DayScreen(_BookingScreen):
     def leave(self) -> None:
         self.days = []
         clear_layout(self.list_layout)
+        self.status.setText("")  # no message of the last visit (in its language) stays behind
 
     def _show(self, days: list[DayChoice]) -> None:
         self.days = days
@@ -270,6 +271,7 @@ class SlotScreen(_BookingScreen):
     def leave(self) -> None:
         self.slots = []
         clear_layout(self.grid)  # type: ignore[arg-type]
+        self.status.setText("")  # no message of the last visit (in its language) stays behind
 
     def _show(self, slots: list[SlotChoice]) -> None:
         self.slots = slots
