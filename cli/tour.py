@@ -30,7 +30,8 @@ from cli.common import settings_from
 if TYPE_CHECKING:
     from kiosk.app import KioskWindow
 
-TOUR_NOW = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)  # Tuesday 24 Nov 2026, 10:00 in Hà Nội
+TOUR_NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)  # Wednesday 25 Nov 2026, 10:00 in Hà Nội
+# (not the 24th: Vietnamese Culture Day is a holiday from 2026, and the office would be empty)
 TOUR_SEED = 2026
 TOUR_DAYS = 2
 APPS = ("kiosk",)
@@ -111,8 +112,13 @@ def _look(window: KioskWindow, lang: str) -> list[str]:
 
 
 def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LANGS, every_mode: bool = False,
-              app: str = "kiosk", log=lambda _msg: None) -> list[Shot]:  # type: ignore[no-untyped-def]
+              modes: tuple[str, ...] | None = None, app: str = "kiosk",
+              log=lambda _msg: None) -> list[Shot]:  # type: ignore[no-untyped-def]
     """Photograph every screen and state of ``window`` into ``outdir``; returns the shots.
+
+    By default every screen in the normal look and the start screen in each reading mode
+    (``every_mode``: every screen in each); ``modes``: every screen in just these modes
+    ("" is the normal look).
 
     The window should be shown at the panel size; its idle timeout is held off meanwhile
     and its language and theme are put back afterwards."""
@@ -128,7 +134,6 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
     start_lang, start_theme = current_language(), current_theme()
     idle_timeout = window.idle.timeout
     window.idle.timeout = 10**9  # the tour must not be sent back to the start
-    modes: list[str] = [""]
 
     def photograph(screen_name: str, state: str, put, lang: str, mode: str) -> None:  # type: ignore[no-untyped-def]
         label = "-".join(p for p in (state, mode) if p)
@@ -137,7 +142,7 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
         try:
             if screen_name != "start":
                 window.nav.go("start")  # leave, so the screen is entered afresh
-            window.nav.go(screen_name)
+            window.nav.go(screen_name, **window.nav.screens[screen_name].tour_params())
             _settle(window)
             put()
             _settle(window)
@@ -153,13 +158,16 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
     try:
         for lang in langs:
             _use_language(window, lang)
-            for mode in modes + list(MODES):
+            for mode in modes if modes is not None else ("", *MODES):
                 apply_theme(qapp, Theme(large_text=mode == "large_text", high_contrast=mode == "high_contrast"))
                 for name, screen in window.nav.screens.items():
-                    if mode and name != "start" and not every_mode:
+                    if mode and name != "start" and not every_mode and modes is None:
                         continue
                     window.nav.go("start")
-                    window.nav.go(name)
+                    try:
+                        window.nav.go(name, **screen.tour_params())
+                    except Exception as exc:
+                        log(f"{name}: tour_params() failed: {exc}")
                     _settle(window)
                     try:
                         states = screen.tour_states()

@@ -1,8 +1,12 @@
-"""Phrases several kiosk screens say the same way (a waiting time, the counters to go to)."""
+"""Phrases several kiosk screens say the same way (a waiting time, the counters to go to, a day)."""
 
 from __future__ import annotations
 
-from core.i18n import _, ngettext
+from datetime import date, datetime
+
+from babel.dates import format_date
+
+from core.i18n import _, current_language, ngettext
 
 
 def wait_words(minutes: int | None) -> str:
@@ -18,3 +22,15 @@ def counters_words(counters: tuple[int, ...]) -> str:
         return _("The counter will be shown when you are called")
     return ngettext("Go to counter {numbers} when called", "Go to counters {numbers} when called",
                     len(counters)).format(numbers=", ".join(str(n) for n in counters))
+
+
+def day_words(day: date) -> str:
+    """``Thứ Hai, 23/11/2026`` / ``Monday, 23/11/2026``."""
+    text = format_date(day, "EEEE, dd/MM/yyyy", locale=current_language())
+    return text[:1].upper() + text[1:]
+
+
+def closed_words(opens_at: datetime) -> str:
+    """Why no number is given now, and when it will be (``opens_at`` in office time)."""
+    return _("The office is closed now, so no number can be given. Numbers are given again from {time} "
+             "on {day}.").format(time=f"{opens_at:%H:%M}", day=day_words(opens_at.date()))

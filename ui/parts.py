@@ -38,6 +38,16 @@ def label(text: str = "", role: str = "", *, center: bool = False, wrap: bool = 
     return widget
 
 
+def say(widget: QLabel, text: str, role: str = "hint") -> None:
+    """Put a message on a status line in the role that says what it is: ``hint`` for
+    "Loading..." and counts, ``error`` for what went wrong (a framed box, not only a colour),
+    ``info``/``ok`` for news. An empty message hides the line (no empty red box)."""
+    if widget.property("role") != role:
+        set_role(widget, role)
+    widget.setText(text)
+    widget.setVisible(bool(text))
+
+
 class WrapButton(QPushButton):
     """A push button whose text wraps onto more lines (a QPushButton's never does, and a
     long Vietnamese line in large text would push the window wider than the panel).

@@ -50,6 +50,12 @@ class Screen(QWidget):
     def go(self, name: str, **params: Any) -> None:
         self.navigate.emit(name, params)
 
+    def tour_params(self) -> dict[str, Any]:
+        """What ``motcua tour`` enters the screen with: the parameters the previous screen
+        would pass (a procedure chosen, a day, a booking made), so that a screen further
+        down a flow is photographed with something on it. Only reads; default none."""
+        return {}
+
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
         """The states ``motcua tour`` photographs: (state name, a function that puts the
         screen, already entered, into that state). Every message a citizen can meet —

@@ -23,7 +23,7 @@ MIN_TOUCH_PX = 64  # every touch target on the 1080x1920 panel, at normal size
 _TEMPLATE = Template((Path(__file__).resolve().parent / "theme.qss").read_text(encoding="utf-8"))
 
 _SIZES = {  # px at normal size
-    "body": 26, "small": 22, "subtitle": 30, "title": 44, "big": 56, "huge": 180, "button": 28,
+    "body": 28, "small": 24, "subtitle": 30, "title": 44, "big": 56, "huge": 180, "button": 28,
     "choice": 132, "choice_text": 36, "key": 32, "big_input": 34, "touch": MIN_TOUCH_PX, "pad": 14,
 }
 _NORMAL = {
@@ -68,6 +68,9 @@ class Theme:
         values: dict[str, str | int] = {name: self.px(name) for name in _SIZES}
         values.update(_HIGH_CONTRAST if self.high_contrast else _NORMAL)
         values["family"] = FAMILY
+        # A row of ten keys must fit the panel's width whatever the text size: keys grow
+        # taller and their letters bigger in large text, never wider than the touch minimum.
+        values["key_width"] = MIN_TOUCH_PX
         return _TEMPLATE.substitute(values)
 
 

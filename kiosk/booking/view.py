@@ -11,16 +11,14 @@ confirmation and done screens show them masked.
 from __future__ import annotations
 
 import uuid
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 
-from babel.dates import format_date
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QSizePolicy, QWidget
 
 from core.citizen import mask_phone
 from core.i18n import _, current_language, ngettext
 from core.text import mask_name
-from core.working_calendar import OFFICE_TZ
 from kiosk.booking.model import (
     Booked,
     BookingError,
@@ -35,20 +33,15 @@ from kiosk.booking.model import (
     search_procedures,
 )
 from kiosk.context import KioskContext
+from kiosk.words import day_words
 from printing.spool import PrintEvent
-from ui.parts import button, clear_layout, label, scroll_area, vbox
+from ui.parts import button, clear_layout, label, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 from ui.widgets.keyboard import OnScreenKeyboard
 
 DONE_RETURN_MS = 60_000
 MAX_RESULTS = 8  # results shown at once above the keyboard; typing more narrows them
-
-
-def day_words(day: date) -> str:
-    """``Thứ Hai, 23/11/2026`` / ``Monday, 23/11/2026``."""
-    text = format_date(day, "EEEE, dd/MM/yyyy", locale=current_language())
-    return text[:1].upper() + text[1:]
 
 
 def window_words(start: time, end: time) -> str:
@@ -132,17 +125,20 @@ class ProcedureSearchScreen(_BookingScreen):
             self.list_layout.addWidget(b)
         self.list_layout.addStretch(1)
         if not results:
-            self.status.setText(_("No procedure matches these words. Try fewer words, or ask at a counter."))
+            say(self.status, _("No procedure matches these words. Try fewer words, or ask at a counter."), "info")
         elif len(results) > MAX_RESULTS:
-            self.status.setText(ngettext("{n} procedure found: type more words to narrow the list.",
-                                         "{n} procedures found: type more words to narrow the list.",
-                                         len(results)).format(n=len(results)))
+            say(self.status, ngettext("{n} procedure found: type more words to narrow the list.",
+                                      "{n} procedures found: type more words to narrow the list.",
+                                      len(results)).format(n=len(results)))
         else:
-            self.status.setText(ngettext("{n} procedure found", "{n} procedures found", len(results))
-                                .format(n=len(results)))
+            say(self.status, ngettext("{n} procedure found", "{n} procedures found", len(results))
+                .format(n=len(results)))
 
     def _failed(self, exc: Exception) -> None:
-        self.status.setText(_("Booking is not possible right now. Please ask at a counter."))
+        clear_layout(self.list_layout)  # nothing to choose from when the list could not be read
+        self.list_layout.addStretch(1)
+        self.buttons = {}
+        say(self.status, _("Booking is not possible right now. Please ask at a counter."), "error")
 
     def tour_states(self):  # type: ignore[no-untyped-def]
         def typed(text: str):  # type: ignore[no-untyped-def]
@@ -153,6 +149,18 @@ class ProcedureSearchScreen(_BookingScreen):
         return [("", lambda: self.tasks.wait_idle()), ("khai-sinh", typed("khai sinh")),
                 ("nothing-found", typed("xyz xyz")),
                 ("error", lambda: self._failed(RuntimeError("tour")))]
+
+
+def _tour_choice(ctx: KioskContext) -> tuple[ProcedureChoice | None, date | None, SlotChoice | None]:
+    """For the tour: a procedure a citizen could book, its first day with free places and
+    that day's first free slot (reads only)."""
+    procedures = search_procedures(ctx, "khai sinh") or search_procedures(ctx)
+    if not procedures:
+        return None, None, None
+    procedure = procedures[0]
+    day = next((d.day for d in bookable_days(ctx, procedure.service_code) if d.open), None)
+    slot = next((s for s in day_slots(ctx, procedure.service_code, day) if s.bookable), None) if day else None
+    return procedure, day, slot
 
 
 class DayScreen(_BookingScreen):
@@ -168,12 +176,12 @@ class DayScreen(_BookingScreen):
         self.hint = label(role="subtitle", center=True)
         self.status = label(role="hint", center=True)
         self.status.setObjectName("booking-status")
-        self.list_layout = vbox(spacing=14)
+        inner = QWidget()
+        self.list_layout = vbox(inner, spacing=14)
         self.back = button(name="back", on_click=lambda: self.go("booking"))
-        layout = vbox(self, [self.title, self.procedure_label, self.hint], margin=40, spacing=18)
-        layout.addLayout(self.list_layout)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
+        layout = vbox(self, [self.title, self.procedure_label, self.hint, self.status], margin=40, spacing=18)
+        # In large text the days no longer fit the panel: they scroll, the Back button stays.
+        layout.addWidget(scroll_area(inner), 1)
         layout.addWidget(self.back)
         self.retranslate()
 
@@ -189,20 +197,20 @@ class DayScreen(_BookingScreen):
         if self.procedure is None:
             return
         self.procedure_label.setText(self.procedure.name)
-        self.status.setText(_("Loading..."))
+        say(self.status, _("Loading..."))
         self.tasks.run(bookable_days, self.ctx, self.procedure.service_code, on_done=self._show,
                        on_error=self._failed)
 
     def leave(self) -> None:
         self.days = []
         clear_layout(self.list_layout)
-        self.status.setText("")  # no message of the last visit (in its language) stays behind
+        say(self.status, "")  # no message of the last visit (in its language) stays behind
 
     def _show(self, days: list[DayChoice]) -> None:
         self.days = days
         clear_layout(self.list_layout)
         self.buttons = {}
-        self.status.setText("")
+        say(self.status, "")
         for d in days:
             if d.slots == 0:
                 detail = _("No appointments on this day")
@@ -213,11 +221,19 @@ class DayScreen(_BookingScreen):
             b.setEnabled(d.open)
             self.buttons[d.day.isoformat()] = b
             self.list_layout.addWidget(b)
+        self.list_layout.addStretch(1)
         if days and not any(d.open for d in days):
-            self.status.setText(_("No free time in the coming days. Please take a queue number or ask at a counter."))
+            say(self.status, _("No free time in the coming days. Please take a queue number or ask at a counter."),
+                "info")
 
     def _failed(self, exc: Exception) -> None:
-        self.status.setText(_("Booking is not possible right now. Please ask at a counter."))
+        self.days = []
+        clear_layout(self.list_layout)  # nothing to choose from when the days could not be read
+        self.buttons = {}
+        say(self.status, _("Booking is not possible right now. Please ask at a counter."), "error")
+
+    def tour_params(self) -> dict[str, Any]:
+        return {"procedure": _tour_choice(self.ctx)[0]}
 
     def tour_states(self):  # type: ignore[no-untyped-def]
         return [("", lambda: self.tasks.wait_idle()),
@@ -239,13 +255,15 @@ class SlotScreen(_BookingScreen):
         self.hint = label(role="subtitle", center=True)
         self.status = label(role="hint", center=True)
         self.status.setObjectName("booking-status")
+        inner = QWidget()
         self.grid = QGridLayout()
         self.grid.setSpacing(14)
+        column = vbox(inner)
+        column.addLayout(self.grid)
+        column.addStretch(1)
         self.back = button(name="back", on_click=lambda: self.go("booking_day", procedure=self.procedure))
-        layout = vbox(self, [self.title, self.day_label, self.hint], margin=40, spacing=18)
-        layout.addLayout(self.grid)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
+        layout = vbox(self, [self.title, self.day_label, self.hint, self.status], margin=40, spacing=18)
+        layout.addWidget(scroll_area(inner), 1)
         layout.addWidget(self.back)
         self.retranslate()
 
@@ -264,20 +282,20 @@ class SlotScreen(_BookingScreen):
         if self.procedure is None or self.day is None:
             return
         self.day_label.setText(day_words(self.day))
-        self.status.setText(_("Loading..."))
+        say(self.status, _("Loading..."))
         self.tasks.run(day_slots, self.ctx, self.procedure.service_code, self.day, on_done=self._show,
                        on_error=self._failed)
 
     def leave(self) -> None:
         self.slots = []
         clear_layout(self.grid)  # type: ignore[arg-type]
-        self.status.setText("")  # no message of the last visit (in its language) stays behind
+        say(self.status, "")  # no message of the last visit (in its language) stays behind
 
     def _show(self, slots: list[SlotChoice]) -> None:
         self.slots = slots
         clear_layout(self.grid)  # type: ignore[arg-type]
         self.buttons = {}
-        self.status.setText("" if slots else _("No appointments on this day"))
+        say(self.status, "" if slots else _("No appointments on this day"), "info")
         for i, slot in enumerate(slots):
             state = _("Already over") if slot.past else free_words(slot.free)
             b = button(f"{window_words(slot.start, slot.end)}\n{state}", "choice",
@@ -288,7 +306,14 @@ class SlotScreen(_BookingScreen):
             self.grid.addWidget(b, i // 2, i % 2)
 
     def _failed(self, exc: Exception) -> None:
-        self.status.setText(_("Booking is not possible right now. Please ask at a counter."))
+        self.slots = []
+        clear_layout(self.grid)  # type: ignore[arg-type]
+        self.buttons = {}
+        say(self.status, _("Booking is not possible right now. Please ask at a counter."), "error")
+
+    def tour_params(self) -> dict[str, Any]:
+        procedure, day, _slot = _tour_choice(self.ctx)
+        return {"procedure": procedure, "day": day}
 
     def tour_states(self):  # type: ignore[no-untyped-def]
         return [("", lambda: self.tasks.wait_idle()), ("error", lambda: self._failed(RuntimeError("tour")))]
@@ -451,6 +476,10 @@ class DetailsScreen(_BookingScreen):
         else:
             self._set_error(_("Sorry, the appointment could not be booked. Please ask at a counter."))
 
+    def tour_params(self) -> dict[str, Any]:
+        procedure, _day, slot = _tour_choice(self.ctx)
+        return {"procedure": procedure, "slot": slot}
+
     def tour_states(self):  # type: ignore[no-untyped-def]
         def step(name: str, text: str = "", error: str = ""):  # type: ignore[no-untyped-def]
             def do() -> None:
@@ -461,12 +490,6 @@ class DetailsScreen(_BookingScreen):
                     self.name_edit.setText("Nguyễn Thị Mai")
                     self.phone_edit.setText(text)
                 else:
-                    if self.procedure is None or self.slot is None:  # the tour enters with no choice made
-                        self.procedure = ProcedureChoice(code="1.001193", name=_("Birth registration"),
-                                                         field="", service_code="HT", service_name="")
-                        day = self.ctx.now().astimezone(OFFICE_TZ).date() + timedelta(days=1)
-                        self.slot = SlotChoice(id=uuid.uuid4(), day=day, start=time(9, 0), end=time(9, 30),
-                                               free=2, past=False)
                     self.name_edit.setText("Nguyễn Thị Mai")
                     self.phone_edit.setText("0912345678")
                     self._texts()
@@ -548,6 +571,16 @@ class BookedScreen(Screen):
         elif event.state == "failed":
             self.printing.setText(_("The printer is not working right now. Please write down your appointment "
                                     "code: {code}.").format(code=self.booked.code))
+
+    def tour_params(self) -> dict[str, Any]:
+        """A booking as ``book`` returns it, made up (the tour books nothing)."""
+        procedure, _day, slot = _tour_choice(self.ctx)
+        if procedure is None or slot is None:
+            return {}
+        return {"booked": Booked(appointment_id=uuid.uuid4(), code="LH7K3QPM", procedure_name=procedure.name,
+                                 service_name=procedure.service_name, day=slot.day, start=slot.start,
+                                 end=slot.end, name_masked=mask_name("Nguyễn Thị Mai"),
+                                 phone_masked=mask_phone("0912345678"), print_job_id=uuid.uuid4())}
 
     def tour_states(self):  # type: ignore[no-untyped-def]
         def printed(state: str):  # type: ignore[no-untyped-def]

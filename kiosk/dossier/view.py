@@ -110,6 +110,7 @@ class DossierScreen(Screen):
         self.error.hide()
         self.card.hide()
         self.again.hide()
+        self.keyboard.show()
         for widget in (self.status, self.what, self.who, self.details, self.as_of):
             widget.setText("")
 
@@ -151,6 +152,7 @@ class DossierScreen(Screen):
             return
         v = result.dossier
         self.error.hide()
+        self.keyboard.hide()  # typing is over: the answer gets the room (large text too)
         self.status.setText(headline(v))
         self.what.setText(_("{procedure} · code {code}").format(procedure=v.procedure_name(), code=v.code))
         self.who.setText(_("Applicant: {name}").format(name=v.applicant_masked))

@@ -13,7 +13,7 @@ from core.i18n import _, current_language, ngettext
 from kiosk.context import KioskContext
 from kiosk.guide.model import GuideEntry, fields, load_guide, print_checklist, search
 from printing.spool import PrintEvent
-from ui.parts import button, clear_layout, hbox, label, panel, scroll_area, vbox
+from ui.parts import button, clear_layout, hbox, label, panel, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 from ui.widgets.keyboard import keyboard_for
@@ -35,7 +35,7 @@ class GuideScreen(Screen):
         self.query = QLineEdit()
         self.query.setObjectName("guide-search")
         self.query.textChanged.connect(lambda _t: self._refresh())
-        self.keyboard = keyboard_for("text", self.query)
+        self.keyboard = keyboard_for("text", self.query, on_touch=True)
         self.heading = label(role="big")
         self.heading.setObjectName("guide-heading")
         self.status = label(role="hint", center=True)
@@ -69,10 +69,11 @@ class GuideScreen(Screen):
     def enter(self, **params: Any) -> None:
         self.failed = False
         self.field = params.get("field")
-        self.status.setText(_("Loading..."))
+        say(self.status, _("Loading..."))
         self.tasks.run(load_guide, self.ctx, on_done=self._loaded, on_error=self._failed)
 
     def leave(self) -> None:
+        self.keyboard.hide()
         self.query.blockSignals(True)
         self.query.clear()
         self.query.blockSignals(False)
@@ -87,7 +88,7 @@ class GuideScreen(Screen):
         self.failed = True
         self._clear_list()
         self.heading.setText("")
-        self.status.setText(_("The guide cannot be shown right now. Please ask at a counter."))
+        say(self.status, _("The guide cannot be shown right now. Please ask at a counter."), "error")
 
     def show_fields(self) -> None:
         self.field = None
@@ -114,7 +115,7 @@ class GuideScreen(Screen):
     def _refresh(self) -> None:
         self._clear_list()
         text = self.query.text().strip()
-        self.status.setText("")
+        say(self.status, "")
         self.all_fields.setVisible(bool(text or self.field))
         if not text and self.field is None:
             self.heading.setText(_("Fields"))
@@ -130,19 +131,23 @@ class GuideScreen(Screen):
         else:
             self.heading.setText(found[0].field() if found else "")
         if not found:
-            self.status.setText(_("No procedure matches. Try other words, or ask at a counter."))
+            say(self.status, _("No procedure matches. Try other words, or ask at a counter."), "info")
         for entry in found:
             self._add(entry.code, button(f"{entry.name()}\n{entry.processing_words()}",
                                          "choice", name=f"guide-procedure-{entry.code}",
                                          on_click=lambda e=entry: self.go("guide_procedure", entry=e)))
+
+    def _typed(self, text: str) -> None:
+        self.keyboard.show()
+        self.query.setText(text)
 
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
         first_field = lambda: self.choose_field(fields(self.entries)[0][0]) if self.entries else None
         return [
             ("", lambda: None),
             ("field", first_field),
-            ("search", lambda: self.query.setText("khai sinh")),
-            ("no_match", lambda: self.query.setText("xyzxyz")),
+            ("search", lambda: self._typed("khai sinh")),
+            ("no_match", lambda: self._typed("xyzxyz")),
             ("failed", lambda: self._failed(None)),
         ]
 

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 from core.i18n import current_language
+from core.working_calendar import to_office_time
 from kiosk.context import KioskContext
+from local_db.office_settings import calendar_for
 from local_db.ops.queue import issue_ticket
 from local_db.ops.queue_common import PRIORITY_REASONS
 from local_db.ops.queue_status import queue_overview
@@ -33,6 +38,12 @@ class ServiceChoice:
 
 
 @dataclass(frozen=True)
+class ServiceMenu:
+    closed_until: datetime | None  # set: no number now, given again from then (office time)
+    choices: list[ServiceChoice]
+
+
+@dataclass(frozen=True)
 class IssuedTicket:
     ticket_id: uuid.UUID
     code: str
@@ -44,23 +55,62 @@ class IssuedTicket:
     print_job_id: uuid.UUID
 
 
-def service_choices(ctx: KioskContext) -> list[ServiceChoice]:
-    """Every active service with its queue now, in the current language."""
-    lang = current_language()
+class OfficeClosed(Exception):
+    """No number is given now: the office does not open again today. ``opens_at``: when
+    numbers are given again (office time)."""
+
+    def __init__(self, opens_at: datetime) -> None:
+        super().__init__(f"the office is closed until {opens_at:%Y-%m-%d %H:%M}")
+        self.opens_at = opens_at
+
+
+def closed_until(session: Session, office_code: str, now: datetime) -> datetime | None:
+    """When the office gives numbers again, or None if it gives them now.
+
+    A number is given on a working day until closing time: before opening (citizens queue
+    before the doors open) and over lunch too, since it is called the same day. After
+    closing, on a weekend or a holiday (24/11, Tết...) nobody would call it: numbers restart
+    each day, so the citizen is told when to come back instead."""
+    cal = calendar_for(session, office_code)
+    local = to_office_time(now)
+    today = local.date()
+    if cal.is_working_day(today) and local < cal.closing_time(today):
+        return None
+    return cal.working_periods(cal.next_working_day(today))[0][0]
+
+
+def next_opening(ctx: KioskContext) -> datetime:
+    """The next working day's opening (office time)."""
     with ctx.db.read() as s:
-        queues = queue_overview(s, ctx.office_code, now=ctx.now())
-    return [ServiceChoice(code=q.code, name=q.name_vi if lang == "vi" else (q.name_en or q.name_vi),
-                          waiting=q.waiting, estimated_wait_min=q.estimated_wait_min,
-                          counters_open=q.counters_open) for q in queues]
+        cal = calendar_for(s, ctx.office_code)
+    return cal.working_periods(cal.next_working_day(to_office_time(ctx.now()).date()))[0][0]
+
+
+def service_choices(ctx: KioskContext) -> ServiceMenu:
+    """Every active service with its queue now, in the current language, and whether the
+    office gives numbers now."""
+    lang = current_language()
+    now = ctx.now()
+    with ctx.db.read() as s:
+        queues = queue_overview(s, ctx.office_code, now=now)
+        closed = closed_until(s, ctx.office_code, now)
+    return ServiceMenu(closed_until=closed, choices=[
+        ServiceChoice(code=q.code, name=q.name_vi if lang == "vi" else (q.name_en or q.name_vi), waiting=q.waiting,
+                      estimated_wait_min=q.estimated_wait_min, counters_open=q.counters_open) for q in queues])
 
 
 def take_ticket(ctx: KioskContext, service_code: str, priority_reason: str | None = None) -> IssuedTicket:
-    """Issue the ticket and queue its paper, in the current language, in one transaction."""
+    """Issue the ticket and queue its paper, in the current language, in one transaction.
+    OfficeClosed when the office gives no more numbers today (a screen left open past
+    closing time must not hand out a number nobody will call)."""
     if priority_reason is not None and priority_reason not in PRIORITY_REASONS:
         raise ValueError(f"unknown priority reason {priority_reason!r}")
     lang = current_language()
     now = ctx.now()
     with ctx.db.write() as s:
+        opens_at = closed_until(s, ctx.office_code, now)
+        if opens_at is not None:
+            raise OfficeClosed(opens_at)
         info = issue_ticket(s, ctx.actor, service_code, priority_reason=priority_reason, now=now)
         content = ticket_content(s, info.id, signer=ctx.signer(s), lang=lang, now=now)
         job = queue_document(s, office_code=ctx.office_code, device_id=ctx.device_id, kind="ticket",

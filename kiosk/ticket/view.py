@@ -11,10 +11,18 @@ from PySide6.QtWidgets import QWidget
 
 from core.i18n import N_, _, ngettext
 from kiosk.context import KioskContext
-from kiosk.ticket.model import IssuedTicket, ServiceChoice, service_choices, take_ticket
-from kiosk.words import counters_words, wait_words
+from kiosk.ticket.model import (
+    IssuedTicket,
+    OfficeClosed,
+    ServiceChoice,
+    ServiceMenu,
+    next_opening,
+    service_choices,
+    take_ticket,
+)
+from kiosk.words import closed_words, counters_words, wait_words
 from printing.spool import PrintEvent
-from ui.parts import button, clear_layout, label, vbox
+from ui.parts import button, clear_layout, label, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 
@@ -37,6 +45,7 @@ class ServiceScreen(Screen):
         self.title = label(role="title", center=True)
         self.hint = label(role="subtitle", center=True)
         self.status = label(role="hint", center=True)
+        self.status.setObjectName("ticket-status")
         self.list_layout = vbox(spacing=18)
         self.back = button(name="back", on_click=lambda: self.go("start"))
         layout = vbox(self, [self.title, self.hint], margin=40, spacing=22)
@@ -53,14 +62,17 @@ class ServiceScreen(Screen):
         self.back.setText(_("Back"))
 
     def enter(self, **params: Any) -> None:
-        self.status.setText(_("Loading..."))
+        say(self.status, _("Loading..."))
         self.tasks.run(service_choices, self.ctx, on_done=self._show, on_error=self._failed)
 
-    def _show(self, choices: list[ServiceChoice]) -> None:
+    def _show(self, menu: ServiceMenu) -> None:
         clear_layout(self.list_layout)
         self.buttons = {}
-        self.status.setText("")
-        for choice in choices:
+        if menu.closed_until is not None:  # no buttons: a number now would never be called
+            say(self.status, closed_words(menu.closed_until), "info")
+            return
+        say(self.status, "")
+        for choice in menu.choices:
             line = ngettext("{n} person waiting", "{n} people waiting", choice.waiting).format(n=choice.waiting)
             detail = f"{line} · {wait_words(choice.estimated_wait_min)}" if choice.open else \
                 _("No counter open for this service right now")
@@ -70,7 +82,14 @@ class ServiceScreen(Screen):
             self.list_layout.addWidget(b)
 
     def _failed(self, exc: Exception) -> None:
-        self.status.setText(_("The services cannot be shown right now. Please ask at a counter."))
+        clear_layout(self.list_layout)
+        self.buttons = {}
+        say(self.status, _("The services cannot be shown right now. Please ask at a counter."), "error")
+
+    def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
+        return [("", self.tasks.wait_idle),
+                ("closed", lambda: (self.tasks.wait_idle(), self._show(ServiceMenu(next_opening(self.ctx), [])))),
+                ("failed", lambda: (self.tasks.wait_idle(), self._failed(RuntimeError("tour"))))]
 
 
 class PriorityScreen(Screen):
@@ -87,6 +106,7 @@ class PriorityScreen(Screen):
         self.reasons = {code: button(role="choice", name=f"priority-{code}", on_click=lambda c=code: self._take(c))
                         for code, _text in PRIORITY_CHOICES}
         self.status = label(role="hint", center=True)
+        self.status.setObjectName("ticket-status")
         self.back = button(name="back", on_click=lambda: self.go("ticket_service"))
         layout = vbox(self, [self.title, self.hint, self.none, *self.reasons.values(), self.status], margin=40,
                       spacing=18)
@@ -105,22 +125,38 @@ class PriorityScreen(Screen):
     def enter(self, service: ServiceChoice | None = None, **params: Any) -> None:
         self.service = service
         self.busy = False
-        self.status.setText(service.name if service else "")
+        for b in (self.none, *self.reasons.values()):
+            b.show()
+        say(self.status, service.name if service else "")
 
     def _take(self, reason: str | None) -> None:
         if self.busy or self.service is None:
             return  # a double tap must not take two numbers
         self.busy = True
-        self.status.setText(_("Printing your number..."))
+        say(self.status, _("Printing your number..."))
         self.tasks.run(take_ticket, self.ctx, self.service.code, reason, on_done=self._done, on_error=self._failed)
 
     def _done(self, ticket: IssuedTicket) -> None:
         self.busy = False
         self.go("ticket_done", ticket=ticket)
 
+    def tour_params(self) -> dict[str, Any]:
+        choices = service_choices(self.ctx).choices
+        return {"service": choices[0]} if choices else {}
+
+    def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
+        return [("", lambda: None),
+                ("closed", lambda: self._failed(OfficeClosed(next_opening(self.ctx)))),
+                ("failed", lambda: self._failed(RuntimeError("tour")))]
+
     def _failed(self, exc: Exception) -> None:
         self.busy = False
-        self.status.setText(_("Sorry, no number could be given. Please ask at a counter."))
+        if isinstance(exc, OfficeClosed):  # the screen was left open past closing time
+            for b in (self.none, *self.reasons.values()):
+                b.hide()  # nothing left to choose
+            say(self.status, closed_words(exc.opens_at), "info")
+            return
+        say(self.status, _("Sorry, no number could be given. Please ask at a counter."), "error")
 
 
 class TicketDoneScreen(Screen):

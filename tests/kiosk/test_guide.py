@@ -120,6 +120,24 @@ def test_search_ignores_accents_and_says_when_nothing_matches(qtbot, nav: Naviga
     assert shown(nav, "guide-heading") == "Lĩnh vực" and box.text() == ""
 
 
+def test_the_keyboard_comes_when_the_search_box_is_touched_and_goes_on_ok(qtbot, nav: Navigator):  # type: ignore[no-untyped-def]
+    """Browsing by field comes first: the keyboard would hide half the list, so it waits
+    for a touch on the search box."""
+    guide = nav.current
+    box = nav.findChild(QLineEdit, "guide-search")
+    assert not guide.keyboard.isVisible() and guide.buttons["Hộ tịch"].isVisible()
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert guide.keyboard.isVisible()
+    for key in ("k", "e", "t", "space", "h", "o", "n"):
+        tap(qtbot, nav, f"key-{key}")
+    assert box.text() == "ket hon" and shown(nav, "guide-heading") == "Kết quả cho “ket hon”"
+    tap(qtbot, nav, "key-ok")
+    assert not guide.keyboard.isVisible() and guide.buttons  # the results keep the room
+    nav.go("start")
+    nav.go("guide")
+    assert not guide.keyboard.isVisible()
+
+
 def test_english_screens_and_english_checklist(qtbot, nav: Navigator, kiosk_ctx: KioskContext):  # type: ignore[no-untyped-def]
     entries = model.load_guide(kiosk_ctx)
     birth = next(e for e in entries if e.code == BIRTH)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -120,3 +121,38 @@ def test_the_number_screen_goes_back_to_the_start_by_itself(qtbot, kiosk: KioskW
     assert kiosk.nav.current.name == "ticket_done"
     qtbot.waitUntil(lambda: kiosk.nav.current.name == "start", timeout=2000)
     assert kiosk.done.number.text() == ""
+
+
+def test_after_closing_and_on_a_holiday_no_number_is_given_and_the_citizen_is_told_when_to_come(  # type: ignore[no-untyped-def]
+        qtbot, kiosk: KioskWindow, clock) -> None:
+    """A number taken after closing time or on a day off would never be called (numbers
+    restart each day): the kiosk says when numbers are given again instead."""
+    clock.now = datetime(2026, 11, 23, 10, 5, tzinfo=timezone.utc)  # Monday 17:05, after closing
+    tap(qtbot, kiosk, "choice-ticket_service")
+    assert kiosk.nav.current.buttons == {}
+    assert shown(kiosk, "ticket-status") == ("Hiện bộ phận một cửa đã nghỉ nên chưa lấy được số thứ tự. Quý khách "
+                                             "vui lòng quay lại lấy số từ 07:00, Thứ Tư, 25/11/2026.")
+    tap(qtbot, kiosk, "back")
+
+    clock.now = datetime(2026, 11, 23, 9, 55, tzinfo=timezone.utc)  # 16:55: the list shows...
+    tap(qtbot, kiosk, "choice-ticket_service")
+    tap(qtbot, kiosk, "service-HT")
+    clock.now = datetime(2026, 11, 23, 10, 1, tzinfo=timezone.utc)  # ...but the tap comes after 17:00
+    tap(qtbot, kiosk, "priority-none")
+    assert kiosk.nav.current.name == "ticket_priority"
+    assert "07:00, Thứ Tư, 25/11/2026" in shown(kiosk, "ticket-status")
+    assert not [w for w in kiosk.findChildren(QPushButton) if w.isVisible() and w.objectName().startswith("priority-")]
+    with kiosk.ctx.db.read() as s:
+        assert s.scalars(select(Ticket)).all() == [] and s.scalars(select(PrintJob)).all() == []
+
+    clock.now = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # Tuesday 24/11: Vietnamese Culture Day
+    kiosk.nav.go("start")
+    tap(qtbot, kiosk, "choice-ticket_service")
+    assert kiosk.nav.current.buttons == {} and "25/11/2026" in shown(kiosk, "ticket-status")
+
+    clock.now = datetime(2026, 11, 24, 23, 45, tzinfo=timezone.utc)  # Wednesday 06:45, before opening
+    kiosk.nav.go("start")
+    tap(qtbot, kiosk, "choice-ticket_service")
+    tap(qtbot, kiosk, "service-HT")
+    tap(qtbot, kiosk, "priority-none")
+    assert shown(kiosk, "ticket-number") == "A001"  # queueing before the doors open is fine

@@ -60,12 +60,39 @@ def test_no_blank_screen_no_english_on_vietnamese_screens_nothing_clipped_no_sma
         assert not is_blank(QImage(str(out / shot.file))), shot.file
 
 
+def test_screens_further_down_a_flow_are_photographed_with_something_chosen(tour) -> None:  # type: ignore[no-untyped-def]
+    """The booking day, time and done screens need what the screen before passed; the tour
+    enters them with it, so their pictures show days, times and a code, not an empty page."""
+    kiosk, _out, _shots = tour
+    try:
+        for name in ("booking_day", "booking_slot"):
+            screen = kiosk.nav.screens[name]
+            kiosk.nav.go(name, **screen.tour_params())
+            screen.tasks.wait_idle()
+            shown = [b for b in screen.buttons.values() if b.isVisible() and b.isEnabled()]
+            assert shown, name
+        done = kiosk.nav.screens["booking_done"]
+        kiosk.nav.go("booking_done", **done.tour_params())
+        assert done.code.text().startswith("LH") and "Đăng ký khai sinh" in done.details.text()
+    finally:
+        kiosk.nav.go("start")
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_the_start_screen_fits_the_panel_in_each_reading_mode(tour, mode: str) -> None:  # type: ignore[no-untyped-def]
     _kiosk, _out, shots = tour
     mine = [s for s in shots if s.mode == mode]
     assert {s.lang for s in mine} == {"vi", "en"}
     assert {s.file: s.findings for s in mine if s.findings} == {}
+
+
+def test_every_screen_fits_the_panel_in_large_text(tour) -> None:  # type: ignore[no-untyped-def]
+    """Large text is chosen on the start screen and stays for the whole visit: every screen
+    and state must still fit the 1080x1920 panel with nothing clipped (keyboards included)."""
+    kiosk, out, _shots = tour
+    shots = take_tour(kiosk, out / "large", modes=("large_text",))
+    assert {s.screen for s in shots} == set(kiosk.nav.screens)
+    assert {s.file: s.findings for s in shots if s.findings} == {}
 
 
 # --- the checks themselves catch what they are meant to ----------------------------------------

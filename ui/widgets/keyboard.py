@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from core import vietnamese_input as vi
@@ -161,7 +161,9 @@ class OnScreenKeyboard(QWidget):
     def _row(self, names: list[str]) -> None:
         row = hbox(spacing=8)
         for name in names:
-            stretch = 4 if name == "space" else 2 if name in ("shift", "backspace", "clear", "ok") else 1
+            # shift and backspace share the Z row with seven letters: wide enough for "Chữ hoa"
+            # in large text too
+            stretch = 4 if name == "space" else 3 if name in ("shift", "backspace") else 2 if name in ("clear", "ok") else 1
             row.addWidget(self._make(name, "key"), stretch)
         self._layout.addLayout(row)
 
@@ -229,11 +231,32 @@ def _drop_layout(layout) -> None:  # type: ignore[no-untyped-def]
     layout.deleteLater()
 
 
-__all__ = ["MODES", "OnScreenKeyboard"]
+class _ShowOnTouch(QObject):
+    """Shows the keyboard when its line edit is touched (a press, not a focus change that
+    the screen itself made)."""
+
+    def __init__(self, keyboard: OnScreenKeyboard) -> None:
+        super().__init__(keyboard)
+        self.keyboard = keyboard
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self.keyboard.show()
+        return False
 
 
-def keyboard_for(mode: str, target: QLineEdit) -> OnScreenKeyboard:
-    """An on-screen keyboard of ``mode`` already typing into ``target``."""
+def keyboard_for(mode: str, target: QLineEdit, *, on_touch: bool = False) -> OnScreenKeyboard:
+    """An on-screen keyboard of ``mode`` already typing into ``target``. ``on_touch``: the
+    keyboard stays hidden until the citizen touches ``target`` and hides again on OK, for
+    a screen where typing is the second way in (browsing comes first) and the keyboard
+    would take half the screen from the list."""
     keyboard = OnScreenKeyboard(mode=mode)
     keyboard.set_target(target)
+    if on_touch:
+        keyboard.hide()
+        target.installEventFilter(_ShowOnTouch(keyboard))
+        keyboard.submitted.connect(keyboard.hide)
     return keyboard
+
+
+__all__ = ["MODES", "OnScreenKeyboard", "keyboard_for"]
