@@ -22,11 +22,11 @@ from local_db.ops.appointments import create_slots
 from local_db.ops.signing import office_key_ring
 from printing.spool import PrintWorker
 from tests.kiosk.conftest import KIOSK_NOW
+from tests.kiosk.stack import screen_stack
 from tests.support.pdf_tools import pdf_text, qr_texts, rasterise
-from ui.app import make_app
-from ui.screen import Navigator, Screen
+from ui.screen import Navigator
 from ui.tasks import TaskRunner
-from ui.theme import MIN_TOUCH_PX, Theme, apply_theme
+from ui.theme import MIN_TOUCH_PX
 
 MONDAY = date(2026, 11, 23)
 WEDNESDAY = date(2026, 11, 25)  # 24/11 is a holiday (Ngày Văn hoá Việt Nam)
@@ -60,22 +60,9 @@ class Flow:
 
 @pytest.fixture
 def flow(qtbot, kiosk_ctx: KioskContext) -> Iterator[Flow]:  # type: ignore[no-untyped-def]
-    app = make_app()
-    apply_theme(app, Theme())
-    tasks = TaskRunner()
-    nav = Navigator()
-    start = Screen()
-    start.name = "start"
-    nav.add(start)
-    for screen in booking_screens(kiosk_ctx, tasks):
-        nav.add(screen)
-    qtbot.addWidget(nav)
-    nav.resize(1080, 1920)
-    nav.show()
-    nav.go("booking")
-    tasks.wait_idle()
-    yield Flow(qtbot, nav, tasks)
-    tasks.wait_idle()
+    nav = screen_stack(qtbot, lambda tasks: booking_screens(kiosk_ctx, tasks), "booking", size=(1080, 1920))
+    yield Flow(qtbot, nav, nav.tasks)
+    nav.tasks.wait_idle()
     set_language("vi")
 
 

@@ -35,11 +35,10 @@ from printing.documents.appointment_slip import appointment_slip_pdf
 from printing.roll_source import appointment_slip_content
 from printing.spool import PrintWorker
 from tests.kiosk.conftest import KIOSK_NOW, Clock
+from tests.kiosk.stack import screen_stack
 from tests.support.pdf_tools import pdf_text, qr_texts, rasterise
-from ui.app import make_app
 from ui.screen import Navigator, Screen
 from ui.tasks import TaskRunner
-from ui.theme import Theme, apply_theme
 from ui.widgets.scanner_input import ScannerInput
 
 MONDAY = date(2026, 11, 23)
@@ -71,20 +70,9 @@ class ScannerClock:
 
 @pytest.fixture
 def booth(qtbot, kiosk_ctx: KioskContext) -> Iterator[tuple[Navigator, CheckInScreen, TaskRunner]]:  # type: ignore[no-untyped-def]
-    app = make_app()
-    apply_theme(app, Theme())
-    tasks = TaskRunner()
-    nav = Navigator()
-    for name in ("start", "ticket_service"):
-        nav.add(Stub(name))
-    screen = CheckInScreen(kiosk_ctx, tasks)
-    nav.add(screen)
-    qtbot.addWidget(nav)
-    nav.resize(1080, 1700)
-    nav.show()
-    nav.go("start")
-    yield nav, screen, tasks
-    tasks.wait_idle()
+    nav = screen_stack(qtbot, lambda tasks: [Stub("ticket_service"), CheckInScreen(kiosk_ctx, tasks)], "start")
+    yield nav, nav.screens["checkin"], nav.tasks
+    nav.tasks.wait_idle()
     set_language("vi")
 
 

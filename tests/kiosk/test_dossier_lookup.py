@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -31,10 +30,7 @@ from local_db.ops.link_state import record_link
 from local_db.ops.queue import issue_ticket
 from local_db.ops.signing import device_signer
 from tests.kiosk.conftest import KIOSK_NOW
-from ui.app import make_app
-from ui.screen import Navigator, Screen
-from ui.tasks import TaskRunner
-from ui.theme import Theme, apply_theme
+from tests.kiosk.stack import screen_stack, shown
 
 MARITAL_STATUS = "1.004873"  # 3 working days
 TIEN = CitizenInput(full_name="Nguyễn Thị Thuỷ Tiên", cccd="001195067890", phone="0912345678",
@@ -62,32 +58,14 @@ def receipt_qr(ctx: KioskContext, info) -> str:  # type: ignore[no-untyped-def]
     return receipt_url(HOST, token)
 
 
-class Start(Screen):
-    name = "start"
-
-
 @pytest.fixture
 def screen(qtbot, kiosk_ctx: KioskContext) -> Iterator[DossierScreen]:  # type: ignore[no-untyped-def]
-    app = make_app()
-    apply_theme(app, Theme())
-    tasks = TaskRunner()
-    nav = Navigator()
-    nav.add(Start())
-    dossier = DossierScreen(kiosk_ctx, tasks)
-    nav.add(dossier)
-    qtbot.addWidget(nav)
-    nav.resize(1080, 1700)
-    nav.show()
-    nav.go("dossier")
+    nav = screen_stack(qtbot, lambda tasks: [DossierScreen(kiosk_ctx, tasks)], "dossier")
+    dossier = nav.current
     dossier.nav = nav  # type: ignore[attr-defined]
     yield dossier
-    tasks.wait_idle()
+    nav.tasks.wait_idle()
     set_language("vi")
-
-
-def shown(screen: DossierScreen, name: str) -> str:
-    widget = screen.findChild(QLabel, name)
-    return widget.text() if widget.isVisible() else ""
 
 
 def type_code(qtbot, screen: DossierScreen, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -228,6 +206,3 @@ def test_every_tour_state_shows_words(screen):  # type: ignore[no-untyped-def]
                 put()
                 if name:
                     assert shown(screen, "dossier-status") or shown(screen, "dossier-error"), name
-                if os.environ.get("KIOSK_SHOTS"):  # look at them: KIOSK_SHOTS=/tmp/shots pytest ...
-                    os.makedirs(os.environ["KIOSK_SHOTS"], exist_ok=True)
-                    screen.nav.grab().save(f"{os.environ['KIOSK_SHOTS']}/dossier-{lang}-{name or 'entered'}.png")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QScrollArea
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 from sqlalchemy import select
 
 from core.i18n import language, set_language
@@ -19,49 +18,19 @@ from local_db.models import PrintJob
 from printing import render
 from printing.spool import PrintWorker
 from tests.kiosk.conftest import KIOSK_NOW
+from tests.kiosk.stack import screen_stack, shown, tap
 from tests.support.pdf_tools import page_size_mm, pdf_text
-from ui.app import make_app
-from ui.screen import Navigator, Screen
-from ui.tasks import TaskRunner
-from ui.theme import Theme, apply_theme
+from ui.screen import Navigator
 
 BIRTH = "1.001193"  # Đăng ký khai sinh: 3 documents, same day, HT (counters 1, 2, 4)
 
-class Start(Screen):
-    name = "start"
-
-
 @pytest.fixture
 def nav(qtbot, kiosk_ctx: KioskContext) -> Iterator[Navigator]:  # type: ignore[no-untyped-def]
-    app = make_app()
-    apply_theme(app, Theme())
-    tasks = TaskRunner()
-    nav = Navigator()
-    nav.tasks = tasks  # type: ignore[attr-defined]
-    for screen in (Start(), GuideScreen(kiosk_ctx, tasks), ProcedureScreen(kiosk_ctx, tasks)):
-        nav.add(screen)
-    qtbot.addWidget(nav)
-    nav.resize(1080, 1700)
-    nav.show()
-    nav.go("guide")
-    tasks.wait_idle()
+    nav = screen_stack(qtbot, lambda tasks: [GuideScreen(kiosk_ctx, tasks), ProcedureScreen(kiosk_ctx, tasks)],
+                       "guide")
     yield nav
-    tasks.wait_idle()
-    set_language("vi")
-
-
-def tap(qtbot, nav: Navigator, name: str) -> None:  # type: ignore[no-untyped-def]
-    [widget] = [w for w in nav.findChildren(QPushButton, name) if w.isVisible()]
-    for area in nav.findChildren(QScrollArea):  # scroll to it, as a citizen would
-        if area.isVisible() and area.widget().isAncestorOf(widget):
-            area.ensureWidgetVisible(widget)
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
     nav.tasks.wait_idle()
-
-
-def shown(nav: Navigator, name: str) -> str:
-    [widget] = [w for w in nav.findChildren(QLabel, name) if w.isVisible()] or [None]
-    return widget.text() if widget is not None else ""
+    set_language("vi")
 
 
 def test_browse_by_field_then_print_the_checklist(qtbot, nav: Navigator, kiosk_ctx: KioskContext, tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -159,7 +128,4 @@ def test_every_tour_state(qtbot, nav: Navigator):  # type: ignore[no-untyped-def
                 for state, put in screen.tour_states():
                     put()
                     QApplication.processEvents()
-                    if os.environ.get("KIOSK_SHOTS"):
-                        os.makedirs(os.environ["KIOSK_SHOTS"], exist_ok=True)
-                        nav.grab().save(f"{os.environ['KIOSK_SHOTS']}/{name}-{lang}-{state or 'entered'}.png")
         assert shown(nav, "guide-name") or shown(nav, "guide-status") or shown(nav, "guide-heading")

@@ -10,7 +10,14 @@ from sqlalchemy import select
 
 from kiosk.app import KioskWindow
 from kiosk.exit_gesture import CORNER_PX, install_exit
-from kiosk.pin.model import LOCKOUT_S, PinCheck, PinGuard, check_pin, set_kiosk_pin, valid_pin
+from kiosk.pin.model import (
+    LOCKOUT_S,
+    PinCheck,
+    PinGuard,
+    check_pin,
+    set_kiosk_pin,
+    valid_pin,
+)
 from local_db.models import OfficeSetting
 
 PIN = "2468"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 from sqlalchemy import select
 
 from core.i18n import language, set_language
@@ -23,45 +21,17 @@ from local_db.ops.dossier_intake import receive_dossier
 from local_db.ops.queue import call_next, finish_serving, issue_ticket, start_serving
 from local_db.ops.signing import device_signer
 from tests.kiosk.conftest import KIOSK_NOW
-from ui.app import make_app
-from ui.screen import Navigator, Screen
-from ui.tasks import TaskRunner
-from ui.theme import Theme, apply_theme
-
-
-class Start(Screen):
-    name = "start"
+from tests.kiosk.stack import screen_stack, shown, tap
+from ui.screen import Navigator
 
 
 @pytest.fixture
 def nav(qtbot, kiosk_ctx: KioskContext) -> Iterator[Navigator]:  # type: ignore[no-untyped-def]
-    app = make_app()
-    apply_theme(app, Theme())
-    tasks = TaskRunner()
-    nav = Navigator()
-    nav.tasks = tasks  # type: ignore[attr-defined]
-    for screen in (Start(), RatingScreen(kiosk_ctx, tasks), RatingFormScreen(kiosk_ctx, tasks),
-                   RatingThanksScreen(kiosk_ctx)):
-        nav.add(screen)
-    qtbot.addWidget(nav)
-    nav.resize(1080, 1700)
-    nav.show()
-    nav.go("rating")
-    tasks.wait_idle()
+    nav = screen_stack(qtbot, lambda tasks: [RatingScreen(kiosk_ctx, tasks), RatingFormScreen(kiosk_ctx, tasks),
+                                             RatingThanksScreen(kiosk_ctx)], "rating")
     yield nav
-    tasks.wait_idle()
-    set_language("vi")
-
-
-def tap(qtbot, nav: Navigator, name: str) -> None:  # type: ignore[no-untyped-def]
-    [widget] = [w for w in nav.findChildren(QPushButton, name) if w.isVisible()]
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
     nav.tasks.wait_idle()
-
-
-def shown(nav: Navigator, name: str) -> str:
-    found = [w for w in nav.findChildren(QLabel, name) if w.isVisible()]
-    return found[0].text() if found else ""
+    set_language("vi")
 
 
 def scan(nav: Navigator, text: str) -> None:
@@ -182,9 +152,6 @@ def test_every_tour_state(qtbot, nav: Navigator):  # type: ignore[no-untyped-def
                 for state, put in screen.tour_states():
                     put()
                     QApplication.processEvents()
-                    if os.environ.get("KIOSK_SHOTS"):
-                        os.makedirs(os.environ["KIOSK_SHOTS"], exist_ok=True)
-                        nav.grab().save(f"{os.environ['KIOSK_SHOTS']}/{name}-{lang}-{state or 'entered'}.png")
                     if state in ("forged", "not_served", "already_rated", "not_rateable", "failed", "no_level",
                                  "save_failed"):
                         assert shown(nav, "rating-error") or shown(nav, "rating-status"), state

@@ -5,11 +5,10 @@ does not fit, touch targets under 64 px."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from cli.tour import MODES, TOUR_NOW, demo_database, open_tour_window, take_tour
 from ui.inspect import elided_labels, is_blank, small_targets, untranslated_texts
