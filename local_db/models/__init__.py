@@ -2,7 +2,14 @@
 
 from local_db.base import Base
 from local_db.models.appointments import Appointment, AppointmentEvent, Slot
-from local_db.models.dossiers import Citizen, CitizenNameToken, Dossier, DossierDocument, DossierEvent
+from local_db.models.dossiers import (
+    Citizen,
+    CitizenNameToken,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    IntakeDraft,
+)
 from local_db.models.feedback import Feedback
 from local_db.models.journal import AuditLog, Device, Outbox, PrintJob, Serial, SyncCursor, SyncStatus
 from local_db.models.office import Counter, Holiday, Office, OfficeSetting, Procedure, Service, Staff, counter_service
@@ -11,6 +18,6 @@ from local_db.models.queue import Ticket, TicketEvent
 __all__ = [
     "Appointment", "AppointmentEvent", "AuditLog", "Base", "Citizen", "CitizenNameToken", "Counter",
     "Device", "Dossier", "DossierDocument", "DossierEvent", "Feedback", "Holiday", "Office",
-    "OfficeSetting", "Outbox", "PrintJob", "Procedure", "Serial", "Service", "Slot", "Staff",
+    "IntakeDraft", "OfficeSetting", "Outbox", "PrintJob", "Procedure", "Serial", "Service", "Slot", "Staff",
     "SyncCursor", "SyncStatus", "Ticket", "TicketEvent", "counter_service",
 ]

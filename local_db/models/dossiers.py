@@ -102,3 +102,17 @@ class DossierEvent(IdMixin, OfficeOwned, Base):
     counter_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counter.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class IntakeDraft(IdMixin, TimestampMixin, OfficeOwned, Base):
+    """An intake in progress at a counter, saved at every step of the wizard so that a
+    closed window, a crash or a SIGKILL loses nothing typed. Local to the office (never
+    synced); deleted when its dossier is saved or the clerk discards it."""
+
+    __tablename__ = "intake_draft"
+    __table_args__ = (Index("ix_intake_draft_device", "device_id", "updated_at"),)
+
+    device_id: Mapped[uuid.UUID]
+    staff_id: Mapped[uuid.UUID | None]
+    step: Mapped[str] = mapped_column(String(32), default="procedure")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
