@@ -28,3 +28,17 @@ def display_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def check_database(db) -> None:  # type: ignore[no-untyped-def]
+    """Refuse to start an app on a database without the schema, or on an older one."""
+    from core.errors import DomainError
+    from local_db import migrate
+
+    current = migrate.current_revision(db)
+    if current is None:
+        raise DomainError(f"{display_url(db.url)} is not an office database yet: run `motcua db upgrade` "
+                          "and enrol the office (or `motcua db seed-demo` for the demo office)", code="no_schema")
+    if current != migrate.head_revision():
+        raise DomainError(f"the office database is at schema {current}, this program needs "
+                          f"{migrate.head_revision()}: run `motcua db upgrade`", code="old_schema")

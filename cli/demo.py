@@ -1,8 +1,10 @@
 """``motcua demo``: the demo office on the embedded default database (SQLite).
 
-For now: create the demo office database if it is not there yet, check it, say where it
-is and what is in it, and print every document it can show as PDF files (the demo's
-printer). Later issues add the server, the agent and the app windows.
+Create the demo office database if it is not there yet, check it, say where it is and
+what is in it, print every document it can show as PDF files (the demo's printer), then
+open the apps: the kiosk (in a window) and a counter desk, when this machine has a
+display (``--no-apps``: stop after the setup). Later issues add the server, the agent and
+the display board.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from cli.common import display_url, print_passwords, settings_from
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--no-apps", action="store_true", help="set up only; do not open the kiosk and the counter")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,9 +43,37 @@ def run(args: argparse.Namespace) -> int:
         print(describe(db))
         print("\n" + format_report(report))
         _print_samples(db, settings)
-        return 0 if report.ok else 1
+        if not report.ok:
+            return 1
     finally:
         db.dispose()
+    return 0 if args.no_apps else _open_apps()
+
+
+def _open_apps() -> int:
+    """The kiosk and one counter desk, side by side, until both are closed (Ctrl+C closes
+    them). Without a display, say how to open them elsewhere."""
+    import os
+    import subprocess
+    import sys
+
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        print("\nNo display on this machine, so no window opens. On a desktop, open the apps with:\n"
+              "  .venv/bin/motcua kiosk --windowed\n  .venv/bin/motcua counter --counter 1")
+        return 0
+    print("\nOpening the kiosk and counter 1 (sign in with a password above; close the windows or press "
+          "Ctrl+C to stop)...")
+    apps = [subprocess.Popen([sys.executable, "-m", "cli", "kiosk", "--windowed"]),
+            subprocess.Popen([sys.executable, "-m", "cli", "counter", "--counter", "1"])]
+    try:
+        for app in apps:
+            app.wait()
+    except KeyboardInterrupt:
+        for app in apps:
+            app.terminate()
+        for app in apps:
+            app.wait(timeout=10)
+    return 0
 
 
 def _print_samples(db, settings) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ import os
 import sys
 import time
 
-from cli.common import display_url, settings_from
+from cli.common import check_database, settings_from
 
 _STARTED = time.perf_counter()  # as early as this module is imported: the process start, nearly
 SMOKE_ENV = "MOTCUA_KIOSK_SMOKE"
@@ -31,19 +31,6 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set-pin", action="store_true",
                         help="set the staff PIN that closes the kiosks of this office (4-6 digits), then exit")
     parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
-
-
-def _check_database(db) -> None:  # type: ignore[no-untyped-def]
-    from core.errors import DomainError
-    from local_db import migrate
-
-    current = migrate.current_revision(db)
-    if current is None:
-        raise DomainError(f"{display_url(db.url)} is not an office database yet: run `motcua db upgrade` "
-                          "and enrol the office (or `motcua db seed-demo` for the demo office)", code="no_schema")
-    if current != migrate.head_revision():
-        raise DomainError(f"the office database is at schema {current}, this program needs "
-                          f"{migrate.head_revision()}: run `motcua db upgrade`", code="old_schema")
 
 
 def _set_pin(db, office_code: str) -> int:  # type: ignore[no-untyped-def]
@@ -75,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     smoke = args.exit_after_start or os.environ.get(SMOKE_ENV, "") not in ("", "0")
     db = Database(settings.effective_database_url)
     try:
-        _check_database(db)
+        check_database(db)
         with db.read() as s:
             office_code = get_office(s).code  # NotFound: "no office in this database: ..."
         if args.set_pin:

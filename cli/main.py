@@ -13,6 +13,7 @@ COMMANDS = {
     "db": ("cli.db", "office database: upgrade, seed-demo, check, info"),
     "demo": ("cli.demo", "set up the demo office and show what is in it"),
     "print": ("cli.printing", "print queue of this machine: jobs, worker, test page, reprint, samples"),
+    "counter": ("cli.counter", "the clerk's desk app: sign in, call numbers, take in dossiers (--counter N)"),
     "kiosk": ("cli.kiosk", "the citizens' kiosk, full-screen (--windowed to try it; --set-pin)"),
     "tour": ("cli.tour", "a PNG of every screen and state in both languages, with an index.html"),
 }

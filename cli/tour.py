@@ -25,8 +25,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.common import settings_from
-
 if TYPE_CHECKING:
     from kiosk.app import KioskWindow
 
@@ -91,7 +89,13 @@ def _use_language(window: KioskWindow, lang: str) -> None:
 
 def _look(window: KioskWindow, lang: str) -> list[str]:
     from kiosk.app import PORTRAIT
-    from ui.inspect import describe, elided_labels, is_blank, small_targets, untranslated_texts
+    from ui.inspect import (
+        describe,
+        elided_labels,
+        is_blank,
+        small_targets,
+        untranslated_texts,
+    )
 
     findings: list[str] = []
     screen = window.nav.current

@@ -30,6 +30,7 @@ class OfficeRules:
     announce_style: str = "words"  # words / digits, for the display board
     dossier_retention_days: int = 30
     print_keep_days: int = 30  # the PDF of every printed document is kept this many days
+    counter_idle_lock_minutes: int = 10  # a counter locks (password to resume) after this long untouched
 
     @property
     def hours(self) -> WorkingHours:

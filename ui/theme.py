@@ -3,7 +3,8 @@
 Screens never set colours or sizes themselves; they give widgets a ``role`` property
 (``title``, ``huge``, ``choice``, ``primary``, ``key``, ...) and the stylesheet does the
 rest, so the large-text and high-contrast modes change every screen at once. Sizes are
-in pixels for the 1080-wide kiosk panel; the large-text mode scales them by 1.3. No state
+in pixels for the 1080-wide kiosk panel (``desk``: for the counter's desktop window); the
+large-text mode scales them by 1.3. No state
 is told by colour alone: error and success labels also carry words and a border.
 """
 
@@ -22,6 +23,10 @@ MIN_TOUCH_PX = 64  # every touch target on the 1080x1920 panel, at normal size
 
 _TEMPLATE = Template((Path(__file__).resolve().parent / "theme.qss").read_text(encoding="utf-8"))
 
+_DESK_SIZES = {  # the counter's desktop window on a 1920x1080 monitor, used with a mouse and keyboard
+    "body": 15, "small": 13, "subtitle": 17, "title": 24, "big": 28, "huge": 72, "button": 15,
+    "choice": 56, "choice_text": 17, "key": 15, "big_input": 16, "touch": 34, "pad": 8,
+}
 _SIZES = {  # px at normal size
     "body": 28, "small": 24, "subtitle": 30, "title": 44, "big": 56, "huge": 180, "button": 28,
     "choice": 132, "choice_text": 36, "key": 32, "big_input": 34, "touch": MIN_TOUCH_PX, "pad": 14,
@@ -52,6 +57,7 @@ _HIGH_CONTRAST = {
 class Theme:
     large_text: bool = False
     high_contrast: bool = False
+    desk: bool = False  # the counter's desktop sizes instead of the kiosk panel's
 
     @property
     def scale(self) -> float:
@@ -59,7 +65,7 @@ class Theme:
 
     def px(self, name: str) -> int:
         """A size of the theme in pixels (for the few widgets that draw themselves)."""
-        return round(_SIZES[name] * self.scale)
+        return round((_DESK_SIZES if self.desk else _SIZES)[name] * self.scale)
 
     def color(self, name: str) -> str:
         return (_HIGH_CONTRAST if self.high_contrast else _NORMAL)[name]
@@ -70,7 +76,7 @@ class Theme:
         values["family"] = FAMILY
         # A row of ten keys must fit the panel's width whatever the text size: keys grow
         # taller and their letters bigger in large text, never wider than the touch minimum.
-        values["key_width"] = MIN_TOUCH_PX
+        values["key_width"] = _DESK_SIZES["touch"] if self.desk else MIN_TOUCH_PX
         return _TEMPLATE.substitute(values)
 
 

@@ -1,0 +1,72 @@
+"""What every counter screen needs, Qt-free: the office database, this machine and its
+counter, its printer, who is logged in, and a clock (tests and the tour set it)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from core.actor import Actor
+from core.errors import DomainError
+from core.settings import Settings
+from core.tokens import Signer
+from local_db.database import Database
+from local_db.office_settings import get_office
+from local_db.office_setup import ensure_device
+from local_db.ops.signing import device_signer
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class CounterContext:
+    db: Database
+    office_code: str
+    device_id: uuid.UUID
+    office_name_vi: str
+    office_name_en: str
+    printer: str  # this desk's printer (printing/printer_spec.py)
+    tracking_host: str
+    counter_number: int | None = None  # chosen at login; a machine may remember it
+    staff: Any = None  # StaffInfo of the clerk logged in (local_db/ops/staff.py), None when logged out
+    clock: Callable[[], datetime] = field(default=_utcnow)
+
+    @classmethod
+    def open(cls, db: Database, settings: Settings, *, clock: Callable[[], datetime] | None = None,
+             counter_number: int | None = None) -> CounterContext:
+        """This machine as a counter desk of the office in ``db`` (registering the device,
+        with its signing key, the first time)."""
+        from urllib.parse import urlsplit
+
+        with db.write() as s:
+            office = get_office(s)
+            device = ensure_device(s, office.code, settings.effective_device_name, "counter")
+            ctx = cls(db=db, office_code=office.code, device_id=device.id, office_name_vi=office.name_vi,
+                      office_name_en=office.name_en, printer=settings.printer,
+                      tracking_host=(urlsplit(settings.server_url).netloc or "MOTCUA.LOCALHOST").upper(),
+                      counter_number=counter_number)
+        if clock is not None:
+            ctx.clock = clock
+        return ctx
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def actor(self) -> Actor:
+        """The logged-in clerk as the author of an operation (the audit log shows the name)."""
+        if self.staff is None:
+            raise DomainError("no clerk is logged in at this counter", code="not_logged_in")
+        return Actor(office_code=self.office_code, device_id=self.device_id, staff_id=self.staff.id,
+                     label=self.staff.full_name)
+
+    def signer(self, session) -> Signer:  # type: ignore[no-untyped-def]
+        return device_signer(session, self.device_id)
+
+    def office_name(self, lang: str) -> str:
+        return self.office_name_vi if lang == "vi" else (self.office_name_en or self.office_name_vi)

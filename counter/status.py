@@ -1,0 +1,51 @@
+"""What the counter's status bar always shows, Qt-free: the sync backlog (pending
+operations, the oldest one's age, rejected ones with their reasons), the link to the
+centre, and this desk's printer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from counter.context import CounterContext
+from local_db.models import Outbox
+from local_db.ops.link_state import LinkState, link_state
+from local_db.ops.print_jobs import PrintStatus, print_status
+
+MAX_REJECTED_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Rejected:
+    entity: str
+    op_type: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DeskStatus:
+    link: LinkState
+    pending: int  # operations not yet accepted by the centre
+    oldest_pending_at: datetime | None
+    rejected: tuple[Rejected, ...]  # newest first, at most MAX_REJECTED_SHOWN
+    rejected_count: int
+    printer: PrintStatus
+
+
+def desk_status(ctx: CounterContext) -> DeskStatus:
+    now = ctx.now()
+    with ctx.db.read() as s:
+        pending, oldest = s.execute(
+            select(func.count(), func.min(Outbox.device_time))
+            .where(Outbox.office_code == ctx.office_code, Outbox.state.in_(("pending", "sent")))).one()
+        rejected_count = s.scalar(select(func.count()).select_from(Outbox)
+                                  .where(Outbox.office_code == ctx.office_code, Outbox.state == "rejected")) or 0
+        rows = s.execute(select(Outbox.entity, Outbox.op_type, Outbox.last_error, Outbox.device_time)
+                         .where(Outbox.office_code == ctx.office_code, Outbox.state == "rejected")
+                         .order_by(Outbox.seq.desc()).limit(MAX_REJECTED_SHOWN)).all()
+        return DeskStatus(link=link_state(s, now), pending=pending or 0, oldest_pending_at=oldest,
+                          rejected=tuple(Rejected(e, o, err or "", at) for e, o, err, at in rows),
+                          rejected_count=rejected_count, printer=print_status(s, ctx.device_id))

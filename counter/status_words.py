@@ -1,0 +1,55 @@
+"""The status bar's sentences: the sync backlog and the printer, calm and exact."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.i18n import _, ngettext
+from core.working_calendar import to_office_time
+from counter.status import DeskStatus
+from local_db.ops.print_jobs import PrintStatus
+
+
+def age_words(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return _("under a minute")
+    if minutes < 120:
+        return ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+    hours = minutes // 60
+    if hours < 48:
+        return ngettext("{n} hour", "{n} hours", hours).format(n=hours)
+    days = hours // 24
+    return ngettext("{n} day", "{n} days", days).format(n=days)
+
+
+def sync_words(st: DeskStatus, now: datetime) -> str:
+    if st.link.online:
+        parts = [_("Connected to the centre")]
+    elif st.link.last_contact_at is not None:
+        parts = [_("Working offline (last contact with the centre {when})")
+                 .format(when=f"{to_office_time(st.link.last_contact_at):%H:%M %d/%m}")]
+    else:
+        parts = [_("Working offline (never connected to the centre)")]
+    if st.pending:
+        line = ngettext("{n} operation waiting to be sent", "{n} operations waiting to be sent",
+                        st.pending).format(n=st.pending)
+        if st.oldest_pending_at is not None:
+            line += _(", the oldest for {age}").format(age=age_words((now - st.oldest_pending_at).total_seconds()))
+        parts.append(line)
+    else:
+        parts.append(_("nothing waiting to be sent"))
+    if st.rejected_count:
+        parts.append(ngettext("{n} operation refused by the centre", "{n} operations refused by the centre",
+                              st.rejected_count).format(n=st.rejected_count))
+    return " · ".join(parts)
+
+
+def printer_words(p: PrintStatus) -> str:
+    if p.failed:
+        return ngettext("Printer problem: {error} · {n} paper waiting to print again",
+                        "Printer problem: {error} · {n} papers waiting to print again",
+                        p.waiting).format(error=p.last_error or _("unknown error"), n=p.waiting)
+    if p.waiting:
+        return ngettext("Printer: {n} paper printing", "Printer: {n} papers printing", p.waiting).format(n=p.waiting)
+    return _("Printer: ready")

@@ -1,0 +1,55 @@
+"""A counter desk on the test office database: counter 1, clerk canbo1 logged in."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from counter.context import CounterContext  # noqa: E402
+from local_db.database import Database  # noqa: E402
+from local_db.models import Staff  # noqa: E402
+from local_db.office_settings import get_office  # noqa: E402
+from local_db.office_setup import OfficeRefs, ensure_device  # noqa: E402
+
+# Monday 23 November 2026, 09:00 in Hà Nội: the office is open.
+COUNTER_NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(COUNTER_NOW)
+
+
+def staff_info(db: Database, username: str):  # type: ignore[no-untyped-def]
+    """The clerk as the login returns it (id, username, full_name, role)."""
+    with db.read() as s:
+        st = s.scalars(select(Staff).where(Staff.username == username)).one()
+        return SimpleNamespace(id=st.id, office_code=st.office_code, username=st.username, full_name=st.full_name,
+                               role=st.role, active=st.active)
+
+
+@pytest.fixture
+def counter_ctx(db: Database, office: OfficeRefs, tmp_path: Path, clock: Clock) -> CounterContext:
+    with db.write() as s:
+        device = ensure_device(s, office.office_code, "counter-1", "counter")
+        o = get_office(s)
+        ctx = CounterContext(db=db, office_code=o.code, device_id=device.id, office_name_vi=o.name_vi,
+                             office_name_en=o.name_en, printer=f"pdf:{tmp_path / 'printed'}",
+                             tracking_host="MOTCUA.HANOI.GOV.VN", counter_number=1, clock=clock)
+    ctx.staff = staff_info(db, "canbo1")
+    return ctx

@@ -1,0 +1,138 @@
+"""The counter window: signing in (and the lockout), the idle lock, signing out, the
+status bar that always shows the sync backlog and the printer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
+from sqlalchemy import select
+
+from core.i18n import set_language
+from counter.app import CounterWindow
+from counter.context import CounterContext
+from local_db.models import AuditLog, Counter, PrintJob
+from local_db.ops.print_jobs import enqueue, mark_failed
+from local_db.ops.queue import issue_ticket
+from ui.app import make_app
+from ui.theme import Theme, apply_theme
+
+PASSWORD = "matkhau123"  # the test office's staff password (local_db/office_setup.py)
+
+
+@pytest.fixture
+def window(qtbot, counter_ctx: CounterContext, tmp_path: Path) -> Iterator[CounterWindow]:  # type: ignore[no-untyped-def]
+    apply_theme(make_app(), Theme(desk=True))
+    counter_ctx.staff = None  # nobody signed in yet
+    w = CounterWindow(counter_ctx, pdf_dir=tmp_path / "kept", print_in_background=False, idle_lock_s=3600)
+    qtbot.addWidget(w)
+    w.resize(1600, 900)
+    w.show()
+    w.tasks.wait_idle()
+    yield w
+    w.shutdown()
+    set_language("vi")
+
+
+def text_of(w: CounterWindow, name: str) -> str:
+    found = [x for x in w.findChildren(QLabel, name) if x.isVisible()]
+    return found[0].text() if found else ""
+
+
+def sign_in(qtbot, w: CounterWindow, username: str, password: str, counter: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    user = w.findChild(QLineEdit, "login-username")
+    if user.isVisible():
+        user.clear()
+        qtbot.keyClicks(user, username)
+    if counter is not None:
+        box = w.findChild(QComboBox, "login-counter")
+        box.setCurrentIndex(box.findData(counter))
+    pw = w.findChild(QLineEdit, "login-password")
+    qtbot.keyClicks(pw, password)
+    qtbot.keyClick(pw, Qt.Key.Key_Return)
+    w.tasks.wait_idle()
+
+
+def test_a_clerk_signs_in_at_a_counter_which_opens_and_signs_out_which_closes_it(qtbot, window: CounterWindow):  # type: ignore[no-untyped-def]
+    assert window.nav.current.name == "login" and not window.side.isVisible()
+    with window.ctx.db.write() as s:
+        s.scalars(select(Counter).where(Counter.number == 2)).one().is_open = False  # nobody at it yet
+    sign_in(qtbot, window, "CanBo1 ", PASSWORD, counter=2)  # the name as typed: case and spaces do not matter
+    assert window.nav.current.name == "queue"
+    assert text_of(window, "desk-who").startswith("Quầy 2 · ")
+    assert "(Cán bộ tiếp nhận)" in text_of(window, "desk-who")
+    assert window.findChild(QLineEdit, "login-password").text() == ""  # no password stays in a widget
+    window.tasks.wait_idle()
+    with window.ctx.db.read() as s:
+        assert s.scalars(select(Counter.is_open).where(Counter.number == 2)).one() is True
+        actions = [a.action for a in s.scalars(select(AuditLog).order_by(AuditLog.id))]
+    assert "login" in actions and "counter_open" in actions
+
+    qtbot.mouseClick(window.findChild(QPushButton, "desk-sign-out"), Qt.MouseButton.LeftButton)
+    assert window.nav.current.name == "login" and window.ctx.staff is None
+    with window.ctx.db.read() as s:
+        assert s.scalars(select(Counter.is_open).where(Counter.number == 2)).one() is False
+
+
+def test_wrong_password_and_unknown_name_say_the_same_and_five_failures_lock(qtbot, window: CounterWindow):  # type: ignore[no-untyped-def]
+    sign_in(qtbot, window, "canbo1", "sai-mat-khau")
+    wrong = text_of(window, "login-error")
+    sign_in(qtbot, window, "khongco", "sai-mat-khau")
+    assert text_of(window, "login-error") == wrong != ""
+    for _ in range(4):
+        sign_in(qtbot, window, "canbo1", "sai-mat-khau")
+    sign_in(qtbot, window, "canbo1", PASSWORD)  # the right password, but locked now
+    assert window.nav.current.name == "login"
+    assert "15" in text_of(window, "login-error") or ":" in text_of(window, "login-error")
+    window.ctx.clock.now += timedelta(minutes=16)
+    sign_in(qtbot, window, "canbo1", PASSWORD)
+    assert window.nav.current.name == "queue"
+
+
+def test_empty_fields_are_said_before_any_check(qtbot, window: CounterWindow):  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window.findChild(QLineEdit, "login-password"), Qt.Key.Key_Return)
+    assert text_of(window, "login-error") == "Vui lòng nhập tên đăng nhập."
+    qtbot.keyClicks(window.findChild(QLineEdit, "login-username"), "canbo1")
+    qtbot.keyClick(window.findChild(QLineEdit, "login-password"), Qt.Key.Key_Return)
+    assert text_of(window, "login-error") == "Vui lòng nhập mật khẩu."
+
+
+def test_the_desk_locks_when_left_alone_and_the_clerks_password_resumes_it(qtbot, window: CounterWindow):  # type: ignore[no-untyped-def]
+    sign_in(qtbot, window, "canbo1", PASSWORD, counter=1)
+    window.idle.timeout = 0.3
+    window.idle.resume()
+    qtbot.waitUntil(lambda: window.nav.current.name == "login" and window.login.locked, timeout=5000)
+    assert window.ctx.staff is not None  # still signed in: the work of the page waits
+    assert not window.findChild(QLineEdit, "login-username").isVisible()
+    sign_in(qtbot, window, "", "sai-mat-khau")
+    assert window.nav.current.name == "login" and text_of(window, "login-error")
+    window.idle.timeout = 3600
+    sign_in(qtbot, window, "", PASSWORD)
+    assert window.nav.current.name == "queue"
+
+
+def test_status_bar_shows_the_sync_backlog_and_a_printer_problem(qtbot, window: CounterWindow, office):  # type: ignore[no-untyped-def]
+    ctx = window.ctx
+    with ctx.db.write() as s:
+        issue_ticket(s, office.actor(None), "HT", now=ctx.now() - timedelta(hours=3))
+        job = enqueue(s, office_code=ctx.office_code, device_id=ctx.device_id, document="ticket", data={},
+                      printer=ctx.printer, now=ctx.now())
+        mark_failed(s, job.id, error="hết giấy", now=ctx.now())
+    window.refresh_status()
+    window.tasks.wait_idle()
+    sync = text_of(window, "desk-sync")
+    assert sync.startswith("Đang làm việc tại chỗ") and "thao tác chờ gửi" in sync and "3 giờ" in sync
+    assert text_of(window, "desk-printer").startswith("Máy in gặp sự cố: hết giấy")
+    with ctx.db.read() as s:
+        assert s.scalars(select(PrintJob.state)).one() == "failed"
+
+
+def test_english_one_click_away(qtbot, window: CounterWindow):  # type: ignore[no-untyped-def]
+    sign_in(qtbot, window, "canbo1", PASSWORD, counter=1)
+    qtbot.mouseClick(window.findChild(QPushButton, "desk-language"), Qt.MouseButton.LeftButton)
+    assert text_of(window, "desk-who").startswith("Counter 1 · ") and "(Clerk)" in text_of(window, "desk-who")
+    assert window.findChild(QPushButton, "desk-sign-out").text() == "Sign out"
