@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kiosk.app import KioskWindow
@@ -32,7 +32,7 @@ TOUR_NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)  # Wednesday 25 Nov
 # (not the 24th: Vietnamese Culture Day is a holiday from 2026, and the office would be empty)
 TOUR_SEED = 2026
 TOUR_DAYS = 2
-APPS = ("kiosk",)
+APPS = ("kiosk", "counter")
 LANGS = ("vi", "en")
 MODES = ("large_text", "high_contrast")
 
@@ -61,6 +61,33 @@ class Shot:
         return " · ".join(p for p in parts if p)
 
 
+@dataclass(frozen=True)
+class Target:
+    """What the tour needs to know of one app's window."""
+
+    app: str  # file name prefix: kiosk-..., counter-...
+    home: str  # the screen left between two states, so each is entered afresh
+    size: tuple[int, int]  # the panel or monitor it is made for
+    theme: Any  # ui.theme.Theme of the app (desk sizes for the counter)
+    min_target: int  # the smallest button a person should have to hit, in px
+    modes: tuple[str, ...] = ()  # reading modes the app offers (photographed on its home screen)
+
+
+def kiosk_target() -> Target:
+    from kiosk.app import PORTRAIT
+    from ui.theme import MIN_TOUCH_PX, Theme
+
+    return Target("kiosk", "start", PORTRAIT, Theme(), MIN_TOUCH_PX, MODES)
+
+
+def counter_target() -> Target:
+    from counter.app import DESK_SIZE
+    from ui.theme import Theme
+
+    theme = Theme(desk=True)
+    return Target("counter", "login", DESK_SIZE, theme, theme.px("touch"))
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_")
 
@@ -87,8 +114,7 @@ def _use_language(window: KioskWindow, lang: str) -> None:
         window.toggle_language()
 
 
-def _look(window: KioskWindow, lang: str) -> list[str]:
-    from kiosk.app import PORTRAIT
+def _look(window: KioskWindow, lang: str, target: Target | None = None) -> list[str]:
     from ui.inspect import (
         describe,
         elided_labels,
@@ -97,26 +123,28 @@ def _look(window: KioskWindow, lang: str) -> list[str]:
         untranslated_texts,
     )
 
+    target = target or kiosk_target()
+    panel = target.size
     findings: list[str] = []
     screen = window.nav.current
     if screen is None or is_blank(screen.grab()):
         findings.append("blank screen")
-    if (window.width(), window.height()) != PORTRAIT:
+    if (window.width(), window.height()) != panel:
         from PySide6.QtWidgets import QAbstractButton, QLabel
 
         wide = [describe(w) for w in window.findChildren(QAbstractButton) + window.findChildren(QLabel)
-                if w.isVisibleTo(window) and w.minimumSizeHint().width() > PORTRAIT[0] - 80]
+                if w.isVisibleTo(window) and w.minimumSizeHint().width() > panel[0] - 80]
         findings.append(f"the window is {window.width()}x{window.height()}, larger than the "
-                        f"{PORTRAIT[0]}x{PORTRAIT[1]} panel: something does not fit"
+                        f"{panel[0]}x{panel[1]} panel: something does not fit"
                         + (f" (too wide: {', '.join(wide)})" if wide else ""))
     findings += [f"text does not fit: {describe(w)}" for w in elided_labels(window)]
-    findings += [f"touch target under 64 px: {t}" for t in small_targets(window)]
+    findings += [f"target under {target.min_target} px: {t}" for t in small_targets(window, target.min_target)]
     findings += [f"English on a Vietnamese screen: {t!r}" for t in untranslated_texts(window, lang)]
     return findings
 
 
 def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LANGS, every_mode: bool = False,
-              modes: tuple[str, ...] | None = None, app: str = "kiosk",
+              modes: tuple[str, ...] | None = None, target: Target | None = None,
               log=lambda _msg: None) -> list[Shot]:  # type: ignore[no-untyped-def]
     """Photograph every screen and state of ``window`` into ``outdir``; returns the shots.
 
@@ -128,10 +156,13 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
     and its language and theme are put back afterwards."""
     from PySide6.QtWidgets import QApplication
 
-    from core.i18n import current_language
-    from kiosk.app import PORTRAIT
-    from ui.theme import Theme, apply_theme, current_theme
+    from dataclasses import replace
 
+    from core.i18n import current_language
+    from ui.theme import apply_theme, current_theme
+
+    target = target or kiosk_target()
+    app, home = target.app, target.home
     outdir.mkdir(parents=True, exist_ok=True)
     shots: list[Shot] = []
     qapp = QApplication.instance()
@@ -144,17 +175,17 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
         shot = Shot(file=shot_name(app, screen_name, label, lang), app=app, screen=screen_name, state=state,
                     lang=lang, mode=mode)
         try:
-            if screen_name != "start":
-                window.nav.go("start")  # leave, so the screen is entered afresh
+            if screen_name != home:
+                window.nav.go(home)  # leave, so the screen is entered afresh
             window.nav.go(screen_name, **window.nav.screens[screen_name].tour_params())
             _settle(window)
             put()
             _settle(window)
-            window.resize(*PORTRAIT)  # a larger earlier state must not stick
+            window.resize(*target.size)  # a larger earlier state must not stick
             _settle(window)
         except Exception as exc:  # one broken state must not hide the others
             shot.findings.append(f"the state could not be shown: {type(exc).__name__}: {exc}")
-        shot.findings += _look(window, lang)
+        shot.findings += _look(window, lang, target)
         window.grab().save(str(outdir / shot.file), "PNG")
         shots.append(shot)
         log(f"{shot.file}" + (f"  ({'; '.join(shot.findings)})" if shot.findings else ""))
@@ -162,12 +193,13 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
     try:
         for lang in langs:
             _use_language(window, lang)
-            for mode in modes if modes is not None else ("", *MODES):
-                apply_theme(qapp, Theme(large_text=mode == "large_text", high_contrast=mode == "high_contrast"))
+            for mode in modes if modes is not None else ("", *target.modes):
+                apply_theme(qapp, replace(target.theme, large_text=mode == "large_text",
+                                          high_contrast=mode == "high_contrast"))
                 for name, screen in window.nav.screens.items():
-                    if mode and name != "start" and not every_mode and modes is None:
+                    if mode and name != home and not every_mode and modes is None:
                         continue
-                    window.nav.go("start")
+                    window.nav.go(home)
                     try:
                         window.nav.go(name, **screen.tour_params())
                     except Exception as exc:
@@ -184,7 +216,7 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
         apply_theme(qapp, start_theme)
         _use_language(window, start_lang)
         window.idle.timeout = idle_timeout
-        window.nav.go("start")
+        window.nav.go(home)
         _settle(window)
     write_index(outdir, shots)
     return shots
@@ -252,11 +284,15 @@ def run(args: argparse.Namespace) -> int:
         else:
             print("Building a small demo office for the tour...", flush=True)
             db = demo_database(scratch)
+        now = None if args.database_url else TOUR_NOW
+        shots: list[Shot] = []
         try:
-            shots = _tour_kiosk(db, scratch, outdir, every_mode=args.every_mode,
-                                now=None if args.database_url else TOUR_NOW)
+            for app in args.apps or APPS:
+                tour = _tour_kiosk if app == "kiosk" else _tour_counter
+                shots += tour(db, scratch, outdir, every_mode=args.every_mode, now=now)
         finally:
             db.dispose()
+    write_index(outdir, shots)
     bad = [s for s in shots if s.findings]
     for shot in bad:
         for finding in shot.findings:
@@ -316,4 +352,43 @@ def _tour_kiosk(db, scratch: Path, outdir: Path, *, every_mode: bool,  # type: i
                          log=lambda msg: print(msg, flush=True) if sys.stdout.isatty() else None)
     finally:
         window.shutdown()
+        QApplication.processEvents()
+
+
+def open_counter_tour_window(db, scratch: Path, *, now: datetime | None):  # type: ignore[no-untyped-def]
+    """Counter 1 offscreen at the desk size, printing into ``scratch``, the office's
+    administrator signed in (every page shows); the clock fixed at ``now``."""
+    from core.settings import load_settings
+    from counter.app import DESK_SIZE, CounterWindow
+    from counter.context import CounterContext
+    from local_db.ops.staff import list_staff
+    from ui.app import make_app
+    from ui.theme import Theme
+
+    settings = load_settings(path=scratch / "none.toml", environ={}, device_kind="counter",
+                             device_name="tour-counter", printer=f"pdf:{scratch / 'printed-counter'}",
+                             data_dir=str(scratch))
+    ctx = CounterContext.open(db, settings, clock=(lambda: now) if now else None, counter_number=1)
+    make_app(theme=Theme(desk=True))
+    _quiet_offscreen()
+    window = CounterWindow(ctx, pdf_dir=scratch / "kept-counter", print_in_background=False, idle_lock_s=10**9)
+    with db.read() as s:
+        ctx.staff = next(st for st in list_staff(s, ctx.office_code) if st.role == "admin" and st.active)
+    window.resize(*DESK_SIZE)
+    window.show()
+    _settle(window)
+    return window
+
+
+def _tour_counter(db, scratch: Path, outdir: Path, *, every_mode: bool,  # type: ignore[no-untyped-def]
+                  now: datetime | None) -> list[Shot]:
+    from PySide6.QtWidgets import QApplication
+
+    window = open_counter_tour_window(db, scratch, now=now)
+    try:
+        return take_tour(window, outdir, every_mode=every_mode, target=counter_target(),
+                         log=lambda msg: print(msg, flush=True) if sys.stdout.isatty() else None)
+    finally:
+        window.shutdown()
+        window.deleteLater()
         QApplication.processEvents()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
 from core.errors import MotcuaError
 from core.i18n import _, current_language
+from core.text import fold
 from counter.context import CounterContext
 from counter.login.model import CounterChoice, counters, sign_in, unlock
 from ui.parts import button, label, panel, say, vbox
@@ -59,8 +60,10 @@ class LoginScreen(Screen):
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self._submit)
         card = panel()
-        card.setMaximumWidth(520)
+        card.setFixedWidth(520)
         self.form = QFormLayout()
+        self.form.setVerticalSpacing(12)
+        self.form.setHorizontalSpacing(16)
         self.user_label, self.password_label, self.counter_label = label(), label(), label()
         self.form.addRow(self.user_label, self.username)
         self.form.addRow(self.password_label, self.password)
@@ -122,8 +125,9 @@ class LoginScreen(Screen):
         self.counter.blockSignals(True)
         self.counter.clear()
         for c in self.choices:
-            self.counter.addItem(_("Counter {number}").format(number=c.number) + (f" — {c.name}" if c.name else ""),
-                                 c.number)
+            words = _("Counter {number}").format(number=c.number)
+            named = c.name and fold(c.name) not in (fold(words), f"quay {c.number}")  # "Quầy 1" is said once
+            self.counter.addItem(f"{words} — {c.name}" if named else words, c.number)
         index = self.counter.findData(keep)
         self.counter.setCurrentIndex(max(index, 0))
         self.counter.blockSignals(False)
