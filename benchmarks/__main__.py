@@ -20,6 +20,7 @@ GROUP_MODULES = [
     "benchmarks.scanning",
     "benchmarks.documents",
     "benchmarks.kiosk",
+    "benchmarks.counter",
 ]
 
 

@@ -40,7 +40,6 @@ SAMPLES = {  # per scale: cold starts, timed tickets, and the two RSS checkpoint
 BENCH_NOW = datetime(2026, 11, 23, 1, 30, tzinfo=timezone.utc)  # Monday 08:30 in Hà Nội
 SERVICES = ("HT", "CT", "KD", "XH", "TK")
 ROOT = Path(__file__).resolve().parent.parent
-READY = "motcua kiosk: ready"
 
 
 def seeded_office(folder: Path) -> str:
@@ -65,26 +64,27 @@ def seeded_office(folder: Path) -> str:
 # --- cold start ------------------------------------------------------------------------------
 
 
-def cold_start(url: str, data_dir: Path, timeout: float = 60.0) -> float:
-    """Seconds from spawning ``motcua kiosk`` to its ready line."""
+def cold_start(url: str, data_dir: Path, timeout: float = 60.0, *, app: str = "kiosk") -> float:
+    """Seconds from spawning ``motcua <app>`` (kiosk, counter) to its ready line."""
+    ready = f"motcua {app}: ready"
     env = {**os.environ, "MOTCUA_DATABASE_URL": url, "MOTCUA_CONFIG": str(data_dir / "none.toml"),
            "MOTCUA_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "kiosk", "--exit-after-start"], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "cli", app, "--exit-after-start"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ready_at = None
     assert proc.stdout is not None
     for line in proc.stdout:
-        if line.startswith(READY):
+        if line.startswith(ready):
             ready_at = time.perf_counter()
             break
     try:
         _out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
-        raise AssertionError("motcua kiosk --exit-after-start did not exit") from None
+        raise AssertionError(f"motcua {app} --exit-after-start did not exit") from None
     if ready_at is None or proc.returncode != 0:
-        raise AssertionError(f"motcua kiosk did not start (exit {proc.returncode}): {err.strip()[-500:]}")
+        raise AssertionError(f"motcua {app} did not start (exit {proc.returncode}): {err.strip()[-500:]}")
     return ready_at - start
 
 
