@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     lang = args[1] if len(args) > 1 else DEFAULT_LANGUAGE
     missing = untranslated(lang)
-    for (msgid, context), places in sorted(missing.items()):
+    for (msgid, context), places in sorted(missing.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         print(f"#: {' '.join(places[:3])}")
         if context:
             print(f"msgctxt {_po_quote(context)}")

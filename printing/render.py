@@ -55,6 +55,12 @@ KINDS: dict[str, DocumentKind] = {
             "printing.documents.daily_report:daily_report_pdf",
             "A4",
         ),
+        DocumentKind(
+            "dashboard_report",
+            "printing.documents.dashboard_report:DashboardReportContent",
+            "printing.documents.dashboard_report:dashboard_report_pdf",
+            "A4",
+        ),
     )
 }
 

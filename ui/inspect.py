@@ -75,6 +75,8 @@ def small_targets(root: QWidget, min_px: int = MIN_TOUCH_PX) -> list[str]:
     """Visible buttons, text fields and list rows smaller than ``min_px`` either way."""
     found: list[str] = []
     for w in _visible(root, QAbstractButton) + _visible(root, QLineEdit):
+        if isinstance(w.parent(), QLineEdit):
+            continue  # a line edit's own clear button: the field itself is the target
         if w.height() < min_px or w.width() < min_px:
             found.append(f"{describe(w)} {w.width()}x{w.height()}")
     for view in _visible(root, QAbstractItemView):

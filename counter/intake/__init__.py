@@ -1,0 +1,1 @@
+"""The counter's dossier intake wizard (model.py Qt-free, view.py the screen)."""

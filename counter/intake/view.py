@@ -1,0 +1,737 @@
+"""The intake wizard screen: procedure -> documents -> applicant -> fee/due preview -> done.
+
+Keyboard first: Enter (or Alt+N) goes on, Alt+B goes back, Ctrl+S saves, Alt+A marks
+every document brought, Alt+R resumes a draft (first step) or opens the refusal (last step);
+the keys are written on the buttons and the cursor waits in the right field at each step.
+A USB scanner reading the citizen's ID card QR fills the applicant (ui ScannerInput: its
+burst of keys never lands in a text box).
+
+Nothing typed is lost: the whole state is saved as a draft at every step and after a
+second without typing, through ONE serial queue of small write transactions (so an old
+autosave can never land after the save that deleted the draft). Every database call runs
+on the TaskRunner; the GUI thread only draws.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import deque
+from collections.abc import Callable
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QSizePolicy, QStackedWidget, QWidget
+
+from core.errors import MotcuaError, ValidationError
+from core.i18n import _, pgettext
+from counter.context import CounterContext
+from counter.intake import model
+from counter.intake.model import (
+    STEPS,
+    DocumentEntry,
+    DraftOffer,
+    IntakeState,
+    Outcome,
+    PreviewInfo,
+    ProcedureDetails,
+)
+from counter.intake.steps import (
+    ApplicantStep,
+    DocumentsStep,
+    DoneStep,
+    PreviewStep,
+    ProcedureStep,
+    StepBar,
+    page_background,
+    step_words,
+)
+from local_db.office_settings import office_today
+from ui.parts import button, hbox, label, say, scroll_area, vbox
+from ui.screen import Screen
+from ui.tasks import TaskRunner
+from ui.widgets.scanner_input import ScannerInput
+
+AUTOSAVE_MS = 1_000  # after the last keystroke
+PREVIEW_MS = 250
+
+
+def error_words(exc: BaseException) -> str:
+    if isinstance(exc, MotcuaError):
+        return exc.message
+    return _("The office database cannot be reached. Nothing is lost: the draft is kept. Please try again.")
+
+
+class IntakeScreen(Screen):
+    name = "intake"
+
+    def __init__(self, ctx: CounterContext, tasks: TaskRunner, parent: QWidget | None = None, *,
+                 scanner: ScannerInput | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.tasks = ctx, tasks
+        self.state = IntakeState()
+        self.draft_id: uuid.UUID | None = None
+        self.details: ProcedureDetails | None = None
+        self.preview_info: PreviewInfo | None = None
+        self.preview_seq = 0
+        self.outcome: Outcome | None = None
+        self.print_job_id: uuid.UUID | None = None
+        self.busy = False
+        self._staff_id: Any = None
+        self._writes: deque[tuple[Callable[..., Any], tuple, Callable | None, Callable | None]] = deque()
+        self._writing = False
+        self._confirm_discard = False
+
+        # the scanner: the application's (the lead may share one), or this screen's own
+        self._own_scanner = scanner is None
+        self.scanner = scanner or ScannerInput(self)
+        self.scanner.scanned.connect(self.on_scanned)
+
+        self.bar = StepBar(STEPS)
+        self.bar.setObjectName("intake-stepbar")
+        self.where = label(role="hint")
+        self.where.setObjectName("intake-where")
+        self.pages = QStackedWidget()
+        self.procedure = ProcedureStep()
+        self.documents = DocumentsStep()
+        self.applicant = ApplicantStep()
+        self.preview_page = PreviewStep()
+        self.done = DoneStep()
+        self.page_of = {"procedure": self.procedure, "documents": self.documents, "applicant": self.applicant,
+                        "preview": self.preview_page, "done": self.done}
+        for step in STEPS:
+            area = scroll_area(self.page_of[step])
+            page_background(self.page_of[step])
+            self.pages.addWidget(area)
+        self.status = label(role="hint")
+        self.status.setObjectName("intake-status")
+        self.status.setVisible(False)
+
+        self.back_button = button(name="intake-back", on_click=self.back)
+        self.next_button = button(role="primary", name="intake-next", on_click=self.next)
+        self.save_button = button(role="primary", name="intake-save", on_click=self.save)
+        self.refuse_button = button(name="intake-refuse", on_click=self.preview_page.toggle_refuse)
+        self.discard_button = button(name="intake-discard", on_click=self.discard)
+        self.new_button = button(role="primary", name="intake-new", on_click=self.start_new)
+        self.queue_button = button(name="intake-to-queue", on_click=lambda: self.go("queue"))
+        keys = QWidget()
+        row = hbox(keys, [self.discard_button], spacing=10)
+        row.addStretch(1)
+        for b in (self.back_button, self.refuse_button, self.queue_button, self.new_button, self.next_button,
+                  self.save_button):
+            row.addWidget(b)
+        for b in (self.discard_button, self.back_button, self.refuse_button, self.queue_button, self.new_button,
+                  self.next_button, self.save_button):
+            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        vbox(self, [self.bar, self.where, self.pages, self.status, keys], margin=16, spacing=10)
+        self.layout().setStretch(2, 1)
+
+        self.shortcuts: dict[str, QShortcut] = {}
+        for name, seq, handler in (("next", "Alt+N", self.next), ("back", "Alt+B", self.back),
+                                   ("save", "Ctrl+S", self.save), ("all", "Alt+A", self._all_brought),
+                                   ("r", "Alt+R", self._alt_r)):
+            sc = QShortcut(QKeySequence(seq), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(handler)
+            self.shortcuts[name] = sc
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.preview_timer = QTimer(self)
+        self.preview_timer.setSingleShot(True)
+        self.preview_timer.timeout.connect(self.refresh_preview)
+
+        self.procedure.resume.connect(self.resume)
+        self.procedure.drop.connect(self.drop_draft)
+        self.procedure.results.itemDoubleClicked.connect(lambda _i: self.choose())
+        self.procedure.search.installEventFilter(self)
+        self.documents.changed.connect(self._typed)
+        self.applicant.changed.connect(self._typed)
+        self.applicant.lookup.connect(self.lookup)
+        self.preview_page.changed.connect(self._preview_edited)
+        self.preview_page.refuse.connect(self.refuse)
+        self.retranslate()
+        self.show_step("procedure")
+
+    # --- the screen's life ------------------------------------------------------------------
+
+    def enter(self, **params: Any) -> None:
+        staff_id = self.ctx.staff.id if self.ctx.staff is not None else None
+        if staff_id != self._staff_id:
+            self._reset()  # another clerk: their own drafts, never the last one's work
+            self._staff_id = staff_id
+        if params.get("ticket_id"):
+            self.state.ticket_id = str(params["ticket_id"])
+        self.tasks.run(model.procedure_catalog, self.ctx, on_done=self.procedure.set_catalog,
+                       on_error=self._failed)
+        if self.state.is_empty and self.state.step == "procedure":
+            self.tasks.run(model.drafts_to_offer, self.ctx, on_done=self.procedure.set_offers,
+                           on_error=self._failed)
+        self.show_step(self.state.step)
+
+    def leave(self) -> None:
+        """Moving to another page keeps the work (the clerk comes back to it); it is saved."""
+        if self.autosave_timer.isActive():
+            self.autosave_timer.stop()
+            self.autosave()
+        if self._own_scanner:
+            self.scanner.reset()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        app = QApplication.instance()
+        if self._own_scanner and app is not None:
+            app.installEventFilter(self.scanner)
+
+    def hideEvent(self, event: Any) -> None:
+        app = QApplication.instance()
+        if self._own_scanner and app is not None:
+            app.removeEventFilter(self.scanner)
+        super().hideEvent(event)
+
+    def _reset(self) -> None:
+        self.autosave_timer.stop()
+        self.state = IntakeState()
+        self.draft_id = None
+        self.details = None
+        self.preview_info = None
+        self.outcome = None
+        self.print_job_id = None
+        self.busy = False
+        self.applicant.clear()
+        self.procedure.search.clear()
+        self.preview_page.reason.clear()
+        self.preview_page.refuse_panel.setVisible(False)
+        self.procedure.set_offers([])
+        say(self.status, "")
+
+    def start_new(self) -> None:
+        self._reset()
+        self.show_step("procedure")
+        self.tasks.run(model.procedure_catalog, self.ctx, on_done=self.procedure.set_catalog, on_error=self._failed)
+        self.tasks.run(model.drafts_to_offer, self.ctx, on_done=self.procedure.set_offers, on_error=self._failed)
+
+    # --- steps ---------------------------------------------------------------------------------
+
+    def show_step(self, step: str) -> None:
+        self.state.step = step
+        self.pages.setCurrentIndex(STEPS.index(step))
+        self.bar.show_step(step)
+        page = self.page_of[step]
+        if step == "documents":
+            self.documents.load(self.state)
+        elif step == "applicant":
+            self.applicant.load(self.state)
+        elif step == "preview":
+            self.preview_page.set_details(self.details)
+            self.preview_page.load(self.state)
+            self.refresh_preview()
+        elif step == "procedure":
+            self.procedure.load(self.state)
+        self._buttons()
+        self.where.setText(_("Step {n} of {total}: {name}").format(n=STEPS.index(step) + 1, total=len(STEPS),
+                                                                   name=step_words(step)))
+        page.focus_first()
+
+    def _buttons(self) -> None:
+        step = self.state.step
+        self.back_button.setVisible(step in ("documents", "applicant", "preview"))
+        self.next_button.setVisible(step in ("procedure", "documents", "applicant"))
+        self.save_button.setVisible(step == "preview")
+        self.refuse_button.setVisible(step == "preview")
+        self.discard_button.setVisible(step != "done" and not self.state.is_empty)
+        self.new_button.setVisible(step == "done")
+        self.queue_button.setVisible(step == "done")
+        self.save_button.setText(_("Print request to supplement (Ctrl+S)") if self.state.missing_names()
+                                 else _("Save and print receipt (Ctrl+S)"))
+
+    def _store(self) -> None:
+        """What the page of the current step shows, into the state."""
+        step = self.state.step
+        if step in ("documents", "applicant", "preview"):
+            self.page_of[step].store(self.state)
+
+    def next(self) -> None:
+        if self.busy:
+            return
+        step = self.state.step
+        say(self.status, "")
+        if step == "procedure":
+            self.choose()
+        elif step == "documents":
+            self._store()
+            self._go("applicant")
+        elif step == "applicant":
+            self._store()
+            errors = model.applicant_errors(self.state, office_today(self.ctx.now()))
+            self.applicant.show_errors(errors)
+            if errors:
+                say(self.status, _("Some details need fixing: see the messages beside the fields."), "error")
+                return
+            self._go("preview")
+        elif step == "preview":
+            self.save()
+        elif step == "done":
+            self.start_new()
+
+    def back(self) -> None:
+        if self.busy or self.state.step not in ("documents", "applicant", "preview"):
+            return
+        self._store()
+        say(self.status, "")
+        self._go(STEPS[STEPS.index(self.state.step) - 1])
+
+    def _go(self, step: str) -> None:
+        self.show_step(step)
+        self.autosave()
+
+    def choose(self) -> None:
+        """The procedure highlighted in the list: load its checklist, go to the documents."""
+        choice = self.procedure.current()
+        if choice is None:
+            say(self.status, _("Choose a procedure first: type part of its name."), "error")
+            self.procedure.focus_first()
+            return
+        self.busy = True
+        say(self.status, _("Opening the checklist…"), "hint")
+        self.tasks.run(model.procedure_details, self.ctx, choice.code, on_done=self._chosen, on_error=self._failed)
+
+    def _chosen(self, details: ProcedureDetails) -> None:
+        self.busy = False
+        say(self.status, "")
+        self.state.documents = model.checklist_for_state(self.state, details)
+        self.state.procedure_code, self.state.procedure_name = details.code, details.name
+        self.details = details
+        self._go("documents")
+
+    def _all_brought(self) -> None:
+        if self.state.step == "documents":
+            self.documents.all_received()
+
+    def _alt_r(self) -> None:
+        if self.state.step == "procedure" and self.procedure.offers:
+            self.resume(self.procedure.offers[0])
+        elif self.state.step == "preview":
+            self.preview_page.toggle_refuse()
+
+    # --- keys -------------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            if self.state.step == "preview" and self.preview_page.reason.hasFocus():
+                self.refuse(self.preview_page.reason.text())
+            elif self.state.step == "preview":
+                self._store()
+                if self.preview_timer.isActive() or self.preview_info is None:
+                    self.refresh_preview()  # Enter after typing a figure: show the new fee first
+                else:
+                    self.save()
+            else:
+                self.next()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.procedure.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self.procedure.move(1 if event.key() == Qt.Key.Key_Down else -1)
+                return True
+            if event.key() in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+                self.procedure.move(5 if event.key() == Qt.Key.Key_PageDown else -5)
+                return True
+        return super().eventFilter(obj, event)
+
+    # --- typing, autosave, the serial write queue ----------------------------------------------------
+
+    def _typed(self) -> None:
+        self._store()
+        self._buttons()
+        self.autosave_timer.start(AUTOSAVE_MS)
+
+    def autosave(self) -> None:
+        """The whole state into this intake's draft (its own small transaction, queued)."""
+        self.autosave_timer.stop()
+        if self.state.step == "done" or self.state.is_empty or self.ctx.staff is None:
+            return
+        self._store()
+        if self.draft_id is None:
+            self.draft_id = uuid.uuid4()
+        snapshot = IntakeState.from_data(self.state.to_data())
+        snapshot.step = self.state.step
+        self._write(model.autosave, self.ctx, self.draft_id, snapshot, self.ctx.actor,
+                    on_error=lambda exc: say(self.status, _("The draft could not be saved: {reason}").format(
+                        reason=error_words(exc)), "error"))
+
+    def _write(self, fn: Callable[..., Any], *args: Any, on_done: Callable | None = None,
+               on_error: Callable | None = None) -> None:
+        self._writes.append((fn, args, on_done, on_error))
+        self._pump()
+
+    def _pump(self) -> None:
+        if self._writing or not self._writes:
+            return
+        fn, args, on_done, on_error = self._writes.popleft()
+        self._writing = True
+
+        def finish(callback: Callable | None, value: Any) -> None:
+            self._writing = False
+            try:
+                if callback is not None:
+                    callback(value)
+            finally:
+                self._pump()
+
+        self.tasks.run(fn, *args, on_done=lambda v: finish(on_done, v), on_error=lambda e: finish(on_error, e))
+
+    # --- drafts ------------------------------------------------------------------------------------
+
+    def resume(self, offer: DraftOffer) -> None:
+        if self.busy:
+            return
+        if not self.state.is_empty:
+            self.autosave()  # the work on screen stays a draft of its own
+        self.busy = True
+        self.tasks.run(model.procedure_details, self.ctx, offer.state.procedure_code,
+                       on_done=lambda d: self._resumed(offer, d),
+                       on_error=lambda exc: self._resumed(offer, None) if offer.state.step == "procedure"
+                       else self._failed(exc))
+
+    def _resumed(self, offer: DraftOffer, details: ProcedureDetails | None) -> None:
+        self.busy = False
+        self.state = IntakeState.from_data(offer.state.to_data())
+        self.draft_id = offer.id
+        self.details = details
+        self.procedure.set_offers([o for o in self.procedure.offers if o.id != offer.id])
+        self.applicant.clear()
+        say(self.status, _("Draft resumed: everything typed before is back."), "ok")
+        step = offer.state.step if details is not None else "procedure"
+        self.show_step(step)
+
+    def drop_draft(self, offer: DraftOffer) -> None:
+        self.procedure.set_offers([o for o in self.procedure.offers if o.id != offer.id])
+        self._write(model.discard, self.ctx, offer.id, on_error=self._failed)
+
+    def discard(self) -> None:
+        """Throw this intake away (asks once more: what was typed is lost)."""
+        if not self._confirm_discard:
+            self._confirm_discard = True
+            say(self.status, _("Press «Discard» again to throw this intake away."), "error")
+            QTimer.singleShot(5000, lambda: setattr(self, "_confirm_discard", False))
+            return
+        self._confirm_discard = False
+        if self.draft_id is not None:
+            self._write(model.discard, self.ctx, self.draft_id, on_error=self._failed)
+        self.start_new()
+        say(self.status, _("The intake was discarded."), "ok")
+
+    # --- applicant: scans and known citizens -----------------------------------------------------------
+
+    def on_scanned(self, text: str) -> None:
+        """A scanner read a code (connected to ScannerInput.scanned)."""
+        if self.state.step == "done" or not self.isVisible():
+            return
+        result = model.read_scan(text, office_today(self.ctx.now()))
+        if not result.ok:
+            say(self.applicant.scan_message, result.message, "error")
+            say(self.status, result.message, "error")
+            return
+        self._store()
+        for name in ("full_name", "cccd", "birth_date", "gender", "address"):
+            setattr(self.state, name, getattr(result, name))
+        self.state.id_card_read = True
+        say(self.applicant.scan_message, result.message, "ok")
+        say(self.status, "")
+        self.applicant.load(self.state)
+        self.applicant.show_errors({})
+        if self.state.step == "applicant":
+            self.applicant.focus_first()
+        else:
+            say(self.status, result.message, "ok")
+        self.autosave()
+        self.lookup(self.state.cccd, "")
+
+    def lookup(self, cccd: str, phone: str) -> None:
+        if (cccd or phone).strip():
+            self.tasks.run(model.find_citizens, self.ctx, cccd=cccd, phone=phone, on_done=self._found,
+                           on_error=lambda _e: None)
+
+    def _found(self, citizens: list) -> None:
+        if not citizens or self.state.step not in ("applicant", "documents", "procedure"):
+            return
+        self._store()
+        before = self.state.to_data()
+        self.state = model.fill_from_citizen(self.state, citizens[0])
+        if self.state.to_data() != before:
+            self.applicant.load(self.state)
+            say(self.applicant.known, _("Known citizen: the empty fields were filled from {name}'s earlier "
+                                        "dossiers. Check them.").format(name=citizens[0].full_name), "info")
+            self._typed()
+
+    # --- preview and the endings ---------------------------------------------------------------------
+
+    def _preview_edited(self) -> None:
+        self._typed()
+        self.preview_timer.start(PREVIEW_MS)
+
+    def refresh_preview(self) -> None:
+        self.preview_timer.stop()
+        self._store()
+        self.preview_seq += 1
+        seq = self.preview_seq
+        self.preview_info = None
+        self.preview_page.show_preview(None, loading=True)
+        snapshot = IntakeState.from_data(self.state.to_data())
+        self.tasks.run(model.preview, self.ctx, snapshot,
+                       on_done=lambda p: self._previewed(seq, p), on_error=self._failed)
+
+    def _previewed(self, seq: int, p: PreviewInfo) -> None:
+        if seq != self.preview_seq:
+            return  # an older answer
+        self.preview_info = p
+        self.preview_page.show_preview(p)
+
+    def save(self) -> None:
+        if self.state.step != "preview" or self.busy:
+            return
+        self._store()
+        if self.preview_info is not None and self.preview_info.fee_vnd is None and not self.state.missing_names():
+            say(self.status, self.preview_info.error, "error")
+            return
+        self.busy = True
+        self.autosave_timer.stop()
+        say(self.status, pgettext("counter intake", "Saving…"), "hint")
+        snapshot = IntakeState.from_data(self.state.to_data())
+        self._write(model.save, self.ctx, snapshot, self.draft_id, on_done=self._ended, on_error=self._end_failed)
+
+    def refuse(self, reason: str) -> None:
+        if self.state.step != "preview" or self.busy:
+            return
+        self._store()
+        if not reason.strip():
+            say(self.preview_page.reason_error, _("Write the reason for the refusal: it is printed on the form."),
+                "error")
+            self.preview_page.reason.setFocus()
+            return
+        say(self.preview_page.reason_error, "", "error")
+        self.busy = True
+        self.autosave_timer.stop()
+        snapshot = IntakeState.from_data(self.state.to_data())
+        self._write(model.refuse, self.ctx, snapshot, reason, self.draft_id, on_done=self._ended,
+                    on_error=self._end_failed)
+
+    def _ended(self, outcome: Outcome) -> None:
+        self.busy = False
+        self.outcome = outcome
+        self.print_job_id = outcome.print_job_id
+        self.draft_id = None  # deleted with the save
+        say(self.status, "")
+        self.done.show_outcome(outcome, model.due_words)
+        say(self.done.printing, pgettext("counter intake", "Printing…"), "hint")
+        self.show_step("done")
+
+    def _end_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if isinstance(exc, ValidationError) and exc.details.get("errors"):
+            self.show_step("applicant")
+            self.applicant.show_errors(exc.details["errors"])  # type: ignore[arg-type]
+        say(self.status, _("Not saved: {reason}").format(reason=error_words(exc)), "error")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        say(self.status, error_words(exc), "error")
+
+    def on_print_event(self, event: Any) -> None:
+        """From the desk's print worker (the lead connects it): what happened to our paper."""
+        if self.print_job_id is None or event.job.id != self.print_job_id:
+            return
+        if event.state == "done":
+            say(self.done.printing, {"received": pgettext("counter intake", "Receipt printed."),
+                                     "supplement": _("Request to supplement printed."),
+                                     "refused": _("Refusal printed.")}[self.outcome.kind if self.outcome else "received"],
+                "ok")
+        elif event.state == "failed":
+            say(self.done.printing, _("Printer problem: {message}. The paper waits in the print queue and prints "
+                                      "when the printer is back; the dossier itself is saved.").format(
+                message=event.message or event.error_code), "error")
+        else:
+            say(self.done.printing, pgettext("counter intake", "Printing…"), "hint")
+
+    # --- texts ---------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.bar.retranslate()
+        for page in self.page_of.values():
+            page.retranslate()
+        self.back_button.setText(_("Back (Alt+B)"))
+        self.next_button.setText(_("Next (Enter)"))
+        self.refuse_button.setText(_("Refuse… (Alt+R)"))
+        self.discard_button.setText(pgettext("counter intake", "Discard"))
+        self.new_button.setText(_("Next dossier (Alt+N)"))
+        self.queue_button.setText(pgettext("counter intake", "Back to the queue"))
+        if self.state.step in STEPS:
+            self.where.setText(_("Step {n} of {total}: {name}").format(
+                n=STEPS.index(self.state.step) + 1, total=len(STEPS), name=step_words(self.state.step)))
+            self._buttons()
+
+    # --- the tour ---------------------------------------------------------------------------------
+
+    def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
+        """Every step and every message a clerk can meet, drawn from sample data (no database)."""
+        return _tour_states(self)
+
+
+# --- the tour's states (``motcua tour`` and the tests' careful look): sample data, no database -----
+
+ID_QR = "001090012345|123456789|Nguyễn Văn Hòa|15031990|Nam|Số 5 Đội Cấn, Ba Đình, Hà Nội|10082021"
+
+
+def sample_details() -> ProcedureDetails:
+    return ProcedureDetails(
+        code="1.001193", name="Đăng ký khai sinh", field="Hộ tịch", processing=_("Same day"),
+        fee_rule_text="5.000 đ", checklist=(
+            DocumentEntry("Tờ khai đăng ký khai sinh"), DocumentEntry("Giấy chứng sinh"),
+            DocumentEntry("Giấy tờ tùy thân của người đi đăng ký"),
+            DocumentEntry("Văn bản ủy quyền (nếu có)", required=False)),
+        needs_copies=False, needs_pages=False, free_within_days=60, variants=(), has_verification=False)
+
+
+def sample_state(step: str, *, complete: bool = True) -> IntakeState:
+    d = sample_details()
+    state = IntakeState(step=step, procedure_code=d.code, procedure_name=d.name,
+                        documents=[DocumentEntry(**vars(x)) for x in d.checklist])
+    for doc in state.documents[: None if complete else 2]:
+        doc.originals = 1
+    state.full_name, state.cccd, state.birth_date = "Nguyễn Văn Hòa", "001090012345", "15/03/1990"
+    state.gender, state.address, state.phone = "male", "Số 5 Đội Cấn, Ba Đình, Hà Nội", "0912345678"
+    state.days_since_event = "10"
+    return state
+
+
+def _tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
+    now = screen.ctx.now()
+    due = now + timedelta(hours=8)
+
+    def put(state: IntakeState, step: str) -> None:
+        screen._reset()
+        screen.state = state
+        screen.details = sample_details()
+        screen.show_step(step)
+
+    def procedure() -> None:
+        screen._reset()
+        screen.show_step("procedure")
+
+    def procedure_drafts() -> None:
+        procedure()
+        state = sample_state("applicant")
+        screen.procedure.set_offers([DraftOffer(id=uuid.uuid4(), updated_at=now - timedelta(minutes=12),
+                                                step="applicant", procedure_name=state.procedure_name,
+                                                applicant_name=state.full_name, state=state)])
+
+    def procedure_none() -> None:
+        procedure()
+        screen.procedure.search.setText("zzzz")
+
+    def documents(complete: bool) -> Callable[[], None]:
+        return lambda: put(sample_state("documents", complete=complete), "documents")
+
+    def applicant() -> None:
+        put(IntakeState(step="applicant", procedure_code="1.001193", procedure_name="Đăng ký khai sinh"), "applicant")
+
+    def applicant_scanned() -> None:
+        applicant()
+        screen.on_scanned(ID_QR)
+
+    def applicant_errors() -> None:
+        state = sample_state("applicant")
+        state.full_name, state.cccd, state.phone, state.birth_date, state.email = "", "999090012345", "12345", "31/02/1990", "a@"
+        put(state, "applicant")
+        screen.next()
+
+    def applicant_bad_scan(text: str) -> Callable[[], None]:
+        def run() -> None:
+            applicant()
+            screen.on_scanned(text)
+        return run
+
+    def applicant_known() -> None:
+        applicant()
+        say(screen.applicant.known, _("Known citizen: the empty fields were filled from {name}'s earlier "
+                                      "dossiers. Check them.").format(name="Nguyễn Văn Hòa"), "info")
+
+    def preview(p: PreviewInfo, complete: bool = True) -> Callable[[], None]:
+        def run() -> None:
+            put(sample_state("preview", complete=complete), "preview")
+            screen.tasks.wait_idle()
+            screen.preview_seq += 1
+            screen.preview_info = p
+            screen.preview_page.show_preview(p)
+        return run
+
+    ok = PreviewInfo(0, "0 đ", ("Miễn phí (trong hạn 60 ngày)",), due, model.due_words(due), ())
+    missing = PreviewInfo(0, "0 đ", ("Miễn phí (trong hạn 60 ngày)",), due, model.due_words(due),
+                          ("Giấy chứng sinh", "Giấy tờ tùy thân của người đi đăng ký"))
+    needs_days = PreviewInfo(None, "", (), due, model.due_words(due), (),
+                             error=_("The fee depends on the number of days since the event: fill it in."),
+                             error_field="days_since_event")
+
+    def refuse(with_error: bool) -> Callable[[], None]:
+        def run() -> None:
+            preview(ok)()
+            screen.preview_page.toggle_refuse()
+            if with_error:
+                screen.refuse("")
+            else:
+                screen.preview_page.reason.setText("Hồ sơ không thuộc thẩm quyền giải quyết của UBND phường")
+        return run
+
+    def done(outcome: Outcome, event: str = "") -> Callable[[], None]:
+        def run() -> None:
+            screen._reset()
+            screen.state = sample_state("preview")
+            screen._ended(outcome)
+            if event:
+                job = SimpleNamespace(id=outcome.print_job_id)
+                screen.on_print_event(SimpleNamespace(job=job, state=event, error_code="offline",
+                                                      message=_("The printer does not answer") if event == "failed"
+                                                      else ""))
+        return run
+
+    received = Outcome(model.RECEIVED, uuid.uuid4(), uuid.uuid4(), "000.00.04.H26-261123-0001", due, 5000,
+                       applicant_name="Nguyễn Văn Hòa")
+    supplement = Outcome(model.SUPPLEMENT, uuid.uuid4(), missing=missing.missing, applicant_name="Nguyễn Văn Hòa")
+    refused = Outcome(model.REFUSED, uuid.uuid4(), applicant_name="Nguyễn Văn Hòa")
+
+    def save_failed() -> None:
+        preview(ok)()
+        screen._end_failed(RuntimeError("connection refused"))
+
+    def discard_asked() -> None:
+        put(sample_state("documents"), "documents")
+        screen._confirm_discard = False
+        screen.discard()
+
+    def draft_resumed() -> None:
+        put(sample_state("applicant"), "applicant")
+        say(screen.status, _("Draft resumed: everything typed before is back."), "ok")
+
+    return [
+        ("procedure", procedure), ("procedure_drafts", procedure_drafts), ("procedure_no_match", procedure_none),
+        ("documents", documents(True)), ("documents_missing", documents(False)), ("discard_asked", discard_asked),
+        ("applicant", applicant), ("applicant_scanned", applicant_scanned), ("applicant_errors", applicant_errors),
+        ("applicant_not_id_card", applicant_bad_scan("HTTPS://MOTCUA.HANOI.GOV.VN/T/ABCDEFGH")),
+        ("applicant_bad_id_card", applicant_bad_scan(ID_QR.replace("15031990", "15031991"))),
+        ("applicant_known", applicant_known), ("draft_resumed", draft_resumed),
+        ("preview", preview(ok)), ("preview_missing", preview(missing, complete=False)),
+        ("preview_needs_days", preview(needs_days)), ("refuse", refuse(False)), ("refuse_no_reason", refuse(True)),
+        ("save_failed", save_failed),
+        ("done_received", done(received)), ("done_printed", done(received, "done")),
+        ("done_print_failed", done(received, "failed")), ("done_supplement", done(supplement, "done")),
+        ("done_refused", done(refused, "done")),
+    ]
