@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -53,6 +54,27 @@ def load_catalog(lang: str) -> Catalog:
             if message.id:
                 merged[message.id] = message
     return merged
+
+
+def conflicting_translations(lang: str) -> list[tuple[str, str | None, str, str]]:
+    """Messages two ``.po`` files translate differently: (msgid, context, file, other file).
+    The catalogues merge into one, so the later file would silently win on every screen
+    that uses the message (give one of them a context instead)."""
+    seen: dict[tuple[str, str | None], tuple[str, Any]] = {}
+    found = []
+    for po in sorted((LOCALE_DIR / lang).glob("*.po")):
+        with po.open("rb") as fh:
+            part = read_po(fh, locale=lang)
+        for message in part:
+            if not message.id:
+                continue
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            text = message.string if isinstance(message.string, str) else tuple(message.string)
+            key = (msgid, message.context)
+            if key in seen and seen[key][1] != text:
+                found.append((msgid, message.context, seen[key][0], po.name))
+            seen.setdefault(key, (po.name, text))
+    return found
 
 
 @cache

@@ -42,12 +42,15 @@ def allowed(role: str, needed: str) -> bool:
 def desk_pages(ctx: CounterContext, tasks: TaskRunner) -> list[Screen]:
     """Every page of the desk, in the order of the left column. A page says the least role
     that may open it in ``min_role`` (default: every clerk)."""
+    from counter.admin.view import AdminPage
     from counter.appointments.view import AppointmentsPage
+    from counter.dashboard.view import DashboardPage
     from counter.dossiers.view import DossiersPage
     from counter.intake.view import IntakeScreen
     from counter.queue.view import QueuePanel
 
-    return [QueuePanel(ctx, tasks), IntakeScreen(ctx, tasks), DossiersPage(ctx, tasks), AppointmentsPage(ctx, tasks)]
+    return [QueuePanel(ctx, tasks), IntakeScreen(ctx, tasks), DossiersPage(ctx, tasks), AppointmentsPage(ctx, tasks),
+            DashboardPage(ctx, tasks), AdminPage(ctx, tasks)]
 
 
 class CounterWindow(QWidget):

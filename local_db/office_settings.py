@@ -6,6 +6,7 @@ the priority rule, the kiosk PIN. Every machine of the office reads the same val
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
@@ -31,6 +32,7 @@ class OfficeRules:
     dossier_retention_days: int = 30
     print_keep_days: int = 30  # the PDF of every printed document is kept this many days
     counter_idle_lock_minutes: int = 10  # a counter locks (password to resume) after this long untouched
+    notices: tuple[str, ...] = ()  # lines the display board scrolls (edited on the counter's admin page)
 
     @property
     def hours(self) -> WorkingHours:
@@ -38,12 +40,23 @@ class OfficeRules:
 
 
 _FIELDS = {f.name for f in fields(OfficeRules)}
+
+KIOSK_PIN_RULE = "kiosk_pin_hash"
+KIOSK_PIN_DIGITS = (4, 6)  # shortest, longest
+_KIOSK_PIN = re.compile(r"[0-9]{%d,%d}" % KIOSK_PIN_DIGITS)  # ASCII only: \d also matches other scripts' digits
+
+
+def valid_kiosk_pin(pin: str) -> bool:
+    """A kiosk PIN as the kiosk's pad can type it (kiosk/pin) and the admin page sets it."""
+    return bool(_KIOSK_PIN.fullmatch(pin))
 _SETTINGS = select(OfficeSetting.key, OfficeSetting.value).where(OfficeSetting.office_code == bindparam("office"))
 
 
 def load_rules(session: Session, office_code: str) -> OfficeRules:
     rows = session.connection().execute(_SETTINGS, {"office": office_code}).all()
     values = {k: v for k, v in rows if k in _FIELDS}
+    if "notices" in values:
+        values["notices"] = tuple(str(line) for line in values["notices"] or ())
     return OfficeRules(**values)
 
 

@@ -11,7 +11,6 @@ time. After ``MAX_TRIES`` wrong tries in a row the pad refuses every try for
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,17 +18,19 @@ from dataclasses import dataclass
 from core.errors import ValidationError
 from core.passwords import hash_password, verify_password
 from local_db.database import Database
-from local_db.office_settings import load_rules, set_rule
+from local_db.office_settings import (
+    KIOSK_PIN_DIGITS,
+    KIOSK_PIN_RULE,
+    load_rules,
+    set_rule,
+    valid_kiosk_pin,
+)
 
-PIN_RULE = "kiosk_pin_hash"
-PIN_DIGITS = (4, 6)  # shortest, longest
+PIN_RULE = KIOSK_PIN_RULE
+PIN_DIGITS = KIOSK_PIN_DIGITS
 MAX_TRIES = 5
 LOCKOUT_S = 60.0
-_PIN = re.compile(r"[0-9]{%d,%d}" % PIN_DIGITS)  # ASCII only: \d also matches other scripts' digits
-
-
-def valid_pin(pin: str) -> bool:
-    return bool(_PIN.fullmatch(pin))
+valid_pin = valid_kiosk_pin
 
 
 def set_kiosk_pin(db: Database, office_code: str, pin: str) -> None:

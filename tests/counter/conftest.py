@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from local_db.database import Database  # noqa: E402
 from local_db.models import Staff  # noqa: E402
 from local_db.office_settings import get_office  # noqa: E402
 from local_db.office_setup import OfficeRefs, ensure_device  # noqa: E402
+from local_db.ops.staff import StaffInfo, get_staff  # noqa: E402
 
 # Monday 23 November 2026, 09:00 in Hà Nội: the office is open.
 COUNTER_NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
@@ -35,12 +35,10 @@ def clock() -> Clock:
     return Clock(COUNTER_NOW)
 
 
-def staff_info(db: Database, username: str):  # type: ignore[no-untyped-def]
-    """The clerk as the login returns it (id, username, full_name, role)."""
+def staff_info(db: Database, username: str) -> StaffInfo:
+    """The clerk as the sign-in returns it."""
     with db.read() as s:
-        st = s.scalars(select(Staff).where(Staff.username == username)).one()
-        return SimpleNamespace(id=st.id, office_code=st.office_code, username=st.username, full_name=st.full_name,
-                               role=st.role, active=st.active)
+        return get_staff(s, s.scalars(select(Staff.id).where(Staff.username == username)).one())
 
 
 @pytest.fixture

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from cli.tour import TOUR_NOW, counter_target, demo_database, open_counter_tour_window, take_tour
+from cli.tour import (
+    TOUR_NOW,
+    counter_target,
+    demo_database,
+    open_counter_tour_window,
+    take_tour,
+)
 from ui.inspect import is_blank
 
 

@@ -153,7 +153,7 @@ def test_a_simple_intake_by_keyboard_prints_a_receipt_with_a_tracking_qr(desk, t
     assert d.screen.state.step == "preview"
     d.qtbot.waitUntil(lambda: d.screen.preview_info is not None)
     assert shown(d, "intake-fee") == "Lệ phí: 3.000 đ"
-    assert shown(d, "intake-due") == "Hẹn trả: 09:00 ngày 27/11/2026"  # 3 working days, 24/11 is a holiday
+    assert shown(d, "intake-due") == "Hạn trả kết quả: 09:00 ngày 27/11/2026"  # 3 working days, 24/11 is a holiday
     look(d, "4-preview")
     key(d, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 

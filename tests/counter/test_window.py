@@ -136,3 +136,17 @@ def test_english_one_click_away(qtbot, window: CounterWindow):  # type: ignore[n
     qtbot.mouseClick(window.findChild(QPushButton, "desk-language"), Qt.MouseButton.LeftButton)
     assert text_of(window, "desk-who").startswith("Counter 1 · ") and "(Clerk)" in text_of(window, "desk-who")
     assert window.findChild(QPushButton, "desk-sign-out").text() == "Sign out"
+
+
+@pytest.mark.parametrize(("username", "pages"), [
+    ("canbo1", ["queue", "intake", "dossiers", "appointments"]),
+    ("giamsat", ["queue", "intake", "dossiers", "appointments", "dashboard"]),
+    ("admin", ["queue", "intake", "dossiers", "appointments", "dashboard", "admin"]),
+])
+def test_each_role_sees_only_its_pages_and_a_clerk_cannot_open_the_admin_page(  # type: ignore[no-untyped-def]
+        qtbot, window: CounterWindow, username: str, pages: list[str]):
+    sign_in(qtbot, window, username, PASSWORD, counter=1)
+    shown = [name for name, b in window.page_buttons.items() if b.isVisible()]
+    assert shown == pages
+    window.open_page("admin")  # a shortcut or a stale button cannot get round it
+    assert (window.nav.current.name == "admin") == ("admin" in pages)
