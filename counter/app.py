@@ -21,6 +21,7 @@ from counter.login.model import close_desk, idle_lock_minutes, open_desk
 from counter.login.view import LoginScreen
 from counter.status import DeskStatus, desk_status
 from counter.status_words import printer_words, sync_words
+from counter.sync_dialog import SyncDialog
 from local_db.ops.staff import role_label
 from ui.idle import IdleWatcher
 from ui.parts import button, hbox, label, panel, vbox
@@ -93,8 +94,7 @@ class CounterWindow(QWidget):
         side_layout.addStretch(1)
         self.side.setFixedWidth(230)
 
-        self.sync_status = label(role="hint")
-        self.sync_status.setObjectName("desk-sync")
+        self.sync_status = button(role="link", name="desk-sync", on_click=self.show_sync)  # opens the refusals
         self.printer_status = label(role="hint")
         self.printer_status.setObjectName("desk-printer")
         status = QWidget()
@@ -218,6 +218,14 @@ class CounterWindow(QWidget):
         now = self.ctx.now()
         self.sync_status.setText(sync_words(st, now))
         self.printer_status.setText(printer_words(st.printer))
+
+    def show_sync(self) -> SyncDialog | None:
+        """The backlog and the operations the centre refused, with their reasons."""
+        if self.status is None:
+            return None
+        dialog = SyncDialog(self.status, self.ctx.now(), self)
+        dialog.open()
+        return dialog
 
     # --- closing ---------------------------------------------------------------------------
 

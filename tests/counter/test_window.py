@@ -9,13 +9,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+)
 from sqlalchemy import select
 
 from core.i18n import set_language
 from counter.app import CounterWindow
 from counter.context import CounterContext
-from local_db.models import AuditLog, Counter, PrintJob
+from local_db.models import AuditLog, Counter, Outbox, PrintJob
 from local_db.ops.print_jobs import enqueue, mark_failed
 from local_db.ops.queue import issue_ticket
 from ui.app import make_app
@@ -39,7 +46,7 @@ def window(qtbot, counter_ctx: CounterContext, tmp_path: Path) -> Iterator[Count
 
 
 def text_of(w: CounterWindow, name: str) -> str:
-    found = [x for x in w.findChildren(QLabel, name) if x.isVisible()]
+    found = [x for x in w.findChildren(QLabel, name) + w.findChildren(QPushButton, name) if x.isVisible()]
     return found[0].text() if found else ""
 
 
@@ -129,6 +136,20 @@ def test_status_bar_shows_the_sync_backlog_and_a_printer_problem(qtbot, window: 
     assert text_of(window, "desk-printer").startswith("Máy in gặp sự cố: hết giấy")
     with ctx.db.read() as s:
         assert s.scalars(select(PrintJob.state)).one() == "failed"
+
+    with ctx.db.write() as s:  # the centre refused one operation, with its reason
+        op = s.scalars(select(Outbox).order_by(Outbox.seq)).first()
+        op.state, op.last_error = "rejected", "Hồ sơ đã được trả kết quả ở trung tâm"
+    window.refresh_status()
+    window.tasks.wait_idle()
+    assert "1 thao tác bị trung tâm từ chối" in text_of(window, "desk-sync")
+    qtbot.mouseClick(window.findChild(QPushButton, "desk-sync"), Qt.MouseButton.LeftButton)
+    dialog = window.findChild(QDialog, "sync-dialog")
+    rows = dialog.findChild(QTreeWidget, "sync-rejected")
+    assert rows.topLevelItemCount() == 1
+    assert rows.topLevelItem(0).text(2) == "Hồ sơ đã được trả kết quả ở trung tâm"
+    assert rows.topLevelItem(0).text(1).startswith("Số thứ tự · issue")
+    dialog.accept()
 
 
 def test_english_one_click_away(qtbot, window: CounterWindow):  # type: ignore[no-untyped-def]
