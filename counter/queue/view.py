@@ -66,6 +66,7 @@ ACTIONS = {
     "finish": (Qt.Key.Key_F5, "queue-finish"),
     "no_show": (Qt.Key.Key_F6, "queue-no-show"),
     "transfer": (Qt.Key.Key_F7, "queue-transfer"),
+    "intake": (Qt.Key.Key_F8, "queue-intake"),
 }
 
 
@@ -78,6 +79,7 @@ def _action_words(action: str) -> str:
         "finish": pgettext("counter queue", "Finish"),
         "no_show": pgettext("counter queue", "Absent"),
         "transfer": pgettext("counter queue", "Transfer"),
+        "intake": pgettext("counter queue", "Take in a dossier"),
     }[action]
 
 
@@ -321,7 +323,7 @@ class QueuePanel(Screen):
         keys.setSpacing(10)
         handlers: dict[str, Callable[[], None]] = {
             "call": self.call_next, "recall": self.recall, "start": self.start, "finish": self.finish,
-            "no_show": self.no_show, "transfer": self.open_transfer,
+            "no_show": self.no_show, "transfer": self.open_transfer, "intake": self.take_in_dossier,
         }
         self.shortcuts: dict[str, QShortcut] = {}
         for i, (action, (key, name)) in enumerate(ACTIONS.items()):
@@ -538,6 +540,13 @@ class QueuePanel(Screen):
         self.state = state
         self._draw()
 
+    def take_in_dossier(self) -> None:
+        """The citizen being served hands in papers: the intake wizard, tied to their ticket."""
+        current = self._ticket()
+        if self.busy or current is None or current.status != "serving":
+            return
+        self.go("intake", ticket_id=str(current.id))
+
     def tick(self) -> None:
         """The service timer: time since the service started, or since the call."""
         current = self._ticket()
@@ -550,6 +559,7 @@ class QueuePanel(Screen):
             "call": st is not None and st.can_call, "recall": st is not None and st.can_recall,
             "start": st is not None and st.can_start, "finish": st is not None and st.can_finish,
             "no_show": st is not None and st.can_no_show, "transfer": st is not None and st.can_transfer,
+            "intake": self._ticket() is not None and self._ticket().status == "serving",
         }
         # The next step of the usual round is the one blue button: call, then start, then finish.
         # (Only an enabled button is blue: the theme draws a disabled primary button as enabled.)

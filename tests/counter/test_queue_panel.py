@@ -28,7 +28,7 @@ from ui.tasks import TaskRunner
 from ui.theme import Theme, apply_theme
 
 KEYS = {"call": Qt.Key.Key_F2, "recall": Qt.Key.Key_F3, "start": Qt.Key.Key_F4, "finish": Qt.Key.Key_F5,
-        "no_show": Qt.Key.Key_F6, "transfer": Qt.Key.Key_F7}
+        "no_show": Qt.Key.Key_F6, "transfer": Qt.Key.Key_F7, "intake": Qt.Key.Key_F8}
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_recall_start_timer_and_finish_round(desk, office, clock):  # type: igno
     assert ticket(desk.ctx, t.id).status == "serving"
     assert text(desk, "queue-caption") == "Đang tiếp nhận"
     assert text(desk, "queue-times") == "Bắt đầu tiếp nhận lúc 09:00"
-    assert enabled(desk) == {"finish", "transfer"}
+    assert enabled(desk) == {"finish", "transfer", "intake"}  # serving: the papers can be taken in
     assert text(desk, "queue-timer") == "00:00"  # the service time counts from the start of service
     clock.now += timedelta(minutes=3, seconds=25)
     tick(desk)
@@ -360,7 +360,8 @@ def test_operation_errors_pass_through_with_their_message(desk, office):  # type
 
 def test_every_button_shows_its_key_and_the_key_works_on_the_page(desk):  # type: ignore[no-untyped-def]
     expected = {"call": "Gọi số tiếp (F2)", "recall": "Gọi lại (F3)", "start": "Bắt đầu tiếp nhận (F4)",
-                "finish": "Hoàn thành (F5)", "no_show": "Vắng mặt (F6)", "transfer": "Chuyển (F7)"}
+                "finish": "Hoàn thành (F5)", "no_show": "Vắng mặt (F6)", "transfer": "Chuyển (F7)",
+                "intake": "Tiếp nhận hồ sơ (F8)"}
     assert {a: b.text() for a, b in desk.panel.buttons.items()} == expected
     for action, shortcut in desk.panel.shortcuts.items():
         key = shortcut.key().toString()

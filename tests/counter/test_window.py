@@ -171,3 +171,18 @@ def test_each_role_sees_only_its_pages_and_a_clerk_cannot_open_the_admin_page(  
     assert shown == pages
     window.open_page("admin")  # a shortcut or a stale button cannot get round it
     assert (window.nav.current.name == "admin") == ("admin" in pages)
+
+
+def test_the_citizen_being_served_hands_in_papers_f8_opens_the_intake_tied_to_the_ticket(qtbot, window, office):  # type: ignore[no-untyped-def]
+    with window.ctx.db.write() as s:
+        ticket = issue_ticket(s, office.actor(None), "HT", now=window.ctx.now())
+    sign_in(qtbot, window, "canbo1", PASSWORD, counter=1)
+    panel = window.nav.current
+    for key in (Qt.Key.Key_F2, Qt.Key.Key_F4):  # call, then start serving
+        qtbot.keyClick(panel, key)
+        window.tasks.wait_idle()
+    assert window.findChild(QPushButton, "queue-intake").text() == "Tiếp nhận hồ sơ (F8)"
+    qtbot.keyClick(panel, Qt.Key.Key_F8)
+    assert window.nav.current.name == "intake"
+    assert window.nav.current.state.ticket_id == str(ticket.id)
+    assert window.page_buttons["intake"].isChecked()
