@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from core.i18n import N_, _, current_language, set_language
 from counter.context import CounterContext
@@ -98,7 +98,10 @@ class CounterWindow(QWidget):
         self.printer_status = label(role="hint")
         self.printer_status.setObjectName("desk-printer")
         status = QWidget()
-        hbox(status, [self.sync_status, self.printer_status], margin=8, spacing=24)
+        bar = hbox(status, [self.sync_status], margin=8, spacing=24)
+        bar.addStretch(1)
+        bar.addWidget(self.printer_status)
+        self.sync_status.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
 
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
