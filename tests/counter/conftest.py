@@ -17,17 +17,10 @@ from local_db.models import Staff  # noqa: E402
 from local_db.office_settings import get_office  # noqa: E402
 from local_db.office_setup import OfficeRefs, ensure_device  # noqa: E402
 from local_db.ops.staff import StaffInfo, get_staff  # noqa: E402
+from tests.support.clock import Clock  # noqa: E402
 
 # Monday 23 November 2026, 09:00 in Hà Nội: the office is open.
 COUNTER_NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -17,19 +17,12 @@ from kiosk.context import KioskContext  # noqa: E402
 from local_db.database import Database  # noqa: E402
 from local_db.office_settings import get_office  # noqa: E402
 from local_db.office_setup import OfficeRefs, ensure_device  # noqa: E402
+from tests.support.clock import Clock  # noqa: E402
 from ui.app import make_app  # noqa: E402
 from ui.theme import Theme, apply_theme  # noqa: E402
 
 # Monday 23 November 2026, 09:00 in Hà Nội: the office is open.
 KIOSK_NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
