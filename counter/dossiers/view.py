@@ -12,23 +12,19 @@ Moves that need words open a dialog (counter/dossiers/dialogs.py); the dialog st
 while the move is saved and shows the refusal if there is one. Every database call runs
 on the TaskRunner; list and detail answers carry a sequence number so a late answer
 never overwrites a newer one.
+
+The list's table model is in table.py, what the page says in words.py, and the tour's
+made-up states in tour.py.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-)
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,26 +39,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import DomainError, MotcuaError, ValidationError
+from core.errors import ValidationError
 from core.i18n import _, ngettext, pgettext
-from core.money import format_money
 from counter.context import CounterContext
-from counter.dossiers import model
+from counter.dossiers import model, tour
 from counter.dossiers.dialogs import ActionDialog, dialog_for
 from counter.dossiers.model import (
     CONTROL_SLIP,
     MOVES,
-    RECEIPT,
     STATUSES,
     Counts,
     DossierView,
     HistoryLine,
     Listing,
     Outcome,
-    Row,
     action_words,
     moment_words,
     status_words,
+)
+from counter.dossiers.table import RowsModel
+from counter.dossiers.words import (
+    ACTIONS,
+    KEYS,
+    button_words,
+    deadline_words,
+    done_words,
+    error_words,
+    facts_words,
+    key_name,
+    paper_words,
 )
 from ui.parts import button, hbox, label, panel, say, scroll_area, vbox
 from ui.screen import Screen
@@ -71,150 +76,8 @@ from ui.theme import current_theme, set_role
 
 REFRESH_MS = 60_000  # overdue flags move with the clock
 SEARCH_DELAY_MS = 300  # typing pauses this long before the list is asked again
-
-# action -> its key, in the order of the buttons
-KEYS: dict[str, QKeySequence] = {
-    "send_to_processing": QKeySequence(Qt.Key.Key_F2),
-    "request_supplement": QKeySequence(Qt.Key.Key_F3),
-    "supplement_received": QKeySequence(Qt.Key.Key_F4),
-    "result_back": QKeySequence(Qt.Key.Key_F5),
-    "handle_at_desk": QKeySequence(Qt.Key.Key_F6),
-    "return_result": QKeySequence(Qt.Key.Key_F7),
-    "reschedule": QKeySequence(Qt.Key.Key_F8),
-    "reject": QKeySequence(Qt.Key.Key_F9),
-    "withdraw": QKeySequence(Qt.Key.Key_F10),
-    CONTROL_SLIP: QKeySequence("Ctrl+P"),
-    RECEIPT: QKeySequence("Ctrl+R"),
-}
-ACTIONS: tuple[str, ...] = (*MOVES, CONTROL_SLIP, RECEIPT)
-NEEDS_DIALOG = frozenset(MOVES)
-COLUMN_WIDTHS = {"status": 140, "due": 150}  # px at normal text size  # every move asks first (a note at least): they cannot be undone
-
-
-def key_name(action: str) -> str:
-    return KEYS[action].toString(QKeySequence.SequenceFormat.NativeText)
-
-
-def button_words(action: str) -> str:
-    return f"{action_words(action)} ({key_name(action)})"
-
-
-def paper_words(kind: str) -> str:
-    return {
-        "supplement_request": _("the request to supplement (form 02)"),
-        "refusal": _("the refusal (form 03)"),
-        "apology": _("the apology with the new date (form 04)"),
-        "control_slip": _("the control slip (form 05)"),
-        "receipt": _("the receipt (form 01)"),
-    }.get(kind, kind)
-
-
-def done_words(outcome: Outcome) -> str:
-    code = outcome.view.code
-    text = {
-        "send_to_processing": _("Dossier {code} was sent for processing."),
-        "request_supplement": _("A supplement was requested for dossier {code}; its time is stopped."),
-        "supplement_received": _("Supplement of dossier {code} received; new due date {when}."),
-        "result_back": _("The result of dossier {code} is ready for the citizen."),
-        "handle_at_desk": _("Dossier {code} was settled at the desk; the result is ready."),
-        "return_result": _("The result of dossier {code} was handed over."),
-        "reschedule": _("Dossier {code} has a new due date: {when}."),
-        "reject": _("Dossier {code} was refused."),
-        "withdraw": _("Dossier {code} was withdrawn."),
-        CONTROL_SLIP: _("Dossier {code}:"),
-        RECEIPT: _("Dossier {code}:"),
-    }[outcome.action].format(code=code, when=moment_words(outcome.view.dossier.due_at))
-    if outcome.paper:
-        text += " " + _("Printing {paper}…").format(paper=paper_words(outcome.paper))
-    return text
-
-
-def error_words(exc: Exception) -> str:
-    if isinstance(exc, MotcuaError):
-        return exc.message
-    return _("The office database cannot be reached right now. Nothing was changed; please try again.")
-
-
-def deadline_words(row: Row | DossierView) -> str:
-    overdue = row.overdue if isinstance(row, Row) else row.dossier.overdue
-    if overdue:
-        return pgettext("counter dossiers", "Overdue")
-    if row.due_today:
-        return pgettext("counter dossiers", "Due today")
-    return ""
-
-
-# --- the table ------------------------------------------------------------------------------------
-
-class RowsModel(QAbstractTableModel):
-    """The list's rows. The deadline is said in words at the top of the due column AND
-    tinted (overdue red, due today amber), never by colour alone."""
-
-    COLUMNS = ("code", "applicant", "status", "due")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: tuple[Row, ...] = ()
-
-    def set_rows(self, rows: tuple[Row, ...]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return {
-            "code": pgettext("counter dossiers", "Dossier code · received"),
-            "applicant": pgettext("counter dossiers", "Applicant · procedure"),
-            "status": pgettext("counter dossiers", "Status"),
-            "due": pgettext("counter dossiers", "Due"),
-        }[self.COLUMNS[section]]
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
-        if role == Qt.ItemDataRole.BackgroundRole and (row.overdue or row.due_today):
-            return QBrush(QColor(current_theme().color("error_bg" if row.overdue else "warn_bg")))
-        if role == Qt.ItemDataRole.FontRole and column == "due" and (row.overdue or row.due_today):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    @staticmethod
-    def _text(row: Row, column: str) -> str:
-        if column == "code":
-            who = [moment_words(row.received_at)]
-            if row.counter_number is not None:
-                who.append(pgettext("counter dossiers", "Counter {number}").format(number=row.counter_number))
-            return "\n".join(x for x in (row.code, " · ".join(who), row.clerk_name) if x)
-        if column == "applicant":
-            return f"{row.applicant_name}\n{row.procedure}"
-        if column == "status":
-            text = status_words(row.status)
-            return text + ("\n" + pgettext("counter dossiers", "rescheduled") if row.rescheduled else "")
-        if column == "due":
-            if row.due_at is None:
-                return pgettext("counter dossiers", "stopped") if row.status == "needs_supplement" else "–"
-            flag = deadline_words(row)
-            return (flag + "\n" if flag else "") + moment_words(row.due_at)
-        return ""
+NEEDS_DIALOG = frozenset(MOVES)  # every move asks first (a note at least): they cannot be undone
+COLUMN_WIDTHS = {"status": 140, "due": 150}  # px at normal text size
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -725,46 +588,13 @@ class DossiersPage(Screen):
             set_role(self.deadline, "error" if d.overdue else "info")
             self.deadline.setText(_("{flag}: due {when}").format(flag=words, when=moment_words(d.due_at)))
         self.deadline.setVisible(bool(words))
-        facts, dates = self._facts(v)
+        facts, dates = facts_words(v)
         self.facts.setText("\n".join(facts))
         self.dates.setText("\n".join(dates))
         self.history.clear()
         for line in v.history:
             self._history_item(line)
         self._enable()
-
-    def _facts(self, v: DossierView) -> tuple[list[str], list[str]]:
-        """(who and what, when): the two columns of facts."""
-        d = v.dossier
-        ids = [x for x in (_("CCCD {number}").format(number=d.applicant_cccd) if d.applicant_cccd else "",
-                           _("phone {number}").format(number=d.applicant_phone) if d.applicant_phone else "") if x]
-        facts = [_("Applicant: {name}").format(name=d.applicant_name)] + ([", ".join(ids)] if ids else [])
-        facts += [_("Procedure: {name} ({code})").format(name=v.procedure, code=d.procedure_code),
-                  _("Processing time: {time}").format(time=v.processing)]
-        fee = _("Fee: {amount}").format(amount=format_money(d.fee_vnd))
-        if d.fee_paid_vnd:
-            fee += " · " + _("paid {amount}").format(amount=format_money(d.fee_paid_vnd))
-        facts.append(fee)
-        lines: list[str] = []
-        received = _("Received: {when}").format(when=moment_words(d.received_at))
-        who = [x for x in (pgettext("counter dossiers", "Counter {number}").format(number=d.counter_number)
-                           if d.counter_number is not None else "", d.received_by_name) if x]
-        lines.append(received + (" · " + " · ".join(who) if who else ""))
-        if d.status == "needs_supplement":
-            lines.append(_("Due: the time is stopped until the supplement is brought"))
-        elif d.due_at is not None:
-            due = _("Due: {when}").format(when=moment_words(d.due_at))
-            if v.rescheduled and d.original_due_at != d.due_at:
-                due += " " + _("(first promised {when})").format(when=moment_words(d.original_due_at))
-            lines.append(due)
-        if d.ready_at is not None:
-            lines.append(_("Result ready: {when}").format(when=moment_words(d.ready_at)))
-        if d.returned_at is not None:
-            lines.append(_("Handed over: {when} to {who}").format(when=moment_words(d.returned_at),
-                                                                  who=d.returned_to))
-        if d.result_note and d.status in ("rejected", "withdrawn"):
-            lines.append(_("Reason: {reason}").format(reason=d.result_note))
-        return facts, lines
 
     def _history_item(self, line: HistoryLine) -> None:
         head, details = line.words()
@@ -780,206 +610,10 @@ class DossiersPage(Screen):
             else:
                 b.setToolTip(action_words(action))
 
-    # --- the tour ---------------------------------------------------------------------------------
-
-    def _sample_view(self, status: str, **changes: Any) -> DossierView:
-        """A made-up dossier in ``status`` (no database write): the tour's pictures."""
-        from local_db.ops.dossier_info import (
-            DocumentLine,
-            DossierDetail,
-            DossierEventInfo,
-        )
-
-        now = self.ctx.now()
-        received = now - timedelta(days=3, hours=2)
-        due = changes.pop("due_at", now + timedelta(days=1))
-        staff = self.ctx.staff.full_name if self.ctx.staff is not None else "Cán bộ Một"
-        chain = {"received": ["receive"], "in_processing": ["receive", "send_to_processing"],
-                 "needs_supplement": ["receive", "send_to_processing", "request_supplement"],
-                 "ready": ["receive", "send_to_processing", "result_back"],
-                 "returned": ["receive", "send_to_processing", "result_back", "return_result"],
-                 "rejected": ["receive", "reject"], "withdrawn": ["receive", "withdraw"]}[status]
-        details: dict[str, dict[str, Any]] = {
-            "receive": {"due_at": due}, "request_supplement": {"items": ["Bản sao giấy khai sinh có chứng thực",
-                                                                         "Ảnh 4x6"]},
-            "result_back": {"on_time": True}, "return_result": {"returned_to": "Nguyễn Văn Hoà", "fee_paid_vnd": 3000},
-            "reject": {"reason": "Hồ sơ không thuộc thẩm quyền giải quyết của phường"},
-            "withdraw": {"reason": "Công dân xin rút để bổ sung sau"},
-        }
-        events = tuple(DossierEventInfo(at=received + timedelta(hours=5 * i), action=a, from_state=None,
-                                        to_state=status, staff_id=None, staff_name=staff, counter_number=1, note="",
-                                        detail=details.get(a, {})) for i, a in enumerate(chain))
-        values: dict[str, Any] = {
-            "id": uuid.UUID(int=1), "code": "000.00.04.H26-261120-0007", "status": status, "procedure_code": "1.004873",
-            "procedure_name_vi": "Cấp Giấy xác nhận tình trạng hôn nhân",
-            "procedure_name_en": "Issuing a certificate of marital status", "applicant_id": uuid.UUID(int=2),
-            "applicant_name": "Nguyễn Văn Hoà", "applicant_name_masked": "N*** V** H**", "applicant_phone": "0912345678",
-            "applicant_cccd": "001090012345", "received_at": received,
-            "due_at": None if status == "needs_supplement" else due, "ready_at": now if status in ("ready", "returned")
-            else None, "returned_at": now if status == "returned" else None, "fee_vnd": 3000, "overdue": False,
-            "reschedule_count": 0, "documents": (DocumentLine("Tờ khai", originals=1),), "events": events, "fee_detail": {},
-            "fee_paid_vnd": 3000 if status == "returned" else 0, "request_content": "", "clock_started_at": received,
-            "original_due_at": due, "sets": 1, "counter_number": 1, "received_by": None, "received_by_name": staff,
-            "with_verification": False, "processing_vi": "3 ngày làm việc", "processing_en": "3 working days",
-            "applicant_address": "12 Phố Đội Cấn, Ba Đình", "applicant_email": "", "returned_to": "Nguyễn Văn Hoà"
-            if status == "returned" else "", "result_note": details.get(chain[-1], {}).get("reason", ""),
-            "closed_at": None, "ticket_id": None, "office_code": self.ctx.office_code}
-        values.update(changes)
-        d = DossierDetail(**values)
-        start = now.replace(hour=0)
-        history = tuple(HistoryLine(at=e.at, action=e.action, staff_name=e.staff_name,
-                                    counter_number=e.counter_number, what=e.action,
-                                    details=model._history_details(e)) for e in d.events)
-        return DossierView(dossier=d, history=history, actions=model.actions_for(status),
-                           due_today=d.due_at is not None and start <= d.due_at <= now + timedelta(hours=12)
-                           and status in ("received", "in_processing"), read_at=now)
-
-    def _sample_rows(self) -> tuple[Row, ...]:
-        now = self.ctx.now()
-        staff = self.ctx.staff.full_name if self.ctx.staff is not None else "Cán bộ Một"
-        people = [("Nguyễn Văn Hoà", "received", -1, True, False), ("Phạm Thị Thuỷ", "in_processing", 0, False, True),
-                  ("Trần Minh Đức", "needs_supplement", None, False, False),
-                  ("Lê Thị Mai", "ready", 2, False, False), ("Hoàng Văn Nam", "returned", 3, False, False)]
-        rows = []
-        for i, (name, status, days, overdue, today) in enumerate(people):
-            rows.append(Row(
-                id=uuid.UUID(int=10 + i), code=f"000.00.04.H26-2611{18 + i}-000{i + 1}", procedure_code="1.004873",
-                procedure_name_vi="Cấp Giấy xác nhận tình trạng hôn nhân",
-                procedure_name_en="Issuing a certificate of marital status", applicant_name=name, status=status,
-                received_at=now - timedelta(days=5 - i), due_at=None if days is None else now + timedelta(days=days),
-                overdue=overdue, due_today=today or overdue, counter_number=1 + i % 2, clerk_name=staff,
-                received_by=None, rescheduled=i == 1))
-        return tuple(rows)
-
-    def _tour_list(self, rows: tuple[Row, ...] | None = None, **filters: Any) -> None:
-        self.tasks.wait_idle()
-        self._list_seq += 1
-        self._list_shown = self._list_seq
-        rows = self._sample_rows() if rows is None else rows
-        counts = Counts(overdue=1, due_today=2, mine=4, by_status={"received": 1, "in_processing": 1,
-                                                                   "needs_supplement": 1, "ready": 1, "returned": 1})
-        values: dict[str, Any] = {"query": "", "status": None, "due_today": False, "overdue": False, "mine": False}
-        values.update(filters)
-        self.listing = Listing(rows=rows, counts=counts, limit=model.LIMIT, read_at=self.ctx.now(), **values)
-        self._say(None)
-        self._say_print(None)
-        self._draw_filters()
-        self._draw_list()
-
-    def _tour_detail(self, status: str, **changes: Any) -> None:
-        self._close_dialog()
-        self._tour_list()
-        self._detail_seq += 1
-        self._detail_shown = self._detail_seq
-        self.view = self._sample_view(status, **changes)
-        self._draw_detail()
-
-    def _tour_dialog(self, action: str, status: str, error: str = "", **changes: Any) -> None:
-        self._tour_detail(status, **changes)
-        dialog = self.act(action, embedded=True)
-        if dialog is not None and error:
-            dialog.show_error(error)
+    # --- the tour (counter/dossiers/tour.py) -----------------------------------------------------
 
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
-        now = self.ctx.now()
-
-        def with_message(role: str, words: Callable[[], str], status: str = "received", **changes: Any) -> None:
-            self._tour_detail(status, **changes)
-            self._say(role, words)
-
-        def done(action: str, status: str, paper: str = "") -> Callable[[], None]:
-            def put() -> None:
-                self._tour_detail(status)
-                assert self.view is not None
-                outcome = Outcome(view=self.view, action=action, print_job_id=None, paper=paper)
-                self._say("ok", lambda: done_words(outcome))
-            return put
-
-        def printed(state: str) -> None:
-            self._tour_detail("needs_supplement")
-            self.print_paper = "supplement_request"
-            if state == "done":
-                self._say_print("ok", lambda: _("Printed: {paper}.").format(paper=paper_words(self.print_paper)))
-            else:
-                self._say_print("error", lambda: _(
-                    "Printer problem: {message}. The paper waits in the print queue and prints when the printer is "
-                    "back; the dossier itself is saved.").format(message=_("the printer is out of paper")))
-
-        scan_refusals = [model._scan_refusal(r, None) for r in (model.Result.TAMPERED, model.Result.UNKNOWN_KEY,
-                                                                model.Result.WRONG_OFFICE, model.Result.NOT_OURS)]
-        overdue = {"due_at": now - timedelta(hours=3), "overdue": True}
-        twice = model.clerk_words(DomainError("", code="already_rescheduled", dossier="000.00.04.H26-261120-0007"))
-        return [
-            ("", self.tasks.wait_idle),
-            ("list", lambda: (self._tour_list(), self._close_dialog(), setattr(self, "view", None),
-                              self._draw_detail())),
-            ("list-empty", lambda: (self._tour_list(()), setattr(self, "view", None), self._draw_detail())),
-            ("search-no-match", lambda: (self._tour_list((), query="nguyen van x"), setattr(self, "view", None),
-                                         self._draw_detail())),
-            ("overdue-filter", lambda: self._tour_list(self._sample_rows()[:1], overdue=True)),
-            ("loading", lambda: (setattr(self, "listing", None), self._draw_list())),
-            ("received", lambda: self._tour_detail("received")),
-            ("received-overdue", lambda: self._tour_detail("received", **overdue)),
-            ("in-processing", lambda: self._tour_detail("in_processing")),
-            ("needs-supplement", lambda: self._tour_detail("needs_supplement")),
-            ("ready", lambda: self._tour_detail("ready")),
-            ("returned", lambda: self._tour_detail("returned")),
-            ("rejected", lambda: self._tour_detail("rejected")),
-            ("withdrawn", lambda: self._tour_detail("withdrawn")),
-            ("rescheduled", lambda: self._tour_detail("in_processing", reschedule_count=1,
-                                                      original_due_at=now - timedelta(days=1))),
-            ("dialog-send", lambda: self._tour_dialog("send_to_processing", "received")),
-            ("dialog-supplement", lambda: self._tour_dialog("request_supplement", "in_processing")),
-            ("dialog-supplement-empty", lambda: self._tour_dialog(
-                "request_supplement", "received", _("Write what the citizen has to bring, one item per line."))),
-            ("dialog-supplement-received", lambda: self._tour_dialog("supplement_received", "needs_supplement")),
-            ("dialog-result-back", lambda: self._tour_dialog("result_back", "in_processing")),
-            ("dialog-at-desk", lambda: self._tour_dialog("handle_at_desk", "received")),
-            ("dialog-return", lambda: self._tour_dialog("return_result", "ready")),
-            ("dialog-return-proxy", self._tour_return_proxy),
-            ("dialog-reschedule", lambda: self._tour_dialog("reschedule", "in_processing", **overdue)),
-            ("dialog-reschedule-refused", lambda: self._tour_dialog(
-                "reschedule", "in_processing",
-                _("The new date must be within working hours on a working day."))),
-            ("dialog-reject", lambda: self._tour_dialog("reject", "received")),
-            ("dialog-reject-empty", lambda: self._tour_dialog(
-                "reject", "received", _("Write the reason for the refusal: it is printed on the form."))),
-            ("dialog-withdraw", lambda: self._tour_dialog("withdraw", "needs_supplement")),
-            ("already-rescheduled", lambda: with_message("error", lambda: twice.message, "in_processing",
-                                                         reschedule_count=1)),
-            ("not-allowed", lambda: with_message("error", lambda: _(
-                "“{action}” is not possible for a dossier that is “{status}”.").format(
-                action=action_words("return_result"), status=status_words("received")))),
-            *[(f"scan-refused-{i}", lambda text=text: with_message("error", lambda: text))
-              for i, text in enumerate(scan_refusals)],
-            ("scan-unknown-dossier", lambda: with_message("error", lambda: _(
-                "The receipt of dossier {code} is genuine, but the dossier is not in this office's database yet (it "
-                "may not have arrived from the centre).").format(code="000.00.04.H26-261120-0007"))),
-            ("done-send", done("send_to_processing", "in_processing")),
-            ("done-supplement", done("request_supplement", "needs_supplement", "supplement_request")),
-            ("done-supplement-received", done("supplement_received", "received")),
-            ("done-result-back", done("result_back", "ready")),
-            ("done-at-desk", done("handle_at_desk", "ready")),
-            ("done-return", done("return_result", "returned")),
-            ("done-reschedule", done("reschedule", "in_processing", "apology")),
-            ("done-reject", done("reject", "rejected", "refusal")),
-            ("done-withdraw", done("withdraw", "withdrawn")),
-            ("done-control-slip", done(CONTROL_SLIP, "in_processing", "control_slip")),
-            ("done-receipt", done(RECEIPT, "received", "receipt")),
-            ("printed", lambda: printed("done")),
-            ("print-failed", lambda: printed("failed")),
-            ("db-error", lambda: with_message("error", lambda: error_words(RuntimeError("tour")))),
-            ("refresh-error", lambda: (self._tour_detail("received"), self._list_failed(RuntimeError("tour")))),
-        ]
-
-    def _tour_return_proxy(self) -> None:
-        self._tour_dialog("return_result", "ready")
-        dialog = self.dialog
-        if dialog is not None and hasattr(dialog, "by_proxy"):
-            dialog.by_proxy.setChecked(True)
-            dialog.proxy_name.setText("Trần Thị Lan")
-            dialog.proxy_id.setText("001195067890")
+        return tour.tour_states(self)
 
 
-__all__ = ["ACTIONS", "KEYS", "DossiersPage", "RowsModel", "button_words", "done_words", "paper_words"]
-
+__all__ = ["ACTIONS", "KEYS", "DossiersPage", "RowsModel", "button_words", "done_words", "key_name", "paper_words"]

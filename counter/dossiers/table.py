@@ -1,0 +1,95 @@
+"""The dossiers list as a Qt table model: one row per dossier, its deadline said in words
+and tinted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QWidget
+
+from core.i18n import pgettext
+from counter.dossiers.model import Row, moment_words, status_words
+from counter.dossiers.words import deadline_words
+from ui.theme import current_theme
+
+
+class RowsModel(QAbstractTableModel):
+    """The list's rows. The deadline is said in words at the top of the due column AND
+    tinted (overdue red, due today amber), never by colour alone."""
+
+    COLUMNS = ("code", "applicant", "status", "due")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: tuple[Row, ...] = ()
+
+    def set_rows(self, rows: tuple[Row, ...]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return {
+            "code": pgettext("counter dossiers", "Dossier code · received"),
+            "applicant": pgettext("counter dossiers", "Applicant · procedure"),
+            "status": pgettext("counter dossiers", "Status"),
+            "due": pgettext("counter dossiers", "Due"),
+        }[self.COLUMNS[section]]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        if role == Qt.ItemDataRole.BackgroundRole and (row.overdue or row.due_today):
+            return QBrush(QColor(current_theme().color("error_bg" if row.overdue else "warn_bg")))
+        if role == Qt.ItemDataRole.FontRole and column == "due" and (row.overdue or row.due_today):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _text(row: Row, column: str) -> str:
+        if column == "code":
+            who = [moment_words(row.received_at)]
+            if row.counter_number is not None:
+                who.append(pgettext("counter dossiers", "Counter {number}").format(number=row.counter_number))
+            return "\n".join(x for x in (row.code, " · ".join(who), row.clerk_name) if x)
+        if column == "applicant":
+            return f"{row.applicant_name}\n{row.procedure}"
+        if column == "status":
+            text = status_words(row.status)
+            return text + ("\n" + pgettext("counter dossiers", "rescheduled") if row.rescheduled else "")
+        if column == "due":
+            if row.due_at is None:
+                return pgettext("counter dossiers", "stopped") if row.status == "needs_supplement" else "–"
+            flag = deadline_words(row)
+            return (flag + "\n" if flag else "") + moment_words(row.due_at)
+        return ""
+
+
+
+__all__ = ["RowsModel"]
