@@ -13,35 +13,32 @@ for a supervisor F9 the places of a slot and F10 the day's slots (hidden for a c
 Every database call goes through the TaskRunner (model.py); after each move the day is
 read again. The list refreshes every few seconds while the page shows (the kiosk checks
 citizens in too).
+
+What the page says lives in words.py, the drawing of the day's rows in tree.py, and the
+made-up states the tour photographs in tour.py.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QWidget,
 )
 
-from core.errors import DomainError, MotcuaError, QuotaExceeded
-from core.i18n import _, current_language, ngettext, pgettext
-from core.working_calendar import to_office_time
-from counter.appointments import model
+from core.errors import DomainError, QuotaExceeded
+from core.i18n import _, current_language, pgettext
+from counter.appointments import model, tour
 from counter.appointments.dialogs import (
     BookDialog,
     CancelDialog,
@@ -49,16 +46,21 @@ from counter.appointments.dialogs import (
     FormDialog,
     RescheduleDialog,
     SlotsDialog,
-    day_words,
-    window_words,
 )
-from counter.appointments.model import (
-    ApptRow,
-    DayView,
-    Done,
-    SearchHit,
-    SlotChoices,
-    SlotRow,
+from counter.appointments.model import ApptRow, DayView, Done, SearchHit, SlotRow
+from counter.appointments.tree import chosen_id, header_words, make_tree, redraw
+from counter.appointments.words import (
+    action_words,
+    counts_words,
+    day_title,
+    detail_words,
+    done_words,
+    empty_words,
+    error_words,
+    hit_words,
+    slot_words,
+    source_words,
+    status_words,
 )
 from counter.context import CounterContext
 from ui.parts import button, hbox, label, panel, say, vbox
@@ -81,19 +83,6 @@ ACTIONS: dict[str, tuple[Any, str]] = {
 }
 SUPERVISOR_ACTIONS = ("capacity", "slots")
 DAY_KEYS = {"prev": "Alt+Left", "next": "Alt+Right", "today": "Alt+Home"}
-COLUMNS = 6
-
-
-def _action_words(action: str) -> str:
-    return {
-        "check_in": pgettext("counter appointments", "Check in"),
-        "book": pgettext("counter appointments", "Book"),
-        "reschedule": pgettext("counter appointments", "Reschedule"),
-        "absent": pgettext("counter appointments", "Mark absent"),
-        "cancel": pgettext("counter appointments", "Cancel appointment"),
-        "capacity": pgettext("counter appointments", "Places of the slot"),
-        "slots": pgettext("counter appointments", "Create slots"),
-    }[action]
 
 
 def key_name(key: Any) -> str:
@@ -101,79 +90,7 @@ def key_name(key: Any) -> str:
 
 
 def button_words(action: str) -> str:
-    return f"{_action_words(action)} ({key_name(ACTIONS[action][0])})"
-
-
-def status_words(a: ApptRow) -> str:
-    if a.status == "checked_in":
-        return pgettext("counter appointments", "Checked in, ticket {ticket}").format(ticket=a.ticket_code or "")
-    if a.status == "cancelled":
-        return pgettext("counter appointments", "Cancelled")
-    if a.status == "no_show":
-        return pgettext("counter appointments", "Absent")
-    if a.overdue:
-        return pgettext("counter appointments", "Booked, check-in time over")
-    return pgettext("counter appointments", "Booked")
-
-
-def source_words(source: str) -> str:
-    return {"kiosk": pgettext("counter appointments", "Kiosk"), "phone": pgettext("counter appointments", "Phone"), "counter": pgettext("counter appointments", "Counter"),
-            "online": pgettext("counter appointments", "Online")}.get(source, source)
-
-
-def slot_words(s: SlotRow) -> str:
-    """``08:00–08:30 · Hộ tịch (A) · Tại cơ quan: đã đặt 2/4, còn 2 · Trực tuyến: ...``"""
-    office = _("Office: {booked}/{quota} booked, {free} free").format(
-        booked=s.office_booked, quota=s.office_quota, free=s.office_free)
-    online = _("Online: {booked}/{quota} booked, {free} free").format(
-        booked=s.online_booked, quota=s.online_quota, free=s.online_free)
-    parts = [window_words(s.start, s.end), f"{s.service.name} ({s.service.prefix})", office, online]
-    if s.over:
-        parts.append(pgettext("counter appointments", "over"))
-    return " · ".join(parts)
-
-
-def done_words(done: Done) -> tuple[str, str]:
-    """(text, role) of what the last move has to say."""
-    when = (f"{day_words(done.day)}, {window_words(done.start, done.end)}"
-            if done.day and done.start and done.end else "")
-    if done.kind == model.CHECKED_IN:
-        return _("Appointment {code} checked in: priority ticket {ticket} is printing. Hand it to the citizen."
-                 ).format(code=done.code, ticket=done.ticket_code), "ok"
-    if done.kind == model.ABSENT:
-        return ngettext("{n} appointment whose check-in time is over was marked absent.",
-                        "{n} appointments whose check-in time is over were marked absent.",
-                        done.count).format(n=done.count), "ok"
-    if done.kind == model.NOBODY_ABSENT:
-        return _("No booked appointment has its check-in time over: nobody was marked absent."), "info"
-    if done.kind == model.BOOKED:
-        if done.print_job_id is not None:
-            return _("Appointment {code} booked for {when}. The appointment slip is printing.").format(
-                code=done.code, when=when), "ok"
-        return _("Appointment {code} booked for {when}. Read the code and the time to the citizen.").format(
-            code=done.code, when=when), "ok"
-    if done.kind == model.RESCHEDULED:
-        return _("Appointment {code} moved to {when}.").format(code=done.code, when=when), "ok"
-    if done.kind == model.CANCELLED:
-        return _("Appointment {code} cancelled; its place is free again.").format(code=done.code), "ok"
-    if done.kind == model.CAPACITY:
-        return _("The places of the time slot {time} were saved.").format(
-            time=window_words(done.start, done.end) if done.start and done.end else ""), "ok"
-    if done.kind == model.SLOTS_CREATED:
-        if done.count:
-            return ngettext("{n} time slot created.", "{n} time slots created.", done.count).format(n=done.count), "ok"
-        return _("These time slots existed already; nothing was changed."), "info"
-    return "", "hint"
-
-
-def error_words(exc: Exception) -> str:
-    if isinstance(exc, MotcuaError):
-        return exc.message
-    return _("The action could not be saved: the office database cannot be reached. Please try again.")
-
-
-def _hhmm(moment: datetime | None) -> str:
-    return to_office_time(moment).strftime("%H:%M") if moment else ""
+    return f"{action_words(action)} ({key_name(ACTIONS[action][0])})"
 
 
 def _emphasise(b: QPushButton, on: bool) -> None:
@@ -199,6 +116,7 @@ class AppointmentsPage(Screen):
         self._want: uuid.UUID | None = None  # select this appointment (or slot) once the day is read
         self.hits: list[SearchHit] | None = None
         self.dialog: FormDialog | None = None
+        self._tour_real: DayView | None = None  # the real day under the tour's made-up ones (tour.py)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         # the day and the filter
@@ -226,21 +144,7 @@ class AppointmentsPage(Screen):
         filt.addWidget(self.counts, 2)
 
         # the day's list
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("appts-tree")
-        self.tree.setColumnCount(COLUMNS)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setItemsExpandable(False)
-        self.tree.setWordWrap(True)
-        self.tree.setUniformRowHeights(False)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
-                                    QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
-                                    QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents)):
-            header.setSectionResizeMode(col, mode)
+        self.tree = make_tree()
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.tree.itemDoubleClicked.connect(lambda _item, _col: self.check_in())
         self.empty = label(role="info")
@@ -332,7 +236,7 @@ class AppointmentsPage(Screen):
         self.title.setText(_("Appointments"))
         for action, b in self.buttons.items():
             b.setText(button_words(action))
-            b.setToolTip(_action_words(action))
+            b.setToolTip(action_words(action))
         self.prev_button.setText(_("← Previous day ({key})").format(key=key_name(DAY_KEYS["prev"])))
         self.next_button.setText(_("Next day ({key}) →").format(key=key_name(DAY_KEYS["next"])))
         self.today_button.setText(_("Today ({key})").format(key=key_name(DAY_KEYS["today"])))
@@ -342,8 +246,7 @@ class AppointmentsPage(Screen):
         self.search_button.setText(pgettext("counter appointments", "Find"))
         self.no_hits.setText(_("No appointment matches."))
         self.detail_title.setText(pgettext("counter appointments", "Chosen appointment"))
-        self.tree.setHeaderLabels([pgettext("counter appointments", "Time · Code"), pgettext("counter appointments", "Citizen"), pgettext("counter appointments", "Phone"), pgettext("counter appointments", "Procedure"), pgettext("counter appointments", "Booked via"),
-                                   pgettext("counter appointments", "Status")])
+        self.tree.setHeaderLabels(header_words())
         self._fill_services()
         self._draw()
         self._draw_hits()
@@ -622,18 +525,11 @@ class AppointmentsPage(Screen):
         hits = self.hits
         self.results.clear()
         for h in hits or ():
-            text = (f"{h.code} · {h.citizen_name}\n{day_words(h.day)}, {window_words(h.start, h.end)} · "
-                    f"{self._status_of(h.status)}")
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(hit_words(h))
             item.setData(Qt.ItemDataRole.UserRole, h.id)
             self.results.addItem(item)
         self.results.setVisible(bool(hits))
         self.no_hits.setVisible(hits is not None and not hits)
-
-    @staticmethod
-    def _status_of(status: str) -> str:
-        return {"booked": pgettext("counter appointments", "Booked"), "checked_in": pgettext("counter appointments", "Checked in"),
-                "cancelled": pgettext("counter appointments", "Cancelled"), "no_show": pgettext("counter appointments", "Absent")}.get(status, status)
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -664,10 +560,7 @@ class AppointmentsPage(Screen):
             self.counts.setText("")
             self._draw_tree()
             return
-        words = day_words(v.day)
-        if v.is_today:
-            words = _("{day} (today)").format(day=words)
-        self.day_label.setText(words)
+        self.day_label.setText(day_title(v))
         if [self.service.itemData(i) for i in range(1, self.service.count())] != [s.code for s in v.services]:
             self._fill_services()
         self._draw_tree()
@@ -675,51 +568,9 @@ class AppointmentsPage(Screen):
     def _draw_tree(self) -> None:
         v = self.view
         service = self.service.currentData()
-        want = self._want
-        if want is None:
-            items = self.tree.selectedItems()
-            want = items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
-        scroll = self.tree.verticalScrollBar().value()
-        self.tree.blockSignals(True)
-        self.tree.clear()
+        want = self._want if self._want is not None else chosen_id(self.tree)
         slots = v.slots_of(service) if v is not None else ()
-        bold = QFont(self.tree.font())
-        bold.setBold(True)
-        chosen_item = None
-        for s in slots:
-            top = QTreeWidgetItem([slot_words(s)])
-            top.setData(0, Qt.ItemDataRole.UserRole, s.id)
-            top.setFont(0, bold)
-            self.tree.addTopLevelItem(top)
-            top.setFirstColumnSpanned(True)
-            if s.id == want:
-                chosen_item = top
-            if not s.appointments:
-                none = QTreeWidgetItem(["    " + pgettext("counter appointments", "No appointment")])
-                none.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                top.addChild(none)
-                none.setFirstColumnSpanned(True)
-            for a in s.appointments:
-                proc = a.procedure_name or "—"
-                row = QTreeWidgetItem([a.code, a.citizen_name, a.phone, proc, source_words(a.source), status_words(a)])
-                row.setData(0, Qt.ItemDataRole.UserRole, a.id)
-                for col in range(COLUMNS):
-                    row.setToolTip(col, row.text(col))
-                if not a.booked:
-                    row.setForeground(0, self.palette().placeholderText())
-                top.addChild(row)
-                if a.id == want:
-                    chosen_item = row
-        self.tree.expandAll()
-        self.tree.blockSignals(False)
-        if chosen_item is not None:
-            self.tree.setCurrentItem(chosen_item)
-            if self._want is not None:
-                self.tree.scrollToItem(chosen_item)
-            else:
-                self.tree.verticalScrollBar().setValue(scroll)
-        else:
-            self.tree.verticalScrollBar().setValue(scroll)
+        redraw(self.tree, slots, want, self.palette().placeholderText(), jump=self._want is not None)
         if v is not None and self._want is not None:
             self._want = None
         self._draw_empty(v, slots)
@@ -730,51 +581,18 @@ class AppointmentsPage(Screen):
         if v is None or slots:
             self.empty.hide()
             return
-        if not v.working_day:
-            text = _("The office does not receive citizens on this day.")
-        elif v.slots:
-            text = _("This service has no time slots on this day.")
-        elif v.can_manage:
-            text = _("No time slots on this day. Use “{button}” to make them.").format(button=_action_words("slots"))
-        else:
-            text = _("No time slots on this day. A supervisor can make them.")
-        self.empty.setText(text)
+        self.empty.setText(empty_words(v))
         self.empty.show()
 
     def _draw_counts(self, v: DayView | None, slots: tuple[SlotRow, ...]) -> None:
         if v is None:
             self.counts.setText("")
             return
-        appts = [a for s in slots for a in s.appointments]
-        booked = sum(1 for a in appts if a.booked)
-        came = sum(1 for a in appts if a.status == "checked_in")
-        parts = [ngettext("{n} appointment", "{n} appointments", len(appts)).format(n=len(appts)),
-                 _("{n} still expected").format(n=booked), _("{n} checked in").format(n=came)]
-        over = sum(1 for a in appts if a.overdue)
-        if over:
-            parts.append(ngettext("{n} past its check-in time", "{n} past their check-in time", over).format(n=over))
-        self.counts.setText(" · ".join(parts))
+        self.counts.setText(counts_words(slots))
 
     def _selection_changed(self) -> None:
         slot, appt = self.selected()
-        if appt is not None and slot is not None:
-            lines = [f"{appt.code} · {status_words(appt)}", appt.citizen_name,
-                     _("Phone: {phone}").format(phone=appt.phone or "—"),
-                     _("Procedure: {name}").format(name=appt.procedure_name or "—"),
-                     _("Time: {day}, {time}").format(day=day_words(slot.day), time=window_words(slot.start, slot.end)),
-                     _("Check-in from {start} to {end}").format(start=f"{slot.check_in_from:%H:%M}",
-                                                                end=f"{slot.check_in_until:%H:%M}"),
-                     _("Booked via {source} at {time} {day}").format(
-                         source=source_words(appt.source).lower() if current_language() == "vi"
-                         else source_words(appt.source),
-                         time=_hhmm(appt.booked_at), day=f"{to_office_time(appt.booked_at):%d/%m}")]
-            if appt.checked_in_at is not None:
-                lines.append(_("Checked in at {time}").format(time=_hhmm(appt.checked_in_at)))
-            self.detail.setText("\n".join(lines))
-        elif slot is not None:
-            self.detail.setText(slot_words(slot).replace(" · ", "\n"))
-        else:
-            self.detail.setText(_("Choose an appointment in the list (arrow keys or the mouse)."))
+        self.detail.setText(detail_words(slot, appt))
         self._enable()
 
     def _enable(self) -> None:
@@ -802,172 +620,8 @@ class AppointmentsPage(Screen):
             b.setEnabled(v is not None)
         self.today_button.setEnabled(v is not None and not v.is_today)
 
-    # --- the tour -------------------------------------------------------------------------------
-
-    def _base(self) -> DayView:
-        """The real day, read once for the tour (the made-up states replace ``self.view``)."""
-        self.tasks.wait_idle()
-        if getattr(self, "_tour_real", None) is None:
-            self._tour_real = self.view or model.day_view(self.ctx, self.day)
-        return self._tour_real
-
-    def _tour_view(self, **changes: Any) -> DayView:
-        """A made-up day around the real one: three slots of the first service with each
-        status in them (no database write)."""
-        base = self._base()
-        if not base.services:
-            return base
-        svc = base.services[0]
-        day = base.day
-        now = self.ctx.now()
-        local = to_office_time(now)
-
-        def appt(code: str, name: str, phone: str, status: str, source: str, ticket: str | None = None,
-                 closed: bool = False) -> ApptRow:
-            return ApptRow(id=uuid.uuid4(), code=code, citizen_name=name, phone=phone, status=status, source=source,
-                           ticket_code=ticket, procedure_code="1.001193", procedure_name_vi="Thủ tục đăng ký khai sinh",
-                           procedure_name_en="Birth registration", booked_at=now - timedelta(days=1),
-                           checked_in_at=now - timedelta(minutes=20) if status == "checked_in" else None,
-                           window_closed=closed)
-
-        def slot(start: time, minutes: int, appts: tuple[ApptRow, ...], quota: int = 4, online: int = 2,
-                 online_booked: int = 0) -> SlotRow:
-            begin = datetime.combine(day, start, tzinfo=local.tzinfo)
-            end = begin + timedelta(minutes=minutes)
-            return SlotRow(id=uuid.uuid4(), service=svc, day=day, start=start, end=end.time(), office_quota=quota,
-                           office_booked=sum(1 for a in appts if a.source != "online" and a.status != "cancelled"),
-                           online_quota=online, online_booked=online_booked,
-                           check_in_from=begin - timedelta(minutes=15), check_in_until=end,
-                           over=end <= local, appointments=appts)
-
-        slots = (
-            slot(time(7, 30), 30, (appt("LHK7M2QP", "Nguyễn Văn Hoà", "0912345678", "checked_in", "kiosk", "A001"),
-                                   appt("LHX3D9TR", "Trần Thị Thuỷ", "0987654321", "no_show", "phone", closed=True))),
-            slot(time(8, 30), 30, (appt("LHP4W8ZN", "Lê Minh Tuấn", "0358123456", "booked", "counter"),
-                                   appt("LHB6Y2HC", "Phạm Ngọc Ánh", "0771234567", "cancelled", "online")),
-                 online_booked=1),
-            slot(time(9, 0), 30, (appt("LHR5N7JA", "Đỗ Quang Huy", "0903111222", "booked", "phone"),)),
-            slot(time(9, 30), 30, (), quota=0, online=0),
-        )
-        values: dict[str, Any] = {"slots": slots, "done": None}
-        values.update(changes)
-        return replace(base, **values)
-
-    def _tour_show(self, view: DayView | None = None, select: str | None = None, **changes: Any) -> None:
-        self._close_dialog()
-        self._say("")
-        self.search.clear()
-        self._clear_hits()
-        self.view = view or self._tour_view(**changes)
-        self._seq += 1
-        self._shown_seq = self._seq
-        if select == "slot" and self.view.slots:
-            self._want = self.view.slots[1 if len(self.view.slots) > 1 else 0].id
-        elif select is not None:
-            for s in self.view.slots:
-                for a in s.appointments:
-                    if a.code == select:
-                        self._want = a.id
-        self._draw()
-
-    def _tour_error(self, exc: Exception, **changes: Any) -> None:
-        self._tour_show(select="LHP4W8ZN", **changes)
-        self._say("error", "error", lambda: error_words(exc))
-
-    def _tour_done(self, done: Done, **changes: Any) -> None:
-        self._tour_show(select="LHP4W8ZN", **changes)
-        self._say_done(done)
-
-    def _tour_dialog(self, opener: Callable[..., None], select: str | None = "LHP4W8ZN", **changes: Any) -> None:
-        self._tour_show(select=select, **changes)
-        opener(embedded=True)
-        self.tasks.wait_idle()
-
-    def _tour_book_error(self) -> None:
-        self._tour_dialog(self.open_book, select=None)
-        dialog = self.dialog
-        if isinstance(dialog, BookDialog):
-            dialog.search.setText("khai sinh")
-            if dialog.procedures.count():
-                dialog.procedures.setCurrentRow(0)
-            for i in range(dialog.slots.count()):
-                if dialog.slots.item(i).flags() & Qt.ItemFlag.ItemIsSelectable:
-                    dialog.slots.setCurrentRow(i)
-                    break
-            dialog.name.setText("Nguyễn Văn Hoà")
-            dialog.phone.setText("0912 345")
-            dialog.accept()
-
-    def _tour_reschedule(self) -> None:
-        """The dialog over the made-up day (its appointment is not in the database)."""
-        self._tour_show(select="LHP4W8ZN")
-        slot, appt = self.selected()
-        if slot is None or appt is None or self.view is None:
-            return
-        others = tuple(s for s in self.view.slots if s.id != slot.id)
-        choices = SlotChoices(days=(self.view.day,), slots=others)
-        self._show_dialog(RescheduleDialog(appt, slot, choices, self, embedded=True), self._reschedule_submitted,
-                          True)
-
-    def _tour_search(self, query: str) -> None:
-        self._tour_show()
-        self.search.setText(query)
-        self.hits = model.search(self.ctx, query)
-        self._draw_hits()
-
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
-        self._base()
-        code = "LHP4W8ZN"
-
-        def refusal(kind: str, **details: Any) -> Exception:
-            return model.clerk_words(DomainError("", code=kind, appointment_code=code, **details))
-
-        now = self.ctx.now()
-        later = (now + timedelta(minutes=40)).isoformat()
-        earlier = (now - timedelta(minutes=10)).isoformat()
-        day = to_office_time(now).date()
-        return [
-            ("", self.tasks.wait_idle),
-            ("day", lambda: self._tour_show(select=code)),
-            ("slot-chosen", lambda: self._tour_show(select="slot")),
-            ("empty-day", lambda: self._tour_show(self._tour_view(slots=()))),
-            ("empty-day-supervisor", lambda: self._tour_show(self._tour_view(slots=(), can_manage=True))),
-            ("closed-day", lambda: self._tour_show(self._tour_view(slots=(), working_day=False))),
-            ("supervisor", lambda: self._tour_show(self._tour_view(can_manage=True), select=code)),
-            ("checked-in", lambda: self._tour_done(Done(model.CHECKED_IN, code=code, ticket_code="A012"))),
-            ("absent", lambda: self._tour_done(Done(model.ABSENT, count=2))),
-            ("nobody-absent", lambda: self._tour_done(Done(model.NOBODY_ABSENT))),
-            ("booked-phone", lambda: self._tour_done(Done(model.BOOKED, code=code, day=day, start=time(9, 0),
-                                                          end=time(9, 30)))),
-            ("booked-desk", lambda: self._tour_done(Done(model.BOOKED, code=code, day=day, start=time(9, 0),
-                                                         end=time(9, 30), print_job_id=uuid.uuid4()))),
-            ("rescheduled", lambda: self._tour_done(Done(model.RESCHEDULED, code=code, day=day, start=time(10, 0),
-                                                         end=time(10, 30)))),
-            ("cancelled", lambda: self._tour_done(Done(model.CANCELLED, code=code))),
-            ("capacity-saved", lambda: self._tour_done(Done(model.CAPACITY, start=time(9, 0), end=time(9, 30)))),
-            ("slots-created", lambda: self._tour_done(Done(model.SLOTS_CREATED, count=8))),
-            ("slots-existed", lambda: self._tour_done(Done(model.SLOTS_CREATED, count=0))),
-            ("too-early", lambda: self._tour_error(refusal("too_early", window_start=later))),
-            ("too-late", lambda: self._tour_error(refusal("too_late", window_end=earlier))),
-            ("wrong-day", lambda: self._tour_error(refusal("wrong_day", day=day.isoformat()))),
-            ("was-cancelled", lambda: self._tour_error(refusal("cancelled"))),
-            ("was-absent", lambda: self._tour_error(refusal("no_show"))),
-            ("already-checked-in", lambda: self._tour_error(refusal("already_checked_in", ticket_code="A012"))),
-            ("changed-meanwhile", lambda: self._tour_error(refusal("illegal_transition"))),
-            ("slot-full", lambda: self._tour_error(model.clerk_words(QuotaExceeded("")))),
-            ("not-found", lambda: self._tour_error(refusal("appointment_not_found"))),
-            ("clerk-refused", lambda: (self._tour_show(select=code), self._may_manage())),
-            ("db-error", lambda: self._tour_error(RuntimeError("tour"))),
-            ("refresh-error", lambda: (self._tour_show(select=code), self._refresh_failed(RuntimeError("tour")))),
-            ("search-hits", lambda: self._tour_search("nguyen")),
-            ("search-none", lambda: self._tour_search("khong ai ten nay")),
-            ("book-dialog", lambda: self._tour_dialog(self.open_book, select=None)),
-            ("book-dialog-error", self._tour_book_error),
-            ("reschedule-dialog", self._tour_reschedule),
-            ("cancel-dialog", lambda: self._tour_dialog(self.open_cancel)),
-            ("capacity-dialog", lambda: self._tour_dialog(self.open_capacity, select="slot", can_manage=True)),
-            ("slots-dialog", lambda: self._tour_dialog(self.open_slots, select=None, can_manage=True)),
-        ]
+        return tour.tour_states(self)
 
 
 __all__ = ["ACTIONS", "AppointmentsPage", "button_words", "done_words", "slot_words", "source_words",
