@@ -48,6 +48,14 @@ def say(widget: QLabel, text: str, role: str = "hint") -> None:
     widget.setVisible(bool(text))
 
 
+def emphasise(b: QPushButton, on: bool) -> None:
+    """The primary look for the button to press next, the plain look otherwise (pages whose
+    next step changes: call, then start, then finish)."""
+    role = "primary" if on else ""
+    if (b.property("role") or "") != role:
+        set_role(b, role)
+
+
 class WrapButton(QPushButton):
     """A push button whose text wraps onto more lines (a QPushButton's never does, and a
     long Vietnamese line in large text would push the window wider than the panel).

@@ -63,10 +63,9 @@ from counter.appointments.words import (
     status_words,
 )
 from counter.context import CounterContext
-from ui.parts import button, hbox, label, panel, say, vbox
+from ui.parts import button, emphasise, hbox, label, panel, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
-from ui.theme import set_role
 
 CTX = "counter appointments"
 REFRESH_MS = 15_000
@@ -91,12 +90,6 @@ def key_name(key: Any) -> str:
 
 def button_words(action: str) -> str:
     return f"{action_words(action)} ({key_name(ACTIONS[action][0])})"
-
-
-def _emphasise(b: QPushButton, on: bool) -> None:
-    role = "primary" if on else ""
-    if (b.property("role") or "") != role:
-        set_role(b, role)
 
 
 class AppointmentsPage(Screen):
@@ -615,7 +608,7 @@ class AppointmentsPage(Screen):
                 b.setVisible(manage)
             on = allowed[action] and not self.busy and (manage or action not in SUPERVISOR_ACTIONS)
             b.setEnabled(on)
-            _emphasise(b, on and action == step)
+            emphasise(b, on and action == step)
         for b in (self.prev_button, self.next_button, self.today_button):
             b.setEnabled(v is not None)
         self.today_button.setEnabled(v is not None and not v.is_today)

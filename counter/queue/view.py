@@ -49,10 +49,10 @@ from counter.queue.model import (
     PanelState,
     Transferred,
 )
-from ui.parts import button, clear_layout, hbox, label, panel, say, vbox
+from ui.parts import button, clear_layout, emphasise, hbox, label, panel, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
-from ui.theme import current_theme, set_role
+from ui.theme import current_theme
 
 REFRESH_MS = 5_000  # the waiting counts, while the page shows
 TICK_MS = 1_000  # the service timer
@@ -136,14 +136,6 @@ def notice_words(notice: Notice) -> tuple[str, str]:
             text = _("Ticket {code} was sent to the {service} queue.")
         return text.format(code=notice.code, counter=notice.to_counter, service=notice.to_service), "ok"
     return "", "hint"
-
-
-def emphasise(b: QPushButton, on: bool) -> None:
-    """The primary look for the button to press next, the plain look otherwise (a disabled
-    button is never primary: it would look pressable)."""
-    role = "primary" if on else ""
-    if (b.property("role") or "") != role:
-        set_role(b, role)
 
 
 def error_words(exc: Exception) -> str:
