@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import threading
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 
 from cli.common import settings_from
@@ -127,27 +126,13 @@ def _worker(db, settings, args) -> int:  # type: ignore[no-untyped-def]
 
 
 def _test(db, settings, args) -> int:  # type: ignore[no-untyped-def]
-    from core.tokens import TicketToken
-    from core.working_calendar import OFFICE_TZ
-    from local_db.office_settings import get_office
     from local_db.ops.print_jobs import get_job
-    from local_db.ops.signing import device_signer
-    from printing.content import TicketContent
-    from printing.spool import queue_document
+    from printing.test_page import queue_test_page
 
     office_code, device_id = this_device(db, settings)
     printer = args.printer or settings.printer
-    now = datetime.now(timezone.utc)
     with db.write() as s:
-        office = get_office(s, office_code)
-        token = device_signer(s, device_id).sign(
-            TicketToken(uuid.uuid4(), office_code, now, now.astimezone(OFFICE_TZ).date(), "T000"))
-        content = TicketContent(
-            lang=args.lang, office_name=office.name_vi if args.lang == "vi" else office.name_en,
-            ticket_code="T000", service_name="Trang in thử" if args.lang == "vi" else "Test page",
-            counters=(1,), ahead=0, wait_minutes=None, issued_at=now, token=token)
-        job = queue_document(s, office_code=office_code, device_id=device_id, kind="ticket", content=content,
-                             printer=printer, title="Test T000")
+        job = queue_test_page(s, office_code=office_code, device_id=device_id, printer=printer, lang=args.lang)
     worker = _worker_for(db, settings, device_id, printer, on_change=_say_event)
     worker.run_once()
     with db.read() as s:

@@ -10,7 +10,9 @@ hours, counters, PIN...) live in the office database instead.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import re
 import socket
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -19,6 +21,7 @@ from pathlib import Path
 import platformdirs
 
 from core.errors import ValidationError
+from core.i18n import _
 
 APP_NAME = "motcua"
 DEVICE_KINDS = ("counter", "kiosk", "display", "agent", "server", "tool")
@@ -98,3 +101,37 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
     defaults = Settings()
     coerced = {k: _coerce(k, v, getattr(defaults, k)) for k, v in values.items()}
     return Settings(**coerced)
+
+
+def save_setting(name: str, value: str, path: Path | None = None,
+                 environ: dict[str, str] | None = None) -> Path:
+    """Write one machine setting into the settings file, keeping every other line (and the
+    IT person's comments) as it is; returns the file written.
+
+    The file is replaced atomically (a half-written settings file would stop every app on
+    the machine). Refused when the environment sets the same setting: the file would say
+    one thing and the apps would keep using another."""
+    environ = os.environ if environ is None else environ
+    known = {f.name for f in fields(Settings)}
+    if name not in known or name == "data_dir":
+        raise ValidationError(f"not a setting that can be saved: {name}", field=name)
+    if environ.get(f"MOTCUA_{name.upper()}") is not None:
+        raise ValidationError(
+            _("{variable} is set in this machine's environment: change it there (the settings file would be "
+              "ignored).").format(variable=f"MOTCUA_{name.upper()}"), field=name, code="set_by_environment")
+    path = path or config_path()
+    line = f"{name} = {json.dumps(str(value), ensure_ascii=False)}"  # a JSON string is a TOML basic string
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
+    at = next((i for i, old in enumerate(lines) if pattern.match(old)), None)
+    if at is None:
+        lines.append(line)
+    else:
+        lines[at] = line
+    text = "\n".join(lines) + "\n"
+    tomllib.loads(text)  # never write a file the apps could not read back
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path

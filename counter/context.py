@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from core.actor import Actor
@@ -30,11 +31,12 @@ class CounterContext:
     device_id: uuid.UUID
     office_name_vi: str
     office_name_en: str
-    printer: str  # this desk's printer (printing/printer_spec.py)
+    printer: str  # this desk's printer (printing/printer_spec.py); the admin page may change it
     tracking_host: str
     counter_number: int | None = None  # chosen at login; a machine may remember it
     staff: Any = None  # StaffInfo of the clerk logged in (local_db/ops/staff.py), None when logged out
     clock: Callable[[], datetime] = field(default=_utcnow)
+    settings_path: Path | None = None  # the machine settings file the admin page writes; None: core.settings.config_path()
 
     @classmethod
     def open(cls, db: Database, settings: Settings, *, clock: Callable[[], datetime] | None = None,

@@ -38,3 +38,32 @@ def test_a_broken_settings_file_says_what_is_wrong(tmp_path: Path, content: str,
     cfg.write_text(content, encoding="utf-8")
     with pytest.raises(ValidationError, match=message):
         load_settings(cfg, environ={})
+
+
+def test_a_saved_setting_keeps_the_rest_of_the_file_and_reads_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from core.settings import save_setting
+
+    path = tmp_path / "settings.toml"
+    path.write_text('# máy quầy 2\ndevice_kind = "counter"\nprinter = "pdf"  # until the new one comes\n',
+                    encoding="utf-8")
+    save_setting("printer", 'qt:Máy in "tầng 1"', path, environ={})
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('# máy quầy 2\ndevice_kind = "counter"\n') and text.count("printer") == 1
+    assert load_settings(path, environ={}).printer == 'qt:Máy in "tầng 1"'
+    save_setting("server_url", "https://motcua.hanoi.gov.vn", path, environ={})  # a new line at the end
+    assert load_settings(path, environ={}).server_url == "https://motcua.hanoi.gov.vn"
+    save_setting("printer", "pdf", tmp_path / "new" / "settings.toml", environ={})  # no file yet: made
+    assert load_settings(tmp_path / "new" / "settings.toml", environ={}).printer == "pdf"
+
+
+def test_a_setting_the_environment_sets_is_not_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from core.settings import save_setting
+
+    path = tmp_path / "settings.toml"
+    path.write_text('printer = "pdf"\n', encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        save_setting("printer", "escpos-dummy", path, environ={"MOTCUA_PRINTER": "pdf"})
+    assert refused.value.code == "set_by_environment" and "MOTCUA_PRINTER" in refused.value.message
+    assert path.read_text(encoding="utf-8") == 'printer = "pdf"\n'
+    with pytest.raises(ValidationError):
+        save_setting("no_such_setting", "x", path, environ={})

@@ -18,6 +18,11 @@ holidays and the catalog (services) belong to the centre and are read-only here
 (``centre_owned``); clearing a lockout stays (it is the office's own login state), and so
 do the counters' arrangement, the working hours and the desk settings (office rules).
 
+Printers belong to machines, not to the office: this desk's printer is the machine setting
+``printer`` (core/settings.py), which :func:`use_printer` writes into this machine's
+settings file; the page also lists every machine of the office with its print queue, and
+prints a test page on this desk (the same page as ``motcua print test``).
+
 The display board's notices are the office setting ``"notices"`` (:data:`NOTICES_KEY`): a
 JSON list of strings, read with :func:`load_notices`.
 """
@@ -38,6 +43,7 @@ from core.errors import DomainError, NotFound, ValidationError
 from core.i18n import _, current_language
 from core.ids import new_id
 from core.passwords import hash_password
+from core.settings import save_setting
 from core.text import collapse_spaces, nfc
 from core.working_calendar import WorkingHours
 from counter.context import CounterContext
@@ -54,7 +60,10 @@ from local_db.office_settings import (
 )
 from local_db.office_setup import seed_national_holidays
 from local_db.ops import staff as staff_ops
+from local_db.ops.print_jobs import DevicePrinter, device_printers
 from local_db.ops.staff import StaffInfo, require_role
+from printing.printer_spec import parse_printer
+from printing.test_page import queue_test_page
 
 NOTICES_KEY = "notices"  # office setting: list[str], the display board's scrolling lines
 MAX_NOTICES = 20
@@ -88,10 +97,12 @@ HOURS_SAVED = "hours_saved"
 PIN_SET = "pin_set"
 SETTINGS_SAVED = "settings_saved"
 NOTICES_SAVED = "notices_saved"
+TEST_PAGE_QUEUED = "test_page_queued"
+PRINTER_SAVED = "printer_saved"
 NOTHING_CHANGED = "nothing_changed"
 DONE_KINDS = (STAFF_CREATED, STAFF_SAVED, PASSWORD_SET, LOCKOUT_CLEARED, COUNTER_SAVED, COUNTER_ADDED,
               HOLIDAY_ADDED, HOLIDAY_REMOVED, NATIONAL_ADDED, HOURS_SAVED, PIN_SET, SETTINGS_SAVED,
-              NOTICES_SAVED, NOTHING_CHANGED)
+              NOTICES_SAVED, TEST_PAGE_QUEUED, PRINTER_SAVED, NOTHING_CHANGED)
 
 
 def _pick(vi: str, en: str) -> str:
@@ -151,6 +162,8 @@ class AdminView:
     rules: OfficeRules
     notices: tuple[str, ...]
     read_at: datetime
+    desk_printer: str = ""  # this machine's printer setting
+    printers: tuple[DevicePrinter, ...] = ()  # every machine of the office that prints
     done: Done | None = field(default=None)
 
     @property
@@ -204,7 +217,7 @@ def _view(session: Session, ctx: CounterContext, year: int | None, done: Done | 
                        for c in counters),
         year=year, holidays=_holidays(session, ctx.office_code, year),
         rules=load_rules(session, ctx.office_code), notices=load_notices(session, ctx.office_code),
-        read_at=now, done=done)
+        read_at=now, desk_printer=ctx.printer, printers=tuple(device_printers(session, ctx.office_code)), done=done)
 
 
 def _holidays(session: Session, office_code: str, year: int) -> tuple[HolidayRow, ...]:
@@ -584,6 +597,44 @@ def save_notices(ctx: CounterContext, lines: list[str] | tuple[str, ...]) -> Adm
     return _write(ctx, None, change)
 
 
+# --- printers -----------------------------------------------------------------------------
+
+def _printer_text(text: str) -> str:
+    spec = parse_printer(text)  # ValidationError "bad_printer" says what is wrong and which forms exist
+    return spec.text
+
+
+def print_test_page(ctx: CounterContext, printer: str = "") -> AdminView:
+    """Queue the test page on this desk, for ``printer`` (a printer setting to try) or this
+    desk's own; the desk's print worker prints it and the status bar says how it went."""
+    def change(s: Session, actor: Actor, now: datetime) -> Done:
+        text = _printer_text(printer.strip() or ctx.printer)
+        job = queue_test_page(s, office_code=ctx.office_code, device_id=ctx.device_id, printer=text,
+                              lang=current_language(), now=now)
+        _audit(s, actor, "print_test_page", "print_job", job.id, now, printer=text)
+        return Done(TEST_PAGE_QUEUED, text)
+    return _write(ctx, None, change)
+
+
+def use_printer(ctx: CounterContext, printer: str) -> AdminView:
+    """Make ``printer`` this desk's printer: written into this machine's settings file (so
+    it stays after a restart) and used at once for every paper queued from now on."""
+    def change(s: Session, actor: Actor, now: datetime) -> Done:
+        text = _printer_text(printer)
+        if text == ctx.printer:
+            return Done(NOTHING_CHANGED)
+        _audit(s, actor, "desk_printer", "device", ctx.device_id, now, before=ctx.printer, after=text)
+        try:  # refused (set by the environment, file not writable): no audit row either
+            save_setting("printer", text, ctx.settings_path)
+        except OSError as exc:
+            raise DomainError(_("This machine's settings file could not be written ({error}). Ask the IT person "
+                                "to set the printer there.").format(error=exc.strerror or exc),
+                              code="settings_not_writable") from exc
+        ctx.printer = text
+        return Done(PRINTER_SAVED, text)
+    return _write(ctx, None, change)
+
+
 def with_done(view: AdminView, done: Done | None) -> AdminView:
     return replace(view, done=done)
 
@@ -592,6 +643,7 @@ __all__ = [
     "ANNOUNCE_STYLES", "DONE_KINDS", "HOLIDAY_KINDS", "NOTICES_KEY", "SETTING_RANGES", "AdminView", "CounterRow",
     "Done", "HolidayRow", "ServiceRow", "add_counter", "add_holiday", "add_national_days", "check_hours",
     "check_notices", "check_setting", "clear_lockout", "create_account", "edit_account", "in_year", "load", "load_notices",
+    "print_test_page", "use_printer",
     "remove_holiday", "reset_password", "save_counter", "save_hours", "save_notices", "save_settings", "set_pin",
     "with_done",
 ]

@@ -2,7 +2,7 @@
 everybody else, and every model function refuses them anyway).
 
 A row of tab buttons — staff accounts, counters and services, calendar and hours, kiosk and
-desk settings, display board notices — over the chosen tab, and one message line under
+desk settings, printers, display board notices — over the chosen tab, and one message line under
 it saying what the last change did or why it was refused, in words.
 
 Every database call goes through the TaskRunner (model.py); each change returns the whole
@@ -13,6 +13,7 @@ typed in them.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -26,15 +27,17 @@ from counter.admin import model
 from counter.admin.calendar_tab import CalendarTab
 from counter.admin.counters_tab import CountersTab
 from counter.admin.model import AdminView, Done
+from counter.admin.printers_tab import PrintersTab
 from counter.admin.settings_tab import NoticesTab, SettingsTab
 from counter.admin.staff_tab import StaffTab
 from counter.context import CounterContext
 from local_db.ops.staff import Forbidden
+from printing.printer_spec import parse_printer
 from ui.parts import button, hbox, label, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 
-TABS = ("staff", "counters", "calendar", "settings", "notices")
+TABS = ("staff", "counters", "calendar", "settings", "printers", "notices")
 
 
 def tab_words(tab: str) -> str:
@@ -43,6 +46,7 @@ def tab_words(tab: str) -> str:
         "counters": _("Counters and services"),
         "calendar": _("Calendar and hours"),
         "settings": _("Kiosk and desk"),
+        "printers": _("Printers"),
         "notices": _("Display board notices"),
     }[tab]
 
@@ -89,6 +93,11 @@ def done_words(done: Done) -> tuple[str, str]:
                             "{n} notices saved; the display board shows them in turn.",
                             done.count).format(n=done.count), "ok"
         return _("Notices saved: the display board shows none."), "ok"
+    if k == model.TEST_PAGE_QUEUED:
+        return _("Test page sent to {printer}. The status bar says when it has printed, or what went wrong.").format(
+            printer=subject), "ok"
+    if k == model.PRINTER_SAVED:
+        return _("This desk now prints on {printer}, also after a restart.").format(printer=subject), "ok"
     if k == model.NOTHING_CHANGED:
         return _("Nothing was changed."), "info"
     return "", "hint"
@@ -100,6 +109,14 @@ def error_words(exc: Exception) -> str:
     if isinstance(exc, MotcuaError):
         return exc.message
     return _("The change could not be saved: the office database cannot be reached. Please try again.")
+
+
+def _printer_error(text: str) -> Exception:
+    try:
+        parse_printer(text)
+    except ValidationError as exc:
+        return exc
+    return ValidationError(text)
 
 
 class AdminPage(Screen):
@@ -126,7 +143,7 @@ class AdminPage(Screen):
             tabs_row.addWidget(b)
         self.tabs: dict[str, Any] = {
             "staff": StaffTab(self.act), "counters": CountersTab(self.act), "calendar": CalendarTab(self.act),
-            "settings": SettingsTab(self.act), "notices": NoticesTab(self.act),
+            "settings": SettingsTab(self.act), "printers": PrintersTab(self.act), "notices": NoticesTab(self.act),
         }
         self.stack = QStackedWidget()
         self.areas = {}
@@ -288,12 +305,29 @@ class AdminPage(Screen):
             tab.line.setText("Nghỉ lễ Quốc khánh từ 31/8 đến 02/9.")
             tab.add()
 
+    def _tour_printers(self, problem: bool = False, typed: str = "") -> None:
+        from local_db.ops.print_jobs import DevicePrinter
+
+        base = self._tour_view()
+        at = base.read_at - timedelta(minutes=7)
+        made_up = (DevicePrinter(uuid.UUID(int=1), "kiosk-sanh-chinh", "kiosk", "escpos-usb:04b8:0202",
+                                 waiting=3 if problem else 0, failed=3 if problem else 0,
+                                 last_error=_("Receipt printer {spec} is out of paper.").format(spec="escpos-usb:04b8:0202") if problem else "", last_printed_at=at),
+                   DevicePrinter(uuid.UUID(int=2), "quay-1", "counter", "cups:Brother_HL_L2321D", waiting=0,
+                                 failed=0, last_error="", last_printed_at=at - timedelta(minutes=30)),
+                   DevicePrinter(uuid.UUID(int=3), "quay-2", "counter", "escpos-net:192.168.1.52", waiting=1,
+                                 failed=0, last_error="", last_printed_at=at - timedelta(hours=2)))
+        self._tour("printers", printers=made_up, desk_printer="cups:Brother_HL_L2321D")
+        if typed:
+            self.tabs["printers"].field.setText(typed)
+
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
         forbidden = lambda: Forbidden(_("This needs the role {role}.").format(
             role=pgettext("staff role", "Administrator")))
         mismatch = lambda: ValidationError(_("The two PINs are not the same. Please type the PIN again."))
         owned = lambda: DomainError(_("This office is enrolled: the holiday calendar is managed by the centre "
                                       "and cannot be changed here."), code="centre_owned")
+        bad_printer = lambda: _printer_error("cups:HP LaserJet")
         d = "2026-12-31"
         states: list[tuple[str, Callable[[], None]]] = [
             ("", self.tasks.wait_idle),
@@ -309,6 +343,11 @@ class AdminPage(Screen):
             ("settings", lambda: self._tour("settings")),
             ("settings-no-pin", lambda: self._tour("settings", rules=replace(self._tour_view().rules,
                                                                                  kiosk_pin_hash=""))),
+            ("printers", lambda: self._tour_printers()),
+            ("printers-problem", lambda: self._tour_printers(problem=True)),
+            ("printers-typed", lambda: self._tour_printers(typed="escpos-net:192.168.1.60")),
+            ("printers-bad", lambda: self._tour_printers(typed="cups:HP LaserJet")),
+            ("printers-none", lambda: self._tour("printers", printers=())),
             ("notices", lambda: self._tour_notices()),
             ("notices-empty", lambda: self._tour("notices", notices=())),
             ("notices-unsaved", lambda: self._tour_notices(unsaved=True)),
@@ -321,6 +360,8 @@ class AdminPage(Screen):
             model.NATIONAL_ADDED: ("calendar", "2027"), model.HOURS_SAVED: ("calendar", ""),
             model.PIN_SET: ("settings", ""), model.SETTINGS_SAVED: ("settings", ""),
             model.NOTICES_SAVED: ("notices", ""), model.NOTHING_CHANGED: ("settings", ""),
+            model.TEST_PAGE_QUEUED: ("printers", "cups:Brother_HL_L2321D"),
+            model.PRINTER_SAVED: ("printers", "escpos-net:192.168.1.60"),
         }
         for kind, (tab, subject) in done_tabs.items():
             count = 11 if kind == model.NATIONAL_ADDED else 2 if kind == model.NOTICES_SAVED else 0
@@ -332,6 +373,7 @@ class AdminPage(Screen):
             ("error-pin-mismatch", lambda: self._tour("settings", error=mismatch())),
             ("error-centre-owned", lambda: self._tour("calendar", error=owned())),
             ("error-forbidden", lambda: self._tour("staff", error=forbidden())),
+            ("error-bad-printer", lambda: self._tour("printers", error=bad_printer())),
             ("error-database", lambda: self._tour("staff", error=RuntimeError("tour"))),
         ]
         return states

@@ -30,7 +30,7 @@ from core.actor import Actor
 from core.errors import NotFound, TransitionError, ValidationError
 from core.ids import new_id
 from local_db.journal import jsonable
-from local_db.models import AuditLog, PrintJob
+from local_db.models import AuditLog, Device, PrintJob
 
 STATES = ("queued", "printing", "done", "failed", "cancelled")
 WAITING_STATES = ("queued", "printing", "failed")  # paper still owed
@@ -301,8 +301,56 @@ def forget_pdfs(session: Session, device_id: uuid.UUID, before: datetime) -> int
     return int(result.rowcount or 0)
 
 
+@dataclass(frozen=True)
+class DevicePrinter:
+    """One machine of the office and how its printing goes: the admin page's printer list."""
+
+    device_id: uuid.UUID
+    name: str
+    kind: str  # kiosk / counter / ...
+    printer: str  # the printer of its latest job ("" before its first paper)
+    waiting: int
+    failed: int
+    last_error: str  # of its latest failed job still waiting
+    last_printed_at: datetime | None
+
+
+def device_printers(session: Session, office_code: str) -> list[DevicePrinter]:
+    """Every machine of the office that prints or has printed (kiosks and counters, and any
+    device with jobs), by kind and name, with its waiting and failed papers."""
+    devices = session.execute(
+        select(Device.id, Device.name, Device.kind).where(Device.office_code == office_code)
+        .order_by(Device.kind, Device.name)).all()
+    waiting = dict.fromkeys((d.id for d in devices), (0, 0))
+    for device_id, state, n in session.execute(
+            select(PrintJob.device_id, PrintJob.state, func.count())
+            .where(PrintJob.office_code == office_code, PrintJob.state.in_(WAITING_STATES))
+            .group_by(PrintJob.device_id, PrintJob.state)):
+        total, failed = waiting.get(device_id, (0, 0))
+        waiting[device_id] = (total + n, failed + (n if state == "failed" else 0))
+    printed = dict(session.execute(
+        select(PrintJob.device_id, func.max(PrintJob.printed_at))
+        .where(PrintJob.office_code == office_code, PrintJob.state == "done").group_by(PrintJob.device_id)).all())
+    rows = []
+    for d in devices:
+        latest = session.execute(
+            select(PrintJob.printer).where(PrintJob.device_id == d.id)
+            .order_by(PrintJob.created_at.desc(), PrintJob.id.desc()).limit(1)).scalar()
+        total, failed = waiting.get(d.id, (0, 0))
+        if d.kind not in ("kiosk", "counter") and latest is None:
+            continue  # a sync agent or a tool that never printed
+        error = ""
+        if failed:
+            error = session.scalar(
+                select(PrintJob.last_error).where(PrintJob.device_id == d.id, PrintJob.state == "failed")
+                .order_by(PrintJob.updated_at.desc(), PrintJob.id.desc()).limit(1)) or ""
+        rows.append(DevicePrinter(device_id=d.id, name=d.name, kind=d.kind, printer=latest or "", waiting=total,
+                                  failed=failed, last_error=error, last_printed_at=printed.get(d.id)))
+    return rows
+
+
 __all__ = [
-    "BACKOFF_S", "STATES", "WAITING_STATES", "PrintJobInfo", "PrintStatus", "backoff", "cancel", "claim_next",
-    "due_count", "enqueue", "forget_pdfs", "get_job", "list_jobs", "mark_done", "mark_failed", "print_status",
+    "BACKOFF_S", "STATES", "WAITING_STATES", "DevicePrinter", "PrintJobInfo", "PrintStatus", "backoff", "cancel", "claim_next",
+    "device_printers", "due_count", "enqueue", "forget_pdfs", "get_job", "list_jobs", "mark_done", "mark_failed", "print_status",
     "recover_stale", "reprint", "set_pdf_path",
 ]

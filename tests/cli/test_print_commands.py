@@ -83,7 +83,7 @@ def test_a_test_page_prints_and_a_dead_printer_keeps_its_job_until_cancelled(off
 
     jobs = _motcua(office_db, "print", "jobs", "--state", "failed")
     assert jobs.returncode == 0
-    [line] = [row for row in jobs.stdout.splitlines() if "failed" in row and "Test T000" in row]
+    [line] = [row for row in jobs.stdout.splitlines() if "failed" in row and "T000" in row]
     job = line.split()[0]
     assert "1 job(s) waiting" in jobs.stdout
 

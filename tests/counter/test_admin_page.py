@@ -267,6 +267,63 @@ def test_display_board_notices(admin) -> None:  # type: ignore[no-untyped-def]
     assert audit(admin, "display_notices")[-1].actor == "Trần Quốc Minh"
 
 
+# --- printers -----------------------------------------------------------------------------------
+
+def test_a_test_page_prints_on_this_desk_and_a_new_printer_is_kept(admin, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from printing.spool import PrintWorker
+    from tests.support.pdf_tools import pdf_text, qr_texts, rasterise
+
+    monkeypatch.delenv("MOTCUA_PRINTER", raising=False)
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text("# the IT person's note\ndevice_kind = \"counter\"\nprinter = \"pdf\"\n", encoding="utf-8")
+    admin.ctx.settings_path = settings_file
+    first = admin.ctx.printer
+    click(admin, "admin-tab-printers")
+    tab = admin.page.tabs["printers"]
+    assert admin.ctx.printer in tab.now_label.text()
+    assert "PDF" in tab.now_words.text()
+
+    tab.field.setText("cups:HP LaserJet")  # a space: not a CUPS queue name
+    assert "không" in tab.field_words.text().lower()
+    click(admin, "admin-printer-test")
+    assert admin.page.message.property("role") == "error" and "CUPS" in admin.page.message.text()
+
+    folder = tmp_path / "tried"
+    tab.field.setText(f"pdf:{folder}")
+    click(admin, "admin-printer-test")
+    assert "trang thử" in admin.page.message.text().lower()
+    [job] = [j for j in _jobs(admin) if "T000" in j.title]
+    assert job.printer == f"pdf:{folder}" and job.device_id == admin.ctx.device_id
+    PrintWorker(admin.db, admin.ctx.device_id, admin.ctx.printer, tmp_path / "pdfs").run_once()
+    [pdf] = list(folder.glob("*.pdf"))
+    assert "T000" in pdf_text(pdf.read_bytes())
+    assert qr_texts(rasterise(pdf.read_bytes(), dpi=203))  # the QR on the slip decodes
+    assert audit(admin, "print_test_page")[-1].actor == "Trần Quốc Minh"
+
+    click(admin, "admin-printer-use")
+    assert admin.ctx.printer == f"pdf:{folder}"
+    text = settings_file.read_text(encoding="utf-8")
+    assert f'printer = "pdf:{folder}"' in text and "# the IT person's note" in text and 'device_kind = "counter"' in text
+    assert audit(admin, "desk_printer")[-1].detail == {"before": first, "after": f"pdf:{folder}"}
+    names = [tab.tree.topLevelItem(i).text(0) for i in range(tab.tree.topLevelItemCount())]
+    assert "counter-1" in names  # this desk, with its latest printer
+    assert not admin.page.tabs["printers"].use_button.isEnabled()  # already in use
+
+    monkeypatch.setenv("MOTCUA_PRINTER", "pdf")  # the environment wins over the file: refused, nothing written
+    tab.field.setText("escpos-dummy")
+    click(admin, "admin-printer-use")
+    assert admin.page.message.property("role") == "error" and "MOTCUA_PRINTER" in admin.page.message.text()
+    assert admin.ctx.printer == f"pdf:{folder}" and settings_file.read_text(encoding="utf-8") == text
+    assert len(audit(admin, "desk_printer")) == 1
+
+
+def _jobs(a):  # type: ignore[no-untyped-def]
+    from local_db.ops.print_jobs import list_jobs
+
+    with a.db.read() as s:
+        return list_jobs(s, a.ctx.device_id)
+
+
 # --- ownership and roles ------------------------------------------------------------------------
 
 def test_once_enrolled_staff_and_holidays_are_read_only(admin) -> None:  # type: ignore[no-untyped-def]
@@ -312,7 +369,7 @@ def test_a_clerk_or_supervisor_is_refused(counter_ctx, username) -> None:  # typ
 def test_every_state_is_vietnamese_and_nothing_is_clipped(admin) -> None:  # type: ignore[no-untyped-def]
     states = admin.page.tour_states()
     names = {n for n, _put in states}
-    assert {"", "counters", "calendar", "settings", "notices"} <= names  # every tab
+    assert {"", "counters", "calendar", "settings", "printers", "notices"} <= names  # every tab
     assert {f"done-{k}" for k in model.DONE_KINDS} <= names  # every message
     assert any(n.startswith("error-") for n in names)
     for lang in ("vi", "en"):

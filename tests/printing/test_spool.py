@@ -135,7 +135,10 @@ def test_out_of_paper_keeps_the_ticket_waiting_until_the_roll_is_changed(
     assert Path(job.pdf_path).is_file()  # rendered and kept already
     with db.read() as s:
         status = print_jobs.print_status(s, office.device_id)
+        [machine] = [d for d in print_jobs.device_printers(s, office.office_code) if d.device_id == office.device_id]
     assert (status.waiting, status.failed, status.problem) == (2, 1, True)
+    assert (machine.printer, machine.waiting, machine.failed, machine.last_printed_at) == ("pdf", 2, 1, None)
+    assert "hết giấy" in machine.last_error  # what the admin page's printer list shows
     assert b"\x1dV" not in roll.output  # no cut: nothing printed
 
     assert worker.run_once(NOW + timedelta(seconds=2)) == 0  # A016 due, still no paper
@@ -146,6 +149,9 @@ def test_out_of_paper_keeps_the_ticket_waiting_until_the_roll_is_changed(
     assert (_job(db, first).state, _job(db, first).attempts, _job(db, second).state) == ("done", 2, "done")
     with db.read() as s:
         assert print_jobs.print_status(s, office.device_id).waiting == 0
+        [machine] = [d for d in print_jobs.device_printers(s, office.office_code) if d.device_id == office.device_id]
+    assert (machine.waiting, machine.failed, machine.last_error) == (0, 0, "")
+    assert machine.last_printed_at is not None
 
 
 class SwitchedOff:
