@@ -32,7 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     # Two passes: find the command first, then let only its module add its own arguments.
-    known, _ = parser.parse_known_args(argv)
+    # "-h" after the command is the command's help: keep it out of the first pass.
+    known, _ = parser.parse_known_args([a for a in argv if a not in ("-h", "--help")] if argv[:1] != ["-h"] else argv)
     if not getattr(known, "command", None):
         parser.print_help()
         return 2
