@@ -2,7 +2,7 @@
 a slot's capacity and a day's slots.
 
 A dialog never touches the database: it is filled from what the page read before opening
-it (:class:`~counter.appointments.model.SlotChoices`) and, when the clerk presses OK, emits
+it (:class:`~counter.appointments.rows.SlotChoices`) and, when the clerk presses OK, emits
 ``submitted``; the page runs the move on its TaskRunner and then either closes the dialog
 (:meth:`FormDialog.finish`) or shows the refusal inside it (:meth:`FormDialog.show_error`),
 so nothing typed is lost when a slot filled up meanwhile.
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from core.errors import ValidationError
 from core.i18n import _, ngettext, pgettext
 from counter.appointments import model
-from counter.appointments.model import ApptRow, ServiceOption, SlotChoices, SlotRow
+from counter.appointments.rows import ApptRow, ServiceOption, SlotChoices, SlotRow
 from ui.parts import button, hbox, label, panel, say, vbox
 from ui.theme import current_theme
 

@@ -23,24 +23,35 @@ Moves: each one is one write transaction and returns a :class:`Done` saying what
   a sentence saying so (the page also hides the buttons).
 
 Refusals of the operations (local_db/ops/appointments.py words them in Vietnamese only)
-are worded again here for the clerk in the current language (:func:`clerk_words`).
+are worded again for the clerk in the current language (:func:`clerk_words`, refusals.py).
+The rows the page is given (slots, appointments, a move's outcome, choices) are in rows.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.citizen import mask_phone, normalize_phone
-from core.errors import MotcuaError, QuotaExceeded, ValidationError
+from core.citizen import normalize_phone
+from core.errors import MotcuaError, ValidationError
 from core.i18n import _, current_language, language
 from core.text import clean_name, collapse_spaces, fold, nfc
 from core.working_calendar import national_holidays, to_office_time
+from counter.appointments.refusals import clerk_words
+from counter.appointments.rows import (
+    ApptRow,
+    DayView,
+    Done,
+    ProcedureOption,
+    SearchHit,
+    ServiceOption,
+    SlotChoices,
+    SlotRow,
+)
 from counter.context import CounterContext
 from local_db.models import Appointment, Citizen, Procedure, Service, Slot, Ticket
 from local_db.office_settings import calendar_for, load_rules, office_today
@@ -65,142 +76,6 @@ RESCHEDULED = "rescheduled"
 CANCELLED = "cancelled"
 CAPACITY = "capacity"
 SLOTS_CREATED = "slots_created"
-
-
-def _pick(vi: str | None, en: str | None) -> str:
-    return (en or vi or "") if current_language() == "en" else (vi or en or "")
-
-
-# -- what the page shows -----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ServiceOption:
-    code: str
-    prefix: str
-    name_vi: str
-    name_en: str
-
-    @property
-    def name(self) -> str:
-        return _pick(self.name_vi, self.name_en)
-
-
-@dataclass(frozen=True)
-class ApptRow:
-    """One appointment of the day as the clerk sees it (full phone: staff only see this page)."""
-
-    id: uuid.UUID
-    code: str
-    citizen_name: str
-    phone: str
-    status: str  # booked / checked_in / no_show / cancelled
-    source: str  # kiosk / phone / counter / online
-    ticket_code: str | None
-    procedure_code: str | None
-    procedure_name_vi: str
-    procedure_name_en: str
-    booked_at: datetime
-    checked_in_at: datetime | None
-    window_closed: bool  # the check-in window is over (a booked one is then absent)
-
-    @property
-    def procedure_name(self) -> str:
-        return _pick(self.procedure_name_vi, self.procedure_name_en)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone) if self.phone else ""
-
-    @property
-    def booked(self) -> bool:
-        return self.status == "booked"
-
-    @property
-    def overdue(self) -> bool:
-        return self.booked and self.window_closed
-
-
-@dataclass(frozen=True)
-class SlotRow:
-    id: uuid.UUID
-    service: ServiceOption
-    day: date
-    start: time
-    end: time
-    office_quota: int
-    office_booked: int
-    online_quota: int
-    online_booked: int
-    check_in_from: datetime  # office-local
-    check_in_until: datetime
-    over: bool  # the slot has ended (no new booking)
-    appointments: tuple[ApptRow, ...] = ()
-
-    @property
-    def office_free(self) -> int:
-        return max(self.office_quota - self.office_booked, 0)
-
-    @property
-    def online_free(self) -> int:
-        return max(self.online_quota - self.online_booked, 0)
-
-    @property
-    def bookable(self) -> bool:
-        return not self.over and self.office_free > 0
-
-
-@dataclass(frozen=True)
-class Done:
-    """What a move did, for the page's status line."""
-
-    kind: str
-    code: str = ""  # appointment code
-    ticket_code: str = ""
-    count: int = 0
-    day: date | None = None
-    start: time | None = None
-    end: time | None = None
-    print_job_id: uuid.UUID | None = None
-    appointment_id: uuid.UUID | None = None
-    slot_id: uuid.UUID | None = None
-
-
-@dataclass(frozen=True)
-class DayView:
-    day: date
-    today: date
-    prev_day: date  # the working days around it (the day picker's Alt+Left / Alt+Right)
-    next_day: date
-    working_day: bool
-    services: tuple[ServiceOption, ...]
-    slots: tuple[SlotRow, ...]  # by time, then service order
-    can_manage: bool  # the clerk may change capacity and create slots (supervisor, admin)
-    read_at: datetime
-    done: Done | None = field(default=None)
-
-    @property
-    def is_today(self) -> bool:
-        return self.day == self.today
-
-    def slots_of(self, service_code: str | None) -> tuple[SlotRow, ...]:
-        if not service_code:
-            return self.slots
-        return tuple(s for s in self.slots if s.service.code == service_code)
-
-    @property
-    def overdue(self) -> int:
-        """Booked appointments of the day whose check-in window has closed."""
-        return sum(1 for s in self.slots for a in s.appointments if a.overdue)
-
-    def find(self, appointment_id: uuid.UUID) -> tuple[SlotRow, ApptRow] | None:
-        for s in self.slots:
-            for a in s.appointments:
-                if a.id == appointment_id:
-                    return s, a
-        return None
-
-    def slot(self, slot_id: uuid.UUID) -> SlotRow | None:
-        return next((s for s in self.slots if s.id == slot_id), None)
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -300,18 +175,6 @@ def day_view(ctx: CounterContext, day: date | None = None, done: Done | None = N
         return _view(s, ctx, day or office_today(now), now, done)
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    id: uuid.UUID
-    code: str
-    day: date
-    start: time
-    end: time
-    status: str
-    citizen_name: str
-    service_code: str
-
-
 def search(ctx: CounterContext, query: str) -> list[SearchHit]:
     """Appointments matching a code (LH...), a phone, a CCCD or a name (accents optional),
     on any day, latest first."""
@@ -324,39 +187,6 @@ def search(ctx: CounterContext, query: str) -> list[SearchHit]:
 
 
 # -- choices for the dialogs ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ProcedureOption:
-    code: str
-    name_vi: str
-    name_en: str
-    service_code: str
-    folded: str  # what the folded search looks in
-
-    @property
-    def name(self) -> str:
-        return _pick(self.name_vi, self.name_en)
-
-    def matches(self, query: str) -> bool:
-        return all(w in self.folded for w in fold(query).split())
-
-
-@dataclass(frozen=True)
-class SlotChoices:
-    """The bookable future: procedures (booking only) and the slots of the next working
-    days with their free office places, read once when a dialog opens."""
-
-    days: tuple[date, ...]
-    slots: tuple[SlotRow, ...]
-    procedures: tuple[ProcedureOption, ...] = ()
-    services: tuple[ServiceOption, ...] = ()
-
-    def slots_for(self, service_code: str, day: date | None = None) -> tuple[SlotRow, ...]:
-        return tuple(s for s in self.slots if s.service.code == service_code and (day is None or s.day == day))
-
-    def matching(self, query: str) -> tuple[ProcedureOption, ...]:
-        return tuple(p for p in self.procedures if p.matches(query))
-
 
 def _next_days(session: Session, office_code: str, first: date, count: int) -> list[date]:
     is_open = _open_day(session, office_code)
@@ -398,59 +228,6 @@ def reschedule_choices(ctx: CounterContext, appointment_id: uuid.UUID, count: in
                       if x.service.code == info.slot.service_code and x.id != info.slot.id
                       and (x.online_quota if info.source == "online" else x.office_quota) > 0)
     return SlotChoices(days=tuple(days), slots=slots)
-
-
-# -- the clerk's words for refusals --------------------------------------------------------------
-
-def _hhmm(iso: str | None) -> str:
-    if not iso:
-        return ""
-    return to_office_time(datetime.fromisoformat(iso)).strftime("%H:%M")
-
-
-def clerk_words(exc: MotcuaError) -> MotcuaError:
-    """An operation's refusal in the clerk's language; any other keeps its own message."""
-    d = exc.details
-    code = d.get("appointment_code", "")
-    words = None
-    if exc.code == "too_early":
-        words = _("Too early for appointment {code}: check-in opens at {time}.").format(
-            code=code, time=_hhmm(d.get("window_start")))
-    elif exc.code == "too_late":
-        words = _("The check-in time of appointment {code} ended at {time}. The citizen can take an "
-                  "ordinary ticket.").format(code=code, time=_hhmm(d.get("window_end")))
-    elif exc.code == "wrong_day":
-        day = date.fromisoformat(d["day"]) if d.get("day") else None
-        words = _("Appointment {code} is for {day}, not today: it can only be checked in on that day.").format(
-            code=code, day=f"{day:%d/%m/%Y}" if day else "")
-    elif exc.code == "cancelled":
-        words = _("Appointment {code} was cancelled.").format(code=code)
-    elif exc.code == "no_show":
-        words = _("Appointment {code} is already marked absent.").format(code=code)
-    elif exc.code == "already_checked_in":
-        words = _("Appointment {code} is already checked in (ticket {ticket}).").format(
-            code=code, ticket=d.get("ticket_code") or "")
-    elif exc.code == "illegal_transition":
-        words = _("Appointment {code} is no longer booked (it was checked in, cancelled or marked absent "
-                  "meanwhile). The list now shows it as it is.").format(code=code)
-    elif isinstance(exc, QuotaExceeded) or exc.code == "quota_exceeded":
-        words = _("This time slot has no free place left. Choose another time slot.")
-    elif exc.code == "slot_past":
-        words = _("This time slot is already over. Choose a later one.")
-    elif exc.code == "same_slot":
-        words = _("The appointment is already in this time slot.")
-    elif exc.code == "below_booked":
-        words = _("The places cannot be fewer than those already booked (office: {office}, online: "
-                  "{online}).").format(office=d.get("office_booked", 0), online=d.get("online_booked", 0))
-    elif exc.code == "not_working_day":
-        words = _("The office does not receive citizens on that day: no time slots can be made.")
-    elif exc.code in ("appointment_not_found", "slot_not_found"):
-        words = _("This appointment or time slot no longer exists. The list now shows the day as it is.")
-    elif exc.code == "procedure_not_found" or (exc.code == "wrong_service" and exc.details.get("field") != "slot"):
-        words = _("This procedure cannot be booked in this time slot. Choose the procedure again.")
-    if words is None:
-        return exc
-    return type(exc)(words, code=exc.code, **{k: v for k, v in d.items() if k != "code"})
 
 
 def _run(fn: Any) -> Any:
@@ -626,7 +403,6 @@ def create_day_slots(ctx: CounterContext, service_code: str, day: date, start: t
 
 __all__ = [
     "ABSENT", "BOOKED", "CANCELLED", "CAPACITY", "CHECKED_IN", "NOBODY_ABSENT", "RESCHEDULED", "SLOTS_CREATED",
-    "ApptRow", "DayView", "Done", "ProcedureOption", "SearchHit", "ServiceOption", "SlotChoices", "SlotRow",
     "book_by_phone", "booking_choices", "can_manage", "cancel", "check_in", "check_name", "check_phone",
     "check_reason", "clerk_words", "create_day_slots", "day_view", "mark_absent", "reschedule",
     "reschedule_choices", "search", "set_capacity",

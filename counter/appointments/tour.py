@@ -20,7 +20,7 @@ from core.errors import DomainError, QuotaExceeded
 from core.working_calendar import to_office_time
 from counter.appointments import model
 from counter.appointments.dialogs import BookDialog, RescheduleDialog
-from counter.appointments.model import ApptRow, DayView, Done, SlotChoices, SlotRow
+from counter.appointments.rows import ApptRow, DayView, Done, SlotChoices, SlotRow
 from counter.appointments.words import error_words
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import pgettext
-from counter.appointments.model import SlotRow
+from counter.appointments.rows import SlotRow
 from counter.appointments.words import slot_words, source_words, status_words
 
 COLUMNS = 6

@@ -47,7 +47,7 @@ from counter.appointments.dialogs import (
     RescheduleDialog,
     SlotsDialog,
 )
-from counter.appointments.model import ApptRow, DayView, Done, SearchHit, SlotRow
+from counter.appointments.rows import ApptRow, DayView, Done, SearchHit, SlotRow
 from counter.appointments.tree import chosen_id, header_words, make_tree, redraw
 from counter.appointments.words import (
     action_words,

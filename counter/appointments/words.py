@@ -14,7 +14,7 @@ from core.i18n import _, current_language, ngettext, pgettext
 from core.working_calendar import to_office_time
 from counter.appointments import model
 from counter.appointments.dialogs import day_words, window_words
-from counter.appointments.model import ApptRow, DayView, Done, SearchHit, SlotRow
+from counter.appointments.rows import ApptRow, DayView, Done, SearchHit, SlotRow
 
 
 def action_words(action: str) -> str:

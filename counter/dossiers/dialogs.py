@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from core.i18n import _, pgettext
 from core.money import format_money
 from core.working_calendar import OFFICE_TZ, to_office_time
-from counter.dossiers.model import DossierView, action_words, moment_words
+from counter.dossiers.names import action_words, moment_words
+from counter.dossiers.rows import DossierView
 from ui.parts import button, label, panel, say, vbox
 from ui.theme import current_theme
 

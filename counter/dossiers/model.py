@@ -16,12 +16,14 @@ handed to the citizen, withdrawn) print nothing: no form belongs to them.
 
 Papers are Vietnamese (official forms); what the page says follows the clerk's language.
 Data typed by the clerk (reasons, items, who collected the result) is stored as typed.
+
+What the page calls things (moves, papers, statuses, events) is in names.py; the rows it is
+given (the list, one dossier with its history, a move's outcome) are in rows.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,17 +32,24 @@ from sqlalchemy.orm import Session
 
 from core.dossier_states import TRANSITIONS, DossierAction, DossierStatus
 from core.errors import DomainError, MotcuaError, NotFound, ValidationError
-from core.i18n import _, current_language, language, pgettext
+from core.i18n import _, language, pgettext
 from core.ids import new_id
 from core.money import format_money
 from core.tokens import ReceiptToken, Result, extract_token
-from core.working_calendar import to_office_time
 from counter.context import CounterContext
+from counter.dossiers.names import CONTROL_SLIP, MOVES, RECEIPT, moment_words
+from counter.dossiers.rows import (
+    Counts,
+    DossierView,
+    HistoryLine,
+    Listing,
+    Outcome,
+    Row,
+)
 from local_db.models import AuditLog, Counter, Dossier, Staff
 from local_db.ops import dossier_moves as moves
 from local_db.ops.dossier_info import (
     OPEN_STATES,
-    DossierDetail,
     DossierEventInfo,
     DossierInfo,
     get_dossier,
@@ -59,133 +68,10 @@ from printing.dossier_source import (
 from printing.spool import queue_document
 
 A = DossierAction
-S = DossierStatus
 LIMIT = 200  # rows on the page; a search or a filter narrows it
-
-#: The page's actions (the state machine's moves, and the two papers on request), in the
-#: order of the buttons.
-MOVES: tuple[str, ...] = (
-    A.SEND_TO_PROCESSING.value, A.REQUEST_SUPPLEMENT.value, A.SUPPLEMENT_RECEIVED.value, A.RESULT_BACK.value,
-    A.HANDLE_AT_DESK.value, A.RETURN_RESULT.value, A.RESCHEDULE.value, A.REJECT.value, A.WITHDRAW.value,
-)
-CONTROL_SLIP = "control_slip"
-RECEIPT = "receipt"
-PAPERS: tuple[str, ...] = (CONTROL_SLIP, RECEIPT)
-STATUSES: tuple[str, ...] = tuple(s.value for s in DossierStatus)
-
-
-def _pick(vi: str, en: str) -> str:
-    return en if current_language() == "en" and en else vi
-
-
-def moment_words(moment: datetime | None) -> str:
-    """"17:00 25/11/2026" in office time ("–" for none)."""
-    if moment is None:
-        return "–"
-    return f"{to_office_time(moment):%H:%M %d/%m/%Y}"
-
-
-def status_words(status: str) -> str:
-    # Spelled out so the extractor sees each msgid.
-    return {
-        "received": pgettext("counter dossier status", "Received"),
-        "in_processing": pgettext("counter dossier status", "In processing"),
-        "needs_supplement": pgettext("counter dossier status", "Waiting for a supplement"),
-        "ready": pgettext("counter dossier status", "Result ready"),
-        "returned": pgettext("counter dossier status", "Returned to the citizen"),
-        "rejected": pgettext("counter dossier status", "Refused"),
-        "withdrawn": pgettext("counter dossier status", "Withdrawn"),
-    }.get(status, status)
-
-
-def action_words(action: str) -> str:
-    """The name of a button (and of a dialog)."""
-    return {
-        "send_to_processing": pgettext("counter dossier action", "Send for processing"),
-        "request_supplement": pgettext("counter dossier action", "Request a supplement"),
-        "supplement_received": pgettext("counter dossier action", "Supplement received"),
-        "result_back": pgettext("counter dossier action", "Result back"),
-        "handle_at_desk": pgettext("counter dossier action", "Settle at the desk"),
-        "return_result": pgettext("counter dossier action", "Hand over the result"),
-        "reschedule": pgettext("counter dossier action", "Reschedule"),
-        "reject": pgettext("counter dossier action", "Refuse"),
-        "withdraw": pgettext("counter dossier action", "Withdraw"),
-        "control_slip": pgettext("counter dossier action", "Print the control slip"),
-        "receipt": pgettext("counter dossier action", "Reprint the receipt"),
-    }[action]
-
-
-def event_words(action: str) -> str:
-    """What a history line says happened."""
-    return {
-        "receive": pgettext("counter dossier event", "Received at the desk"),
-        "send_to_processing": pgettext("counter dossier event", "Sent for processing"),
-        "request_supplement": pgettext("counter dossier event", "Supplement requested (form 02)"),
-        "supplement_received": pgettext("counter dossier event", "Supplement received, the time counts again"),
-        "result_back": pgettext("counter dossier event", "Result back from processing"),
-        "handle_at_desk": pgettext("counter dossier event", "Settled at the desk"),
-        "return_result": pgettext("counter dossier event", "Result handed over"),
-        "reject": pgettext("counter dossier event", "Refused (form 03)"),
-        "withdraw": pgettext("counter dossier event", "Withdrawn by the citizen"),
-        "reschedule": pgettext("counter dossier event", "Rescheduled (apology, form 04)"),
-    }.get(action, action)
 
 
 # --- the list -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Row:
-    id: uuid.UUID
-    code: str
-    procedure_code: str
-    procedure_name_vi: str
-    procedure_name_en: str
-    applicant_name: str  # clerks see full names
-    status: str
-    received_at: datetime
-    due_at: datetime | None
-    overdue: bool
-    due_today: bool  # still open and due during today (office time), overdue or not
-    counter_number: int | None
-    clerk_name: str
-    received_by: uuid.UUID | None
-    rescheduled: bool
-
-    @property
-    def procedure(self) -> str:
-        return _pick(self.procedure_name_vi, self.procedure_name_en)
-
-
-@dataclass(frozen=True)
-class Counts:
-    """The numbers on the filter chips (office-wide, whatever else is chosen)."""
-
-    overdue: int = 0
-    due_today: int = 0
-    mine: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_status.values())
-
-
-@dataclass(frozen=True)
-class Listing:
-    rows: tuple[Row, ...]
-    counts: Counts
-    query: str
-    status: str | None
-    due_today: bool
-    overdue: bool
-    mine: bool
-    limit: int
-    read_at: datetime
-
-    @property
-    def truncated(self) -> bool:
-        return len(self.rows) >= self.limit
-
 
 def _due_today(info: Any, start: datetime, end: datetime) -> bool:
     return info.status in OPEN_STATES and info.due_at is not None and start <= info.due_at < end
@@ -256,25 +142,6 @@ def list_dossiers(ctx: CounterContext, *, query: str = "", status: str | None = 
 
 # --- one dossier -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class HistoryLine:
-    at: datetime
-    action: str
-    staff_name: str
-    counter_number: int | None
-    what: str  # the action in words (current language at read time: redrawn with words())
-    details: tuple[str, ...]  # items, reasons, dates, who collected the result
-
-    def words(self) -> tuple[str, str]:
-        """(head, details) in the current language."""
-        who = self.staff_name or pgettext("counter dossiers", "(unknown)")
-        if self.counter_number is not None:
-            who = _("{name}, counter {number}").format(name=who, number=self.counter_number)
-        head = _("{when} · {what} · {who}").format(when=moment_words(self.at), what=event_words(self.action),
-                                                  who=who)
-        return head, "\n".join(self.details)
-
-
 def _history_details(e: DossierEventInfo) -> tuple[str, ...]:
     d = e.detail
     lines: list[str] = []
@@ -306,51 +173,6 @@ def _when(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value))
-
-
-@dataclass(frozen=True)
-class DossierView:
-    """One dossier as the detail pane shows it."""
-
-    dossier: DossierDetail
-    history: tuple[HistoryLine, ...]
-    actions: tuple[str, ...]  # the moves its status allows (reschedule even when used up: it says why)
-    due_today: bool
-    read_at: datetime
-
-    @property
-    def id(self) -> uuid.UUID:
-        return self.dossier.id
-
-    @property
-    def code(self) -> str:
-        return self.dossier.code
-
-    @property
-    def status(self) -> str:
-        return self.dossier.status
-
-    @property
-    def rescheduled(self) -> bool:
-        return self.dossier.reschedule_count > 0
-
-    @property
-    def procedure(self) -> str:
-        return _pick(self.dossier.procedure_name_vi, self.dossier.procedure_name_en)
-
-    @property
-    def processing(self) -> str:
-        return _pick(self.dossier.processing_vi, self.dossier.processing_en)
-
-    def allows(self, action: str) -> bool:
-        if action in PAPERS:
-            return True
-        return action in self.actions
-
-    @property
-    def missing_documents(self) -> tuple[str, ...]:
-        """Checklist lines marked missing (the supplement dialog starts from them)."""
-        return tuple(doc.name for doc in self.dossier.documents if doc.is_missing)
 
 
 def actions_for(status: str) -> tuple[str, ...]:
@@ -421,16 +243,6 @@ def find_by_scan(ctx: CounterContext, text: str) -> DossierView:
 
 
 # --- the moves ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Outcome:
-    """After a move or a paper: the dossier as it is now, and the print job queued (if any)."""
-
-    view: DossierView
-    action: str
-    print_job_id: uuid.UUID | None = None
-    paper: str = ""  # document kind queued: supplement_request / refusal / apology / control_slip / receipt
-
 
 def clerk_words(exc: MotcuaError) -> MotcuaError:
     """An operation's refusal worded for the clerk in the page's language."""
@@ -607,9 +419,7 @@ def reprint_receipt(ctx: CounterContext, dossier_id: uuid.UUID, *, lang: str = "
 
 
 __all__ = [
-    "CONTROL_SLIP", "LIMIT", "MOVES", "PAPERS", "RECEIPT", "STATUSES", "Counts", "DossierView", "HistoryLine",
-    "Listing", "Outcome", "Row", "action_words", "actions_for", "clerk_words", "detail", "event_words",
-    "find_by_scan", "handle_at_desk", "list_dossiers", "looks_like_scan", "moment_words", "print_control_slip",
-    "reject", "reprint_receipt", "request_supplement", "reschedule", "result_back", "return_result",
-    "send_to_processing", "status_words", "supplement_received", "withdraw",
+    "LIMIT", "actions_for", "clerk_words", "detail", "find_by_scan", "handle_at_desk", "list_dossiers",
+    "looks_like_scan", "print_control_slip", "reject", "reprint_receipt", "request_supplement", "reschedule",
+    "result_back", "return_result", "send_to_processing", "supplement_received", "withdraw",
 ]

@@ -11,17 +11,14 @@ from typing import TYPE_CHECKING, Any
 from core.errors import DomainError
 from core.i18n import _
 from counter.dossiers import model
-from counter.dossiers.model import (
-    CONTROL_SLIP,
-    RECEIPT,
+from counter.dossiers.names import CONTROL_SLIP, RECEIPT, action_words, status_words
+from counter.dossiers.rows import (
     Counts,
     DossierView,
     HistoryLine,
     Listing,
     Outcome,
     Row,
-    action_words,
-    status_words,
 )
 from counter.dossiers.words import done_words, error_words, paper_words
 

@@ -44,19 +44,15 @@ from core.i18n import _, ngettext, pgettext
 from counter.context import CounterContext
 from counter.dossiers import model, tour
 from counter.dossiers.dialogs import ActionDialog, dialog_for
-from counter.dossiers.model import (
+from counter.dossiers.names import (
     CONTROL_SLIP,
     MOVES,
     STATUSES,
-    Counts,
-    DossierView,
-    HistoryLine,
-    Listing,
-    Outcome,
     action_words,
     moment_words,
     status_words,
 )
+from counter.dossiers.rows import Counts, DossierView, HistoryLine, Listing, Outcome
 from counter.dossiers.table import RowsModel
 from counter.dossiers.words import (
     ACTIONS,

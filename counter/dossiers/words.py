@@ -10,16 +10,14 @@ from PySide6.QtGui import QKeySequence
 from core.errors import MotcuaError
 from core.i18n import _, pgettext
 from core.money import format_money
-from counter.dossiers.model import (
+from counter.dossiers.names import (
     CONTROL_SLIP,
     MOVES,
     RECEIPT,
-    DossierView,
-    Outcome,
-    Row,
     action_words,
     moment_words,
 )
+from counter.dossiers.rows import DossierView, Outcome, Row
 
 # action -> its key, in the order of the buttons
 KEYS: dict[str, QKeySequence] = {

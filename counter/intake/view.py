@@ -10,6 +10,9 @@ Nothing typed is lost: the whole state is saved as a draft at every step and aft
 second without typing, through ONE serial queue of small write transactions (so an old
 autosave can never land after the save that deleted the draft). Every database call runs
 on the TaskRunner; the GUI thread only draws.
+
+The step pages are in *_step.py (steps.py: the step bar), autosave and drafts in drafts.py,
+the scanner's part in scanning.py, shared words in words.py, the tour's states in tour.py.
 """
 
 from __future__ import annotations
@@ -17,36 +20,36 @@ from __future__ import annotations
 import uuid
 from collections import deque
 from collections.abc import Callable
-from datetime import timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QSizePolicy, QStackedWidget, QWidget
 
-from core.errors import MotcuaError, ValidationError
+from core.errors import ValidationError
 from core.i18n import _, pgettext
 from counter.context import CounterContext
-from counter.intake import model
+from counter.intake import model, tour
+from counter.intake.applicant_step import ApplicantStep
+from counter.intake.documents_step import DocumentsStep
+from counter.intake.done_step import DoneStep
+from counter.intake.drafts import DraftsMixin
 from counter.intake.model import (
     STEPS,
-    DocumentEntry,
-    DraftOffer,
     IntakeState,
     Outcome,
     PreviewInfo,
     ProcedureDetails,
 )
-from counter.intake.steps import (
-    ApplicantStep,
-    DocumentsStep,
-    DoneStep,
-    PreviewStep,
-    ProcedureStep,
-    StepBar,
-    page_background,
-    step_words,
+from counter.intake.preview_step import PreviewStep
+from counter.intake.procedure_step import ProcedureStep
+from counter.intake.scanning import ScanMixin
+from counter.intake.steps import StepBar, page_background
+from counter.intake.words import (
+    error_words,
+    print_problem_words,
+    printed_words,
+    where_words,
 )
 from local_db.office_settings import office_today
 from ui.parts import button, hbox, label, say, scroll_area, vbox
@@ -54,17 +57,10 @@ from ui.screen import Screen
 from ui.tasks import TaskRunner
 from ui.widgets.scanner_input import ScannerInput
 
-AUTOSAVE_MS = 1_000  # after the last keystroke
 PREVIEW_MS = 250
 
 
-def error_words(exc: BaseException) -> str:
-    if isinstance(exc, MotcuaError):
-        return exc.message
-    return _("The office database cannot be reached. Nothing is lost: the draft is kept. Please try again.")
-
-
-class IntakeScreen(Screen):
+class IntakeScreen(Screen, DraftsMixin, ScanMixin):
     name = "intake"
 
     def __init__(self, ctx: CounterContext, tasks: TaskRunner, parent: QWidget | None = None, *,
@@ -232,8 +228,7 @@ class IntakeScreen(Screen):
         elif step == "procedure":
             self.procedure.load(self.state)
         self._buttons()
-        self.where.setText(_("Step {n} of {total}: {name}").format(n=STEPS.index(step) + 1, total=len(STEPS),
-                                                                   name=step_words(step)))
+        self.where.setText(where_words(step))
         page.focus_first()
 
     def _buttons(self) -> None:
@@ -347,132 +342,6 @@ class IntakeScreen(Screen):
                 return True
         return super().eventFilter(obj, event)
 
-    # --- typing, autosave, the serial write queue ----------------------------------------------------
-
-    def _typed(self) -> None:
-        self._store()
-        self._buttons()
-        self.autosave_timer.start(AUTOSAVE_MS)
-
-    def autosave(self) -> None:
-        """The whole state into this intake's draft (its own small transaction, queued)."""
-        self.autosave_timer.stop()
-        if self.state.step == "done" or self.state.is_empty or self.ctx.staff is None:
-            return
-        self._store()
-        if self.draft_id is None:
-            self.draft_id = uuid.uuid4()
-        snapshot = IntakeState.from_data(self.state.to_data())
-        snapshot.step = self.state.step
-        self._write(model.autosave, self.ctx, self.draft_id, snapshot, self.ctx.actor,
-                    on_error=lambda exc: say(self.status, _("The draft could not be saved: {reason}").format(
-                        reason=error_words(exc)), "error"))
-
-    def _write(self, fn: Callable[..., Any], *args: Any, on_done: Callable | None = None,
-               on_error: Callable | None = None) -> None:
-        self._writes.append((fn, args, on_done, on_error))
-        self._pump()
-
-    def _pump(self) -> None:
-        if self._writing or not self._writes:
-            return
-        fn, args, on_done, on_error = self._writes.popleft()
-        self._writing = True
-
-        def finish(callback: Callable | None, value: Any) -> None:
-            self._writing = False
-            try:
-                if callback is not None:
-                    callback(value)
-            finally:
-                self._pump()
-
-        self.tasks.run(fn, *args, on_done=lambda v: finish(on_done, v), on_error=lambda e: finish(on_error, e))
-
-    # --- drafts ------------------------------------------------------------------------------------
-
-    def resume(self, offer: DraftOffer) -> None:
-        if self.busy:
-            return
-        if not self.state.is_empty:
-            self.autosave()  # the work on screen stays a draft of its own
-        self.busy = True
-        self.tasks.run(model.procedure_details, self.ctx, offer.state.procedure_code,
-                       on_done=lambda d: self._resumed(offer, d),
-                       on_error=lambda exc: self._resumed(offer, None) if offer.state.step == "procedure"
-                       else self._failed(exc))
-
-    def _resumed(self, offer: DraftOffer, details: ProcedureDetails | None) -> None:
-        self.busy = False
-        self.state = IntakeState.from_data(offer.state.to_data())
-        self.draft_id = offer.id
-        self.details = details
-        self.procedure.set_offers([o for o in self.procedure.offers if o.id != offer.id])
-        self.applicant.clear()
-        say(self.status, _("Draft resumed: everything typed before is back."), "ok")
-        step = offer.state.step if details is not None else "procedure"
-        self.show_step(step)
-
-    def drop_draft(self, offer: DraftOffer) -> None:
-        self.procedure.set_offers([o for o in self.procedure.offers if o.id != offer.id])
-        self._write(model.discard, self.ctx, offer.id, on_error=self._failed)
-
-    def discard(self) -> None:
-        """Throw this intake away (asks once more: what was typed is lost)."""
-        if not self._confirm_discard:
-            self._confirm_discard = True
-            say(self.status, _("Press «Discard» again to throw this intake away."), "error")
-            QTimer.singleShot(5000, lambda: setattr(self, "_confirm_discard", False))
-            return
-        self._confirm_discard = False
-        if self.draft_id is not None:
-            self._write(model.discard, self.ctx, self.draft_id, on_error=self._failed)
-        self.start_new()
-        say(self.status, _("The intake was discarded."), "ok")
-
-    # --- applicant: scans and known citizens -----------------------------------------------------------
-
-    def on_scanned(self, text: str) -> None:
-        """A scanner read a code (connected to ScannerInput.scanned)."""
-        if self.state.step == "done" or not self.isVisible():
-            return
-        result = model.read_scan(text, office_today(self.ctx.now()))
-        if not result.ok:
-            say(self.applicant.scan_message, result.message, "error")
-            say(self.status, result.message, "error")
-            return
-        self._store()
-        for name in ("full_name", "cccd", "birth_date", "gender", "address"):
-            setattr(self.state, name, getattr(result, name))
-        self.state.id_card_read = True
-        say(self.applicant.scan_message, result.message, "ok")
-        say(self.status, "")
-        self.applicant.load(self.state)
-        self.applicant.show_errors({})
-        if self.state.step == "applicant":
-            self.applicant.focus_first()
-        else:
-            say(self.status, result.message, "ok")
-        self.autosave()
-        self.lookup(self.state.cccd, "")
-
-    def lookup(self, cccd: str, phone: str) -> None:
-        if (cccd or phone).strip():
-            self.tasks.run(model.find_citizens, self.ctx, cccd=cccd, phone=phone, on_done=self._found,
-                           on_error=lambda _e: None)
-
-    def _found(self, citizens: list) -> None:
-        if not citizens or self.state.step not in ("applicant", "documents", "procedure"):
-            return
-        self._store()
-        before = self.state.to_data()
-        self.state = model.fill_from_citizen(self.state, citizens[0])
-        if self.state.to_data() != before:
-            self.applicant.load(self.state)
-            say(self.applicant.known, _("Known citizen: the empty fields were filled from {name}'s earlier "
-                                        "dossiers. Check them.").format(name=citizens[0].full_name), "info")
-            self._typed()
-
     # --- preview and the endings ---------------------------------------------------------------------
 
     def _preview_edited(self) -> None:
@@ -551,14 +420,9 @@ class IntakeScreen(Screen):
         if self.print_job_id is None or event.job.id != self.print_job_id:
             return
         if event.state == "done":
-            say(self.done.printing, {"received": pgettext("counter intake", "Receipt printed."),
-                                     "supplement": _("Request to supplement printed."),
-                                     "refused": _("Refusal printed.")}[self.outcome.kind if self.outcome else "received"],
-                "ok")
+            say(self.done.printing, printed_words(self.outcome.kind if self.outcome else "received"), "ok")
         elif event.state == "failed":
-            say(self.done.printing, _("Printer problem: {message}. The paper waits in the print queue and prints "
-                                      "when the printer is back; the dossier itself is saved.").format(
-                message=event.message or event.error_code), "error")
+            say(self.done.printing, print_problem_words(event.message or event.error_code), "error")
         else:
             say(self.done.printing, pgettext("counter intake", "Printing…"), "hint")
 
@@ -575,163 +439,12 @@ class IntakeScreen(Screen):
         self.new_button.setText(_("Next dossier (Alt+N)"))
         self.queue_button.setText(pgettext("counter intake", "Back to the queue"))
         if self.state.step in STEPS:
-            self.where.setText(_("Step {n} of {total}: {name}").format(
-                n=STEPS.index(self.state.step) + 1, total=len(STEPS), name=step_words(self.state.step)))
+            self.where.setText(where_words(self.state.step))
             self._buttons()
 
-    # --- the tour ---------------------------------------------------------------------------------
+    # --- the tour (counter/intake/tour.py) ---------------------------------------------------------
 
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
         """Every step and every message a clerk can meet, drawn from sample data (no database)."""
-        return _tour_states(self)
+        return tour.tour_states(self)
 
-
-# --- the tour's states (``motcua tour`` and the tests' careful look): sample data, no database -----
-
-ID_QR = "001090012345|123456789|Nguyễn Văn Hòa|15031990|Nam|Số 5 Đội Cấn, Ba Đình, Hà Nội|10082021"
-
-
-def sample_details() -> ProcedureDetails:
-    return ProcedureDetails(
-        code="1.001193", name="Đăng ký khai sinh", field="Hộ tịch", processing=_("Same day"),
-        fee_rule_text="5.000 đ", checklist=(
-            DocumentEntry("Tờ khai đăng ký khai sinh"), DocumentEntry("Giấy chứng sinh"),
-            DocumentEntry("Giấy tờ tùy thân của người đi đăng ký"),
-            DocumentEntry("Văn bản ủy quyền (nếu có)", required=False)),
-        needs_copies=False, needs_pages=False, free_within_days=60, variants=(), has_verification=False)
-
-
-def sample_state(step: str, *, complete: bool = True) -> IntakeState:
-    d = sample_details()
-    state = IntakeState(step=step, procedure_code=d.code, procedure_name=d.name,
-                        documents=[DocumentEntry(**vars(x)) for x in d.checklist])
-    for doc in state.documents[: None if complete else 2]:
-        doc.originals = 1
-    state.full_name, state.cccd, state.birth_date = "Nguyễn Văn Hòa", "001090012345", "15/03/1990"
-    state.gender, state.address, state.phone = "male", "Số 5 Đội Cấn, Ba Đình, Hà Nội", "0912345678"
-    state.days_since_event = "10"
-    return state
-
-
-def _tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
-    now = screen.ctx.now()
-    due = now + timedelta(hours=8)
-
-    def put(state: IntakeState, step: str) -> None:
-        screen._reset()
-        screen.state = state
-        screen.details = sample_details()
-        screen.show_step(step)
-
-    def procedure() -> None:
-        screen._reset()
-        screen.show_step("procedure")
-
-    def procedure_drafts() -> None:
-        procedure()
-        state = sample_state("applicant")
-        screen.procedure.set_offers([DraftOffer(id=uuid.uuid4(), updated_at=now - timedelta(minutes=12),
-                                                step="applicant", procedure_name=state.procedure_name,
-                                                applicant_name=state.full_name, state=state)])
-
-    def procedure_none() -> None:
-        procedure()
-        screen.procedure.search.setText("zzzz")
-
-    def documents(complete: bool) -> Callable[[], None]:
-        return lambda: put(sample_state("documents", complete=complete), "documents")
-
-    def applicant() -> None:
-        put(IntakeState(step="applicant", procedure_code="1.001193", procedure_name="Đăng ký khai sinh"), "applicant")
-
-    def applicant_scanned() -> None:
-        applicant()
-        screen.on_scanned(ID_QR)
-
-    def applicant_errors() -> None:
-        state = sample_state("applicant")
-        state.full_name, state.cccd, state.phone, state.birth_date, state.email = "", "999090012345", "12345", "31/02/1990", "a@"
-        put(state, "applicant")
-        screen.next()
-
-    def applicant_bad_scan(text: str) -> Callable[[], None]:
-        def run() -> None:
-            applicant()
-            screen.on_scanned(text)
-        return run
-
-    def applicant_known() -> None:
-        applicant()
-        say(screen.applicant.known, _("Known citizen: the empty fields were filled from {name}'s earlier "
-                                      "dossiers. Check them.").format(name="Nguyễn Văn Hòa"), "info")
-
-    def preview(p: PreviewInfo, complete: bool = True) -> Callable[[], None]:
-        def run() -> None:
-            put(sample_state("preview", complete=complete), "preview")
-            screen.tasks.wait_idle()
-            screen.preview_seq += 1
-            screen.preview_info = p
-            screen.preview_page.show_preview(p)
-        return run
-
-    ok = PreviewInfo(0, "0 đ", ("Miễn phí (trong hạn 60 ngày)",), due, model.due_words(due), ())
-    missing = PreviewInfo(0, "0 đ", ("Miễn phí (trong hạn 60 ngày)",), due, model.due_words(due),
-                          ("Giấy chứng sinh", "Giấy tờ tùy thân của người đi đăng ký"))
-    needs_days = PreviewInfo(None, "", (), due, model.due_words(due), (),
-                             error=_("The fee depends on the number of days since the event: fill it in."),
-                             error_field="days_since_event")
-
-    def refuse(with_error: bool) -> Callable[[], None]:
-        def run() -> None:
-            preview(ok)()
-            screen.preview_page.toggle_refuse()
-            if with_error:
-                screen.refuse("")
-            else:
-                screen.preview_page.reason.setText("Hồ sơ không thuộc thẩm quyền giải quyết của UBND phường")
-        return run
-
-    def done(outcome: Outcome, event: str = "") -> Callable[[], None]:
-        def run() -> None:
-            screen._reset()
-            screen.state = sample_state("preview")
-            screen._ended(outcome)
-            if event:
-                job = SimpleNamespace(id=outcome.print_job_id)
-                screen.on_print_event(SimpleNamespace(job=job, state=event, error_code="offline",
-                                                      message=_("The printer does not answer") if event == "failed"
-                                                      else ""))
-        return run
-
-    received = Outcome(model.RECEIVED, uuid.uuid4(), uuid.uuid4(), "000.00.04.H26-261123-0001", due, 5000,
-                       applicant_name="Nguyễn Văn Hòa")
-    supplement = Outcome(model.SUPPLEMENT, uuid.uuid4(), missing=missing.missing, applicant_name="Nguyễn Văn Hòa")
-    refused = Outcome(model.REFUSED, uuid.uuid4(), applicant_name="Nguyễn Văn Hòa")
-
-    def save_failed() -> None:
-        preview(ok)()
-        screen._end_failed(RuntimeError("connection refused"))
-
-    def discard_asked() -> None:
-        put(sample_state("documents"), "documents")
-        screen._confirm_discard = False
-        screen.discard()
-
-    def draft_resumed() -> None:
-        put(sample_state("applicant"), "applicant")
-        say(screen.status, _("Draft resumed: everything typed before is back."), "ok")
-
-    return [
-        ("procedure", procedure), ("procedure_drafts", procedure_drafts), ("procedure_no_match", procedure_none),
-        ("documents", documents(True)), ("documents_missing", documents(False)), ("discard_asked", discard_asked),
-        ("applicant", applicant), ("applicant_scanned", applicant_scanned), ("applicant_errors", applicant_errors),
-        ("applicant_not_id_card", applicant_bad_scan("HTTPS://MOTCUA.HANOI.GOV.VN/T/ABCDEFGH")),
-        ("applicant_bad_id_card", applicant_bad_scan(ID_QR.replace("15031990", "15031991"))),
-        ("applicant_known", applicant_known), ("draft_resumed", draft_resumed),
-        ("preview", preview(ok)), ("preview_missing", preview(missing, complete=False)),
-        ("preview_needs_days", preview(needs_days)), ("refuse", refuse(False)), ("refuse_no_reason", refuse(True)),
-        ("save_failed", save_failed),
-        ("done_received", done(received)), ("done_printed", done(received, "done")),
-        ("done_print_failed", done(received, "failed")), ("done_supplement", done(supplement, "done")),
-        ("done_refused", done(refused, "done")),
-    ]

@@ -10,253 +10,43 @@ Every database call goes through the TaskRunner (model.py); the page redraws fro
 :class:`~counter.queue.model.PanelState` each call returns. The waiting counts refresh
 every few seconds while the page is shown; the service timer ticks on the GUI thread
 from ``ctx.now()`` (tests and the tour move that clock).
+
+The transfer dialog is in transfer_dialog.py, what the page says in words.py, and the tour's
+made-up states in tour.py.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QGridLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
-from core.errors import DomainError, MotcuaError
 from core.i18n import _, ngettext, pgettext
-from core.working_calendar import to_office_time
 from counter.context import CounterContext
-from counter.queue import model
-from counter.queue.model import (
-    FINISHED,
-    NO_SHOW,
-    NOBODY_WAITING,
-    TRANSFERRED,
-    CurrentTicket,
-    Notice,
-    PanelState,
-    Transferred,
+from counter.queue import model, tour
+from counter.queue.model import NOBODY_WAITING, CurrentTicket, Notice, PanelState
+from counter.queue.transfer_dialog import TransferDialog
+from counter.queue.words import (
+    ACTIONS,
+    action_words,
+    button_words,
+    clock_words,
+    counter_words,
+    error_words,
+    hhmm,
+    key_name,
+    notice_words,
+    transferred_words,
 )
 from ui.parts import button, clear_layout, emphasise, hbox, label, panel, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
-from ui.theme import current_theme
 
 REFRESH_MS = 5_000  # the waiting counts, while the page shows
 TICK_MS = 1_000  # the service timer
-DIALOG_SIZE = (880, 600)  # the transfer dialog at normal text size
-
-# action -> (its key, the button's object name), in the order of the buttons
-ACTIONS = {
-    "call": (Qt.Key.Key_F2, "queue-call"),
-    "recall": (Qt.Key.Key_F3, "queue-recall"),
-    "start": (Qt.Key.Key_F4, "queue-start"),
-    "finish": (Qt.Key.Key_F5, "queue-finish"),
-    "no_show": (Qt.Key.Key_F6, "queue-no-show"),
-    "transfer": (Qt.Key.Key_F7, "queue-transfer"),
-    "intake": (Qt.Key.Key_F8, "queue-intake"),
-}
-
-
-def _action_words(action: str) -> str:
-    # Spelled out so the extractor sees each msgid.
-    return {
-        "call": pgettext("counter queue", "Call next"),
-        "recall": pgettext("counter queue", "Call again"),
-        "start": pgettext("counter queue", "Start serving"),
-        "finish": pgettext("counter queue", "Finish"),
-        "no_show": pgettext("counter queue", "Absent"),
-        "transfer": pgettext("counter queue", "Transfer"),
-        "intake": pgettext("counter queue", "Take in a dossier"),
-    }[action]
-
-
-def key_name(action: str) -> str:
-    return QKeySequence(ACTIONS[action][0]).toString(QKeySequence.SequenceFormat.NativeText)
-
-
-def button_words(action: str) -> str:
-    """The button's text: what it does and its key, e.g. "Gọi số tiếp (F2)"."""
-    return f"{_action_words(action)} ({key_name(action)})"
-
-
-def clock_words(delta: timedelta) -> str:
-    """mm:ss, or h:mm:ss past an hour."""
-    total = max(int(delta.total_seconds()), 0)
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
-
-
-def _hhmm(moment) -> str:  # type: ignore[no-untyped-def]
-    return to_office_time(moment).strftime("%H:%M")
-
-
-def counter_words(number: int) -> str:
-    return pgettext("counter queue", "Counter {number}").format(number=number)
-
-
-def transferred_words(t: Transferred) -> str:
-    if t.from_counter is not None and t.from_service:
-        head = _("Sent here from counter {counter} ({service})").format(counter=t.from_counter,
-                                                                         service=t.from_service)
-    elif t.from_counter is not None:
-        head = _("Sent here from counter {counter}").format(counter=t.from_counter)
-    else:
-        head = _("Sent here from the {service} queue").format(service=t.from_service)
-    return head + ("\n" + _("Note: {note}").format(note=t.note) if t.note else "")
-
-
-def notice_words(notice: Notice) -> tuple[str, str]:
-    """(text, role) of what the last move has to say."""
-    if notice.kind == NOBODY_WAITING:
-        return _("Nobody is waiting for this counter right now."), "info"
-    if notice.kind == FINISHED:
-        return _("Ticket {code} is done.").format(code=notice.code), "ok"
-    if notice.kind == NO_SHOW:
-        return _("Ticket {code} was marked absent.").format(code=notice.code), "ok"
-    if notice.kind == TRANSFERRED:
-        if notice.to_counter is not None and notice.to_service:
-            text = _("Ticket {code} was sent to counter {counter}, {service} queue.")
-        elif notice.to_counter is not None:
-            text = _("Ticket {code} was sent to counter {counter}.")
-        else:
-            text = _("Ticket {code} was sent to the {service} queue.")
-        return text.format(code=notice.code, counter=notice.to_counter, service=notice.to_service), "ok"
-    return "", "hint"
-
-
-def error_words(exc: Exception) -> str:
-    """A failed move in the clerk's words: the operation's own message for an office rule,
-    a plain sentence when the database could not be reached."""
-    if isinstance(exc, MotcuaError):
-        return exc.message
-    return _("The action could not be saved: the office database cannot be reached. Please try again.")
-
-
-# -- the transfer dialog ----------------------------------------------------------------------
-
-class TransferDialog(QDialog):
-    """Where to send the ticket at the desk: another service's queue or another open
-    counter (one of the two), and a note for whoever takes it. ``choice()`` after OK.
-
-    ``embedded``: drawn inside its parent instead of as a window (the tour photographs
-    the page, and a window of its own would not be on the picture)."""
-
-    def __init__(self, state: PanelState, parent: QWidget | None = None, *, embedded: bool = False) -> None:
-        super().__init__(parent)
-        self.setObjectName("transfer-dialog")
-        if embedded:
-            self.setWindowFlags(Qt.WindowType.Widget)
-        self.state = state
-        current = state.current
-        self.ticket_id: uuid.UUID | None = current.id if current else None
-        names = {s.code: s.name for s in state.transfer_services}
-        self.setWindowTitle(_("Transfer ticket {code}").format(code=current.code if current else ""))
-
-        self.heading = label(_("Transfer ticket {code}").format(code=current.code if current else ""), "title")
-        self.hint = label(_("Choose a service or a counter. The ticket keeps its number and its place in the queue."),
-                          "hint")
-        self.services_label = label(_("To another service"), "subtitle")
-        self.services = QListWidget()
-        self.services.setObjectName("transfer-services")
-        for s in state.transfer_services:
-            if current is not None and s.code == current.service_code:
-                continue  # it is in that queue already; a counter of it is the other list
-            item = QListWidgetItem(_("{name} · {n} waiting").format(name=s.name, n=s.waiting))
-            item.setData(Qt.ItemDataRole.UserRole, s.code)
-            self.services.addItem(item)
-        self.counters_label = label(_("To another counter"), "subtitle")
-        self.counters = QListWidget()
-        self.counters.setObjectName("transfer-counters")
-        for lst in (self.services, self.counters):
-            lst.setWordWrap(True)
-            lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for c in state.transfer_counters:
-            services = ", ".join(names.get(code, code) for code in c.service_codes)
-            item = QListWidgetItem(_("Counter {number} · {n} waiting").format(number=c.number, n=c.waiting)
-                                   + "\n" + services)
-            item.setData(Qt.ItemDataRole.UserRole, c.number)
-            self.counters.addItem(item)
-        self.no_counter = label(_("No other counter is open."), "hint")
-        self.no_counter.setObjectName("transfer-no-counter")
-        self.no_counter.setVisible(not state.transfer_counters)
-        self.counters.setVisible(bool(state.transfer_counters))
-        self.note_label = label(_("Note for the receiving counter (optional)"))
-        self.note = QLineEdit()
-        self.note.setObjectName("transfer-note")
-        self.note.setMaxLength(500)
-        self.note_label.setBuddy(self.note)
-
-        self.buttons = QDialogButtonBox()
-        self.ok = button(pgettext("counter queue", "Transfer"), name="transfer-ok")
-        self.cancel = button(pgettext("counter queue", "Cancel"), name="transfer-cancel")
-        for b in (self.ok, self.cancel):
-            b.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a keyboard desk: Tab reaches them
-        self.buttons.addButton(self.ok, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.cancel, QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.ok.setDefault(True)
-        self.ok.setEnabled(False)
-
-        self.services.itemSelectionChanged.connect(lambda: self._picked(self.services))
-        self.counters.itemSelectionChanged.connect(lambda: self._picked(self.counters))
-        self.services.itemDoubleClicked.connect(lambda _item: self.accept())
-        self.counters.itemDoubleClicked.connect(lambda _item: self.accept())
-
-        card = panel()
-        lists = QGridLayout()
-        lists.setHorizontalSpacing(16)
-        lists.setVerticalSpacing(8)
-        lists.addWidget(self.services_label, 0, 0)
-        lists.addWidget(self.counters_label, 0, 1)
-        lists.addWidget(self.services, 1, 0)
-        lists.addWidget(self.counters, 1, 1)
-        lists.addWidget(self.no_counter, 1, 1, Qt.AlignmentFlag.AlignTop)
-        inner = vbox(card, [self.heading, self.hint], margin=20, spacing=12)
-        inner.addLayout(lists, 1)
-        for w in (self.note_label, self.note, self.buttons):
-            inner.addWidget(w)
-        vbox(self, [card], margin=0 if embedded else 12)
-        scale = current_theme().scale  # large text: the lists still show every choice
-        self.resize(round(DIALOG_SIZE[0] * scale), round(DIALOG_SIZE[1] * scale))
-
-    def _picked(self, source: QListWidget) -> None:
-        if source.selectedItems():  # one target: a choice in one list clears the other
-            other = self.counters if source is self.services else self.services
-            other.blockSignals(True)
-            other.clearSelection()
-            other.blockSignals(False)
-        self.ok.setEnabled(self.choice() is not None)
-        emphasise(self.ok, self.ok.isEnabled())
-
-    def choice(self) -> tuple[str | None, int | None, str] | None:
-        """(service code, counter number, note) chosen, or None while nothing is."""
-        note = self.note.text().strip()
-        for lst, is_service in ((self.services, True), (self.counters, False)):
-            chosen = lst.selectedItems()
-            if chosen:
-                value = chosen[0].data(Qt.ItemDataRole.UserRole)
-                return (value, None, note) if is_service else (None, value, note)
-        return None
-
-    def accept(self) -> None:
-        if self.choice() is None:
-            return  # Enter with nothing chosen: stay open
-        super().accept()
 
 
 # -- the page -----------------------------------------------------------------------------------
@@ -377,7 +167,7 @@ class QueuePanel(Screen):
     def retranslate(self) -> None:
         for action, b in self.buttons.items():
             b.setText(button_words(action))
-            b.setToolTip(_action_words(action))
+            b.setToolTip(action_words(action))
         self.waiting_title.setText(_("Waiting for this counter"))
         self.closed.setText(_("This counter is marked as closed. Citizens are not told to come here."))
         self._draw()
@@ -574,7 +364,7 @@ class QueuePanel(Screen):
             self.caption.setText(_("No ticket at the desk"))
             self.number.setText("—")
             self.idle_hint.setText(_("Press {key} or “{button}” to call the next citizen.").format(
-                key=key_name("call"), button=_action_words("call")))
+                key=key_name("call"), button=action_words("call")))
             for w in (self.service, self.priority, self.transferred, self.times, self.timer_caption, self.timer):
                 w.hide()
             self.idle_hint.show()
@@ -594,11 +384,11 @@ class QueuePanel(Screen):
         self.transferred.setVisible(t.transferred is not None)
         if t.status == "serving":
             self.caption.setText(_("Serving"))
-            self.times.setText(_("Serving since {time}").format(time=_hhmm(t.serving_at)) if t.serving_at else "")
+            self.times.setText(_("Serving since {time}").format(time=hhmm(t.serving_at)) if t.serving_at else "")
             self.timer_caption.setText(_("Service time"))
         else:
             self.caption.setText(_("Called — waiting for the citizen to come to the desk"))
-            when = _hhmm(t.called_at) if t.called_at else ""
+            when = hhmm(t.called_at) if t.called_at else ""
             self.times.setText(ngettext("Called at {time} · {n} call", "Called at {time} · {n} calls",
                                         t.call_count).format(time=when, n=t.call_count))
             self.timer_caption.setText(_("Time since the call"))
@@ -657,83 +447,7 @@ class QueuePanel(Screen):
         self.rows_widget.setVisible(bool(st.services))
         self.closed.setVisible(not st.counter_open)
 
-    # --- the tour -------------------------------------------------------------------------------
-
-    def _tour_show(self, **changes: Any) -> None:
-        """Draw a made-up state on the page (no database write): the tour's pictures."""
-        self.tasks.wait_idle()
-        base = self.state or model.panel(self.ctx)
-        self._seq += 1
-        self._say("")
-        self._show(replace(base, **changes), self._seq)
-
-    def _tour_ticket(self, status: str = "called", **changes: Any) -> CurrentTicket:
-        base = self.state or model.panel(self.ctx)
-        svc = (base.services or base.transfer_services)[0]
-        now = self.ctx.now()
-        values: dict[str, Any] = {
-            "id": uuid.uuid4(), "code": f"{svc.prefix}012", "service_code": svc.code, "service_name_vi": svc.name_vi,
-            "service_name_en": svc.name_en, "priority_reason": None, "source": "walk_in", "status": status,
-            "called_at": now - timedelta(minutes=4, seconds=25), "call_count": 1,
-            "serving_at": now - timedelta(minutes=3, seconds=25) if status == "serving" else None, "transferred": None}
-        values.update(changes)
-        return CurrentTicket(**values)
-
-    def _tour_waiting(self) -> dict[str, Any]:
-        base = self.state or model.panel(self.ctx)
-        services = tuple(replace(s, waiting=3 + 2 * i, priority_waiting=1 if i == 0 else 0)
-                         for i, s in enumerate(base.services))
-        return {"services": services, "waiting": sum(s.waiting for s in services), "priority_waiting": 1,
-                "transferred_here": 1}
-
-    def _tour_nobody(self) -> None:
-        base = self.state or model.panel(self.ctx)
-        self._tour_show(current=None, services=tuple(replace(s, waiting=0, priority_waiting=0)
-                                                     for s in base.services),
-                        waiting=0, priority_waiting=0, transferred_here=0)
-        self._say_notice(Notice(NOBODY_WAITING))
-
-    def _tour_transfer_dialog(self) -> None:
-        self._tour_show(current=self._tour_ticket("serving"), **self._tour_waiting())
-        dialog = self.open_transfer(embedded=True)
-        if dialog is not None and dialog.services.count():
-            dialog.services.setCurrentRow(0)  # as a clerk leaves it before OK
+    # --- the tour (counter/queue/tour.py) ------------------------------------------------------------
 
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
-        def with_notice(notice: Notice, **changes: Any) -> None:
-            self._tour_show(**changes)
-            self._say_notice(notice)
-
-        def with_error(exc: Exception, **changes: Any) -> None:
-            self._tour_show(**changes)
-            self._say("error", "error", lambda: error_words(exc))
-
-        def busy() -> Exception:  # the refusal of F2 with a ticket open, in the language of the moment
-            return model.clerk_words(DomainError("", code="counter_busy", ticket="A012"))
-
-        waiting = self._tour_waiting
-        away = Notice(TRANSFERRED, "A011", to_service_vi="Chứng thực", to_service_en="Attestation", to_counter=2)
-        sent_here = Transferred(from_counter=3, from_service_vi="Chứng thực", from_service_en="Attestation",
-                                note="Cần trích lục khai sinh bản sao")
-        return [
-            ("", self.tasks.wait_idle),
-            ("waiting", lambda: self._tour_show(current=None, **waiting())),
-            ("nobody-waiting", self._tour_nobody),
-            ("called", lambda: self._tour_show(current=self._tour_ticket("called", call_count=2), **waiting())),
-            ("serving", lambda: self._tour_show(current=self._tour_ticket("serving"), **waiting())),
-            ("priority", lambda: self._tour_show(current=self._tour_ticket("called", priority_reason="elderly"),
-                                                 **waiting())),
-            ("appointment", lambda: self._tour_show(current=self._tour_ticket("serving", source="appointment"),
-                                                    **waiting())),
-            ("transferred", lambda: self._tour_show(current=self._tour_ticket("called", transferred=sent_here),
-                                                    **waiting())),
-            ("finished", lambda: with_notice(Notice(FINISHED, "A011"), current=None, **waiting())),
-            ("absent", lambda: with_notice(Notice(NO_SHOW, "A011"), current=None, **waiting())),
-            ("transferred-away", lambda: with_notice(away, current=None, **waiting())),
-            ("busy", lambda: with_error(busy(), current=self._tour_ticket("serving"), **waiting())),
-            ("db-error", lambda: with_error(RuntimeError("tour"), current=self._tour_ticket("serving"), **waiting())),
-            ("refresh-error", lambda: (self._tour_show(current=None, **waiting()),
-                                       self._refresh_failed(RuntimeError("tour")))),
-            ("closed", lambda: self._tour_show(current=None, counter_open=False, **waiting())),
-            ("transfer-dialog", self._tour_transfer_dialog),
-        ]
+        return tour.tour_states(self)

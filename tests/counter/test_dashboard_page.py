@@ -171,6 +171,8 @@ def test_figures_match_the_dashboard_for_each_period_and_exports_hold_them(seede
 
     click(d, "dashboard-period-month", qtbot)
     assert_headline(d, date(2026, 11, 1), TODAY)
+    # the two date boxes show the period chosen, so "Show these days" starts from it
+    assert (d.page.since_edit.date().toPython(), d.page.until_edit.date().toPython()) == (date(2026, 11, 1), TODAY)
 
     d.page.since_edit.setDate(date(2026, 11, 17))
     d.page.until_edit.setDate(date(2026, 11, 18))

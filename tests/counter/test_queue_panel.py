@@ -14,7 +14,8 @@ from sqlalchemy import select
 from core.errors import DomainError, NotFound
 from core.i18n import set_language
 from counter.queue import model
-from counter.queue.view import ACTIONS, QueuePanel
+from counter.queue.view import QueuePanel
+from counter.queue.words import ACTIONS
 from local_db.models import AuditLog, Outbox, Ticket
 from local_db.ops.counters import set_counter_open
 from local_db.ops.queue import call_next as op_call_next

@@ -1,0 +1,131 @@
+"""The wizard's second page: the procedure's checklist, counted paper by paper, with what is still missing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QWidget,
+)
+
+from core.i18n import _, pgettext
+from counter.intake.model import DocumentEntry, IntakeState
+from counter.intake.steps import tall
+from ui.parts import button, clear_layout, hbox, label, say, vbox
+
+
+class DocumentsStep(QWidget):
+    changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heading = label(role="title")
+        self.procedure = label(role="subtitle")
+        self.procedure.setObjectName("intake-documents-procedure")
+        self.hint = label(role="hint")
+        self.all_button = button(name="intake-all-received", on_click=self.all_received)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(12)
+        self.grid.setVerticalSpacing(8)
+        self.headers = [label(role="hint", wrap=False) for _i in range(5)]
+        self.rows: list[tuple[DocumentEntry, QLabel, QSpinBox, QSpinBox, QSpinBox, QCheckBox]] = []
+        self.summary = label(role="info")
+        self.summary.setObjectName("intake-documents-summary")
+        top = QWidget()
+        hbox(top, [self.procedure], spacing=8).addWidget(self.all_button)
+        self.all_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        vbox(self, [self.heading, top, self.hint, self.grid_host, self.summary], spacing=10).addStretch(1)
+
+    def load(self, state: IntakeState) -> None:
+        clear_layout(self.grid)
+        self.headers = [label(role="hint", wrap=True) for _i in range(5)]
+        for col, h in enumerate(self.headers):
+            self.grid.addWidget(h, 0, col)
+        self.rows = []
+        self.procedure.setText(state.procedure_name)
+        for r, doc in enumerate(state.documents, start=1):
+            name = label(doc.name)
+            name.setObjectName(f"intake-doc-{r - 1}")
+            spins = []
+            for what in ("originals", "certified", "copies"):
+                spin = QSpinBox()
+                spin.setRange(0, 99)
+                spin.setValue(getattr(doc, what))
+                spin.setObjectName(f"intake-doc-{r - 1}-{what}")
+                spin.setMinimumWidth(110)
+                tall(spin)
+                spin.valueChanged.connect(lambda _v: self._edited())
+                spins.append(spin)
+            missing = QCheckBox(pgettext("counter intake", "Missing"))
+            missing.setObjectName(f"intake-doc-{r - 1}-missing")
+            missing.setChecked(doc.missing)
+            missing.toggled.connect(lambda _v: self._edited())
+            self.grid.addWidget(name, r, 0)
+            for c, spin in enumerate(spins, start=1):
+                self.grid.addWidget(spin, r, c)
+            self.grid.addWidget(missing, r, 4)
+            self.rows.append((doc, name, *spins, missing))
+        self.grid.setColumnMinimumWidth(0, 460)
+        self.grid.setColumnStretch(0, 0)
+        self.grid.setColumnStretch(5, 1)
+        self.retranslate()
+        self._summary(state)
+
+    def store(self, state: IntakeState) -> None:
+        state.documents = [DocumentEntry(name=doc.name, required=doc.required, originals=o.value(),
+                                         certified=c.value(), copies=p.value(), missing=m.isChecked())
+                           for doc, _n, o, c, p, m in self.rows]
+
+    def all_received(self) -> None:
+        """One key for the simple case: every paper brought, one original each."""
+        for _doc, _n, o, c, p, m in self.rows:
+            if o.value() + c.value() + p.value() == 0:
+                o.setValue(1)
+            m.setChecked(False)
+        self._edited()
+
+    def _edited(self) -> None:
+        state = IntakeState()
+        self.store(state)
+        self._summary(state)
+        self.changed.emit()
+
+    def _summary(self, state: IntakeState) -> None:
+        missing = state.missing_names()
+        if missing:
+            say(self.summary, _("Still missing: {items}. Saving now prints a request to supplement (form 02) "
+                                "instead of a receipt.").format(items="; ".join(missing)), "info")
+        else:
+            say(self.summary, _("Every required document is here."), "ok")
+
+    def focus_first(self) -> None:
+        if self.rows:
+            self.rows[0][2].setFocus()
+            self.rows[0][2].selectAll()
+
+    def retranslate(self) -> None:
+        self.heading.setText(pgettext("counter intake", "Documents received"))
+        self.hint.setText(_("Count what the citizen handed in. Tab moves to the next box; tick «Missing» for a "
+                            "required paper that was not brought."))
+        self.all_button.setText(_("All brought, one original each (Alt+A)"))
+        for h, text in zip(self.headers, (pgettext("counter intake", "Document"), pgettext("counter intake", "Originals"),
+                                          pgettext("counter intake", "Certified copies"), pgettext("counter intake", "Photocopies"),
+                                          pgettext("counter intake", "Missing")), strict=True):
+            h.setText(text)
+        for doc, name, *_spins, missing in self.rows:
+            tag = pgettext("counter intake", "required") if doc.required else pgettext("counter intake", "optional")
+            name.setText(f"{doc.name} ({tag})")
+            missing.setText(pgettext("counter intake", "Missing"))
+        if self.rows:
+            state = IntakeState()
+            self.store(state)
+            self._summary(state)
+
+
+__all__ = ["DocumentsStep"]
