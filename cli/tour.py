@@ -114,7 +114,9 @@ def _use_language(window: KioskWindow, lang: str) -> None:
         window.toggle_language()
 
 
-def _look(window: KioskWindow, lang: str, target: Target | None = None) -> list[str]:
+def _look(window: KioskWindow, lang: str, target: Target | None = None, picture=None) -> list[str]:  # type: ignore[no-untyped-def]
+    """What is wrong with the window as it stands; ``picture``: the window's grab already
+    taken (the blank check looks at the current screen's part of it)."""
     from ui.inspect import (
         describe,
         elided_labels,
@@ -127,7 +129,13 @@ def _look(window: KioskWindow, lang: str, target: Target | None = None) -> list[
     panel = target.size
     findings: list[str] = []
     screen = window.nav.current
-    if screen is None or is_blank(screen.grab()):
+    if screen is not None and picture is not None:
+        from PySide6.QtCore import QPoint, QRect
+
+        seen = picture.copy(QRect(screen.mapTo(window, QPoint(0, 0)), screen.size()))
+    else:
+        seen = screen.grab() if screen is not None else None
+    if seen is None or is_blank(seen):
         findings.append("blank screen")
     if (window.width(), window.height()) != panel:
         from PySide6.QtWidgets import QAbstractButton, QLabel
@@ -154,9 +162,9 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
 
     The window should be shown at the panel size; its idle timeout is held off meanwhile
     and its language and theme are put back afterwards."""
-    from PySide6.QtWidgets import QApplication
-
     from dataclasses import replace
+
+    from PySide6.QtWidgets import QApplication
 
     from core.i18n import current_language
     from ui.theme import apply_theme, current_theme
@@ -169,6 +177,11 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
     start_lang, start_theme = current_language(), current_theme()
     idle_timeout = window.idle.timeout
     window.idle.timeout = 10**9  # the tour must not be sent back to the start
+    # PNG encoding releases the GIL: the files are written while the next state is drawn.
+    from concurrent.futures import ThreadPoolExecutor
+
+    saver = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tour-png")
+    saving = []
 
     def photograph(screen_name: str, state: str, put, lang: str, mode: str) -> None:  # type: ignore[no-untyped-def]
         label = "-".join(p for p in (state, mode) if p)
@@ -185,8 +198,9 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
             _settle(window)
         except Exception as exc:  # one broken state must not hide the others
             shot.findings.append(f"the state could not be shown: {type(exc).__name__}: {exc}")
-        shot.findings += _look(window, lang, target)
-        window.grab().save(str(outdir / shot.file), "PNG")
+        picture = window.grab().toImage()  # a QImage may be saved off the GUI thread, a QPixmap not
+        shot.findings += _look(window, lang, target, picture)
+        saving.append(saver.submit(picture.save, str(outdir / shot.file), "PNG"))
         shots.append(shot)
         log(f"{shot.file}" + (f"  ({'; '.join(shot.findings)})" if shot.findings else ""))
 
@@ -218,6 +232,10 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
         window.idle.timeout = idle_timeout
         window.nav.go(home)
         _settle(window)
+        saver.shutdown(wait=True)
+    failed = [shot.file for shot, done in zip(shots, saving) if not done.result()]
+    if failed:
+        raise OSError(f"could not write {len(failed)} picture(s) into {outdir}, e.g. {failed[0]}")
     write_index(outdir, shots)
     return shots
 

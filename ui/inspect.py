@@ -11,11 +11,19 @@
 from __future__ import annotations
 
 import re
+from array import array
+from collections import Counter
 from functools import cache
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 from ui.theme import MIN_TOUCH_PX
 
@@ -153,10 +161,7 @@ def is_blank(image: QImage | QPixmap, tolerance: float = 0.002) -> bool:
         return True
     small = img.scaled(135, 240, Qt.AspectRatioMode.IgnoreAspectRatio,
                        Qt.TransformationMode.FastTransformation).convertToFormat(QImage.Format.Format_RGB32)
-    counts: dict[int, int] = {}
-    for y in range(small.height()):
-        for x in range(small.width()):
-            p = small.pixel(x, y)
-            counts[p] = counts.get(p, 0) + 1
-    total = small.width() * small.height()
+    pixels = array("I", bytes(small.constBits())[: small.sizeInBytes()])  # one 32-bit word a pixel
+    counts = Counter(pixels)
+    total = len(pixels)
     return (total - max(counts.values())) / total < tolerance

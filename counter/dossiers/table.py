@@ -14,8 +14,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QWidget
 
-from core.i18n import pgettext
-from counter.dossiers.model import Row, moment_words, status_words
+from core.i18n import current_language, pgettext
+from counter.dossiers.names import moment_words, status_words
+from counter.dossiers.rows import Row
 from counter.dossiers.words import deadline_words
 from ui.theme import current_theme
 
@@ -29,10 +30,16 @@ class RowsModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: tuple[Row, ...] = ()
+        # The view asks for each cell's text many times (painting, sizing rows to their
+        # contents); the words are made once per rows and language.
+        self._texts: dict[tuple[int, int, str], str] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     def set_rows(self, rows: tuple[Row, ...]) -> None:
         self.beginResetModel()
         self.rows = rows
+        self._texts.clear()
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -58,15 +65,17 @@ class RowsModel(QAbstractTableModel):
         row = self.rows[index.row()]
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
+            key = (index.row(), index.column(), current_language())
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts[key] = self._text(row, column)
+            return text
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         if role == Qt.ItemDataRole.BackgroundRole and (row.overdue or row.due_today):
             return QBrush(QColor(current_theme().color("error_bg" if row.overdue else "warn_bg")))
         if role == Qt.ItemDataRole.FontRole and column == "due" and (row.overdue or row.due_today):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None

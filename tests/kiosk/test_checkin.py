@@ -42,7 +42,6 @@ from ui.tasks import TaskRunner
 from ui.widgets.scanner_input import ScannerInput
 
 MONDAY = date(2026, 11, 23)
-OUT = Path("/tmp/checkin")
 
 
 def at(hh: int, mm: int = 0, day: date = MONDAY) -> datetime:
@@ -176,7 +175,6 @@ def test_a_citizen_scans_the_slip_with_the_usb_scanner_and_gets_a_priority_numbe
     assert label_text(screen, "checkin-ticket-number") == "A001"
     assert label_text(screen, "checkin-procedure") == appt.procedure_name_vi
     assert label_text(screen, "checkin-print-status") == "Đang in phiếu..."
-    screen.grab().save(str(OUT / "welcome-vi.png")) if OUT.exists() else None
 
     with kiosk_ctx.db.read() as s:
         stored = s.get(Appointment, appt.id)
@@ -397,8 +395,6 @@ def test_every_tour_state_shows_words_in_both_languages(qtbot, booth):  # type: 
             for w in shown:  # every wrapped sentence gets the height it needs: nothing clipped
                 if w.wordWrap():
                     assert w.height() >= w.heightForWidth(w.width()), (state, w.text())
-            if OUT.exists():
-                screen.grab().save(str(OUT / f"{state or 'scan'}-{lang}.png"))
         nav.go("start")
 
 
