@@ -16,7 +16,7 @@ from printing.documents import form_layout as fl
 from printing.forms_content import ReceiptContent
 
 PAPER = "A5"
-QR_SIZE = 25 * mm
+QR_SIZE = 28 * mm  # ~2.7 px a module at 150 dpi: below ~2.5 a scan at that resolution fails now and then
 # 0.96 pt = 1/75 inch a module: 2 pixels at 150 dpi, 4 at 300, so the bars land on whole
 # pixels of a printer or a scan (thinner or fractional modules stop zbar at 150 dpi).
 BAR_WIDTH = 0.96
