@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # decoding), poppler (PDF rasterising in tests), the libraries Qt's xcb/offscreen
 # platforms load, fonts config, and CUPS with its PDF printer (a real print spooler for tests
 # and for offices printing through the system).
-APT_PACKAGES := python3-venv postgresql libzbar0 poppler-utils cups printer-driver-cups-pdf libusb-1.0-0 libpulse0 \
+APT_PACKAGES := python3-venv postgresql libzbar0 poppler-utils cups printer-driver-cups-pdf libusb-1.0-0 libpulse0 espeak-ng \
 	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
 
 export QT_QPA_PLATFORM ?= offscreen
@@ -33,7 +33,7 @@ demo: setup
 
 test: setup
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: setup
 	$(BIN)/python -m benchmarks

@@ -21,6 +21,7 @@ GROUP_MODULES = [
     "benchmarks.documents",
     "benchmarks.kiosk",
     "benchmarks.counter",
+    "benchmarks.display",
 ]
 
 

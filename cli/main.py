@@ -15,6 +15,7 @@ COMMANDS = {
     "print": ("cli.printing", "print queue of this machine: jobs, worker, test page, reprint, samples"),
     "counter": ("cli.counter", "the clerk's desk app: sign in, call numbers, take in dossiers (--counter N)"),
     "kiosk": ("cli.kiosk", "the citizens' kiosk, full-screen (--windowed to try it; --set-pin)"),
+    "display": ("cli.display", "the waiting-room board: each counter's number, calls said aloud (--windowed to try it)"),
     "tour": ("cli.tour", "a PNG of every screen and state in both languages, with an index.html"),
 }
 

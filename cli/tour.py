@@ -32,7 +32,7 @@ TOUR_NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)  # Wednesday 25 Nov
 # (not the 24th: Vietnamese Culture Day is a holiday from 2026, and the office would be empty)
 TOUR_SEED = 2026
 TOUR_DAYS = 2
-APPS = ("kiosk", "counter")
+APPS = ("kiosk", "counter", "display")
 LANGS = ("vi", "en")
 MODES = ("large_text", "high_contrast")
 
@@ -86,6 +86,13 @@ def counter_target() -> Target:
 
     theme = Theme(desk=True)
     return Target("counter", "login", DESK_SIZE, theme, theme.px("touch"))
+
+
+def display_target() -> Target:
+    from display.style import BOARD_SIZE
+    from ui.theme import MIN_TOUCH_PX, Theme
+
+    return Target("display", "board", BOARD_SIZE, Theme(), MIN_TOUCH_PX, ("high_contrast",))
 
 
 def _slug(text: str) -> str:
@@ -306,7 +313,7 @@ def run(args: argparse.Namespace) -> int:
         shots: list[Shot] = []
         try:
             for app in args.apps or APPS:
-                tour = _tour_kiosk if app == "kiosk" else _tour_counter
+                tour = {"kiosk": _tour_kiosk, "counter": _tour_counter, "display": _tour_display}[app]
                 shots += tour(db, scratch, outdir, every_mode=args.every_mode, now=now)
         finally:
             db.dispose()
@@ -405,6 +412,38 @@ def _tour_counter(db, scratch: Path, outdir: Path, *, every_mode: bool,  # type:
     window = open_counter_tour_window(db, scratch, now=now)
     try:
         return take_tour(window, outdir, every_mode=every_mode, target=counter_target(),
+                         log=lambda msg: print(msg, flush=True) if sys.stdout.isatty() else None)
+    finally:
+        window.shutdown()
+        window.deleteLater()
+        QApplication.processEvents()
+
+
+def open_display_tour_window(db, scratch: Path, *, now: datetime | None):  # type: ignore[no-untyped-def]
+    """The board offscreen at 1920x1080, silent, showing made-up states only (the tour's
+    idle, busy and fresh-call boards do not depend on the demo office's day)."""
+    from display.app import DisplayWindow
+    from display.context import DisplayContext
+    from display.style import BOARD_SIZE
+    from ui.app import make_app
+
+    ctx = DisplayContext.open(db, cache_dir=scratch / "voice", clock=(lambda: now) if now else None, sound=False)
+    make_app()
+    _quiet_offscreen()
+    window = DisplayWindow(ctx, read=False)
+    window.resize(*BOARD_SIZE)
+    window.show()
+    _settle(window)
+    return window
+
+
+def _tour_display(db, scratch: Path, outdir: Path, *, every_mode: bool,  # type: ignore[no-untyped-def]
+                  now: datetime | None) -> list[Shot]:
+    from PySide6.QtWidgets import QApplication
+
+    window = open_display_tour_window(db, scratch, now=now)
+    try:
+        return take_tour(window, outdir, every_mode=every_mode, target=display_target(),
                          log=lambda msg: print(msg, flush=True) if sys.stdout.isatty() else None)
     finally:
         window.shutdown()

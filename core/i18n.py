@@ -135,7 +135,7 @@ def translate_to(lang: str, message: str) -> str:
 
 # --- checking the catalogue ----------------------------------------------------------------
 
-SOURCE_PACKAGES = ("core", "local_db", "printing", "sync", "ui", "kiosk", "counter", "cli")
+SOURCE_PACKAGES = ("core", "local_db", "printing", "sync", "ui", "kiosk", "counter", "display", "cli")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "translate_to": (2,)}
 
 

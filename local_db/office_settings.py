@@ -29,6 +29,7 @@ class OfficeRules:
     appointment_late_minutes: int = 0  # and closes this long after the slot ends
     kiosk_pin_hash: str = ""
     announce_style: str = "words"  # words / digits, for the display board
+    announce_english: bool = False  # the display board repeats each call in English
     dossier_retention_days: int = 30
     print_keep_days: int = 30  # the PDF of every printed document is kept this many days
     counter_idle_lock_minutes: int = 10  # a counter locks (password to resume) after this long untouched

@@ -529,6 +529,11 @@ def set_pin(ctx: CounterContext, pin: str, pin_again: str) -> AdminView:
 
 
 def check_setting(key: str, value: Any) -> Any:
+    if key == "announce_english":
+        if not isinstance(value, bool):
+            raise ValidationError(_("{value} is out of range: from {low} to {high}.").format(
+                value=value, low=False, high=True), field=key, code="bad_setting")
+        return value
     if key == "announce_style":
         if value not in ANNOUNCE_STYLES:
             raise ValidationError(_("Unknown announce style: {style}.").format(style=value), field=key,
@@ -543,9 +548,9 @@ def check_setting(key: str, value: Any) -> Any:
 
 def save_settings(ctx: CounterContext, **values: Any) -> AdminView:
     """Some of: appointment_early_minutes, appointment_late_minutes, priority_max_in_row,
-    counter_idle_lock_minutes, print_keep_days (ints in :data:`SETTING_RANGES`) and
-    announce_style ("words" / "digits"). One audit row lists what changed."""
-    unknown = set(values) - set(SETTING_RANGES) - {"announce_style"}
+    counter_idle_lock_minutes, print_keep_days (ints in :data:`SETTING_RANGES`),
+    announce_style ("words" / "digits") and announce_english (bool). One audit row lists what changed."""
+    unknown = set(values) - set(SETTING_RANGES) - {"announce_style", "announce_english"}
     if unknown:
         raise KeyError(f"not a desk setting: {', '.join(sorted(unknown))}")
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QLineEdit,
@@ -108,6 +109,9 @@ class SettingsTab(QWidget):
         self.announce_label.setBuddy(self.announce)
         grid.addWidget(self.announce_label, len(SETTINGS), 0)
         grid.addWidget(self.announce, len(SETTINGS), 1)
+        self.english = QCheckBox()
+        self.english.setObjectName("admin-setting-announce_english")
+        grid.addWidget(self.english, len(SETTINGS) + 1, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         self.settings_button = button(role="primary", name="admin-settings-save", on_click=self.save)
         desk_panel = panel()
@@ -134,6 +138,7 @@ class SettingsTab(QWidget):
         for key, lab in self.labels.items():
             lab.setText(setting_words(key))  # type: ignore[attr-defined]
         self.announce_label.setText(_("The display board reads numbers out"))
+        self.english.setText(_("The display board repeats each call in English"))
         style = self.announce.currentData()
         self.announce.clear()
         for s in model.ANNOUNCE_STYLES:
@@ -155,11 +160,12 @@ class SettingsTab(QWidget):
             for key, spin in self.spins.items():
                 spin.setValue(getattr(view.rules, key))
             self.announce.setCurrentIndex(max(self.announce.findData(view.rules.announce_style), 0))
+            self.english.setChecked(view.rules.announce_english)
         self._enable()
 
     def _enable(self) -> None:
         ready = self.view is not None
-        for w in [self.pin, self.pin_again, self.pin_button, self.announce, self.settings_button,
+        for w in [self.pin, self.pin_again, self.pin_button, self.announce, self.english, self.settings_button,
                   *self.spins.values()]:
             w.setEnabled(ready)
 
@@ -169,6 +175,7 @@ class SettingsTab(QWidget):
     def save(self) -> None:
         values = {key: spin.value() for key, spin in self.spins.items()}
         values["announce_style"] = self.announce.currentData()
+        values["announce_english"] = self.english.isChecked()
         self.act(model.save_settings, **values)
 
     def after(self, select: object) -> None:

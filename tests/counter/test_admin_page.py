@@ -241,12 +241,15 @@ def test_the_kiosk_pin_and_the_desk_settings(admin) -> None:  # type: ignore[no-
     tab.spins["appointment_early_minutes"].setValue(20)
     tab.spins["priority_max_in_row"].setValue(3)
     tab.announce.setCurrentIndex(tab.announce.findData("digits"))
+    tab.english.setChecked(True)
     click(admin, "admin-settings-save")
     with admin.db.read() as s:
         rules = load_rules(s, admin.ctx.office_code)
-    assert (rules.appointment_early_minutes, rules.priority_max_in_row, rules.announce_style) == (20, 3, "digits")
+    assert (rules.appointment_early_minutes, rules.priority_max_in_row, rules.announce_style,
+            rules.announce_english) == (20, 3, "digits", True)
     assert audit(admin, "office_settings")[-1].detail["after"] == {
-        "appointment_early_minutes": 20, "priority_max_in_row": 3, "announce_style": "digits"}
+        "appointment_early_minutes": 20, "priority_max_in_row": 3, "announce_style": "digits",
+        "announce_english": True}
     click(admin, "admin-settings-save")
     assert admin.page.message.property("role") == "info"  # nothing changed, nothing written
     assert len(audit(admin, "office_settings")) == 1

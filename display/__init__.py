@@ -1,0 +1,2 @@
+"""The waiting-room display board: counters and their numbers, the last calls, the queues,
+notices, and a voice that calls each number (issue 6)."""
