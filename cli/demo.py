@@ -2,9 +2,9 @@
 
 Create the demo office database if it is not there yet, check it, say where it is and
 what is in it, print every document it can show as PDF files (the demo's printer), then
-open the apps: the kiosk (in a window) and a counter desk, when this machine has a
-display (``--no-apps``: stop after the setup). Later issues add the server, the agent and
-the display board.
+open the apps: the kiosk and the display board (in windows) and a counter desk, when this
+machine has a display (``--no-apps``: stop after the setup). Later issues add the server
+and the agent.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from cli.common import display_url, print_passwords, settings_from
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--no-apps", action="store_true", help="set up only; do not open the kiosk and the counter")
+    parser.add_argument("--no-apps", action="store_true", help="set up only; do not open the kiosk, the counter and the board")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,20 +51,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open_apps() -> int:
-    """The kiosk and one counter desk, side by side, until both are closed (Ctrl+C closes
-    them). Without a display, say how to open them elsewhere."""
+    """The kiosk, one counter desk and the display board, until all are closed (Ctrl+C
+    closes them). Without a display, say how to open them elsewhere."""
     import os
     import subprocess
     import sys
 
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         print("\nNo display on this machine, so no window opens. On a desktop, open the apps with:\n"
-              "  .venv/bin/motcua kiosk --windowed\n  .venv/bin/motcua counter --counter 1")
+              "  .venv/bin/motcua kiosk --windowed\n  .venv/bin/motcua counter --counter 1\n"
+              "  .venv/bin/motcua display --windowed")
         return 0
-    print("\nOpening the kiosk and counter 1 (sign in with a password above; close the windows or press "
-          "Ctrl+C to stop)...")
+    print("\nOpening the kiosk, counter 1 and the display board (sign in with a password above; close the "
+          "windows or press Ctrl+C to stop)...")
     apps = [subprocess.Popen([sys.executable, "-m", "cli", "kiosk", "--windowed"]),
-            subprocess.Popen([sys.executable, "-m", "cli", "counter", "--counter", "1"])]
+            subprocess.Popen([sys.executable, "-m", "cli", "counter", "--counter", "1"]),
+            subprocess.Popen([sys.executable, "-m", "cli", "display", "--windowed"])]
     try:
         for app in apps:
             app.wait()

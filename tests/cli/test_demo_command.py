@@ -14,3 +14,4 @@ def test_without_a_display_the_demo_says_how_to_open_the_apps(monkeypatch: pytes
     assert demo._open_apps() == 0
     out = capsys.readouterr().out
     assert "motcua kiosk --windowed" in out and "motcua counter --counter 1" in out
+    assert "motcua display --windowed" in out
