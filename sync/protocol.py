@@ -1,0 +1,130 @@
+"""The wire format between an office's sync agent and the central server (DESIGN.md §5).
+
+One module both sides import, so the agent and the server cannot drift apart. JSON over
+HTTPS; every request but enrollment carries ``Authorization: Bearer <credential>``. The
+version is in the path (``/api/v1/...``); a breaking change makes ``/api/v2``.
+
+Endpoints (all under :data:`API`):
+
+* ``POST /enroll`` — :class:`EnrollRequest` -> :class:`EnrollResponse`. A one-time code
+  (made by the city's IT with ``motcua server enroll-code``) becomes a revocable credential
+  for one device of one office; the device registers its Ed25519 public key.
+* ``POST /push`` — :class:`PushRequest` -> :class:`PushResponse`. Ops in the office's
+  ``seq`` order, at most :data:`MAX_PUSH_OPS`. Idempotent by ``(device, op_id)``: the
+  server stores the op id in the same transaction that applies it, so a batch sent again
+  answers ``duplicate`` for what was applied and changes nothing. One result per op, in
+  order: ``applied`` / ``duplicate`` / ``rejected`` (with ``reason``: the op can never
+  apply) / ``conflict`` (with the server's ``server_state``: a person must look, e.g. a
+  dossier moved centrally meanwhile) / ``held`` (a previous op on the same entity was
+  rejected or is in conflict: this one waits, it is not judged).
+* ``GET /pull?after=CURSOR&limit=N`` -> :class:`PullResponse`: the server's change log,
+  in commit order, for this device's office and the whole city (catalog, holidays). The
+  agent applies each page and its ``cursor`` in one local transaction. A cursor older than
+  the server keeps answers ``refetch``: the agent asks again from ``after=0`` (a full
+  snapshot, page by page) and never drops its outbox.
+* ``HEAD /blobs/{sha256}`` -> header ``Upload-Offset`` (bytes the server has; 404 none);
+  ``PATCH /blobs/{sha256}`` with ``Upload-Offset`` and a body chunk appends (resumable);
+  the blob is complete when its bytes hash to its name (then ``Upload-Complete: 1``).
+  Ops that name a blob (``payload["attachments"]``) are held until it is complete.
+* ``GET /time`` -> :class:`TimeResponse`: the server's clock, for the agent's clock warning.
+
+Errors: 401 credential unknown, expired or revoked (the agent keeps every op and waits);
+403 the request touches another office's data; 413 too large; 422 malformed (a bug: the
+batch is not retried blindly, the agent records it); 5xx / network: retried with backoff.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API = "/api/v1"
+PROTOCOL_VERSION = 1
+MAX_PUSH_OPS = 500  # per request; the agent sends batches of at most this many
+MAX_PULL_LIMIT = 1000
+MAX_BLOB_BYTES = 50 * 1024 * 1024  # one attachment; a dossier's limit is the counter's business
+
+OpStatus = Literal["applied", "duplicate", "rejected", "conflict", "held"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EnrollRequest(_Model):
+    code: str = Field(min_length=6, max_length=64)
+    device_name: str = Field(min_length=1, max_length=120)
+    device_kind: str = Field(max_length=16)  # counter / kiosk / display / agent
+    public_key: str = Field(max_length=64)  # Ed25519 raw public key, base64
+
+
+class EnrollResponse(_Model):
+    device_id: uuid.UUID
+    office_code: str
+    credential: str  # shown once; the server keeps only its hash
+    centre_public_keys: dict[str, str]  # key id -> base64 Ed25519 key (online booking tokens)
+
+
+class Op(_Model):
+    """One row of the office outbox (local_db/models/journal.py ``Outbox``)."""
+
+    op_id: uuid.UUID
+    seq: int  # commit order in the office; orders nothing across offices
+    device_id: uuid.UUID  # the office device whose operation it was
+    entity: str = Field(max_length=32)  # ticket / appointment / dossier / feedback / citizen / staff / slot ...
+    entity_id: uuid.UUID
+    op_type: str = Field(max_length=32)
+    from_state: str | None = None
+    to_state: str | None = None
+    payload: dict[str, Any]
+    schema_version: int = 1
+    device_time: datetime  # for the record only: device clocks order nothing
+
+
+class PushRequest(_Model):
+    ops: list[Op] = Field(max_length=MAX_PUSH_OPS)
+
+
+class OpResult(_Model):
+    op_id: uuid.UUID
+    status: OpStatus
+    reason: str = ""  # rejected / conflict / held: why, in words staff can read
+    code: str = ""  # a stable code for the reason (e.g. "illegal_transition", "wrong_office")
+    server_state: dict[str, Any] | None = None  # conflict: the entity as the server has it
+
+
+class PushResponse(_Model):
+    results: list[OpResult]
+    server_time: datetime
+
+
+class Change(_Model):
+    """One committed change of the server's change log."""
+
+    seq: int
+    office_code: str | None  # None: for every office (catalog, holidays)
+    entity: str
+    entity_id: uuid.UUID
+    op: Literal["upsert", "delete"]
+    data: dict[str, Any]  # the entity as it is after the change (upsert); {} for delete
+
+
+class PullResponse(_Model):
+    changes: list[Change]
+    cursor: str  # pass back as ``after``; opaque to the agent
+    more: bool  # another page is waiting
+    refetch: bool = False  # the cursor is too old: start again from "0"
+    server_time: datetime
+
+
+class TimeResponse(_Model):
+    server_time: datetime
+
+
+__all__ = [
+    "API", "MAX_BLOB_BYTES", "MAX_PULL_LIMIT", "MAX_PUSH_OPS", "PROTOCOL_VERSION", "Change", "EnrollRequest",
+    "EnrollResponse", "Op", "OpResult", "OpStatus", "PullResponse", "PushRequest", "PushResponse", "TimeResponse",
+]
