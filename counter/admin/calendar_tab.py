@@ -8,7 +8,6 @@ disabled and a line says so. The working hours are an office rule and stay edita
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, time
 
 from PySide6.QtCore import QDate, Qt
@@ -27,9 +26,8 @@ from core.i18n import _, pgettext
 from counter.admin import model
 from counter.admin.model import AdminView, HolidayRow
 from counter.admin.staff_tab import make_tree
+from counter.admin.tab import Act, AdminTab, form_grid
 from ui.parts import button, hbox, label, panel, vbox
-
-Act = Callable[..., None]
 
 
 def weekday_words(d: date) -> str:
@@ -60,13 +58,9 @@ def _time_edit(name: str) -> QLineEdit:
     return edit
 
 
-class CalendarTab(QWidget):
+class CalendarTab(AdminTab):
     def __init__(self, act: Act, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("screen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.act = act
-        self.view: AdminView | None = None
+        super().__init__(act, parent)
 
         # the table of one year
         self.prev_button = button(name="admin-cal-prev-year", on_click=lambda: self.step_year(-1))
@@ -129,9 +123,7 @@ class CalendarTab(QWidget):
         left.addLayout(hbox(items=[self.remove_button, self.seed_button], spacing=8))
 
         add_panel = panel()
-        add_form = QGridLayout()
-        add_form.setHorizontalSpacing(12)
-        add_form.setVerticalSpacing(8)
+        add_form = form_grid()
         add_form.addWidget(self.day_label, 0, 0)
         add_form.addWidget(self.day, 0, 1)
         add_form.addWidget(self.kind_label, 0, 2)

@@ -8,7 +8,6 @@ after enrollment; the services themselves are the catalog, the centre's (a line 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -26,9 +25,8 @@ from core.i18n import _, pgettext
 from counter.admin import model
 from counter.admin.model import AdminView, CounterRow
 from counter.admin.staff_tab import make_tree
+from counter.admin.tab import Act, AdminTab, form_grid
 from ui.parts import button, clear_layout, hbox, label, panel, vbox
-
-Act = Callable[..., None]
 
 
 def counter_status(c: CounterRow) -> str:
@@ -37,13 +35,9 @@ def counter_status(c: CounterRow) -> str:
     return pgettext("counter admin", "Open now") if c.is_open else pgettext("counter admin", "Closed now")
 
 
-class CountersTab(QWidget):
+class CountersTab(AdminTab):
     def __init__(self, act: Act, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("screen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.act = act
-        self.view: AdminView | None = None
+        super().__init__(act, parent)
         self.chosen: int | None = None  # counter number; None: a new counter
 
         self.tree = make_tree("admin-counter-list", 4)
@@ -78,9 +72,7 @@ class CountersTab(QWidget):
         self.save_button = button(role="primary", name="admin-counter-save", on_click=self.save)
         self.new_button = button(name="admin-counter-new", on_click=self.new_counter)
 
-        form = QGridLayout()
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(8)
+        form = form_grid()
         form.addWidget(self.number_label, 0, 0)
         form.addWidget(self.number, 0, 1)
         form.addWidget(self.name_label, 1, 0)

@@ -5,11 +5,8 @@ with its print queue — so the IT person sees at one glance which kiosk is out 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHeaderView,
     QLineEdit,
     QTreeWidgetItem,
@@ -22,11 +19,10 @@ from core.working_calendar import OFFICE_TZ
 from counter.admin import model
 from counter.admin.model import AdminView
 from counter.admin.staff_tab import make_tree
+from counter.admin.tab import Act, AdminTab, form_grid
 from local_db.ops.print_jobs import DevicePrinter
 from printing.printer_spec import parse_printer
 from ui.parts import button, hbox, label, panel, say, vbox
-
-Act = Callable[..., None]
 
 
 def printer_words(text: str) -> str:
@@ -69,13 +65,9 @@ def queue_words(p: DevicePrinter) -> str:
     return _("Ready")
 
 
-class PrintersTab(QWidget):
+class PrintersTab(AdminTab):
     def __init__(self, act: Act, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("screen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.act = act
-        self.view: AdminView | None = None
+        super().__init__(act, parent)
 
         self.heading = label(role="subtitle")
         self.now_label = label()
@@ -96,9 +88,7 @@ class PrintersTab(QWidget):
         self.use_button = button(role="primary", name="admin-printer-use", on_click=self.use)
         desk = panel()
         desk.setObjectName("admin-printer-desk")
-        form = QGridLayout()
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(8)
+        form = form_grid()
         form.addWidget(self.field_label, 0, 0)
         form.addWidget(self.field, 0, 1)
         form.addWidget(self.field_words, 1, 1)

@@ -6,14 +6,11 @@ board announces numbers, how long printed PDFs are kept), and the display board'
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QGridLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -25,10 +22,10 @@ from core.i18n import _, ngettext
 from counter.admin import model
 from counter.admin.model import AdminView
 from counter.admin.staff_tab import password_field
+from counter.admin.tab import Act, AdminTab, form_grid
 from ui.parts import button, hbox, label, panel, vbox
 from ui.theme import set_role
 
-Act = Callable[..., None]
 SETTINGS = ("appointment_early_minutes", "appointment_late_minutes", "priority_max_in_row",
             "counter_idle_lock_minutes", "print_keep_days")
 
@@ -48,13 +45,9 @@ def announce_words(style: str) -> str:
         _("Digit by digit (“one, zero, five”)")
 
 
-class SettingsTab(QWidget):
+class SettingsTab(AdminTab):
     def __init__(self, act: Act, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("screen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.act = act
-        self.view: AdminView | None = None
+        super().__init__(act, parent)
 
         self.pin_heading = label(role="subtitle")
         self.pin_state = label()
@@ -72,9 +65,7 @@ class SettingsTab(QWidget):
         self.pin_button = button(role="primary", name="admin-pin-save", on_click=self.set_pin)
         pin_panel = panel()
         pin_panel.setObjectName("admin-pin-panel")
-        pin_form = QGridLayout()
-        pin_form.setHorizontalSpacing(12)
-        pin_form.setVerticalSpacing(8)
+        pin_form = form_grid()
         pin_form.addWidget(self.pin_label, 0, 0)
         pin_form.addWidget(self.pin, 0, 1)
         pin_form.addWidget(self.pin_again_label, 1, 0)
@@ -89,9 +80,7 @@ class SettingsTab(QWidget):
         self.desk_heading = label(role="subtitle")
         self.labels: dict[str, object] = {}
         self.spins: dict[str, QSpinBox] = {}
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(8)
+        grid = form_grid()
         for r, key in enumerate(SETTINGS):
             lab = label()
             spin = QSpinBox()
@@ -186,13 +175,9 @@ class SettingsTab(QWidget):
         self.pin_again.clear()
 
 
-class NoticesTab(QWidget):
+class NoticesTab(AdminTab):
     def __init__(self, act: Act, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("screen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.act = act
-        self.view: AdminView | None = None
+        super().__init__(act, parent)
         self.edited = False
 
         self.intro = label(role="hint")

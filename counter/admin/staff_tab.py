@@ -9,7 +9,6 @@ line says so; only "Clear lockout" stays (the lockout is this office's own login
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,10 +28,9 @@ from core.i18n import _, pgettext
 from core.working_calendar import to_office_time
 from counter.admin import model
 from counter.admin.model import AdminView
+from counter.admin.tab import Act, AdminTab, form_grid
 from local_db.ops.staff import MIN_PASSWORD, ROLES, StaffInfo, role_label
 from ui.parts import button, hbox, label, panel, vbox
-
-Act = Callable[..., None]
 
 
 def status_words(s: StaffInfo, view: AdminView) -> str:
@@ -67,13 +65,9 @@ def password_field(name: str) -> QLineEdit:
     return field
 
 
-class StaffTab(QWidget):
+class StaffTab(AdminTab):
     def __init__(self, act: Act, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("screen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.act = act
-        self.view: AdminView | None = None
+        super().__init__(act, parent)
         self.chosen: uuid.UUID | None = None  # None: the form is for a new account
 
         self.tree = make_tree("admin-staff-list", 4)
@@ -113,9 +107,7 @@ class StaffTab(QWidget):
         self.password_button = button(name="admin-staff-set-password", on_click=self.set_password)
         self.unlock_button = button(name="admin-staff-unlock", on_click=self.unlock)
 
-        form = QGridLayout()
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(8)
+        form = form_grid()
         rows: list[tuple[QWidget, QWidget]] = [(self.username_label, self.username), (self.name_label, self.full_name),
                                                (self.role_label, self.role)]
         for r, (lab, w) in enumerate(rows):
