@@ -30,6 +30,23 @@ def display_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def run_app(args: argparse.Namespace, kind: str, start, *, database=None) -> int:  # type: ignore[no-untyped-def]
+    """The frame of an app command: this machine's settings (the device kind ``kind`` when
+    the settings file does not say), the office database checked, ``start(db, settings)``,
+    the database closed whatever happens. ``database(url)`` opens it (default: Database)."""
+    from local_db.database import Database
+
+    settings = settings_from(args)
+    if settings.device_kind == "tool":  # not said in the settings file: this machine is a `kind` here
+        settings = settings.replace(device_kind=kind)
+    db = (database or Database)(settings.effective_database_url)
+    try:
+        check_database(db)
+        return int(start(db, settings) or 0)
+    finally:
+        db.dispose()
+
+
 def check_database(db) -> None:  # type: ignore[no-untyped-def]
     """Refuse to start an app on a database without the schema, or on an older one."""
     from core.errors import DomainError

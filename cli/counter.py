@@ -14,7 +14,7 @@ import json
 import time
 from pathlib import Path
 
-from cli.common import check_database, settings_from
+from cli.common import run_app
 
 _STARTED = time.perf_counter()
 READY = "motcua counter: ready"
@@ -42,17 +42,7 @@ def remembered_counter(data_dir: Path, chosen: int | None) -> int | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from local_db.database import Database
-
-    settings = settings_from(args)
-    if settings.device_kind == "tool":
-        settings = settings.replace(device_kind="counter")
-    db = Database(settings.effective_database_url)
-    try:
-        check_database(db)
-        return _run_counter(db, settings, args)
-    finally:
-        db.dispose()
+    return run_app(args, "counter", lambda db, settings: _run_counter(db, settings, args))
 
 
 def _run_counter(db, settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from cli.common import check_database, settings_from
+from cli.common import run_app
 
 _STARTED = time.perf_counter()
 READY = "motcua display: ready"
@@ -43,15 +43,7 @@ def open_board_database(url: str):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    if settings.device_kind == "tool":
-        settings = settings.replace(device_kind="display")
-    db = open_board_database(settings.effective_database_url)
-    try:
-        check_database(db)
-        return _run_board(db, settings, args)
-    finally:
-        db.dispose()
+    return run_app(args, "display", lambda db, settings: _run_board(db, settings, args), database=open_board_database)
 
 
 def _run_board(db, settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]

@@ -87,20 +87,23 @@ def _hundreds_vi(n: int, *, full: bool) -> list[str]:
     return words
 
 
+def _thousands(n: int) -> list[tuple[int, int]]:
+    """The non-zero groups of three digits of ``n``, biggest first, each with its power of
+    a thousand: 1 005 -> [(1, 1), (0, 5)]."""
+    groups: list[int] = []
+    while n:
+        n, group = divmod(n, 1000)
+        groups.append(group)
+    return [(i, groups[i]) for i in range(len(groups) - 1, -1, -1) if groups[i]]
+
+
 def number_words_vi(n: int) -> str:
     """``n`` (0 .. 999 999 999 999) in Vietnamese words: 15 -> "mười lăm", 105 -> "một trăm linh năm"."""
     _check(n)
     if n == 0:
         return DIGITS_VI[0]
-    groups: list[int] = []
-    while n:
-        n, group = divmod(n, 1000)
-        groups.append(group)
     words: list[str] = []
-    for i in range(len(groups) - 1, -1, -1):
-        group = groups[i]
-        if group == 0:
-            continue
+    for i, group in _thousands(n):
         words += _hundreds_vi(group, full=bool(words))
         if _GROUPS_VI[i]:
             words.append(_GROUPS_VI[i])
@@ -134,15 +137,8 @@ def number_words_en(n: int) -> str:
     _check(n)
     if n == 0:
         return _ONES_EN[0]
-    groups: list[int] = []
-    while n:
-        n, group = divmod(n, 1000)
-        groups.append(group)
     words: list[str] = []
-    for i in range(len(groups) - 1, -1, -1):
-        group = groups[i]
-        if group == 0:
-            continue
+    for i, group in _thousands(n):
         # "one thousand and five": 'and' before a last group under a hundred
         words += _hundreds_en(group, after_bigger=bool(words) and i == 0 and group < 100)
         if _GROUPS_EN[i]:
