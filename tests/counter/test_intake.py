@@ -340,11 +340,10 @@ def test_every_state_of_the_tour_is_translated_and_unclipped_in_both_languages(d
 # --- SIGKILL in the middle of an intake -------------------------------------------------------
 
 
-def _intake_until_killed(url: str) -> None:
+def _intake_until_killed(url: str, printed: str) -> None:
     """The subprocess: a real intake screen on the office database; two steps done, the
     applicant's name typed and autosaved, then it waits to be killed."""
     import sys
-    import tempfile
     from datetime import datetime
 
     from counter.context import CounterContext
@@ -358,7 +357,7 @@ def _intake_until_killed(url: str) -> None:
         device = ensure_device(s, get_office(s).code, "counter-1", "counter")
         o = get_office(s)
         ctx = CounterContext(db=db, office_code=o.code, device_id=device.id, office_name_vi=o.name_vi,
-                             office_name_en=o.name_en, printer="pdf:" + tempfile.mkdtemp(prefix="motcua-kill-"), tracking_host="X",
+                             office_name_en=o.name_en, printer="pdf:" + printed, tracking_host="X",
                              counter_number=1, clock=lambda: datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
     ctx.staff = staff_info(db, "canbo1")
     app = make_app()
@@ -383,7 +382,7 @@ def _intake_until_killed(url: str) -> None:
     sys.stdin.readline()  # killed while waiting here, with the screen open
 
 
-def test_a_process_killed_in_the_middle_of_an_intake_leaves_its_draft(counter_ctx):  # type: ignore[no-untyped-def]
+def test_a_process_killed_in_the_middle_of_an_intake_leaves_its_draft(counter_ctx, tmp_path):  # type: ignore[no-untyped-def]
     import os
     import signal
     import subprocess
@@ -392,7 +391,8 @@ def test_a_process_killed_in_the_middle_of_an_intake_leaves_its_draft(counter_ct
 
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.Popen([sys.executable, "-m", "tests.counter.test_intake", counter_ctx.db.url], cwd=root, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "tests.counter.test_intake", counter_ctx.db.url,
+                             str(tmp_path / "printed")], cwd=root, env=env,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         line = proc.stdout.readline()
@@ -414,4 +414,4 @@ def test_a_process_killed_in_the_middle_of_an_intake_leaves_its_draft(counter_ct
 if __name__ == "__main__":
     import sys
 
-    _intake_until_killed(sys.argv[1])
+    _intake_until_killed(sys.argv[1], sys.argv[2])
