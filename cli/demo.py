@@ -10,6 +10,7 @@ and the agent.
 from __future__ import annotations
 
 import argparse
+
 from cli.common import display_url, print_passwords, settings_from
 
 
@@ -19,13 +20,12 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.errors import DomainError
     from local_db import migrate
     from local_db.check import format_report, run_check
     from local_db.database import Database
     from local_db.demo.seed import seed_demo
     from local_db.stats import describe
-
-    from core.errors import DomainError
 
     settings = settings_from(args)
     db = Database(settings.effective_database_url)

@@ -16,6 +16,8 @@ COMMANDS = {
     "counter": ("cli.counter", "the clerk's desk app: sign in, call numbers, take in dossiers (--counter N)"),
     "kiosk": ("cli.kiosk", "the citizens' kiosk, full-screen (--windowed to try it; --set-pin)"),
     "display": ("cli.display", "the waiting-room board: each counter's number, calls said aloud (--windowed to try it)"),
+    "server": ("cli.server", "the city's central server: run it, offices, enrollment codes, catalog, holidays, revoke"),
+    "sync": ("cli.sync", "the link with the central server: enroll SERVER_URL CODE, run, once, status"),
     "tour": ("cli.tour", "a PNG of every screen and state in both languages, with an index.html"),
 }
 

@@ -13,6 +13,7 @@ from counter.context import CounterContext
 from local_db.models import Outbox
 from local_db.ops.link_state import LinkState, link_state
 from local_db.ops.print_jobs import PrintStatus, print_status
+from local_db.ops.sync_outbox import PROBLEM_STATES, WAITING_STATES
 
 MAX_REJECTED_SHOWN = 20
 
@@ -40,11 +41,11 @@ def desk_status(ctx: CounterContext) -> DeskStatus:
     with ctx.db.read() as s:
         pending, oldest = s.execute(
             select(func.count(), func.min(Outbox.device_time))
-            .where(Outbox.office_code == ctx.office_code, Outbox.state.in_(("pending", "sent")))).one()
+            .where(Outbox.office_code == ctx.office_code, Outbox.state.in_(WAITING_STATES))).one()
         rejected_count = s.scalar(select(func.count()).select_from(Outbox)
-                                  .where(Outbox.office_code == ctx.office_code, Outbox.state == "rejected")) or 0
+                                  .where(Outbox.office_code == ctx.office_code, Outbox.state.in_(PROBLEM_STATES))) or 0
         rows = s.execute(select(Outbox.entity, Outbox.op_type, Outbox.last_error, Outbox.device_time)
-                         .where(Outbox.office_code == ctx.office_code, Outbox.state == "rejected")
+                         .where(Outbox.office_code == ctx.office_code, Outbox.state.in_(PROBLEM_STATES))
                          .order_by(Outbox.seq.desc()).limit(MAX_REJECTED_SHOWN)).all()
         return DeskStatus(link=link_state(s, now), pending=pending or 0, oldest_pending_at=oldest,
                           rejected=tuple(Rejected(e, o, err or "", at) for e, o, err, at in rows),

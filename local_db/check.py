@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from core.dossier_states import replay
+from core.dossier_states import DossierStatus, next_state, replay
 from core.errors import TransitionError
 from core.working_calendar import OFFICE_TZ
 from local_db import migrate
@@ -256,7 +256,7 @@ class _Checker:
                             ("feedback", Feedback)):
             counts[name] = int(self.conn.scalar(select(func.count()).select_from(model)) or 0)
         by_state = dict(self.conn.execute(select(Outbox.state, func.count()).group_by(Outbox.state)).all())
-        for state in ("pending", "sent", "acked", "rejected"):
+        for state in ("pending", "sent", "held", "acked", "rejected", "conflict", "central"):
             counts[f"outbox_{state}"] = int(by_state.pop(state, 0))
         for state, n in by_state.items():
             counts[f"outbox_{state}"] = int(n)
@@ -414,10 +414,14 @@ class _Checker:
 
         Events are put in the order of their ``step`` (1, 2, ... counted inside the writing
         transaction), then their time: device clocks may disagree, the step count cannot.
+        A move the centre made that did not follow from the office's state (pulled by the
+        sync agent, ``detail.follows`` false) is the centre's word: the replay goes on from
+        the state it set.
         """
         d, e = Dossier, DossierEvent
         step = e.detail["step"].as_integer()
-        stmt = (select(d.code, d.status, e.action, step, e.at)
+        diverged = e.detail["follows"].as_boolean()
+        stmt = (select(d.code, d.status, e.action, step, e.at, diverged, e.to_state)
                 .select_from(d).outerjoin(e, e.dossier_id == d.id)
                 .order_by(d.id))
         if not self.db.is_sqlite:  # a server-side cursor: never the whole table in memory
@@ -425,25 +429,37 @@ class _Checker:
         memo: dict[tuple[str, ...], str] = {}
         far = datetime.max.replace(tzinfo=timezone.utc)
 
-        def order(event: tuple[str, int | None, datetime | None]) -> tuple[bool, int, datetime]:
+        Event = tuple[str, int | None, datetime | None, str | None]  # action, step, at, state the centre set
+
+        def order(event: Event) -> tuple[bool, int, datetime]:
             return (event[1] is None, event[1] or 0, event[2] or far)
 
-        def outcome(actions: tuple[str, ...]) -> str:
-            if actions not in memo:
+        def outcome(actions: tuple[str, ...], restart: str | None) -> str:
+            key = (*actions, f"@{restart}") if restart else actions
+            if key not in memo:
                 try:
-                    memo[actions] = str(replay(list(actions)).value)
+                    if restart is None:
+                        memo[key] = str(replay(list(actions)).value)
+                    else:
+                        state = DossierStatus(restart)
+                        for action in actions:
+                            state = next_state(state, action)
+                        memo[key] = str(state.value)
                 except (TransitionError, ValueError) as exc:
-                    memo[actions] = f"!{exc}"
-            return memo[actions]
+                    memo[key] = f"!{exc}"
+            return memo[key]
 
-        def judge(code: str, status: str, events: list[tuple[str, int | None, datetime | None]]) -> Iterator[str]:
+        def judge(code: str, status: str, events: list[Event]) -> Iterator[str]:
             if not events:
                 yield f"dossier {code} is '{status}' but has no history (no dossier_event rows)"
                 return
             if len(events) > 1:
                 events.sort(key=order)
+            last_reset = max((i for i, ev in enumerate(events) if ev[3] is not None), default=None)
+            restart = events[last_reset][3] if last_reset is not None else None
+            tail = events[last_reset + 1:] if last_reset is not None else events
             actions = tuple(ev[0] for ev in events)
-            result = outcome(actions)
+            result = outcome(tuple(ev[0] for ev in tail), restart)
             if result.startswith("!"):
                 yield f"dossier {code}: its history ({', '.join(actions)}) is not a legal path: {result[1:]}"
             elif result != status:
@@ -452,14 +468,14 @@ class _Checker:
         def findings() -> Iterator[str]:
             code: str | None = None
             status = ""
-            events: list[tuple[str, int | None, datetime | None]] = []
-            for dcode, dstatus, action, ev_step, at in self.conn.execute(stmt):
+            events: list[Event] = []
+            for dcode, dstatus, action, ev_step, at, follows, to_state in self.conn.execute(stmt):
                 if dcode != code:
                     if code is not None:
                         yield from judge(code, status, events)
                     code, status, events = dcode, dstatus, []
                 if action is not None:
-                    events.append((action, ev_step, at))
+                    events.append((action, ev_step, at, to_state if follows is False else None))
             if code is not None:
                 yield from judge(code, status, events)
 

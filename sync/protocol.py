@@ -25,6 +25,9 @@ Endpoints (all under :data:`API`):
 * ``HEAD /blobs/{sha256}`` -> header ``Upload-Offset`` (bytes the server has; 404 none);
   ``PATCH /blobs/{sha256}`` with ``Upload-Offset`` and a body chunk appends (resumable);
   the blob is complete when its bytes hash to its name (then ``Upload-Complete: 1``).
+  Optional ``Upload-Length`` (the whole size): the hash is checked once, when that many
+  bytes are in (a mismatch answers 422 and the bytes are dropped); without it, after every
+  chunk. A chunk at another offset answers 409 with the server's ``Upload-Offset``.
   Ops that name a blob (``payload["attachments"]``) are held until it is complete.
 * ``GET /time`` -> :class:`TimeResponse`: the server's clock, for the agent's clock warning.
 
@@ -74,6 +77,7 @@ class Op(_Model):
     op_id: uuid.UUID
     seq: int  # commit order in the office; orders nothing across offices
     device_id: uuid.UUID  # the office device whose operation it was
+    office_code: str | None = Field(default=None, max_length=16)  # the outbox row's office; must be the pusher's
     entity: str = Field(max_length=32)  # ticket / appointment / dossier / feedback / citizen / staff / slot ...
     entity_id: uuid.UUID
     op_type: str = Field(max_length=32)

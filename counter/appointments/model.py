@@ -394,8 +394,8 @@ def create_day_slots(ctx: CounterContext, service_code: str, day: date, start: t
         with ctx.db.write() as s:
             before = set(s.scalars(select(Slot.id).join(Service, Service.id == Slot.service_id).where(
                 Slot.office_code == ctx.office_code, Service.code == service_code, Slot.day == day)))
-            made = ops.create_slots(s, ctx.office_code, service_code, day, start=start, end=end, minutes=minutes,
-                                    office_quota=office_quota, online_quota=online_quota)
+            made = ops.create_slots(s, ctx.actor, service_code, day, start=start, end=end, minutes=minutes,
+                                    office_quota=office_quota, online_quota=online_quota, now=ctx.now())
         return Done(SLOTS_CREATED, count=sum(1 for x in made if x.id not in before), day=day)
 
     return _run(move)

@@ -321,8 +321,8 @@ def seed_demo(db: Database, *, seed: int = 2026, days: int = 30, now: datetime |
             if cal.is_working_day(d):
                 for service in SLOT_SERVICES:
                     for start, end in ((time(7, 30), time(11, 0)), (time(13, 30), time(16, 30))):
-                        appt_ops.create_slots(s, refs.office_code, service, d, start=start, end=end, minutes=30,
-                                              office_quota=2, online_quota=2)
+                        appt_ops.create_slots(s, refs.actor("giamsat"), service, d, start=start, end=end,
+                                              minutes=30, office_quota=2, online_quota=2, now=now)
             d += timedelta(days=1)
     sim = _Simulation(refs, rng, cal, summary, load_demo_catalog())
     day = first

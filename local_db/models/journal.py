@@ -47,7 +47,7 @@ class Outbox(OfficeOwned, Base):
     payload: Mapped[dict[str, Any]]
     schema_version: Mapped[int] = mapped_column(default=1)
     device_time: Mapped[datetime]
-    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending/sent/acked/rejected
+    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending/sent/held/acked/rejected/conflict/central
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None]

@@ -298,13 +298,16 @@ def _check_bookable_day(session: Session, office_code: str, day: date, end: time
                           day=day.isoformat())
 
 
-def create_slots(session: Session, office_code: str, service_code: str, day: date, *, start: time, end: time,
-                 minutes: int, office_quota: int, online_quota: int) -> list[SlotInfo]:
+def create_slots(session: Session, actor: Actor, service_code: str, day: date, *, start: time, end: time,
+                 minutes: int, office_quota: int, online_quota: int, now: datetime | None = None) -> list[SlotInfo]:
     """Slots of ``minutes`` from ``start`` up to ``end`` (a last, shorter rest is not made).
 
     Idempotent per (service, day, start): a slot that already exists is returned as it is,
-    with its quotas and bookings untouched.
+    with its quotas and bookings untouched. Each new slot writes a ``slot`` outbox row
+    (``create``): the centre offers its online quota for booking on the portal.
     """
+    now = _now(now)
+    office_code = actor.office_code
     if minutes <= 0:
         raise ValidationError("Độ dài khung giờ phải lớn hơn 0 phút", field="minutes")
     if office_quota < 0 or online_quota < 0:
@@ -326,6 +329,10 @@ def create_slots(session: Session, office_code: str, service_code: str, day: dat
                         end_time=(t + step).time(), office_quota=office_quota, online_quota=online_quota,
                         office_booked=0, online_booked=0)
             session.add(slot)
+            session.flush()
+            journal.record(session, actor, entity="slot", entity_id=slot.id, op_type="create", now=now, payload={
+                "service_id": service.id, "service_code": service_code, "day": day, "start_time": slot.start_time,
+                "end_time": slot.end_time, "office_quota": office_quota, "online_quota": online_quota})
         slots.append(slot)
         t += step
     session.flush()

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QTreeWidgetItem
 from sqlalchemy import select
 
+from core.actor import Actor
 from core.i18n import set_language
 from counter.appointments import model
 from counter.appointments.dialogs import (
@@ -40,7 +41,8 @@ BIRTH = "1.001193"  # Đăng ký khai sinh (HT)
 def make_slots(ctx, service: str = "HT", day: date = DAY, office_quota: int = 2, online_quota: int = 1):  # type: ignore[no-untyped-def]
     """07:30-11:30 in 30-minute slots."""
     with ctx.db.write() as s:
-        return create_slots(s, ctx.office_code, service, day, start=time(7, 30), end=time(11, 30), minutes=30,
+        return create_slots(s, Actor(ctx.office_code, ctx.device_id, label="test"), service, day, start=time(7, 30),
+                            end=time(11, 30), minutes=30,
                             office_quota=office_quota, online_quota=online_quota)
 
 

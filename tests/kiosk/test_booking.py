@@ -36,7 +36,7 @@ BIRTH = "1.001193"  # Đăng ký khai sinh
 @pytest.fixture
 def slots(kiosk_ctx: KioskContext) -> list:
     with kiosk_ctx.db.write() as s:
-        return create_slots(s, kiosk_ctx.office_code, "HT", WEDNESDAY, start=time(8), end=time(9), minutes=30,
+        return create_slots(s, kiosk_ctx.actor, "HT", WEDNESDAY, start=time(8), end=time(9), minutes=30,
                             office_quota=1, online_quota=1)
 
 

@@ -42,7 +42,7 @@ def make_slots(db: Database, office: OfficeRefs, *, day: date = MONDAY, service:
                online_quota: int = 1) -> dict[time, SlotInfo]:
     """Half-hour slots 08:00-11:00, keyed by start time."""
     with db.write() as s:
-        slots = create_slots(s, office.office_code, service, day, start=time(8), end=time(11), minutes=30,
+        slots = create_slots(s, office.actor("giamsat"), service, day, start=time(8), end=time(11), minutes=30,
                              office_quota=office_quota, online_quota=online_quota)
     return {x.start_time: x for x in slots}
 
@@ -74,28 +74,32 @@ def test_create_slots_is_idempotent(db: Database, office: OfficeRefs) -> None:
     assert [(x.start_time, x.end_time) for x in first.values()][:2] == [(time(8), time(8, 30)), (time(8, 30), time(9))]
     assert len(first) == 6
     with db.write() as s:
-        again = create_slots(s, office.office_code, "HT", MONDAY, start=time(8), end=time(11, 15), minutes=30,
+        again = create_slots(s, office.actor("giamsat"), "HT", MONDAY, start=time(8), end=time(11, 15), minutes=30,
                              office_quota=9, online_quota=9)
     assert [x.id for x in again] == [x.id for x in first.values()]  # 11:00-11:30 does not fit before 11:15
     assert again[0].office_quota == 2
     with db.read() as s:
         assert len(s.scalars(select(Slot)).all()) == 6
+        # each new slot is announced to the centre once (its online quota is booked there)
+        created = s.scalars(select(Outbox).where(Outbox.entity == "slot", Outbox.op_type == "create")).all()
+        assert sorted(o.entity_id for o in created) == sorted(x.id for x in first.values())
+        assert created[0].payload["online_quota"] == 1 and created[0].payload["service_code"] == "HT"
 
 
 def test_slots_only_on_working_days(db: Database, office: OfficeRefs) -> None:
     holiday, saturday = date(2026, 11, 24), date(2026, 11, 28)  # Vietnamese Culture Day; a Saturday
     for day in (holiday, saturday, date(2026, 11, 29)):
         with pytest.raises(ValidationError) as err, db.write() as s:
-            create_slots(s, office.office_code, "HT", day, start=time(8), end=time(9), minutes=30,
+            create_slots(s, office.actor("giamsat"), "HT", day, start=time(8), end=time(9), minutes=30,
                          office_quota=1, online_quota=1)
         assert err.value.code == "not_working_day"
     with db.write() as s:
         set_rule(s, office.office_code, "saturday_morning_open", True)
     with db.write() as s:
-        assert len(create_slots(s, office.office_code, "HT", saturday, start=time(8), end=time(11), minutes=60,
+        assert len(create_slots(s, office.actor("giamsat"), "HT", saturday, start=time(8), end=time(11), minutes=60,
                                 office_quota=1, online_quota=1)) == 3
     with pytest.raises(ValidationError), db.write() as s:  # afternoons stay closed
-        create_slots(s, office.office_code, "HT", saturday, start=time(14), end=time(15), minutes=60,
+        create_slots(s, office.actor("giamsat"), "HT", saturday, start=time(14), end=time(15), minutes=60,
                      office_quota=1, online_quota=1)
 
 
@@ -116,7 +120,8 @@ def test_slot_capacity_cannot_go_below_bookings(db: Database, office: OfficeRefs
         with pytest.raises(QuotaExceeded):
             book(s, office.actor("canbo1"), slot.id, person(4), source="phone", now=EARLIER)
     with db.read() as s:
-        row = s.scalars(select(Outbox).where(Outbox.entity == "slot")).one()
+        row = s.scalars(select(Outbox).where(Outbox.entity == "slot", Outbox.entity_id == slot.id)
+                        .order_by(Outbox.seq.desc()).limit(1)).one()
         assert row.op_type == "set_capacity" and row.payload["office_quota"] == 3
 
 

@@ -69,7 +69,7 @@ def busy(db: Database, office: OfficeRefs) -> Office:
     with db.write() as s:
         send_to_processing(s, clerk, dossiers[0][0], now=now + timedelta(minutes=40))
     with db.write() as s:
-        slot = create_slots(s, office.office_code, "HT", WEDNESDAY, start=time(8), end=time(9), minutes=60,
+        slot = create_slots(s, office.actor("giamsat"), "HT", WEDNESDAY, start=time(8), end=time(9), minutes=60,
                             office_quota=3, online_quota=2)[0]
     appointments = []
     for i, source in enumerate(("kiosk", "online", "counter")):

@@ -44,7 +44,7 @@ def scan_back(db: Database, office: OfficeRefs, pdf: bytes, dpi: int, now: datet
 
 def book_birth(db: Database, office: OfficeRefs, name: str = "Nguyễn Thị Mai") -> uuid.UUID:
     with db.write() as s:
-        slots = create_slots(s, office.office_code, "HT", MONDAY, start=time(10), end=time(11), minutes=30,
+        slots = create_slots(s, office.actor("giamsat"), "HT", MONDAY, start=time(10), end=time(11), minutes=30,
                              office_quota=2, online_quota=1)
         return book(s, office.actor("canbo1"), slots[0].id, CitizenInput(full_name=name, phone="0912345678"),
                     source="counter", procedure_code=BIRTH, now=EARLY).id

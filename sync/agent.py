@@ -1,0 +1,260 @@
+"""The office's sync agent: pushes the outbox, pulls the centre's changes (DESIGN.md §5).
+
+A headless process beside the apps (``motcua sync run``). Each round:
+
+1. push every waiting op in ``seq`` order, one bounded batch at a time (only one batch is
+   ever in memory, so a week offline drains in the same memory as a minute), each batch's
+   answers recorded in one local transaction;
+2. pull the centre's change log page by page until ``more`` is false, each page applied
+   with its cursor in one local transaction (a crash mid-page applies nothing of it);
+3. write the link state the apps show (online, last push and pull, clock skew).
+
+Nothing is lost between the two sides whatever fails when: the server records each op id in
+the transaction that applies it, so a batch sent again (answer lost, agent killed) comes
+back ``duplicate``; a page applied again changes nothing. Rounds run on a timer, soon after
+the apps write new ops, and after a failure with exponential backoff and jitter — never only
+when a new op arrives, so a backlog drains by itself when the link returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from core.i18n import _
+from local_db.database import Database
+from local_db.journal import change_marker
+from local_db.ops.sync_apply import apply_page, pull_cursor
+from local_db.ops.sync_outbox import OutboxOp, next_batch, record_results, record_round
+from sync.backoff import Backoff
+from sync.client import CentreClient, Refused, SyncError, Unauthorized, Unreachable
+from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_OPS, Op, OpResult
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 200
+DEFAULT_PAGE = 500
+DEFAULT_INTERVAL = 30.0  # seconds between rounds when all is well (the apps call a link older than 5 min stale)
+POLL_SECONDS = 2.0  # how often an idle agent looks for new ops to push
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    ok: bool
+    online: bool  # the centre answered
+    pushed: int = 0  # ops sent (answers recorded)
+    acked: int = 0
+    rejected: int = 0
+    conflict: int = 0
+    held: int = 0
+    pages: int = 0
+    pulled: int = 0  # changes that changed something here
+    error: str = ""
+    credential_refused: bool = False
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.pushed = self.acked = self.rejected = self.conflict = self.held = self.pages = self.pulled = 0
+        self.server_time: datetime | None = None
+
+
+class Agent:
+    def __init__(self, db: Database, client: CentreClient, *, office_code: str, batch: int = DEFAULT_BATCH,
+                 page: int = DEFAULT_PAGE, clock: Callable[[], datetime] = utcnow,
+                 interval: float = DEFAULT_INTERVAL, backoff: Backoff | None = None,
+                 poll: float = POLL_SECONDS) -> None:
+        self.db = db
+        self.client = client
+        self.office_code = office_code
+        self.batch = max(1, min(batch, MAX_PUSH_OPS))
+        self.page = max(1, min(page, MAX_PULL_LIMIT))
+        self.clock = clock
+        self.interval = interval
+        self.backoff = backoff or Backoff(base=1.0, cap=60.0)
+        self.poll = poll
+
+    # --- one round -------------------------------------------------------------------------
+
+    def run_once(self) -> RoundReport:
+        """Push everything waiting, then pull everything new. Never raises for the link:
+        the report (and the state written for the apps) says what happened."""
+        tally = _Tally()
+        try:
+            self._push_all(tally)
+            self._pull_all(tally)
+        except Unauthorized as exc:
+            return self._failed(tally, exc.message, online=False, credential_refused=True)
+        except Unreachable as exc:
+            return self._failed(tally, exc.message, online=False)
+        except Refused as exc:  # the centre answered, but will not take this as it is
+            return self._failed(tally, exc.message, online=True)
+        with self.db.write() as s:
+            record_round(s, now=self.clock(), online=True, server_time=tally.server_time)
+        return self._report(tally, ok=True, online=True)
+
+    def _report(self, tally: _Tally, *, ok: bool, online: bool, error: str = "",
+                credential_refused: bool = False) -> RoundReport:
+        return RoundReport(ok=ok, online=online, pushed=tally.pushed, acked=tally.acked, rejected=tally.rejected,
+                           conflict=tally.conflict, held=tally.held, pages=tally.pages, pulled=tally.pulled,
+                           error=error, credential_refused=credential_refused)
+
+    def _failed(self, tally: _Tally, error: str, *, online: bool, credential_refused: bool = False) -> RoundReport:
+        log.warning("sync round stopped: %s", error)
+        with self.db.write() as s:
+            record_round(s, now=self.clock(), online=online, error=error, credential_refused=credential_refused)
+        return self._report(tally, ok=False, online=online, error=error, credential_refused=credential_refused)
+
+    def _push_all(self, tally: _Tally) -> None:
+        after = 0
+        while True:
+            with self.db.read() as s:
+                ops = next_batch(s, self.office_code, self.batch, after_seq=after)
+            if not ops:
+                return
+            self._upload_attachments(ops)
+            results = self._push(ops, tally)
+            now = self.clock()
+            with self.db.write() as s:
+                counts = record_results(s, results, now)
+                record_round(s, now=now, online=True, pushed=True, server_time=tally.server_time)
+            tally.pushed += len(ops)
+            tally.acked += counts.acked
+            tally.rejected += counts.rejected
+            tally.conflict += counts.conflict
+            tally.held += counts.held
+            after = ops[-1].seq
+
+    def _push(self, ops: Sequence[OutboxOp], tally: _Tally) -> list[OpResult]:
+        """The centre's answers for these ops. A request the server refuses as too large or
+        malformed is split until the op at fault stands alone; that op is then rejected here
+        (with the reason), and every other op goes through."""
+        wire: list[Op] = []
+        results: list[OpResult] = []
+        for op in ops:
+            try:
+                wire.append(to_wire(op))
+            except ValidationError as exc:
+                results.append(OpResult(op_id=op.op_id, status="rejected", code="malformed",
+                                        reason=_("This operation cannot be sent: {error}").format(
+                                            error=str(exc).splitlines()[0])))
+        if not wire:
+            return results
+        try:
+            resp = self.client.push(wire)
+        except Refused as exc:
+            if exc.status not in (413, 422):
+                raise
+            if len(wire) == 1:
+                code = "too_large" if exc.status == 413 else "malformed"
+                return results + [OpResult(op_id=wire[0].op_id, status="rejected", code=code,
+                                           reason=exc.message)]
+            by_id = {op.op_id: op for op in ops}
+            half = len(wire) // 2
+            return results + self._push([by_id[o.op_id] for o in wire[:half]], tally) + \
+                self._push([by_id[o.op_id] for o in wire[half:]], tally)
+        tally.server_time = resp.server_time
+        return results + list(resp.results)
+
+    def _upload_attachments(self, ops: Sequence[OutboxOp]) -> None:
+        """Blobs named by ops (``payload["attachments"]``: {sha256, path}) go up before the
+        ops; a cut upload resumes where it stopped. An op whose blob is not complete is held
+        by the server until it is."""
+        for op in ops:
+            for item in op.payload.get("attachments") or ():
+                if not isinstance(item, dict) or not item.get("sha256") or not item.get("path"):
+                    continue
+                path = Path(str(item["path"]))
+                if path.is_file():
+                    try:
+                        self.client.upload_blob(str(item["sha256"]), path)
+                    except (Refused, ValueError) as exc:
+                        log.warning("attachment %s of op %s not uploaded: %s", item["sha256"], op.op_id, exc)
+
+    def _pull_all(self, tally: _Tally) -> None:
+        with self.db.read() as s:
+            cursor = pull_cursor(s)
+        restarted = False
+        while True:
+            try:
+                resp = self.client.pull(cursor, self.page)
+            except Refused as exc:
+                if exc.status != 422 or restarted:
+                    raise
+                cursor, restarted = "0", True  # a cursor the server no longer reads: start over
+                continue
+            tally.server_time = resp.server_time
+            if resp.refetch:
+                if restarted:
+                    raise Unreachable(_("The central server keeps asking for a full refetch."))
+                log.info("pull cursor %s too old: fetching everything again", cursor)
+                cursor, restarted = "0", True
+                continue
+            with self.db.write() as s:
+                done = apply_page(s, resp.changes, resp.cursor, now=self.clock())
+                record_round(s, now=self.clock(), online=True, pulled=True, server_time=resp.server_time)
+            tally.pages += 1
+            tally.pulled += done.applied
+            if not resp.more or resp.cursor == cursor:
+                return
+            cursor = resp.cursor
+
+    # --- for ever --------------------------------------------------------------------------
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """Rounds until ``stop`` is set: every ``interval`` when all is well (sooner when the
+        apps write new ops), after a failure with backoff and jitter."""
+        while not stop.is_set():
+            try:
+                report = self.run_once()
+            except SyncError as exc:  # not expected: run_once reports link problems itself
+                report = RoundReport(ok=False, online=False, error=exc.message)
+            except Exception:  # a database that is locked or gone for a moment: try again later
+                log.exception("sync round failed")
+                report = RoundReport(ok=False, online=False, error="internal error")
+            if report.ok:
+                self.backoff.reset()
+                self._idle(stop, self.interval)
+            else:
+                delay = self.backoff.next_delay()
+                if report.credential_refused:
+                    delay = max(delay, self.interval)
+                stop.wait(delay)
+
+    def _idle(self, stop: threading.Event, seconds: float) -> None:
+        """Wait ``seconds``, or less when the office has written new ops meanwhile."""
+        deadline = time.monotonic() + seconds
+        marker = self._marker()
+        while not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0 or stop.wait(min(self.poll, left)):
+                return
+            if self._marker() != marker:
+                return
+
+    def _marker(self) -> int:
+        try:
+            with self.db.read() as s:
+                return change_marker(s)
+        except Exception:  # the next round will say what is wrong with the database
+            return -1
+
+
+def to_wire(op: OutboxOp) -> Op:
+    return Op(op_id=op.op_id, seq=op.seq, device_id=op.device_id, office_code=op.office_code, entity=op.entity,
+              entity_id=op.entity_id, op_type=op.op_type, from_state=op.from_state, to_state=op.to_state,
+              payload=op.payload, schema_version=op.schema_version, device_time=op.device_time)
+
+
+__all__ = ["Agent", "RoundReport", "to_wire"]

@@ -1,0 +1,106 @@
+"""The change log offices pull: a sequence in commit order, compacted, never rewritten.
+
+Commit order: on PostgreSQL, a sequence number is taken at INSERT but the row becomes
+visible at COMMIT, so two writers could commit 12 before 11 and a reader at cursor 12 would
+never see 11. Everyone who appends takes one transaction-level advisory lock first
+(:func:`lock`), so appends — and commits — happen one after the other and seq order is
+commit order. SQLite serialises writers anyway. Only the centre's own actions append
+(catalog, staff, holidays, keys, online bookings, central dossier moves): office pushes do
+not, so the lock costs nothing on the hot path.
+
+Retention (CouchDB-style compaction): a change older than the retention period is deleted
+when a later change of the same entity exists. So the log from 0 is still a full snapshot
+(the latest change of every entity), and a cursor below the highest deleted seq — the
+*floor* — could have missed a change: such a pull answers ``refetch``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, text
+from sqlalchemy.orm import Session, aliased
+
+from sync.server.models import CentreChange, CentreMeta, utcnow
+
+CHANGELOG_LOCK_KEY = 0x4D434C47  # "MCLG"
+FLOOR_KEY = "change_floor"
+_INSERT = insert(CentreChange.__table__)
+
+
+def lock(session: Session) -> None:
+    """Serialise appends (PostgreSQL); a no-op on SQLite, whose write lock is already held."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGELOG_LOCK_KEY})
+
+
+def append(session: Session, office_code: str | None, entity: str, entity_id: uuid.UUID,
+           data: dict[str, Any], *, op: str = "upsert", now: datetime | None = None) -> int:
+    """Append one change inside the caller's transaction; returns its seq."""
+    lock(session)
+    row = session.connection().execute(_INSERT.returning(CentreChange.seq), {
+        "office_code": office_code, "entity": entity, "entity_id": entity_id, "op": op,
+        "data": data if op == "upsert" else {}, "created_at": now or utcnow()})
+    return int(row.scalar_one())
+
+
+def floor(session: Session) -> int:
+    value = session.scalar(select(CentreMeta.value).where(CentreMeta.key == FLOOR_KEY))
+    return int(value or 0)
+
+
+def parse_cursor(cursor: str | None) -> int | None:
+    """The seq a cursor names; None for one we never gave out (the agent refetches)."""
+    if cursor in (None, ""):
+        return 0
+    try:
+        value = int(str(cursor))
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def page(session: Session, office_code: str, after: int, limit: int) -> tuple[list[CentreChange], bool]:
+    """Changes after ``after`` visible to ``office_code`` (its own and the city-wide ones),
+    in seq order, at most ``limit``; and whether more are waiting."""
+    rows = list(session.scalars(
+        select(CentreChange)
+        .where(CentreChange.seq > after,
+               or_(CentreChange.office_code == office_code, CentreChange.office_code.is_(None)))
+        .order_by(CentreChange.seq).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
+def compact(session: Session, older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete superseded changes older than ``older_than``; raise the floor. Returns rows deleted."""
+    now = now or utcnow()
+    lock(session)
+    later = aliased(CentreChange)
+    superseded = and_(
+        CentreChange.created_at < now - older_than,
+        exists().where(later.entity == CentreChange.entity, later.entity_id == CentreChange.entity_id,
+                       later.seq > CentreChange.seq))
+    top = session.scalar(select(func.max(CentreChange.seq)).where(superseded))
+    if top is None:
+        return 0
+    deleted = session.execute(delete(CentreChange).where(superseded).execution_options(synchronize_session=False))
+    _set_floor(session, max(floor(session), int(top)))
+    return int(deleted.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _set_floor(session: Session, value: int) -> None:
+    row = session.get(CentreMeta, FLOOR_KEY)
+    if row is None:
+        session.add(CentreMeta(key=FLOOR_KEY, value=value))
+    else:
+        row.value = value
+    session.flush()
+
+
+def last_seq(session: Session) -> int:
+    return int(session.scalar(select(func.max(CentreChange.seq))) or 0)
+
+
+__all__ = ["append", "compact", "floor", "last_seq", "lock", "page", "parse_cursor"]

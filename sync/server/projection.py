@@ -1,0 +1,163 @@
+"""The centre's copy of each office entity, as the push rules read and change it.
+
+A push of 500 ops must not cost 500 round trips per table: the rows a batch touches are read
+in one query, judged and changed in memory (:class:`Projection`), and written back in bulk
+at the end of the batch (:meth:`Batch.flush`). Central actions (an online booking, a
+central dossier move) use the same objects through a one-op :class:`Batch`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from sync.server.auth import DeviceRef
+from sync.server.models import CentreEntity, CentreOffice
+
+_TABLE = CentreEntity.__table__
+_INSERT = insert(_TABLE)
+_UPDATED = ("status", "data", "code", "ops", "last_op_id", "blocked_by", "updated_at")
+# Bind names differ from column names: SQLAlchemy reserves a column's own name for its SET value.
+_UPDATE = (update(_TABLE)
+           .where(_TABLE.c.entity_id == bindparam("k_entity_id"), _TABLE.c.entity == bindparam("k_entity"))
+           .values({name: bindparam(f"v_{name}") for name in _UPDATED}))
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+@dataclass
+class Projection:
+    """One entity as the centre holds it (a new one has ``status`` None and no data)."""
+
+    entity: str
+    entity_id: uuid.UUID
+    office_code: str
+    status: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    code: str | None = None
+    ops: int = 0
+    last_op_id: uuid.UUID | None = None
+    blocked_by: uuid.UUID | None = None
+    is_new: bool = True
+    dirty: bool = False
+
+    @property
+    def exists(self) -> bool:
+        """Whether an op ever created it (a placeholder only holds a block)."""
+        return self.status is not None or bool(self.data)
+
+    def state(self) -> dict[str, Any]:
+        """The entity as the server has it, for a conflict answer."""
+        return {"entity": self.entity, "id": str(self.entity_id), "status": self.status, **self.data}
+
+    def to_row(self, now: datetime) -> dict[str, Any]:
+        return {"entity": self.entity, "entity_id": self.entity_id, "office_code": self.office_code,
+                "status": self.status, "data": self.data, "code": self.code, "ops": self.ops,
+                "last_op_id": self.last_op_id, "blocked_by": self.blocked_by, "updated_at": now}
+
+
+def _from_row(row: CentreEntity) -> Projection:
+    return Projection(entity=row.entity, entity_id=row.entity_id, office_code=row.office_code, status=row.status,
+                      data=dict(row.data or {}), code=row.code, ops=row.ops, last_op_id=row.last_op_id,
+                      blocked_by=row.blocked_by, is_new=False)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The judgement of one op: ``applied`` / ``rejected`` / ``conflict`` / ``held``."""
+
+    status: str
+    code: str = ""
+    reason: str = ""
+    server_state: dict[str, Any] | None = None
+
+
+APPLIED = Verdict("applied")
+
+
+class Malformed(Exception):
+    """An op whose payload lacks what its kind needs (rejected with code "malformed")."""
+
+
+def need(payload: dict[str, Any], key: str) -> Any:
+    if key not in payload or payload[key] is None:
+        raise Malformed(key)
+    return payload[key]
+
+
+class Batch:
+    """What the rules see while judging ops for one office: projections and the moment."""
+
+    def __init__(self, session: Session, office_code: str, *, now: datetime, device: DeviceRef | None = None) -> None:
+        self.session = session
+        self.office_code = office_code
+        self.now = now
+        self.device = device
+        office = session.get(CentreOffice, office_code)
+        self.enrolled_at = office.enrolled_at if office is not None else None
+        self._rows: dict[tuple[str, uuid.UUID], Projection] = {}
+        self._loaded: set[uuid.UUID] = set()
+
+    def preload(self, ids: set[uuid.UUID]) -> None:
+        ids = ids - self._loaded
+        if not ids:
+            return
+        for row in self.session.scalars(select(CentreEntity).where(CentreEntity.entity_id.in_(ids))):
+            self._rows[(row.entity, row.entity_id)] = _from_row(row)
+        self._loaded |= ids
+
+    def get(self, entity: str, entity_id: uuid.UUID, office_code: str | None = None) -> Projection:
+        """The projection (a new, empty one if the centre has none yet)."""
+        self.preload({entity_id})
+        key = (entity, entity_id)
+        proj = self._rows.get(key)
+        if proj is None:
+            proj = Projection(entity=entity, entity_id=entity_id, office_code=office_code or self.office_code)
+            self._rows[key] = proj
+        return proj
+
+    def find(self, entity: str, entity_id: uuid.UUID) -> Projection | None:
+        """An existing projection, or None (nothing is created)."""
+        self.preload({entity_id})
+        proj = self._rows.get((entity, entity_id))
+        return proj if proj is not None and (proj.exists or not proj.is_new) else None
+
+    def flush(self) -> None:
+        """Write back every projection changed in this batch: new rows, then updates."""
+        new = [p.to_row(self.now) for p in self._rows.values() if p.dirty and p.is_new]
+        changed = [p for p in self._rows.values() if p.dirty and not p.is_new]
+        conn = self.session.connection()
+        if new:
+            conn.execute(_INSERT, new)
+        if changed:
+            params = []
+            for p in changed:
+                row = p.to_row(self.now)
+                params.append({"k_entity": p.entity, "k_entity_id": p.entity_id,
+                               **{f"v_{name}": row[name] for name in _UPDATED}})
+            conn.execute(_UPDATE, params)
+        for p in self._rows.values():
+            if p.dirty:
+                p.is_new = False
+                p.dirty = False
+
+
+__all__ = ["APPLIED", "Batch", "Malformed", "Projection", "Verdict", "jsonable", "need"]
