@@ -42,7 +42,27 @@ def sync_words(st: DeskStatus, now: datetime) -> str:
     if st.rejected_count:
         parts.append(ngettext("{n} operation refused by the centre", "{n} operations refused by the centre",
                               st.rejected_count).format(n=st.rejected_count))
+    if st.notices:
+        parts.append(ngettext("{n} change by the centre to read", "{n} changes by the centre to read",
+                              len(st.notices)).format(n=len(st.notices)))
+    if st.credential_refused:
+        parts.append(_("the centre no longer accepts this office's key: ask IT to enrol it again"))
+    if st.clock_warning and st.clock_skew_seconds is not None:
+        parts.append(clock_words(st.clock_skew_seconds))
     return " · ".join(parts)
+
+
+def clock_words(skew_seconds: float) -> str:
+    """This machine's clock against the centre's, in words staff can act on."""
+    ahead = skew_seconds > 0
+    minutes = round(abs(skew_seconds) / 60)
+    if minutes >= 120:
+        hours = round(minutes / 60)
+        span = ngettext("{n} hour", "{n} hours", hours).format(n=hours)
+    else:
+        span = ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+    return (_("this computer's clock is {span} fast: please set it right") if ahead
+            else _("this computer's clock is {span} slow: please set it right")).format(span=span)
 
 
 def printer_words(p: PrintStatus) -> str:

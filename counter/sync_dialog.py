@@ -1,5 +1,7 @@
 """What the sync backlog holds, opened from the status bar: the operations the centre
-refused, each with its reason, so a clerk or the supervisor can act on them."""
+refused, each with its reason, and the changes the centre made that staff must know about
+(a booking cancelled online after the citizen checked in here, a dossier moved centrally),
+so a clerk or the supervisor can act on them."""
 
 from __future__ import annotations
 
@@ -42,5 +44,17 @@ class SyncDialog(QDialog):
             note.setText(_("Refused operations do not hold back the others. The supervisor corrects the record "
                            "and it is sent again.") + (" " + _("{n} older ones are not listed.").format(n=more)
                                                        if more > 0 else ""))
+        items = [summary, self.rejected, note]
+        if status.notices:
+            self.notices = QTreeWidget()
+            self.notices.setObjectName("sync-notices")
+            self.notices.setRootIsDecorated(False)
+            self.notices.setWordWrap(True)
+            self.notices.setHeaderLabels([_("When"), _("Changed by the centre")])
+            for n in status.notices:
+                self.notices.addTopLevelItem(QTreeWidgetItem([f"{to_office_time(n.at):%H:%M %d/%m/%Y}", n.message]))
+            self.notices.resizeColumnToContents(0)
+            items.append(self.notices)
+        summary.setWordWrap(True)
         close = button(_("Close"), "primary", self.accept, name="sync-close")
-        vbox(self, [summary, self.rejected, note, close], margin=16, spacing=10)
+        vbox(self, [*items, close], margin=16, spacing=10)

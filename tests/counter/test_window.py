@@ -3,6 +3,7 @@ status bar that always shows the sync backlog and the printer."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -149,6 +150,27 @@ def test_status_bar_shows_the_sync_backlog_and_a_printer_problem(qtbot, window: 
     assert rows.topLevelItemCount() == 1
     assert rows.topLevelItem(0).text(2) == "Hồ sơ đã được trả kết quả ở trung tâm"
     assert rows.topLevelItem(0).text(1).startswith("Số thứ tự · issue")
+    dialog.accept()
+
+
+def test_what_the_sync_agent_saw_reaches_staff_clock_off_and_a_central_change(  # type: ignore[no-untyped-def]
+        qtbot, window: CounterWindow, office):
+    from local_db.ops.sync_outbox import add_notice, record_round
+
+    ctx = window.ctx
+    with ctx.db.write() as s:  # the agent's last round: the centre's clock is a day behind this machine's
+        record_round(s, now=ctx.now(), online=True, pushed=True, pulled=True,
+                     server_time=ctx.now() - timedelta(days=1))
+        add_notice(s, kind="dossier_moved_centrally", entity="dossier", entity_id=uuid.uuid4(), now=ctx.now(),
+                   code="000.00.04.H26-261123-0001", status="rejected", local="in_processing")
+    window.refresh_status()
+    window.tasks.wait_idle()
+    sync = text_of(window, "desk-sync")
+    assert "đồng hồ máy tính này nhanh 24 giờ" in sync and "1 thay đổi từ trung tâm cần xem" in sync
+    qtbot.mouseClick(window.findChild(QPushButton, "desk-sync"), Qt.MouseButton.LeftButton)
+    dialog = window.findChild(QDialog, "sync-dialog")
+    notices = dialog.findChild(QTreeWidget, "sync-notices")
+    assert notices.topLevelItemCount() == 1 and "000.00.04.H26-261123-0001" in notices.topLevelItem(0).text(1)
     dialog.accept()
 
 
