@@ -2,9 +2,10 @@
 
 Create the demo office database if it is not there yet, check it, say where it is and
 what is in it, print every document it can show as PDF files (the demo's printer), then
-open the apps: the kiosk and the display board (in windows) and a counter desk, when this
-machine has a display (``--no-apps``: stop after the setup). Later issues add the server
-and the agent.
+start the demo's own central server on 127.0.0.1 and send the office's history to it
+(cli/demo_sync.py; ``--no-sync`` leaves it out), then open the apps: the kiosk and the
+display board (in windows) and a counter desk, with the sync agent beside them, when this
+machine has a display (``--no-apps``: stop after the setup).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from cli.common import display_url, print_passwords, settings_from
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-apps", action="store_true", help="set up only; do not open the kiosk, the counter and the board")
+    parser.add_argument("--no-sync", action="store_true", help="no demo central server and sync agent")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,12 +47,39 @@ def run(args: argparse.Namespace) -> int:
         _print_samples(db, settings)
         if not report.ok:
             return 1
+        centre = None if args.no_sync else _demo_sync(db, settings)
     finally:
         db.dispose()
-    return 0 if args.no_apps else _open_apps()
+    try:
+        return 0 if args.no_apps else _open_apps(with_agent=centre is not None)
+    finally:
+        if centre is not None:
+            centre.stop()
 
 
-def _open_apps() -> int:
+def _demo_sync(db, settings):  # type: ignore[no-untyped-def]
+    """The demo's central server, running, with the office enrolled and synced once; None
+    (and why, printed) when it cannot start."""
+    from cli.demo_sync import enrol_and_sync, start_demo_centre
+    from local_db.office_settings import get_office
+
+    with db.read() as s:
+        office = get_office(s)
+        code, name_vi, name_en = office.code, office.name_vi, office.name_en
+    print("\nStarting the demo's central server and sending the office's history to it...")
+    centre = start_demo_centre(settings, code, name_vi, name_en)
+    if isinstance(centre, str):
+        print(f"No sync in this demo: {centre}.")
+        return None
+    try:
+        for line in enrol_and_sync(db, settings, centre):
+            print(line)
+    except Exception as exc:  # the demo goes on offline, as an office would
+        print(f"The first sync round failed ({exc}); the office works offline meanwhile.")
+    return centre
+
+
+def _open_apps(*, with_agent: bool = False) -> int:
     """The kiosk, one counter desk and the display board, until all are closed (Ctrl+C
     closes them). Without a display, say how to open them elsewhere."""
     import os
@@ -67,6 +96,7 @@ def _open_apps() -> int:
     apps = [subprocess.Popen([sys.executable, "-m", "cli", "kiosk", "--windowed"]),
             subprocess.Popen([sys.executable, "-m", "cli", "counter", "--counter", "1"]),
             subprocess.Popen([sys.executable, "-m", "cli", "display", "--windowed"])]
+    agent = subprocess.Popen([sys.executable, "-m", "cli", "sync", "run"]) if with_agent else None
     try:
         for app in apps:
             app.wait()
@@ -75,6 +105,10 @@ def _open_apps() -> int:
             app.terminate()
         for app in apps:
             app.wait(timeout=10)
+    finally:
+        if agent is not None:  # the apps are closed: the agent's last round is not needed
+            agent.terminate()
+            agent.wait(timeout=10)
     return 0
 
 

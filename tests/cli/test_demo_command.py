@@ -15,3 +15,38 @@ def test_without_a_display_the_demo_says_how_to_open_the_apps(monkeypatch: pytes
     out = capsys.readouterr().out
     assert "motcua kiosk --windowed" in out and "motcua counter --counter 1" in out
     assert "motcua display --windowed" in out
+
+
+def test_the_demo_centre_takes_the_office_history_and_a_second_run_finds_it_enrolled(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import socket
+    from datetime import datetime, timezone
+
+    from cli.demo_sync import enrol_and_sync, start_demo_centre
+    from core.settings import load_settings
+    from local_db import migrate
+    from local_db.database import Database
+    from local_db.demo.seed import seed_demo
+    from local_db.ops.enrollment import current_enrollment
+
+    settings = load_settings(tmp_path / "none.toml", environ={}, data_dir=tmp_path / "data",
+                             device_name="demo-agent")
+    (tmp_path / "data").mkdir()
+    db = Database(f"sqlite:///{tmp_path / 'office.db'}")
+    migrate.upgrade(db)
+    seed_demo(db, days=1, now=datetime(2026, 11, 23, 4, 0, tzinfo=timezone.utc))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    centre = start_demo_centre(settings, "00004", "UBND Phường Ba Đình", "Ba Dinh", port=port)
+    assert not isinstance(centre, str), centre
+    try:
+        lines = enrol_and_sync(db, settings, centre)
+        assert "0 refused" in lines[0] and " 0 operations sent" not in lines[0], lines
+        with db.read() as s:
+            assert current_enrollment(s) is not None
+        again = enrol_and_sync(db, settings, centre)  # enrolled already: nothing new to send
+        assert again[0].split(": ")[1].startswith("0 operations sent"), again
+    finally:
+        centre.stop()
+        db.dispose()
+    assert (tmp_path / "data" / "centre.db").exists()
