@@ -22,6 +22,7 @@ GROUP_MODULES = [
     "benchmarks.kiosk",
     "benchmarks.counter",
     "benchmarks.display",
+    "benchmarks.sync",
 ]
 
 
