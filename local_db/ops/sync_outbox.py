@@ -310,8 +310,13 @@ def _parse_time(text: Any) -> datetime | None:
 
 def sync_summary(session: Session, office_code: str, now: datetime) -> SyncSummary:
     """Everything ``motcua sync status`` prints and the apps' sync line shows."""
+    # Held: answered "held" by the centre, or never sent because an earlier op on its entity
+    # is refused (next_batch leaves those out) -- either way it waits for a person, not the link.
+    earlier = aliased(Outbox)
+    blocked = exists().where(earlier.entity == Outbox.entity, earlier.entity_id == Outbox.entity_id,
+                             earlier.state.in_(BLOCKING_STATES), earlier.seq < Outbox.seq)
     pending, held, oldest = session.execute(
-        select(func.count(), func.sum(case((Outbox.state == "held", 1), else_=0)),
+        select(func.count(), func.sum(case((or_(Outbox.state == "held", blocked), 1), else_=0)),
                func.min(Outbox.device_time))
         .where(Outbox.office_code == office_code, Outbox.state.in_(WAITING_STATES))).one()
     problem_count = session.scalar(select(func.count()).select_from(Outbox).where(

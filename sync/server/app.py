@@ -120,15 +120,17 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
     def pull(caller: Device, after: str = "0",
              limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT) -> PullResponse:
         with db.read() as session:
-            start = changelog.parse_cursor(after)
-            if start is None or 0 < start < changelog.floor(session):
+            read = changelog.read_cursor(after)
+            current_floor = changelog.floor(session)
+            if read is None or changelog.too_old(read, current_floor):
                 return PullResponse(changes=[], cursor="0", more=True, refetch=True, server_time=_now())
+            start = read[0]
             rows, more = changelog.page(session, caller.office_code, start, limit)
             changes = [Change(seq=r.seq, office_code=r.office_code, entity=r.entity, entity_id=r.entity_id,
                               op=r.op, data=r.data) for r in rows]  # type: ignore[arg-type]
         _touch_now_and_then(caller)
         _compact_now_and_then()
-        cursor = str(rows[-1].seq) if rows else str(start)
+        cursor = changelog.make_cursor(rows[-1].seq if rows else start, current_floor)
         return PullResponse(changes=changes, cursor=cursor, more=more, server_time=_now())
 
     def _touch_now_and_then(caller: DeviceRef) -> None:

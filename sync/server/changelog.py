@@ -53,13 +53,37 @@ def floor(session: Session) -> int:
 
 def parse_cursor(cursor: str | None) -> int | None:
     """The seq a cursor names; None for one we never gave out (the agent refetches)."""
+    read = read_cursor(cursor)
+    return None if read is None else read[0]
+
+
+def read_cursor(cursor: str | None) -> tuple[int, int] | None:
+    """(seq, the floor when the cursor was given out) of a cursor; None for one we never gave out.
+
+    A plain ``"SEQ"`` was given out at or above the floor of its time; ``"SEQ.FLOOR"`` is a
+    page of a snapshot (a pull from 0 after a compaction walks below the floor).
+    """
     if cursor in (None, ""):
-        return 0
+        return 0, 0
+    seq_text, _dot, floor_text = str(cursor).partition(".")
     try:
-        value = int(str(cursor))
+        value, issued = int(seq_text), int(floor_text or 0)
     except ValueError:
         return None
-    return value if value >= 0 else None
+    return (value, issued) if value >= 0 and issued >= 0 else None
+
+
+def make_cursor(seq: int, current_floor: int) -> str:
+    """The cursor of a page ending at ``seq``, read while the floor is ``current_floor``."""
+    return str(seq) if seq >= current_floor else f"{seq}.{current_floor}"
+
+
+def too_old(cursor: tuple[int, int], current_floor: int) -> bool:
+    """Could a pull from this cursor have missed a change compaction deleted? Only when it is
+    below the floor and the floor rose since it was given out: a snapshot's own pages (taken
+    from 0, below a floor that has not moved) missed nothing."""
+    seq, issued = cursor
+    return 0 < seq < current_floor and issued < current_floor
 
 
 def page(session: Session, office_code: str, after: int, limit: int) -> tuple[list[CentreChange], bool]:
@@ -103,4 +127,5 @@ def last_seq(session: Session) -> int:
     return int(session.scalar(select(func.max(CentreChange.seq))) or 0)
 
 
-__all__ = ["append", "compact", "floor", "last_seq", "lock", "page", "parse_cursor"]
+__all__ = ["append", "compact", "floor", "last_seq", "lock", "make_cursor", "page", "parse_cursor", "read_cursor",
+           "too_old"]
