@@ -9,20 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from counter.context import CounterContext
-from local_db.models import Outbox
-from local_db.ops.link_state import LinkState, link_state
+from local_db.ops.link_state import LinkState
 from local_db.ops.print_jobs import PrintStatus, print_status
-from local_db.ops.sync_outbox import (
-    PROBLEM_STATES,
-    WAITING_STATES,
-    SyncNotice,
-    sync_summary,
-)
-
-MAX_REJECTED_SHOWN = 20
+from local_db.ops.sync_outbox import SyncNotice, sync_summary
 
 
 @dataclass(frozen=True)
@@ -38,7 +28,7 @@ class DeskStatus:
     link: LinkState
     pending: int  # operations not yet accepted by the centre
     oldest_pending_at: datetime | None
-    rejected: tuple[Rejected, ...]  # newest first, at most MAX_REJECTED_SHOWN
+    rejected: tuple[Rejected, ...]  # newest first, at most sync_outbox.MAX_PROBLEMS_SHOWN
     rejected_count: int
     printer: PrintStatus
     clock_skew_seconds: float | None = None  # this machine's clock minus the centre's, as the agent last saw
@@ -48,19 +38,15 @@ class DeskStatus:
 
 
 def desk_status(ctx: CounterContext) -> DeskStatus:
+    """One read: the agent's summary of the backlog (local_db/ops/sync_outbox.py) and this
+    desk's printer."""
     now = ctx.now()
     with ctx.db.read() as s:
-        pending, oldest = s.execute(
-            select(func.count(), func.min(Outbox.device_time))
-            .where(Outbox.office_code == ctx.office_code, Outbox.state.in_(WAITING_STATES))).one()
-        rejected_count = s.scalar(select(func.count()).select_from(Outbox)
-                                  .where(Outbox.office_code == ctx.office_code, Outbox.state.in_(PROBLEM_STATES))) or 0
-        rows = s.execute(select(Outbox.entity, Outbox.op_type, Outbox.last_error, Outbox.device_time)
-                         .where(Outbox.office_code == ctx.office_code, Outbox.state.in_(PROBLEM_STATES))
-                         .order_by(Outbox.seq.desc()).limit(MAX_REJECTED_SHOWN)).all()
         summary = sync_summary(s, ctx.office_code, now)
-        return DeskStatus(link=link_state(s, now), pending=pending or 0, oldest_pending_at=oldest,
-                          rejected=tuple(Rejected(e, o, err or "", at) for e, o, err, at in rows),
-                          rejected_count=rejected_count, printer=print_status(s, ctx.device_id),
-                          clock_skew_seconds=summary.clock_skew_seconds, clock_warning=summary.clock_warning,
-                          credential_refused=summary.credential_refused, notices=summary.notices)
+        printer = print_status(s, ctx.device_id)
+    return DeskStatus(link=LinkState(online=summary.online, last_contact_at=summary.last_contact_at),
+                      pending=summary.pending, oldest_pending_at=summary.oldest_pending_at,
+                      rejected=tuple(Rejected(p.entity, p.op_type, p.reason, p.at) for p in summary.problems),
+                      rejected_count=summary.problem_count, printer=printer,
+                      clock_skew_seconds=summary.clock_skew_seconds, clock_warning=summary.clock_warning,
+                      credential_refused=summary.credential_refused, notices=summary.notices)
