@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import _, pgettext
 from counter.admin import model
-from counter.admin.model import AdminView, HolidayRow
+from counter.admin.rows import AdminView, HolidayRow
 from counter.admin.staff_tab import make_tree
 from counter.admin.tab import Act, AdminTab, form_grid
 from ui.parts import button, hbox, label, panel, vbox

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import _, pgettext
 from counter.admin import model
-from counter.admin.model import AdminView, CounterRow
+from counter.admin.rows import AdminView, CounterRow
 from counter.admin.staff_tab import make_tree
 from counter.admin.tab import Act, AdminTab, form_grid
 from ui.parts import button, clear_layout, hbox, label, panel, vbox
@@ -146,11 +146,6 @@ class CountersTab(AdminTab):
             self._form()
         else:
             self._enable()
-
-    def _selected(self) -> None:
-        items = self.tree.selectedItems()
-        self.chosen = items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
-        self._form()
 
     def _form(self) -> None:
         c = self._counter()

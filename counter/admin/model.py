@@ -30,7 +30,7 @@ JSON list of strings, read with :func:`load_notices`.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, time
 from itertools import pairwise
 from typing import Any
@@ -46,13 +46,13 @@ from core.passwords import hash_password
 from core.settings import save_setting
 from core.text import collapse_spaces, nfc
 from core.working_calendar import WorkingHours
+from counter.admin.rows import AdminView, CounterRow, Done, HolidayRow, ServiceRow
 from counter.context import CounterContext
 from local_db import journal
 from local_db.base import utcnow
 from local_db.models import AuditLog, Counter, Holiday, Office, OfficeSetting, Service
 from local_db.office_settings import (
     KIOSK_PIN_RULE,
-    OfficeRules,
     load_rules,
     office_today,
     set_rule,
@@ -60,8 +60,8 @@ from local_db.office_settings import (
 )
 from local_db.office_setup import seed_national_holidays
 from local_db.ops import staff as staff_ops
-from local_db.ops.print_jobs import DevicePrinter, device_printers
-from local_db.ops.staff import StaffInfo, require_role
+from local_db.ops.print_jobs import device_printers
+from local_db.ops.staff import require_role
 from printing.printer_spec import parse_printer
 from printing.test_page import queue_test_page
 
@@ -103,85 +103,6 @@ NOTHING_CHANGED = "nothing_changed"
 DONE_KINDS = (STAFF_CREATED, STAFF_SAVED, PASSWORD_SET, LOCKOUT_CLEARED, COUNTER_SAVED, COUNTER_ADDED,
               HOLIDAY_ADDED, HOLIDAY_REMOVED, NATIONAL_ADDED, HOURS_SAVED, PIN_SET, SETTINGS_SAVED,
               NOTICES_SAVED, TEST_PAGE_QUEUED, PRINTER_SAVED, NOTHING_CHANGED)
-
-
-def _pick(vi: str, en: str) -> str:
-    return en if current_language() == "en" and en else vi
-
-
-# --- what the page shows ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ServiceRow:
-    code: str
-    prefix: str
-    name_vi: str
-    name_en: str
-    active: bool
-
-    @property
-    def name(self) -> str:
-        return _pick(self.name_vi, self.name_en)
-
-
-@dataclass(frozen=True)
-class CounterRow:
-    id: uuid.UUID
-    number: int
-    name: str
-    active: bool
-    is_open: bool
-    service_codes: tuple[str, ...]  # in the services' order
-
-
-@dataclass(frozen=True)
-class HolidayRow:
-    day: date
-    name: str
-    kind: str  # day_off / working_day
-    source: str  # national / announced
-
-
-@dataclass(frozen=True)
-class Done:
-    kind: str
-    subject: str = ""  # the username, counter number, date... the message names
-    count: int = 0
-
-
-@dataclass(frozen=True)
-class AdminView:
-    office_code: str
-    enrolled: bool
-    today: date
-    staff: tuple[StaffInfo, ...]
-    services: tuple[ServiceRow, ...]
-    counters: tuple[CounterRow, ...]
-    year: int
-    holidays: tuple[HolidayRow, ...]  # of ``year``, by date
-    rules: OfficeRules
-    notices: tuple[str, ...]
-    read_at: datetime
-    desk_printer: str = ""  # this machine's printer setting
-    printers: tuple[DevicePrinter, ...] = ()  # every machine of the office that prints
-    done: Done | None = field(default=None)
-
-    @property
-    def hours(self) -> WorkingHours:
-        return self.rules.hours
-
-    @property
-    def pin_set(self) -> bool:
-        return bool(self.rules.kiosk_pin_hash)
-
-    def service_name(self, code: str) -> str:
-        return next((s.name for s in self.services if s.code == code), code)
-
-    def counter(self, number: int) -> CounterRow | None:
-        return next((c for c in self.counters if c.number == number), None)
-
-    def account(self, staff_id: uuid.UUID) -> StaffInfo | None:
-        return next((s for s in self.staff if s.id == staff_id), None)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -645,10 +566,8 @@ def with_done(view: AdminView, done: Done | None) -> AdminView:
 
 
 __all__ = [
-    "ANNOUNCE_STYLES", "DONE_KINDS", "HOLIDAY_KINDS", "NOTICES_KEY", "SETTING_RANGES", "AdminView", "CounterRow",
-    "Done", "HolidayRow", "ServiceRow", "add_counter", "add_holiday", "add_national_days", "check_hours",
-    "check_notices", "check_setting", "clear_lockout", "create_account", "edit_account", "in_year", "load", "load_notices",
-    "print_test_page", "use_printer",
-    "remove_holiday", "reset_password", "save_counter", "save_hours", "save_notices", "save_settings", "set_pin",
-    "with_done",
+    "ANNOUNCE_STYLES", "DONE_KINDS", "HOLIDAY_KINDS", "NOTICES_KEY", "SETTING_RANGES", "add_counter", "add_holiday",
+    "add_national_days", "check_hours", "check_notices", "check_setting", "clear_lockout", "create_account",
+    "edit_account", "in_year", "load", "load_notices", "print_test_page", "remove_holiday", "reset_password",
+    "save_counter", "save_hours", "save_notices", "save_settings", "set_pin", "use_printer", "with_done",
 ]

@@ -17,7 +17,7 @@ from core.errors import ValidationError
 from core.i18n import _, ngettext, pgettext
 from core.working_calendar import OFFICE_TZ
 from counter.admin import model
-from counter.admin.model import AdminView
+from counter.admin.rows import AdminView
 from counter.admin.staff_tab import make_tree
 from counter.admin.tab import Act, AdminTab, form_grid
 from local_db.ops.print_jobs import DevicePrinter

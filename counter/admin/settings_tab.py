@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import _, ngettext
 from counter.admin import model
-from counter.admin.model import AdminView
+from counter.admin.rows import AdminView
 from counter.admin.staff_tab import password_field
 from counter.admin.tab import Act, AdminTab, form_grid
 from ui.parts import button, hbox, label, panel, vbox

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from core.i18n import _, pgettext
 from core.working_calendar import to_office_time
 from counter.admin import model
-from counter.admin.model import AdminView
+from counter.admin.rows import AdminView
 from counter.admin.tab import Act, AdminTab, form_grid
 from local_db.ops.staff import MIN_PASSWORD, ROLES, StaffInfo, role_label
 from ui.parts import button, hbox, label, panel, vbox
@@ -211,11 +211,6 @@ class StaffTab(AdminTab):
             self._form()
         else:
             self._enable()
-
-    def _selected(self) -> None:
-        items = self.tree.selectedItems()
-        self.chosen = items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
-        self._form()
 
     def _form(self) -> None:
         """Fill the form from the chosen account (or empty it for a new one)."""

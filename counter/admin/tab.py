@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from counter.admin.model import AdminView
+from counter.admin.rows import AdminView
 
 Act = Callable[..., None]
 
@@ -20,6 +20,12 @@ class AdminTab(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.act = act
         self.view: AdminView | None = None
+
+    def _selected(self) -> None:
+        """A tab with a list (``self.tree``) beside a form: the row chosen fills the form."""
+        items = self.tree.selectedItems()  # type: ignore[attr-defined]
+        self.chosen = items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+        self._form()  # type: ignore[attr-defined]
 
 
 def form_grid() -> QGridLayout:

@@ -6,7 +6,7 @@ desk settings, printers, display board notices — over the chosen tab, and one 
 it saying what the last change did or why it was refused, in words.
 
 Every database call goes through the TaskRunner (model.py); each change returns the whole
-page's data, so every tab redraws from one :class:`~counter.admin.model.AdminView`. The tab
+page's data, so every tab redraws from one :class:`~counter.admin.rows.AdminView`. The tab
 that made the change refills its form from the saved values; the other tabs keep what is
 typed in them.
 """
@@ -26,8 +26,8 @@ from core.i18n import _, ngettext, pgettext
 from counter.admin import model
 from counter.admin.calendar_tab import CalendarTab
 from counter.admin.counters_tab import CountersTab
-from counter.admin.model import AdminView, Done
 from counter.admin.printers_tab import PrintersTab
+from counter.admin.rows import AdminView, Done
 from counter.admin.settings_tab import NoticesTab, SettingsTab
 from counter.admin.staff_tab import StaffTab
 from counter.context import CounterContext
