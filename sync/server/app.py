@@ -3,8 +3,9 @@
 Every endpoint but enrollment and ``/healthz`` needs ``Authorization: Bearer <credential>``;
 the device it names decides the office, and nothing a request reads or writes reaches
 beyond that office (plus the city-wide catalog and holidays). Handlers are plain ``def``s —
-FastAPI runs them on its thread pool, each with its own database session — except the blob
-upload, which reads its body asynchronously first. The OpenAPI document is at
+FastAPI runs them on its thread pool, each with its own database session — except the push
+and the blob upload, which read their body asynchronously first and then do their database
+work on that thread pool. The OpenAPI document is at
 ``/openapi.json`` (and browsable at ``/docs``).
 """
 
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta, timezone
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 from starlette.concurrency import run_in_threadpool
 
 from core.errors import DomainError, NotFound, ValidationError
@@ -107,14 +110,27 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
         with db.write() as session:
             return auth.enroll(session, body, credential_days=settings.credential_days)
 
-    @app.post(API + "/push", response_model=PushResponse)
-    def push(body: PushRequest, authorization: Annotated[str | None, Header()] = None) -> PushResponse:
-        now = _now()
-        with db.write() as session:
-            caller = auth.authenticate(session, authorization, now)
-            auth.touch(session, caller, now)
-            results = apply_batch(session, caller, body.ops, now)
-        return PushResponse(results=results, server_time=_now())
+    @app.post(API + "/push", response_model=PushResponse, openapi_extra=_json_body(PushRequest))
+    async def push(request: Request, authorization: Annotated[str | None, Header()] = None) -> Response:
+        # The body is parsed and the answer written by pydantic's own JSON code: a push is
+        # hundreds of ops, and FastAPI's generic path (json.loads, validate, re-validate the
+        # answer, json.dumps) cost a sixth of the server's time per op.
+        try:
+            body = PushRequest.model_validate_json(await request.body())
+        except PydanticValidationError as exc:
+            return JSONResponse({"detail": exc.errors(include_url=False, include_context=False, include_input=False),
+                                 "code": "malformed"}, status_code=422)
+
+        def judge() -> PushResponse:
+            now = _now()
+            with db.write() as session:
+                caller = auth.authenticate(session, authorization, now)
+                auth.touch(session, caller, now)
+                results = apply_batch(session, caller, body.ops, now)
+            return PushResponse(results=results, server_time=_now())
+
+        answer = await run_in_threadpool(judge)
+        return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.get(API + "/pull", response_model=PullResponse)
     def pull(caller: Device, after: str = "0",
@@ -196,7 +212,29 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
     def _domain(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
 
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """The generated document plus the schemas of bodies parsed by hand (the push)."""
+        if app.openapi_schema is None:
+            doc = default_openapi()  # (kept as app.openapi_schema: completed in place)
+            schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+            body = PushRequest.model_json_schema(ref_template=_SCHEMA_REF)
+            for name, schema in body.pop("$defs", {}).items():
+                schemas.setdefault(name, schema)
+            schemas["PushRequest"] = body
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+_SCHEMA_REF = "#/components/schemas/{model}"
+
+
+def _json_body(model: type[BaseModel]) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": _SCHEMA_REF.format(model=model.__name__)}}}}}
 
 
 def _blob_headers(state: blobs.BlobState) -> dict[str, str]:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,7 +36,7 @@ from sync.protocol import Op, OpResult
 from sync.server import bookings, dossiers
 from sync.server.auth import DeviceRef
 from sync.server.blobs import attachment_names, complete_blobs
-from sync.server.database import lock_office
+from sync.server.database import bulk_insert, lock_office
 from sync.server.models import CentreDevice, CentreOp, utcnow
 from sync.server.projection import APPLIED, Batch, Malformed, Projection, Verdict
 
@@ -44,8 +44,6 @@ Handler = Callable[[Batch, Op, Projection], Verdict]
 
 OFFICE_OWNED = ("ticket", "feedback", "citizen", "ticket_event")
 CENTRE_OWNED = ("staff", "procedure", "service", "holiday", "catalog")
-WRITES_TABLES = ("appointment", "slot")  # rules that write beyond the projection (slot counts)
-_OP_INSERT = insert(CentreOp.__table__)
 
 
 def _upsert(batch: Batch, op: Op, proj: Projection) -> Verdict:
@@ -109,8 +107,9 @@ def apply_batch(session: Session, device: DeviceRef, ops: Sequence[Op], now: dat
         for r in session.execute(select(CentreOp.op_id, CentreOp.office_code, CentreOp.status, CentreOp.code,
                                         CentreOp.reason, CentreOp.server_state).where(CentreOp.op_id.in_(op_ids)))
     } if op_ids else {}
-    batch = Batch(session, office, now=now, device=device)
+    batch = Batch(session, office, now=now, device=device, defer_changes=True)
     batch.preload({op.entity_id for op in ops})
+    batch.slots.preload(bookings.slot_ids_named(batch, ops))
     foreign_devices = set(session.scalars(select(CentreDevice.id).where(
         CentreDevice.id.in_({op.device_id for op in ops}), CentreDevice.office_code != office))) if ops else set()
     wanted_blobs = {name for op in ops for name in attachment_names(op.payload)}
@@ -167,8 +166,7 @@ def apply_batch(session: Session, device: DeviceRef, ops: Sequence[Op], now: dat
         seen[op.op_id] = row
         results.append(_result(op.op_id, verdict))
     batch.flush()
-    if stored:
-        session.connection().execute(_OP_INSERT, stored)
+    bulk_insert(session, CentreOp.__table__, stored)
     return results
 
 
@@ -178,13 +176,11 @@ def _judge(batch: Batch, op: Op, proj: Projection) -> Verdict:
         return Verdict("rejected", "unknown_entity", _("The centre does not know records of the kind {entity}.")
                        .format(entity=op.entity))
     before = (proj.status, proj.data, proj.code)
+    batch.undo_point()  # a rule that changed a slot or published and then failed leaves nothing behind
     try:
-        if op.entity not in WRITES_TABLES:
-            return handler(batch, op, proj)
-        # A savepoint: a rule that wrote to a table and then failed leaves nothing behind.
-        with batch.session.begin_nested():
-            return handler(batch, op, proj)
+        return handler(batch, op, proj)
     except (Malformed, KeyError, TypeError, ValueError, IntegrityError) as exc:
+        batch.rollback()
         proj.status, proj.data, proj.code = before
         return Verdict("rejected", "malformed", _("The operation is incomplete or malformed ({detail}).")
                        .format(detail=(str(exc) if not isinstance(exc, IntegrityError) else "") or type(exc).__name__))

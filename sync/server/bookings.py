@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -62,6 +63,7 @@ from sync.server.projection import (
     jsonable,
     need,
 )
+from sync.server.slots import SlotRow
 
 ENTITY = "appointment"
 ONLINE_CODE_PREFIX = "LT"  # "lịch trực tuyến": never equal to an office's "LH" code
@@ -74,7 +76,7 @@ STATUS_WORDS = {"booked": N_("booked"), "checked_in": N_("checked in"), "no_show
 # --- slots ----------------------------------------------------------------------------------
 
 
-def slot_data(slot: CentreSlot) -> dict[str, Any]:
+def slot_data(slot: CentreSlot | SlotRow) -> dict[str, Any]:
     return jsonable({"id": slot.id, "office_code": slot.office_code, "service_id": slot.service_id,
                      "service_code": slot.service_code, "day": slot.day, "start_time": slot.start_time,
                      "end_time": slot.end_time, "office_quota": slot.office_quota,
@@ -121,27 +123,24 @@ def create_slots(session: Session, office_code: str, service_code: str, day: dat
     return made
 
 
-def _slot_from_payload(batch: Batch, slot_id: uuid.UUID, payload: dict[str, Any]) -> CentreSlot | None:
+def _slot_from_payload(batch: Batch, slot_id: uuid.UUID, payload: dict[str, Any]) -> SlotRow | None:
     """The centre's row of an office slot, made from what a booking op tells of it."""
-    slot = _fresh_slot(batch.session, slot_id)
+    slot = batch.slots.get(slot_id)
     if slot is not None or not all(payload.get(k) for k in ("day", "start_time", "end_time")):
         return slot
     known = batch.find("slot", slot_id)  # quotas the office set before the centre saw a booking
     quotas = known.data if known is not None else {}
-    slot = CentreSlot(id=slot_id, office_code=batch.office_code, service_id=None,
-                      service_code=str(payload.get("service_code") or ""), day=date.fromisoformat(payload["day"]),
-                      start_time=time.fromisoformat(payload["start_time"]),
-                      end_time=time.fromisoformat(payload["end_time"]),
-                      office_quota=int(quotas.get("office_quota") or 0),
-                      online_quota=int(quotas.get("online_quota") or 0), office_booked=0, online_booked=0,
-                      updated_at=batch.now)
-    batch.session.add(slot)
-    batch.session.flush()
-    return slot
+    return batch.slots.add(SlotRow(
+        id=slot_id, office_code=batch.office_code, service_id=None, service_code=str(payload.get("service_code") or ""),
+        day=date.fromisoformat(payload["day"]), start_time=time.fromisoformat(payload["start_time"]),
+        end_time=time.fromisoformat(payload["end_time"]), office_quota=int(quotas.get("office_quota") or 0),
+        online_quota=int(quotas.get("online_quota") or 0), office_booked=0, online_booked=0, updated_at=batch.now))
 
 
 def _count(session: Session, slot_id: uuid.UUID, side: str, delta: int) -> bool:
-    """Move one side's booked count by ``delta``; the online side never past its quota or 0."""
+    """Move one side's booked count by ``delta`` in the database (a central action; a push
+    counts in its batch's :class:`~sync.server.slots.SlotStore`); the online side never past
+    its quota or 0."""
     column = CentreSlot.online_booked if side == "online" else CentreSlot.office_booked
     stmt = update(CentreSlot).where(CentreSlot.id == slot_id)
     if side == "online" and delta > 0:
@@ -150,6 +149,27 @@ def _count(session: Session, slot_id: uuid.UUID, side: str, delta: int) -> bool:
         stmt = stmt.where(column > 0)
     result = session.execute(stmt.values({column.key: column + delta}).execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def slot_ids_named(batch: Batch, ops: Sequence[Op]) -> set[uuid.UUID]:
+    """Every slot the batch's slot and appointment ops may touch (read in one query)."""
+    ids: set[uuid.UUID] = set()
+    for op in ops:
+        if op.entity == "slot":
+            ids.add(op.entity_id)
+        elif op.entity == ENTITY:
+            known = batch.find(ENTITY, op.entity_id)
+            for value in (op.payload.get("slot_id"), op.payload.get("to_slot_id"),
+                          known.data.get("slot_id") if known is not None else None):
+                try:
+                    ids.add(uuid.UUID(str(value))) if value else None
+                except ValueError:
+                    pass  # a malformed op: its rule says so
+    return ids
+
+
+def _publish_row(batch: Batch, slot: SlotRow) -> None:
+    batch.publish(slot.office_code, "slot", slot.id, slot_data(slot))
 
 
 def apply_slot_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
@@ -168,11 +188,9 @@ def apply_slot_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
                 "{booked} places of this slot are already booked online; the online places cannot be fewer.")
                 .format(booked=slot.online_booked), server_state=slot_data(slot))
         changed_online = online_quota != slot.online_quota
-        batch.session.execute(update(CentreSlot).where(CentreSlot.id == slot.id)
-                              .values(office_quota=office_quota, online_quota=online_quota, updated_at=batch.now)
-                              .execution_options(synchronize_session=False))
-        if changed_online:
-            _publish_slot(batch.session, slot.id, batch.now)
+        batch.slots.set_quotas(slot, office_quota=office_quota, online_quota=online_quota, now=batch.now)
+        if changed_online:  # the log ends with the slot's current online side (a pull never undoes this)
+            _publish_row(batch, slot)
     proj.data = {**proj.data, "office_quota": office_quota, "online_quota": online_quota}
     proj.status = "active"
     return APPLIED
@@ -197,6 +215,7 @@ def public_state(proj: Projection) -> dict[str, Any]:
 
 def apply_appointment_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
     p = op.payload
+    slots, now = batch.slots, batch.now
     if op.op_type == "book":
         if proj.exists:
             return Verdict("rejected", "already_exists", _("This appointment was already booked."))
@@ -206,7 +225,7 @@ def apply_appointment_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
             return Verdict("rejected", "online_is_central", _(
                 "Online places are booked on the city's website, not at the office."))
         if _slot_from_payload(batch, slot_id, p) is not None:
-            _count(batch.session, slot_id, "office", +1)
+            slots.count(slot_id, "office", +1, now)
         proj.data = {**p, "booked_at": p.get("booked_at") or jsonable(op.device_time)}
         proj.status = op.to_state or "booked"
         proj.code = str(p.get("code") or "") or None
@@ -221,33 +240,35 @@ def apply_appointment_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
             server_state=public_state(proj))
     side = _side(proj, p)
     slot_id = proj.data.get("slot_id") or p.get("slot_id")
+    old_slot = uuid.UUID(str(slot_id)) if slot_id else None
     if op.op_type == "reschedule":
         new_slot = uuid.UUID(str(need(p, "to_slot_id")))
         if side == "online":
-            if not _count(batch.session, new_slot, "online", +1):
+            if not slots.count(new_slot, "online", +1, now):
                 return Verdict("conflict", "online_full", _("No online place is left in the new slot."),
                                server_state=public_state(proj))
         elif _slot_from_payload(batch, new_slot, p) is not None:
-            _count(batch.session, new_slot, "office", +1)
-        if slot_id:
-            _count(batch.session, uuid.UUID(str(slot_id)), side, -1)
+            slots.count(new_slot, "office", +1, now)
+        if old_slot is not None:
+            slots.count(old_slot, side, -1, now)
         if side == "online":
-            _publish_slot(batch.session, new_slot, batch.now)
-            if slot_id:
-                _publish_slot(batch.session, uuid.UUID(str(slot_id)), batch.now)
+            for moved in (new_slot, old_slot):
+                row = slots.get(moved) if moved is not None else None
+                if row is not None:
+                    _publish_row(batch, row)
         proj.data = {**proj.data, "slot_id": str(new_slot)}
-    elif op.op_type == "cancel" and slot_id:
-        _count(batch.session, uuid.UUID(str(slot_id)), side, -1)
-        if side == "online":
-            _publish_slot(batch.session, uuid.UUID(str(slot_id)), batch.now)
+    elif op.op_type == "cancel" and old_slot is not None:
+        slots.count(old_slot, side, -1, now)
+        row = slots.get(old_slot) if side == "online" else None
+        if row is not None:
+            _publish_row(batch, row)
     when = jsonable(op.device_time)
     extra = {"cancelled_at": when} if op.op_type == "cancel" else {"checked_in_at": when} if op.op_type == "check_in" else {}
     proj.data = {**proj.data, **{k: v for k, v in p.items() if k not in ("slot_id", "side")}, **extra}
     proj.status = op.to_state or proj.status
     proj.code = proj.code or (str(p["code"]) if p.get("code") else None)
     if side == "online":
-        changelog.append(batch.session, proj.office_code, ENTITY, proj.entity_id,
-                         {**_online_data(proj), "origin_op_id": str(op.op_id)}, now=batch.now)
+        batch.publish(proj.office_code, ENTITY, proj.entity_id, {**_online_data(proj), "origin_op_id": str(op.op_id)})
     return APPLIED
 
 
@@ -368,4 +389,4 @@ def cancel_online(session: Session, office_code: str, appointment: uuid.UUID | s
 
 
 __all__ = ["OnlineBooking", "apply_appointment_op", "apply_slot_op", "book_online", "cancel_online",
-           "create_slots", "find_online", "public_state", "slot_data"]
+           "create_slots", "find_online", "public_state", "slot_data", "slot_ids_named"]

@@ -4,9 +4,11 @@ Commit order: on PostgreSQL, a sequence number is taken at INSERT but the row be
 visible at COMMIT, so two writers could commit 12 before 11 and a reader at cursor 12 would
 never see 11. Everyone who appends takes one transaction-level advisory lock first
 (:func:`lock`), so appends — and commits — happen one after the other and seq order is
-commit order. SQLite serialises writers anyway. Only the centre's own actions append
-(catalog, staff, holidays, keys, online bookings, central dossier moves): office pushes do
-not, so the lock costs nothing on the hot path.
+commit order. SQLite serialises writers anyway. The centre's own actions append (catalog,
+staff, holidays, keys, online bookings, central dossier moves); an office push appends only
+when it moves the online side of a slot or booking, and then all at the end of the batch
+(``projection.Batch`` with ``defer_changes``), so the lock is held from there to the commit,
+never while a batch is judged.
 
 Retention (CouchDB-style compaction): a change older than the retention period is deleted
 when a later change of the same entity exists. So the log from 0 is still a full snapshot
@@ -44,6 +46,13 @@ def append(session: Session, office_code: str | None, entity: str, entity_id: uu
         "office_code": office_code, "entity": entity, "entity_id": entity_id, "op": op,
         "data": data if op == "upsert" else {}, "created_at": now or utcnow()})
     return int(row.scalar_one())
+
+
+def append_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Append changes (``office_code, entity, entity_id, op, data, created_at`` each) in order."""
+    if rows:
+        lock(session)
+        session.connection().execute(_INSERT, rows)
 
 
 def floor(session: Session) -> int:
@@ -127,5 +136,5 @@ def last_seq(session: Session) -> int:
     return int(session.scalar(select(func.max(CentreChange.seq))) or 0)
 
 
-__all__ = ["append", "compact", "floor", "last_seq", "lock", "make_cursor", "page", "parse_cursor", "read_cursor",
+__all__ = ["append", "append_many", "compact", "floor", "last_seq", "lock", "make_cursor", "page", "parse_cursor", "read_cursor",
            "too_old"]

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import JSON, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -91,6 +91,28 @@ class CentreDatabase:
         self.engine.dispose()
 
 
+def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts of column values) into ``table`` in the session's transaction.
+
+    PostgreSQL: one COPY — a push of 200 ops writes ~400 rows, and row-at-a-time INSERTs
+    (even pipelined) cost the server a statement each. SQLite: executemany.
+    """
+    if not rows:
+        return
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), rows)
+        return
+    from psycopg.types.json import Jsonb
+
+    names = list(rows[0])
+    json_columns = {name for name in names if isinstance(table.c[name].type, JSON)}
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor, cursor.copy(f'COPY {table.name} ({", ".join(names)}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([Jsonb(row[n]) if n in json_columns and row[n] is not None else row[n] for n in names])
+
+
 def office_lock_key(office_code: str) -> int:
     """A stable signed 32-bit number for an office code (the second key of the lock)."""
     return int.from_bytes(hashlib.sha256(office_code.encode()).digest()[:4], "big", signed=True)
@@ -105,4 +127,4 @@ def lock_office(session: Session, office_code: str) -> None:
                         {"ns": OFFICE_LOCK_NAMESPACE, "k": office_lock_key(office_code)})
 
 
-__all__ = ["CentreDatabase", "lock_office", "make_engine", "normalise_url", "office_lock_key"]
+__all__ = ["CentreDatabase", "bulk_insert", "lock_office", "make_engine", "normalise_url", "office_lock_key"]

@@ -30,7 +30,6 @@ from core.errors import NotFound, TransitionError, ValidationError
 from core.i18n import N_, _
 from core.working_calendar import WorkingCalendar
 from sync.protocol import Op
-from sync.server import changelog
 from sync.server.database import lock_office
 from sync.server.models import CentreEntity, CentreHoliday, CentreProcedure, utcnow
 from sync.server.projection import (
@@ -109,11 +108,11 @@ def apply_dossier_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
     return APPLIED
 
 
-def _publish(batch: Batch, proj: Projection, event: dict[str, Any], origin_op_id: uuid.UUID | None = None) -> int:
+def _publish(batch: Batch, proj: Projection, event: dict[str, Any], origin_op_id: uuid.UUID | None = None) -> int | None:
     data = {**public_state(proj), "event": event}
     if origin_op_id is not None:
         data["origin_op_id"] = str(origin_op_id)
-    return changelog.append(batch.session, proj.office_code, ENTITY, proj.entity_id, data, now=batch.now)
+    return batch.publish(proj.office_code, ENTITY, proj.entity_id, data)
 
 
 # --- central moves ------------------------------------------------------------------------

@@ -14,14 +14,16 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from sync.server import changelog
 from sync.server.auth import DeviceRef
+from sync.server.database import bulk_insert
 from sync.server.models import CentreEntity, CentreOffice
+from sync.server.slots import SlotStore
 
 _TABLE = CentreEntity.__table__
-_INSERT = insert(_TABLE)
 _UPDATED = ("status", "data", "code", "ops", "last_op_id", "blocked_by", "updated_at")
 # Bind names differ from column names: SQLAlchemy reserves a column's own name for its SET value.
 _UPDATE = (update(_TABLE)
@@ -104,9 +106,16 @@ def need(payload: dict[str, Any], key: str) -> Any:
 
 
 class Batch:
-    """What the rules see while judging ops for one office: projections and the moment."""
+    """What the rules see while judging ops for one office: projections, slots and the moment.
 
-    def __init__(self, session: Session, office_code: str, *, now: datetime, device: DeviceRef | None = None) -> None:
+    ``defer_changes``: the changes the rules publish for offices to pull are kept and
+    appended at :meth:`flush` (a push: the change log's global lock is then held only from
+    the end of the batch to its commit, not while 200 ops are judged); otherwise each is
+    appended at once and :meth:`publish` returns its seq (a central action answers with it).
+    """
+
+    def __init__(self, session: Session, office_code: str, *, now: datetime, device: DeviceRef | None = None,
+                 defer_changes: bool = False) -> None:
         self.session = session
         self.office_code = office_code
         self.now = now
@@ -115,6 +124,29 @@ class Batch:
         self.enrolled_at = office.enrolled_at if office is not None else None
         self._rows: dict[tuple[str, uuid.UUID], Projection] = {}
         self._loaded: set[uuid.UUID] = set()
+        self.slots = SlotStore(session)
+        self.defer_changes = defer_changes
+        self._changes: list[dict[str, Any]] = []
+        self._changes_mark: int | None = None
+
+    def publish(self, office_code: str | None, entity: str, entity_id: uuid.UUID, data: dict[str, Any]) -> int | None:
+        """A change for offices to pull; its seq, or None while deferred."""
+        if not self.defer_changes:
+            return changelog.append(self.session, office_code, entity, entity_id, data, now=self.now)
+        self._changes.append({"office_code": office_code, "entity": entity, "entity_id": entity_id, "op": "upsert",
+                              "data": data, "created_at": self.now})
+        return None
+
+    def undo_point(self) -> None:
+        """Before a rule that changes slots or publishes: :meth:`rollback` undoes what it did."""
+        self.slots.undo_point()
+        self._changes_mark = len(self._changes)
+
+    def rollback(self) -> None:
+        self.slots.rollback()
+        if self._changes_mark is not None:
+            del self._changes[self._changes_mark:]
+        self._changes_mark = None
 
     def preload(self, ids: set[uuid.UUID]) -> None:
         ids = ids - self._loaded
@@ -141,12 +173,13 @@ class Batch:
         return proj if proj is not None and (proj.exists or not proj.is_new) else None
 
     def flush(self) -> None:
-        """Write back every projection changed in this batch: new rows, then updates."""
+        """Write back every projection and slot changed in this batch (new rows, then
+        updates), then the deferred changes."""
+        self.slots.flush()
         new = [p.to_row(self.now) for p in self._rows.values() if p.dirty and p.is_new]
         changed = [p for p in self._rows.values() if p.dirty and not p.is_new]
         conn = self.session.connection()
-        if new:
-            conn.execute(_INSERT, new)
+        bulk_insert(self.session, _TABLE, new)
         if changed:
             params = []
             for p in changed:
@@ -158,6 +191,10 @@ class Batch:
             if p.dirty:
                 p.is_new = False
                 p.dirty = False
+        if self._changes:
+            changelog.append_many(self.session, self._changes)
+            self._changes = []
+        self._changes_mark = None
 
 
 __all__ = ["APPLIED", "Batch", "Malformed", "Projection", "Verdict", "jsonable", "need"]
