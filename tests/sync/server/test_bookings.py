@@ -170,3 +170,38 @@ def test_a_past_slot_cannot_be_booked_online(centre) -> None:
     slot = _slots(centre, day=date(2026, 1, 5))[0]
     with pytest.raises(ValidationError):
         _book(centre, slot["id"])
+
+
+def test_many_bookings_of_one_slot_in_one_batch_are_all_counted(centre) -> None:
+    """A batch counts its slots in memory and writes them once: nothing lost between ops."""
+    dev = Device(centre)
+    slot = _slots(centre, office_quota=30, online_quota=1)[0]
+    booked = [_office_book(dev, slot) for _ in range(12)]
+    cancel = dev.op("appointment", uuid.UUID(booked[0]["entity_id"]), "cancel", {}, from_state="booked",
+                    to_state="cancelled")
+    assert statuses(dev.push([*booked, cancel])) == ["applied"] * 13
+    assert _slot(centre, slot["id"]).office_booked == 11
+
+
+def test_a_rule_that_fails_after_counting_a_slot_leaves_the_slot_as_it_was(centre, monkeypatch) -> None:
+    """The batch's undo point stands in for a savepoint: a booking op whose rule counted a
+    place and then broke is rejected as malformed, and the place is not taken."""
+    from sync.server import apply
+    from sync.server.projection import Malformed
+
+    def count_then_break(batch, op, proj):
+        batch.slots.count(uuid.UUID(op.payload["slot_id"]), "office", +1, batch.now)
+        batch.publish("00004", "slot", uuid.UUID(op.payload["slot_id"]), {"half": True})
+        raise Malformed("broken after counting")
+
+    dev = Device(centre)
+    slot = _slots(centre, office_quota=5, online_quota=1)[0]
+    _, cursor = dev.pull_all()
+    good = _office_book(dev, slot)
+    monkeypatch.setitem(apply.HANDLERS, "broken", count_then_break)
+    broken = dev.op("broken", new_id(), "book", {"slot_id": slot["id"]})
+    results = dev.push([good, broken])
+    assert statuses(results) == ["applied", "rejected"] and results[1]["code"] == "malformed"
+    assert _slot(centre, slot["id"]).office_booked == 1  # the good booking only
+    changes, _ = dev.pull_all(cursor)
+    assert not [c for c in changes if c["data"].get("half")]
