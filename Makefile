@@ -9,8 +9,10 @@ STAMP := $(VENV)/.installed
 # Debian packages: venv support, PostgreSQL (tests and multi-machine offices), zbar (QR
 # decoding), poppler (PDF rasterising in tests), the libraries Qt's xcb/offscreen
 # platforms load, fonts config, and CUPS with its PDF printer (a real print spooler for tests
-# and for offices printing through the system).
+# and for offices printing through the system), Debian's chromium and its chromedriver (the
+# booking site's end-to-end tests and phone-sized screenshots).
 APT_PACKAGES := python3-venv postgresql libzbar0 poppler-utils cups printer-driver-cups-pdf libusb-1.0-0 libpulse0 espeak-ng \
+	chromium chromium-driver \
 	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
 
 export QT_QPA_PLATFORM ?= offscreen

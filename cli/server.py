@@ -48,7 +48,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     rev = action("revoke", "revoke a device: its credential stops working, its key leaves the key ring")
     rev.add_argument("device_id", help="device id (see `offices`)")
     action("offices", "each office: last contact, ops received, refused or in conflict, devices")
-    compact = action("compact", "drop superseded change-log rows older than the retention period")
+    compact = action("compact", "drop superseded change-log rows and unfinished uploads older than the retention period")
     compact.add_argument("--days", type=float, help="retention in days (default: MOTCUA_SERVER_RETENTION_DAYS or 30)")
     resolve = action("resolve", "unblock the entity of a refused or conflicting op")
     resolve.add_argument("op_id")
@@ -204,13 +204,15 @@ def _offices(db, settings, args) -> int:  # type: ignore[no-untyped-def]
 def _compact(db, settings, args) -> int:  # type: ignore[no-untyped-def]
     from datetime import timedelta
 
-    from sync.server import changelog
+    from sync.server import blobs, changelog
 
     days = args.days if args.days is not None else settings.retention_days
     with db.write() as s:
         deleted = changelog.compact(s, timedelta(days=days))
         floor = changelog.floor(s)
+        dropped = blobs.drop_abandoned(s, timedelta(days=days))
     print(f"{deleted} superseded changes older than {days:g} days removed; cursors below {floor} refetch")
+    print(f"{dropped} unfinished uploads older than {days:g} days removed")
     return 0
 
 

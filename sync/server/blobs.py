@@ -16,7 +16,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -128,6 +128,22 @@ def append(session: Session, office_code: str, name: str, offset: int, data: byt
     return BlobState(name, blob.size, blob.complete)
 
 
+def drop_abandoned(session: Session, older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete uploads started more than ``older_than`` ago and never completed (an office
+    that comes back after that uploads the file again from its first byte; ops naming it
+    wait meanwhile, as for any upload). Complete blobs are never deleted here. Returns how
+    many uploads were dropped."""
+    now = now or utcnow()
+    stale = list(session.execute(select(CentreBlob.office_code, CentreBlob.sha256).where(
+        CentreBlob.complete.is_(False), CentreBlob.created_at < now - older_than)))
+    for office_code, name in stale:
+        session.execute(delete(CentreBlobChunk).where(CentreBlobChunk.office_code == office_code,
+                                                      CentreBlobChunk.sha256 == name))
+        session.execute(delete(CentreBlob).where(CentreBlob.office_code == office_code, CentreBlob.sha256 == name,
+                                                 CentreBlob.complete.is_(False)))
+    return len(stale)
+
+
 def read(session: Session, office_code: str, name: str) -> bytes | None:
     """The whole blob, if complete (for the centre's own use and the tests)."""
     blob = session.get(CentreBlob, (office_code, check_name(name)))
@@ -138,4 +154,4 @@ def read(session: Session, office_code: str, name: str) -> bytes | None:
 
 
 __all__ = ["BlobState", "OffsetMismatch", "TooLarge", "append", "attachment_names",
-           "check_name", "complete_blobs", "read", "state"]
+           "check_name", "complete_blobs", "drop_abandoned", "read", "state"]

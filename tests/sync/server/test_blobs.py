@@ -120,3 +120,22 @@ def test_tiny_chunks_add_up(centre, chunk: int) -> None:
         assert r.status_code == 204
         offset = int(r.headers["Upload-Offset"])
     assert r.headers["Upload-Complete"] == "1"
+
+
+def test_unfinished_uploads_are_dropped_after_the_retention_period_and_complete_ones_kept(centre) -> None:
+    from datetime import timedelta
+
+    dev = Device(centre)
+    done, cut = os.urandom(5_000), os.urandom(5_000)
+    done_name, cut_name = hashlib.sha256(done).hexdigest(), hashlib.sha256(cut).hexdigest()
+    assert _patch(dev, done_name, 0, done).headers["Upload-Complete"] == "1"
+    assert _patch(dev, cut_name, 0, cut[:2_000]).status_code == 204
+    with centre.write() as s:  # a fresh upload is not abandoned
+        assert blobs.drop_abandoned(s, timedelta(days=30)) == 0
+    with centre.write() as s:  # 31 days later
+        from sync.server.models import utcnow
+        assert blobs.drop_abandoned(s, timedelta(days=30), now=utcnow() + timedelta(days=31)) == 1
+    assert _head(dev, cut_name).status_code == 404  # the office starts that file again from byte 0
+    assert _patch(dev, cut_name, 0, cut).headers["Upload-Complete"] == "1"
+    with centre.read() as s:
+        assert blobs.read(s, "00004", done_name) == done
