@@ -23,6 +23,7 @@ GROUP_MODULES = [
     "benchmarks.counter",
     "benchmarks.display",
     "benchmarks.sync",
+    "benchmarks.booking",
 ]
 
 

@@ -35,12 +35,12 @@ class Target:
     """What a metric should be: ``at most`` / ``under`` a limit (or at least, for rates)."""
 
     limit: float
-    op: str = "<"  # "<", "<=", ">", ">="
+    op: str = "<"  # "<", "<=", ">", ">=", "==" (a count that must be exact)
 
     def met(self, value: float) -> bool:
         return {
             "<": value < self.limit, "<=": value <= self.limit,
-            ">": value > self.limit, ">=": value >= self.limit,
+            ">": value > self.limit, ">=": value >= self.limit, "==": value == self.limit,
         }[self.op]
 
     def describe(self) -> str:

@@ -246,8 +246,10 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def server_process(database_url: str, log_path: Path, *, workers: int) -> Iterator[tuple[str, int]]:
-    """``motcua server run`` on 127.0.0.1 in its own process: (its base URL, its pid); stopped after."""
+def server_process(database_url: str, log_path: Path, *, workers: int,
+                   env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """``motcua server run`` on 127.0.0.1 in its own process (``env``: extra environment,
+    e.g. server settings): (its base URL, its pid); stopped after."""
     import requests
 
     port = _free_port()
@@ -255,7 +257,8 @@ def server_process(database_url: str, log_path: Path, *, workers: int) -> Iterat
            "--port", str(port), "--workers", str(workers)]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     probe = requests.Session()
     probe.trust_env = False  # loopback, never through a proxy from the environment
