@@ -4,7 +4,10 @@
 credential (and remembers the server's address in the settings file); ``run`` is the
 agent itself (a service beside the apps: push the outbox, pull the centre's changes, for
 ever); ``once`` does one round and says what happened; ``status`` prints what the apps'
-sync line shows: the backlog, the last exchanges, what the centre refused and why.
+sync line shows: the backlog, the last exchanges, what the centre refused and why;
+``settle OP_ID --by USERNAME`` keeps the centre's version of an op it refused or found in
+conflict (a supervisor's or the admin's decision, for the ward's IT person at the office
+server: the agent tells the centre at its next round and the entity's held ops go on).
 The server's address and the city's CA bundle are machine settings (``server_url``,
 ``ca_bundle``).
 """
@@ -31,6 +34,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--interval", type=float, default=30.0, help="seconds between rounds when all is well")
     sub.add_parser("once", help="one round: push everything waiting, pull everything new")
     sub.add_parser("status", help="the backlog, the last exchanges, what the centre refused")
+    settle = sub.add_parser("settle", help="keep the centre's version of an op it refused or found in conflict")
+    settle.add_argument("op_id", help="the op's id (as `motcua sync status` lists it)")
+    settle.add_argument("--by", required=True, metavar="USERNAME",
+                        help="the supervisor or admin who decided (recorded in the audit log)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         check_database(db)
         with language(settings.language):
-            handler = {"enroll": _enroll, "run": _run, "once": _once, "status": _status}[args.sync_command]
+            handler = {"enroll": _enroll, "run": _run, "once": _once, "status": _status,
+                       "settle": _settle}[args.sync_command]
             return handler(db, settings, args)
     finally:
         db.dispose()
@@ -139,6 +147,55 @@ def _status(db, settings, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def _settle(db, settings, args) -> int:  # type: ignore[no-untyped-def]
+    import uuid
+
+    from sqlalchemy import func, select
+
+    from core.actor import Actor
+    from core.errors import MotcuaError
+    from local_db.models import Staff
+    from local_db.office_settings import get_office
+    from local_db.ops.sync_settle import settle_problem
+
+    try:
+        op_id = uuid.UUID(args.op_id.strip())
+    except ValueError:
+        print(_("Not an operation id: {op}").format(op=args.op_id))
+        return 1
+    try:
+        with db.write() as s:
+            office = get_office(s)
+            staff = s.scalars(select(Staff).where(Staff.office_code == office.code,
+                                                  func.lower(Staff.username) == args.by.strip().lower())).first()
+            actor = Actor(office_code=office.code, device_id=_cli_device(s, office.code),
+                          staff_id=staff.id if staff is not None else None,
+                          label=f"{staff.full_name if staff is not None else args.by} (motcua sync settle)")
+            done = settle_problem(s, actor, op_id)
+    except MotcuaError as exc:
+        print(exc.message)
+        return 1
+    print(_("{subject} ({op_type}): the centre's version is kept; the agent tells the centre at its next round.")
+          .format(subject=done.subject, op_type=done.op_type))
+    return 0
+
+
+def _cli_device(session, office_code):  # type: ignore[no-untyped-def]
+    """The device the command line acts from: the enrolled agent's (any of this machine's)."""
+    from sqlalchemy import select
+
+    from local_db.models import Device
+
+    device_id = session.scalar(select(Device.id).where(Device.office_code == office_code,
+                                                       Device.private_key.is_not(None))
+                               .order_by((Device.credential != "").desc(), Device.created_at).limit(1))
+    if device_id is None:
+        from core.errors import DomainError
+
+        raise DomainError(_("This office has no device yet."), code="no_device")
+    return device_id
+
+
 def _when(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else _("never")
 
@@ -168,7 +225,11 @@ def status_lines(summary) -> list[str]:  # type: ignore[no-untyped-def]
     if summary.problem_count:
         lines.append(_("Refused by the centre: {n}").format(n=summary.problem_count))
         for p in summary.problems:
-            lines.append(f"  #{p.seq} {p.entity} {p.op_type} [{p.state}] {p.reason}")
+            lines.append(f"  #{p.seq} {p.entity} {p.op_type} [{p.state}] {p.op_id} {p.reason}")
+    if summary.settling:
+        lines.append(_("Settled here, the centre is told at the next round: {n}").format(n=len(summary.settling)))
+        for p in summary.settling:
+            lines.append(f"  #{p.seq} {p.entity} {p.op_type} [{p.state}] {p.op_id}")
     for notice in summary.notices:
         lines.append(_("Notice: {message}").format(message=notice.message))
     return lines

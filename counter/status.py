@@ -6,13 +6,15 @@ and this desk's printer."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from counter.context import CounterContext
 from local_db.ops.link_state import LinkState
 from local_db.ops.print_jobs import PrintStatus, print_status
-from local_db.ops.sync_outbox import SyncNotice, sync_summary
+from local_db.ops.sync_outbox import SyncNotice, SyncProblem, sync_summary
+from local_db.ops.sync_settle import entity_name
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,10 @@ class Rejected:
     op_type: str
     reason: str
     at: datetime
+    op_id: uuid.UUID | None = None
+    entity_id: uuid.UUID | None = None
+    state: str = "rejected"  # rejected / conflict; settling: kept the centre's version, being sent
+    name: str = ""  # what staff call the entity (a dossier's code...): sync_settle.subject_words(entity, name)
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class DeskStatus:
     clock_warning: bool = False
     credential_refused: bool = False  # the centre refused the office's credential: enrol again
     notices: tuple[SyncNotice, ...] = ()  # changes the centre made that staff must know about
+    settling: tuple[Rejected, ...] = ()  # refused ops a supervisor settled; the agent tells the centre
 
 
 def desk_status(ctx: CounterContext) -> DeskStatus:
@@ -44,9 +51,15 @@ def desk_status(ctx: CounterContext) -> DeskStatus:
     with ctx.db.read() as s:
         summary = sync_summary(s, ctx.office_code, now)
         printer = print_status(s, ctx.device_id)
+        rejected = tuple(_rejected(s, p) for p in summary.problems)
+        settling = tuple(_rejected(s, p) for p in summary.settling)
     return DeskStatus(link=LinkState(online=summary.online, last_contact_at=summary.last_contact_at),
                       pending=summary.pending, oldest_pending_at=summary.oldest_pending_at,
-                      rejected=tuple(Rejected(p.entity, p.op_type, p.reason, p.at) for p in summary.problems),
-                      rejected_count=summary.problem_count, printer=printer,
+                      rejected=rejected, rejected_count=summary.problem_count, printer=printer,
                       clock_skew_seconds=summary.clock_skew_seconds, clock_warning=summary.clock_warning,
-                      credential_refused=summary.credential_refused, notices=summary.notices)
+                      credential_refused=summary.credential_refused, notices=summary.notices, settling=settling)
+
+
+def _rejected(session, p: SyncProblem) -> Rejected:  # type: ignore[no-untyped-def]
+    return Rejected(p.entity, p.op_type, p.reason, p.at, op_id=p.op_id, entity_id=p.entity_id, state=p.state,
+                    name=entity_name(session, p.entity, p.entity_id))

@@ -256,7 +256,7 @@ class _Checker:
                             ("feedback", Feedback)):
             counts[name] = int(self.conn.scalar(select(func.count()).select_from(model)) or 0)
         by_state = dict(self.conn.execute(select(Outbox.state, func.count()).group_by(Outbox.state)).all())
-        for state in ("pending", "sent", "held", "acked", "rejected", "conflict", "central"):
+        for state in ("pending", "sent", "held", "acked", "rejected", "conflict", "settling", "settled", "central"):
             counts[f"outbox_{state}"] = int(by_state.pop(state, 0))
         for state, n in by_state.items():
             counts[f"outbox_{state}"] = int(n)

@@ -2,6 +2,10 @@
 
 A headless process beside the apps (``motcua sync run``). Each round:
 
+0. journal the keys of office devices made since the last round (local_db/ops/signing.py),
+   and tell the centre about every op a person settled at the office, keeping the centre's
+   version (``POST /resolve``, local_db/ops/sync_settle.py): the row becomes ``settled`` and
+   the ops held behind it are pushed in step 1 of the same round;
 1. push every waiting op in ``seq`` order, one bounded batch at a time (only one batch is
    ever in memory, so a week offline drains in the same memory as a minute), each batch's
    answers recorded in one local transaction;
@@ -31,8 +35,10 @@ from pydantic import ValidationError
 from core.i18n import _
 from local_db.database import Database
 from local_db.journal import change_marker
+from local_db.ops.signing import register_missing_keys, unregistered_keys
 from local_db.ops.sync_apply import apply_page, pull_cursor
 from local_db.ops.sync_outbox import OutboxOp, next_batch, record_results, record_round
+from local_db.ops.sync_settle import mark_settled, settling_ops
 from sync.backoff import Backoff
 from sync.client import CentreClient, Refused, SyncError, Unauthorized, Unreachable
 from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_OPS, Op, OpResult
@@ -62,11 +68,13 @@ class RoundReport:
     pulled: int = 0  # changes that changed something here
     error: str = ""
     credential_refused: bool = False
+    settled: int = 0  # ops settled at the office that the centre now knows of
 
 
 class _Tally:
     def __init__(self) -> None:
         self.pushed = self.acked = self.rejected = self.conflict = self.held = self.pages = self.pulled = 0
+        self.settled = 0
         self.server_time: datetime | None = None
 
 
@@ -92,6 +100,8 @@ class Agent:
         the report (and the state written for the apps) says what happened."""
         tally = _Tally()
         try:
+            self._register_keys()
+            self._settle_all(tally)
             self._push_all(tally)
             self._pull_all(tally)
         except Unauthorized as exc:
@@ -108,13 +118,40 @@ class Agent:
                 credential_refused: bool = False) -> RoundReport:
         return RoundReport(ok=ok, online=online, pushed=tally.pushed, acked=tally.acked, rejected=tally.rejected,
                            conflict=tally.conflict, held=tally.held, pages=tally.pages, pulled=tally.pulled,
-                           error=error, credential_refused=credential_refused)
+                           error=error, credential_refused=credential_refused, settled=tally.settled)
 
     def _failed(self, tally: _Tally, error: str, *, online: bool, credential_refused: bool = False) -> RoundReport:
         log.warning("sync round stopped: %s", error)
         with self.db.write() as s:
             record_round(s, now=self.clock(), online=online, error=error, credential_refused=credential_refused)
         return self._report(tally, ok=False, online=online, error=error, credential_refused=credential_refused)
+
+    def _register_keys(self) -> None:
+        """Keys of office devices made since the last round become "register" ops (pushed below)."""
+        with self.db.read() as s:
+            missing = unregistered_keys(s, self.office_code)
+        if missing:
+            with self.db.write() as s:
+                register_missing_keys(s, self.office_code, self.clock())
+
+    def _settle_all(self, tally: _Tally) -> None:
+        """Tell the centre about the ops settled here (the centre's version kept). The link
+        failing leaves them ``settling`` for the next round; a refusal of one is logged and
+        leaves it settling, and never stops the push."""
+        with self.db.read() as s:
+            waiting = settling_ops(s, self.office_code)
+        for op_id in waiting:
+            try:
+                answer = self.client.resolve(op_id)
+                status, code = answer.status, answer.code
+            except Refused as exc:
+                if exc.status != 404 or exc.reason_code != "unknown_op":
+                    log.warning("settling op %s refused by the centre: %s", op_id, exc.message)
+                    continue
+                status, code = "unknown", "unknown_op"  # the centre never kept it: nothing blocks there
+            with self.db.write() as s:
+                if mark_settled(s, op_id, status=status, code=code, now=self.clock()) is not None:
+                    tally.settled += 1
 
     def _push_all(self, tally: _Tally) -> None:
         after = 0

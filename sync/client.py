@@ -15,6 +15,7 @@ come out as three exceptions, each meaning one thing to the agent:
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +33,8 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    ResolveRequest,
+    ResolveResponse,
     TimeResponse,
 )
 
@@ -56,6 +59,11 @@ class Refused(SyncError):
     @property
     def status(self) -> int:
         return int(self.details.get("status", 0))
+
+    @property
+    def reason_code(self) -> str:
+        """The centre's stable code for the refusal (e.g. "unknown_op"), "" when none."""
+        return str(self.details.get("reason_code") or "")
 
 
 class Unreachable(SyncError):
@@ -95,6 +103,10 @@ class CentreClient:
 
     def pull(self, after: str, limit: int) -> PullResponse:
         return self._json("GET", "/pull", PullResponse, params={"after": after, "limit": limit})
+
+    def resolve(self, op_id: uuid.UUID) -> ResolveResponse:
+        """Tell the centre the office keeps its version of a refused op (404: Refused)."""
+        return self._json("POST", "/resolve", ResolveResponse, body=ResolveRequest(op_id=op_id))
 
     def time(self) -> TimeResponse:
         return self._json("GET", "/time", TimeResponse)
@@ -169,9 +181,18 @@ class CentreClient:
                                  "revoked). Enrol the device again."), status=status, detail=detail)
         if 400 <= status < 500 and status not in (408, 429):
             raise Refused(_("The central server refused the request ({status}): {detail}").format(
-                status=status, detail=detail or resp.reason), status=status, detail=detail)
+                status=status, detail=detail or resp.reason), status=status, detail=detail, reason_code=_code(resp))
         raise Unreachable(_("The central server answered with an error ({status}).").format(status=status),
                           status=status, detail=detail)
+
+
+def _code(resp: requests.Response) -> str:
+    """The stable ``code`` of an error answer of the centre ("" when it has none)."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return ""
+    return str(body.get("code") or "") if isinstance(body, dict) else ""
 
 
 def _detail(resp: requests.Response) -> str:

@@ -30,6 +30,13 @@ Endpoints (all under :data:`API`):
   chunk. A chunk at another offset answers 409 with the server's ``Upload-Offset``.
   Ops that name a blob (``payload["attachments"]``) are held until it is complete.
 * ``GET /time`` -> :class:`TimeResponse`: the server's clock, for the agent's clock warning.
+* ``POST /resolve`` — :class:`ResolveRequest` -> :class:`ResolveResponse`. A person at the
+  office accepted the centre's version of an op the centre refused or found in conflict: the
+  centre discards that op (its own state stands) and unblocks the entity, so the office's
+  held ops on it are judged when pushed again. Only an op of the caller's office (404
+  otherwise, as for an op the centre never kept); idempotent (an op already resolved answers
+  how it was resolved). Forcing the office's version stays with the city's IT
+  (``motcua server resolve --apply``).
 
 Errors: 401 credential unknown, expired or revoked (the agent keeps every op and waits);
 403 the request touches another office's data; 413 too large; 422 malformed (a bug: the
@@ -128,7 +135,21 @@ class TimeResponse(_Model):
     server_time: datetime
 
 
+class ResolveRequest(_Model):
+    op_id: uuid.UUID
+
+
+class ResolveResponse(_Model):
+    op_id: uuid.UUID
+    status: str  # the op's status now: "rejected" (discarded) or "applied" (the city's IT forced it)
+    code: str  # "resolved_discarded" / "resolved_applied" / the op's own code when it blocked nothing
+    entity: str
+    entity_id: uuid.UUID
+    server_state: dict[str, Any] | None = None  # the entity as the centre holds it now
+
+
 __all__ = [
     "API", "MAX_BLOB_BYTES", "MAX_PULL_LIMIT", "MAX_PUSH_OPS", "PROTOCOL_VERSION", "Change", "EnrollRequest",
-    "EnrollResponse", "Op", "OpResult", "OpStatus", "PullResponse", "PushRequest", "PushResponse", "TimeResponse",
+    "EnrollResponse", "Op", "OpResult", "OpStatus", "PullResponse", "PushRequest", "PushResponse", "ResolveRequest",
+    "ResolveResponse", "TimeResponse",
 ]

@@ -3,7 +3,9 @@
 ``motcua sync enroll`` trades a one-time code for a credential (sync/agent side); this
 module stores what came back: the credential on the agent's own device row, the centre's
 public keys as devices of kind ``centre`` (so kiosks and counters verify online-booking QR
-codes offline, local_db/ops/signing.py), and ``Office.enrolled`` — from then on staff,
+codes offline, local_db/ops/signing.py), a "register" op for each key of the office's own
+devices the outbox has not carried yet (so the centre learns the key ring of a ward that
+ran on its own first), and ``Office.enrolled`` — from then on staff,
 catalog and holidays belong to the centre (local_db/ops/staff.py refuses to edit them).
 """
 
@@ -23,7 +25,7 @@ from core.i18n import _
 from local_db.models import Device, Office, SyncStatus
 from local_db.office_settings import get_office
 from local_db.office_setup import ensure_device
-from local_db.ops.signing import CENTRE_KIND
+from local_db.ops.signing import CENTRE_KIND, register_missing_keys
 
 AGENT_KIND = "agent"
 ENROLLMENT_KEY = "enrollment"
@@ -93,6 +95,7 @@ def store_enrollment(session: Session, *, device_id: uuid.UUID, office_code: str
         row.value = value
         row.updated_at = now
     session.flush()
+    register_missing_keys(session, office.code, now)
     return Enrollment(office_code=office.code, device_id=device_id, credential=credential, server_url=server_url,
                       centre_device_id=centre_device_id, enrolled_at=now)
 

@@ -14,6 +14,11 @@ States of an outbox row:
   reason is in ``last_error`` and the centre's state in an audit row (``sync_conflict``);
 * ``held``: the centre did not judge it, because an earlier op on the same entity was
   rejected or is in conflict. It is sent again once nothing blocks its entity any more;
+* ``settling``: a supervisor kept the centre's version of a rejected or conflicting op
+  (local_db/ops/sync_settle.py); the agent tells the centre at the start of its next round.
+  It still blocks its entity until the centre knows;
+* ``settled``: the centre knows: the op is discarded (the centre's version stands), no longer
+  a problem, and the ops behind it on its entity are pushed again;
 * ``central``: not an office operation at all: the trail row of a change that came from
   the centre (sync_apply.py), so every entity keeps its outbox trail. Never pushed.
 
@@ -41,8 +46,10 @@ from local_db.ops.link_state import KEY as LINK_KEY
 from local_db.ops.link_state import link_state
 
 WAITING_STATES = ("pending", "sent", "held")  # not yet held by the centre: pushed (again)
-BLOCKING_STATES = ("rejected", "conflict")  # a person must look; later ops on the entity wait
-PROBLEM_STATES = BLOCKING_STATES
+SETTLING_STATE = "settling"  # a person kept the centre's version; the agent tells the centre
+SETTLED_STATE = "settled"  # the centre knows; the op is discarded, its entity unblocked
+PROBLEM_STATES = ("rejected", "conflict")  # a person must look
+BLOCKING_STATES = (*PROBLEM_STATES, SETTLING_STATE)  # later ops on the entity wait
 CENTRAL_STATE = "central"
 CLOCK_WARNING_AFTER = timedelta(minutes=5)
 MAX_PROBLEMS_SHOWN = 20
@@ -133,6 +140,7 @@ class SyncSummary:
     clock_warning: bool
     credential_refused: bool  # the centre answered 401: the device must enrol again
     last_error: str
+    settling: tuple[SyncProblem, ...] = ()  # kept the centre's version; the centre is told next round
 
 
 # --- the agent's side ------------------------------------------------------------------------
@@ -253,6 +261,9 @@ def record_round(session: Session, *, now: datetime, online: bool, pushed: bool 
 NOTICE_TEXTS = {
     "cancelled_after_check_in": N_("Online booking {code} was cancelled on the portal after the citizen had checked "
                                    "in here (ticket {ticket}). The check-in stands; please tell the centre."),
+    "cancelled_before_check_in": N_("Online booking {code} had been cancelled on the portal, but the citizen came and "
+                                    "checked in here before this office heard of it (ticket {ticket}). The check-in "
+                                    "stands; please tell the centre."),
     "dossier_moved_centrally": N_("Dossier {code} was moved by the centre to \"{status}\" while this office had it "
                                   "as \"{local}\". Please check the dossier."),
     "unapplied": N_("A change from the centre ({entity}) could not be applied here: {error}"),
@@ -326,6 +337,11 @@ def sync_summary(session: Session, office_code: str, now: datetime) -> SyncSumma
                Outbox.last_error, Outbox.device_time)
         .where(Outbox.office_code == office_code, Outbox.state.in_(PROBLEM_STATES))
         .order_by(Outbox.seq.desc()).limit(MAX_PROBLEMS_SHOWN)).all()
+    settling = session.execute(
+        select(Outbox.op_id, Outbox.seq, Outbox.entity, Outbox.entity_id, Outbox.op_type, Outbox.state,
+               Outbox.last_error, Outbox.device_time)
+        .where(Outbox.office_code == office_code, Outbox.state == SETTLING_STATE)
+        .order_by(Outbox.seq.desc()).limit(MAX_PROBLEMS_SHOWN)).all()
     row = session.get(SyncStatus, LINK_KEY)
     value = row.value if row is not None else {}
     skew = value.get("skew_seconds")
@@ -343,6 +359,9 @@ def sync_summary(session: Session, office_code: str, now: datetime) -> SyncSumma
         clock_skew_seconds=float(skew) if skew is not None else None,
         clock_warning=skew is not None and abs(float(skew)) > CLOCK_WARNING_AFTER.total_seconds(),
         credential_refused=bool(value.get("credential_refused")), last_error=str(value.get("last_error") or ""),
+        settling=tuple(SyncProblem(op_id=r.op_id, seq=r.seq, entity=r.entity, entity_id=r.entity_id,
+                                   op_type=r.op_type, state=r.state, reason=r.last_error or "", at=r.device_time)
+                       for r in settling),
     )
 
 
@@ -351,6 +370,9 @@ __all__ = [
     "CENTRAL_STATE",
     "CLOCK_WARNING_AFTER",
     "NOTICE_TEXTS",
+    "PROBLEM_STATES",
+    "SETTLED_STATE",
+    "SETTLING_STATE",
     "WAITING_STATES",
     "OutboxOp",
     "RecordedResults",

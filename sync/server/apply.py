@@ -9,6 +9,9 @@ wait for it to commit, then find everything there.
 Ownership, per entity:
 
 * ticket, feedback, citizen: the office's; upserted, never in conflict;
+* device: an office device's public key (kiosk, counter) registered or revoked — the key
+  ring the tracking page verifies receipts with (sync/server/keys.py ``office_key_ring``);
+  the centre's own key and the agent's (registered at enrollment) never come this way;
 * dossier: moves carry ``from_state``; if the centre's state is not it (a central move
   happened meanwhile) -> ``conflict`` with the server state (sync/server/dossiers.py);
 * appointment, slot: each side books its own quota (sync/server/bookings.py);
@@ -16,11 +19,14 @@ Ownership, per entity:
 * anything else -> rejected ``unknown_entity``; an op missing what its kind needs ->
   rejected ``malformed``. A rejected or conflicting op blocks only its own entity: the
   later ops on it come back ``held`` (not stored, judged again when they come again) until
-  a person resolves it (:func:`resolve`); every other entity goes on.
+  a person resolves it (:func:`resolve`: the city's IT, either way; or the office itself,
+  keeping the centre's version, :func:`resolve_for_office`); every other entity goes on.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
@@ -32,17 +38,17 @@ from sqlalchemy.orm import Session
 
 from core.errors import DomainError, NotFound
 from core.i18n import _
-from sync.protocol import Op, OpResult
+from sync.protocol import Op, OpResult, ResolveResponse
 from sync.server import bookings, dossiers
 from sync.server.auth import DeviceRef
 from sync.server.blobs import attachment_names, complete_blobs
 from sync.server.database import bulk_insert, lock_office
-from sync.server.models import CentreDevice, CentreOp, utcnow
-from sync.server.projection import APPLIED, Batch, Malformed, Projection, Verdict
+from sync.server.models import CentreDevice, CentreEntity, CentreOp, utcnow
+from sync.server.projection import APPLIED, Batch, Malformed, Projection, Verdict, need
 
 Handler = Callable[[Batch, Op, Projection], Verdict]
 
-OFFICE_OWNED = ("ticket", "feedback", "citizen", "ticket_event")
+OFFICE_OWNED = ("ticket", "feedback", "citizen", "ticket_event", "device")
 CENTRE_OWNED = ("staff", "procedure", "service", "holiday", "catalog")
 
 
@@ -67,8 +73,36 @@ def _centre_owned(batch: Batch, op: Op, proj: Projection) -> Verdict:
     return _upsert(batch, op, proj)
 
 
+NOT_OFFICE_KEYS = ("centre", "agent")  # the centre's own key; the agent's key comes with its enrollment
+
+
+def _device_key(batch: Batch, op: Op, proj: Projection) -> Verdict:
+    """An office device's public key registered ("register") or revoked ("revoke"): payload
+    {office_code, name, kind, public_key (base64 of the raw Ed25519 key), revoked}."""
+    kind = str(need(op.payload, "kind"))
+    if kind in NOT_OFFICE_KEYS:
+        return Verdict("rejected", "device_kind", _(
+            "A device of kind {kind} cannot be registered by an office: the centre's key is its own and the sync "
+            "agent's key is registered when it enrols.").format(kind=kind))
+    try:
+        key = base64.b64decode(str(need(op.payload, "public_key")), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Malformed("public_key") from exc
+    if len(key) != 32:
+        raise Malformed("public_key")
+    known = proj.data.get("public_key")
+    if known and known != op.payload["public_key"]:
+        return Verdict("rejected", "key_changed", _(
+            "This device already has another key at the centre; a new key needs a new device."))
+    revoked = bool(op.payload.get("revoked")) or op.op_type == "revoke" or bool(proj.data.get("revoked"))
+    proj.data = {**proj.data, **op.payload, "revoked": revoked}
+    proj.status = "revoked" if revoked else "active"
+    return APPLIED
+
+
 HANDLERS: dict[str, Handler] = {
     **{entity: _upsert for entity in OFFICE_OWNED},
+    "device": _device_key,
     **{entity: _centre_owned for entity in CENTRE_OWNED},
     "dossier": dossiers.apply_dossier_op,
     "appointment": bookings.apply_appointment_op,
@@ -224,4 +258,32 @@ def resolve(session: Session, op_id: uuid.UUID | str, *, apply: bool = False, no
     return row.status
 
 
-__all__ = ["CENTRE_OWNED", "HANDLERS", "OFFICE_OWNED", "apply_batch", "resolve"]
+RESOLVED_CODES = ("resolved_discarded", "resolved_applied")
+
+
+def resolve_for_office(session: Session, office_code: str, op_id: uuid.UUID | str,
+                       now: datetime | None = None) -> ResolveResponse:
+    """A person at the office keeps the centre's version of one of its refused or
+    conflicting ops (``POST /resolve``): the op is discarded and its entity unblocked.
+
+    Only an op of ``office_code`` (NotFound otherwise: another office's op is never
+    revealed). Idempotent: an op already resolved, either way, answers how it was resolved,
+    and one that blocks nothing answers its status unchanged.
+    """
+    op_id = uuid.UUID(str(op_id))
+    lock_office(session, office_code)
+    row = session.get(CentreOp, op_id)
+    if row is None or row.office_code != office_code:
+        raise NotFound(f"unknown op {op_id}", code="unknown_op")
+    if row.code not in RESOLVED_CODES and row.status in ("rejected", "conflict"):
+        resolve(session, op_id, apply=False, now=now)
+    found = session.execute(select(CentreEntity.status, CentreEntity.data).where(
+        CentreEntity.entity_id == row.entity_id, CentreEntity.entity == row.entity)).first()
+    state = ({"entity": row.entity, "id": str(row.entity_id), "status": found.status, **(found.data or {})}
+             if found is not None else None)
+    return ResolveResponse(op_id=op_id, status=row.status, code=row.code or "", entity=row.entity,
+                           entity_id=row.entity_id, server_state=state)
+
+
+__all__ = ["CENTRE_OWNED", "HANDLERS", "NOT_OFFICE_KEYS", "OFFICE_OWNED", "RESOLVED_CODES", "apply_batch", "resolve",
+           "resolve_for_office"]

@@ -9,6 +9,7 @@ import json
 import math
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from benchmarks import harness
@@ -35,14 +36,15 @@ def test_the_sync_group_drains_a_real_backlog_into_a_real_centre_at_a_tiny_scale
                  "server_push_p50_ms", "server_push_p95_ms"):
         assert isinstance(figures[name], (int, float)) and math.isfinite(figures[name]) and figures[name] > 0, name
     assert 20 < figures["agent_drain_rss_mb"] < 1000  # a Python process's VmHWM, in MB
-    assert figures["backlog_vs_direct_insert_ratio"] == round(
-        figures["backlog_15k_drain_s"] / figures["backlog_direct_apply_s"], 2)
+    assert figures["backlog_vs_direct_insert_ratio"] == pytest.approx(  # (both times are rounded to the ms)
+        figures["backlog_15k_drain_s"] / figures["backlog_direct_apply_s"], rel=0.02)
     assert figures["server_push_p50_ms"] <= figures["server_push_p95_ms"]
 
     # Every op of the backlog reached the centre, and the office knows it.
-    assert figures["backlog_ops"] == size.ops
-    assert figures["backlog_server_judged_ops"] == size.ops
-    assert figures["backlog_server_applied_ops"] == size.ops
+    # (the backlog, plus the office's device keys registered when it enrolled)
+    assert size.ops <= figures["backlog_ops"] <= size.ops + 5
+    assert figures["backlog_server_judged_ops"] == figures["backlog_ops"]
+    assert figures["backlog_server_applied_ops"] == figures["backlog_ops"]
     assert figures["server_ingest_ops"] == size.offices * size.batches * 200
     office = Database(f"sqlite:///{tmp_path / 'sync-bench' / 'office-drain.db'}")
     try:

@@ -58,9 +58,9 @@ def test_enroll_once_and_status(db: Database, office: OfficeRefs, centre: Centre
 
     more_tickets(db, office, 4)
     assert motcua(db, "status") == 0
-    assert "Waiting to be sent: 4 operation(s)" in capsys.readouterr().out
+    assert "Waiting to be sent: 5 operation(s)" in capsys.readouterr().out  # (+1: the counter's key, registered at enrollment)
     assert motcua(db, "once") == 0
-    assert "Sent 4 operation(s): 4 accepted" in capsys.readouterr().out
+    assert "Sent 5 operation(s): 5 accepted" in capsys.readouterr().out
     assert motcua(db, "status") == 0
     out = capsys.readouterr().out
     assert "Enrolled: yes" in out and "Link to the centre: online" in out and "Waiting to be sent: 0" in out
@@ -79,7 +79,7 @@ def test_run_drains_then_stops_on_sigterm(db: Database, office: OfficeRefs, cent
         more_tickets(db, office, 2, start=30)  # made while the agent runs: they go out by themselves
         while set(office_ops(db).values()) != {"acked"} and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert set(office_ops(db).values()) == {"acked"} and len(office_ops(db)) == 7
+        assert set(office_ops(db).values()) == {"acked"} and len(office_ops(db)) == 8  # (+1: the counter's key, registered at enrollment)
     finally:
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=20)

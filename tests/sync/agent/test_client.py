@@ -78,7 +78,7 @@ def test_a_cut_upload_resumes_and_the_op_goes_with_its_file(db: Database, office
     client = CentreClient(centre.base_url, enrollment.credential, timeout=FAST)
     assert client.blob_offset(sha) == 100_000
     report = agent_for(db, centre.base_url, enrollment).run_once()
-    assert report.ok and report.acked == 1
+    assert report.ok and report.acked == 2  # (+1: the counter's key, registered at enrollment)
     with centre.read() as s:
         state = blobs.state(s, "00004", sha)
     assert state is not None and state.complete and state.size == len(scan.read_bytes())
@@ -119,6 +119,6 @@ def test_the_whole_exchange_over_tls_with_the_citys_ca(db: Database, office: Off
     client = CentreClient(url, enrollment.credential, ca_bundle=ca_bundle, timeout=FAST)
     with client:
         report = Agent(db, client, office_code="00004").run_once()
-    assert report.ok and report.acked == 3
+    assert report.ok and report.acked == 4  # (+1: the counter's key, registered at enrollment)
     assert sorted(applied_at_centre(centre)) == sorted(office_ops(db))
     assert client.session.verify == str(ca_bundle)
