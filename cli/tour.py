@@ -10,6 +10,9 @@ saves ``kiosk-<screen>[-<state>]-<lang>.png``. Each picture is also looked at th
 reviewer would (ui/inspect.py): blank screen, English on a Vietnamese screen, text that
 does not fit, a touch target under 64 px, a screen taller or wider than the panel. What
 it finds is printed and shown under the picture in index.html.
+
+``--apps web``: every page of the citizens' booking and tracking site on a phone-sized
+screen, both languages, from a throwaway central server (cli/tour_web.py).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ TOUR_NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)  # Wednesday 25 Nov
 # (not the 24th: Vietnamese Culture Day is a holiday from 2026, and the office would be empty)
 TOUR_SEED = 2026
 TOUR_DAYS = 2
-APPS = ("kiosk", "counter", "display")
+APPS = ("kiosk", "counter", "display", "web")
 LANGS = ("vi", "en")
 MODES = ("large_text", "high_contrast")
 
@@ -306,6 +309,8 @@ def run(args: argparse.Namespace) -> int:
             from local_db.database import Database
 
             db = Database(args.database_url)
+        elif set(args.apps or APPS) == {"web"}:
+            db = None  # the web site's tour runs on a throwaway centre of its own
         else:
             print("Building a small demo office for the tour...", flush=True)
             db = demo_database(scratch)
@@ -313,10 +318,12 @@ def run(args: argparse.Namespace) -> int:
         shots: list[Shot] = []
         try:
             for app in args.apps or APPS:
-                tour = {"kiosk": _tour_kiosk, "counter": _tour_counter, "display": _tour_display}[app]
+                tour = {"kiosk": _tour_kiosk, "counter": _tour_counter, "display": _tour_display,
+                        "web": _tour_web}[app]
                 shots += tour(db, scratch, outdir, every_mode=args.every_mode, now=now)
         finally:
-            db.dispose()
+            if db is not None:
+                db.dispose()
     write_index(outdir, shots)
     bad = [s for s in shots if s.findings]
     for shot in bad:
@@ -449,3 +456,10 @@ def _tour_display(db, scratch: Path, outdir: Path, *, every_mode: bool,  # type:
         window.shutdown()
         window.deleteLater()
         QApplication.processEvents()
+
+
+def _tour_web(db, scratch: Path, outdir: Path, *, every_mode: bool,  # type: ignore[no-untyped-def]
+              now: datetime | None) -> list[Shot]:
+    from cli.tour_web import _tour_web as tour
+
+    return tour(db, scratch, outdir, every_mode=every_mode, now=now)

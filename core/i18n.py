@@ -136,6 +136,9 @@ def translate_to(lang: str, message: str) -> str:
 # --- checking the catalogue ----------------------------------------------------------------
 
 SOURCE_PACKAGES = ("core", "local_db", "printing", "sync", "ui", "kiosk", "counter", "display", "cli")
+# Jinja templates (the centre's web site, sync/server/web/templates) call ``_("...")`` too.
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
+OPTIONS_MAP = {"**/templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}}
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "translate_to": (2,)}
 
 
@@ -153,7 +156,7 @@ def extract_messages(root: Path | None = None) -> dict[tuple[str, str | None], l
         if not folder.is_dir():
             continue
         for filename, lineno, message, _comments, context in extract_from_dir(
-            folder, keywords=KEYWORDS, method_map=[("**.py", "python")]
+            folder, keywords=KEYWORDS, method_map=METHOD_MAP, options_map=OPTIONS_MAP
         ):
             msgid = message[0] if isinstance(message, tuple) else message
             if msgid:

@@ -19,16 +19,20 @@ Two choices worth knowing:
   in a few minutes after that (``appointment_late_minutes``). So a token whose signature is
   proven is always looked up in the database, expired or not: the office's own window
   decides, not the token's.
-* A valid appointment token the database does not know is an online booking this kiosk
-  has not pulled yet. The kiosk does not invent an appointment from it: it says so and
-  offers a normal queue number (NOT_YET_HERE).
+* A proven appointment token the database does not know, signed by the CENTRE's key, is an
+  online booking this office has not pulled yet: the token carries the office, service,
+  window and masked name, so it is checked in from the token alone, inside the same window
+  (local_db.ops.appointments_online.check_in_online_token); the check-in syncs later and
+  the pull fills in the booking's code, citizen and procedure. The same for a token of a
+  service the office does not have, or signed by an office device (an office never signs a
+  booking it does not have): it says so and offers a normal queue number (NOT_YET_HERE).
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -42,8 +46,14 @@ from core.working_calendar import OFFICE_TZ
 from kiosk.context import KioskContext
 from kiosk.words import counters_words, wait_words
 from local_db.models import Appointment, Procedure, Service
-from local_db.office_settings import office_today
-from local_db.ops.appointments import check_in, check_in_window, get_appointment
+from local_db.office_settings import load_rules, office_today
+from local_db.ops.appointments import (
+    CheckIn,
+    check_in,
+    check_in_window,
+    get_appointment,
+)
+from local_db.ops.appointments_online import centre_signed, check_in_online_token
 from local_db.ops.scan_check import check_scan
 from printing.roll_source import ticket_content
 from printing.spool import queue_document
@@ -139,6 +149,9 @@ def check_in_scan(ctx: KioskContext, text: str, lang: str | None = None) -> Chec
         if result is Result.WRONG_OFFICE:
             return _from_token(Outcome.WRONG_OFFICE, token)
         appt = s.get(Appointment, token.entity_id)
+        if appt is None and result in (Result.VALID, Result.EXPIRED) and centre_signed(s, verification.key_id):
+            # An online booking not pulled yet: the centre's signature is proof enough.
+            return _check_in_online(ctx, s, text, token, lang, now)
         if appt is None or appt.office_code != ctx.office_code:
             if result is Result.VALID:
                 return _from_token(Outcome.NOT_YET_HERE, token)
@@ -159,13 +172,57 @@ def check_in_scan(ctx: KioskContext, text: str, lang: str | None = None) -> Chec
         except DomainError as exc:
             # check_in refuses before it writes anything: nothing to roll back.
             return _refused(exc, facts, now)
-        content = ticket_content(s, done.ticket.id, signer=ctx.signer(s), lang=lang, now=now)
-        job = queue_document(s, office_code=ctx.office_code, device_id=ctx.device_id, kind="ticket",
-                             content=content, printer=ctx.printer, ref_id=done.ticket.id, title=done.ticket.code,
-                             now=now)
-        facts["ticket_code"] = done.ticket.code
-        return CheckInResult(Outcome.WELCOMED, ticket_id=done.ticket.id, counters=content.counters,
-                             ahead=content.ahead, wait_minutes=content.wait_minutes, print_job_id=job.id, **facts)
+        return _welcome(ctx, s, done, facts, lang, now)
+
+
+def _welcome(ctx: KioskContext, s, done: CheckIn, facts: dict, lang: str,  # type: ignore[no-untyped-def,type-arg]
+             now: datetime) -> CheckInResult:
+    """The ticket's print job, queued in the check-in's transaction, and the welcome."""
+    content = ticket_content(s, done.ticket.id, signer=ctx.signer(s), lang=lang, now=now)
+    job = queue_document(s, office_code=ctx.office_code, device_id=ctx.device_id, kind="ticket",
+                         content=content, printer=ctx.printer, ref_id=done.ticket.id, title=done.ticket.code,
+                         now=now)
+    facts["ticket_code"] = done.ticket.code
+    return CheckInResult(Outcome.WELCOMED, ticket_id=done.ticket.id, counters=content.counters,
+                         ahead=content.ahead, wait_minutes=content.wait_minutes, print_job_id=job.id, **facts)
+
+
+#: check_in_online_token's refusals that are about the token, not the window.
+_TOKEN_REFUSALS = {"forged": Outcome.FORGED, "unknown_key": Outcome.UNKNOWN_KEY, "wrong_office": Outcome.WRONG_OFFICE,
+                   "not_centre_signed": Outcome.NOT_YET_HERE, "unknown_service": Outcome.NOT_YET_HERE,
+                   "not_appointment": Outcome.NOT_OURS}
+
+
+def _check_in_online(ctx: KioskContext, s, text: str, token: AppointmentToken, lang: str,  # type: ignore[no-untyped-def]
+                     now: datetime) -> CheckInResult:
+    """A centre-signed booking this office has not pulled: checked in from the token alone
+    (local_db.ops.appointments_online), welcomed like any other. Its real code and procedure
+    come with the pull, so the welcome shows the masked name, the service and the number."""
+    try:
+        done = check_in_online_token(s, ctx.actor, text, now=now)
+    except DomainError as exc:  # refused before anything was written
+        if exc.code in _TOKEN_REFUSALS:
+            return _from_token(_TOKEN_REFUSALS[exc.code], token)
+        return _refused(exc, _token_facts(s, ctx.office_code, token), now)
+    facts = _facts(s, ctx.office_code, done.appointment.id)
+    facts["appointment_code"] = ""  # a placeholder until the booking is pulled: not the citizen's code
+    return _welcome(ctx, s, done, facts, lang, now)
+
+
+def _token_facts(s, office_code: str, token: AppointmentToken) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """What the token tells, with the office's check-in window around it, for the refusals."""
+    rules = load_rules(s, office_code)
+    service = s.scalars(select(Service).where(Service.office_code == office_code,
+                                              Service.code == token.service_code)).first()
+    return {
+        "masked_name": token.masked_name, "appointment_code": "",
+        "service_name_vi": service.name_vi if service else token.service_code,
+        "service_name_en": (service.name_en or "") if service else "",
+        "window_start": token.window_start, "window_end": token.window_end,
+        "check_in_from": token.window_start - timedelta(minutes=rules.appointment_early_minutes),
+        "check_in_until": token.window_end + timedelta(minutes=rules.appointment_late_minutes),
+        "day": token.window_start.astimezone(OFFICE_TZ).date(), "ticket_code": None,
+    }
 
 
 def _from_token(outcome: Outcome, token: AppointmentToken, *, past: bool = False) -> CheckInResult:

@@ -5,6 +5,7 @@ way forward (a normal queue number, or try again)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -99,6 +100,7 @@ class CheckInScreen(Screen):
         self.number = label(role="huge", center=True, wrap=False)
         self.number.setObjectName("checkin-ticket-number")
         self.service = label(role="big", center=True)
+        self.service.setObjectName("checkin-service")
         self.procedure = label(role="subtitle", center=True)
         self.procedure.setObjectName("checkin-procedure")
         self.counters = label(role="subtitle", center=True)
@@ -304,6 +306,12 @@ class CheckInScreen(Screen):
             self.print_state = print_state
             self._fill_print()
 
+        def welcome_online() -> None:
+            # An online booking checked in from its QR before it was pulled: no code or
+            # procedure yet, the same welcome otherwise.
+            self.show_result(replace(welcomed, appointment_code="", procedure_name_vi="", procedure_name_en="",
+                                     masked_name="T. T. Lan", ticket_code="A013"))
+
         def problem(outcome: Outcome, **extra: Any) -> Any:
             facts = {**base, **extra}
             return lambda: self.show_result(CheckInResult(outcome, **facts))
@@ -325,6 +333,7 @@ class CheckInScreen(Screen):
             ("welcomed", welcome),
             ("welcomed-printed", lambda: welcome("done")),
             ("welcomed-printer-failed", lambda: welcome("failed")),
+            ("welcomed-online-not-pulled", welcome_online),
             ("too-early", problem(Outcome.TOO_EARLY)),
             ("too-late", problem(Outcome.TOO_LATE)),
             ("missed", problem(Outcome.TOO_LATE, past=True)),

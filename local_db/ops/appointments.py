@@ -19,7 +19,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -27,13 +27,28 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.citizen import mask_phone
-from core.errors import DomainError, NotFound, QuotaExceeded, TransitionError, ValidationError
+from core.errors import (
+    DomainError,
+    NotFound,
+    QuotaExceeded,
+    TransitionError,
+    ValidationError,
+)
 from core.text import collapse_spaces, mask_name, nfc
 from core.working_calendar import OFFICE_TZ, national_holidays, to_office_time
 from local_db import journal
-from local_db.models import Appointment, AppointmentEvent, Citizen, Procedure, Service, Slot, Ticket
+from local_db.models import (
+    Appointment,
+    AppointmentEvent,
+    Citizen,
+    Procedure,
+    Service,
+    Slot,
+    Ticket,
+)
 from local_db.office_settings import calendar_for, load_rules, office_today
-from local_db.ops.citizens import CitizenInput, upsert_citizen, clean as clean_citizen
+from local_db.ops.citizens import CitizenInput, upsert_citizen
+from local_db.ops.citizens import clean as clean_citizen
 from local_db.ops.queue import TicketInfo, issue_ticket
 
 BOOKING_SOURCES = ("kiosk", "counter", "phone", "online")
@@ -97,7 +112,7 @@ class CheckIn:
 
 def _now(now: datetime | None) -> datetime:
     if now is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     to_office_time(now)  # refuses naive datetimes
     return now
 
@@ -508,11 +523,24 @@ def check_in(session: Session, actor: Actor, appointment: uuid.UUID | str, *,
             raise DomainError(f"Chưa đến giờ hẹn: có thể xác nhận từ {opens:%H:%M}", code="too_early", **window)
         raise DomainError(f"Đã quá giờ hẹn (đến {closes:%H:%M}); xin lấy số thứ tự thông thường",
                           code="too_late", **window)
+    return issue_check_in(session, actor, appt, service_code, now=now)
+
+
+def issue_check_in(session: Session, actor: Actor, appt: Appointment, service_code: str, *, now: datetime,
+                   payload: dict[str, Any] | None = None) -> CheckIn:
+    """The check-in itself, once the window has been checked: the priority ticket, the
+    event and the ``check_in`` op (from "booked"). ``payload`` replaces the op's default
+    ``{"code"}`` part (an online booking checked in from its QR has no real code yet)."""
     ticket = issue_ticket(session, actor, service_code, source="appointment", appointment_id=appt.id, now=now)
     appt.status = "checked_in"
     appt.checked_in_at = now
-    _event(session, actor, appt, "check_in", now, {"ticket_id": ticket.id, "ticket_code": ticket.code})
-    _record(session, actor, appt, "check_in", now, "booked", {"ticket_id": ticket.id, "ticket_code": ticket.code})
+    detail = {"ticket_id": ticket.id, "ticket_code": ticket.code}
+    _event(session, actor, appt, "check_in", now, detail)
+    if payload is None:
+        _record(session, actor, appt, "check_in", now, "booked", detail)
+    else:
+        journal.record(session, actor, entity="appointment", entity_id=appt.id, op_type="check_in",
+                       payload={**payload, **detail}, now=now, from_state="booked", to_state=appt.status)
     return CheckIn(appointment=_info(session, appt.id), ticket=ticket)
 
 
@@ -555,7 +583,21 @@ def appointments_for_day(session: Session, office_code: str, day: date, *,
 
 
 __all__ = [
-    "BOOKING_SOURCES", "AppointmentInfo", "CheckIn", "SlotInfo", "appointments_for_day", "book", "cancel",
-    "check_in", "check_in_window", "create_slots", "get_appointment", "list_slots", "mark_no_shows",
-    "reschedule", "set_slot_capacity", "side_of",
+    "BOOKING_SOURCES",
+    "AppointmentInfo",
+    "CheckIn",
+    "SlotInfo",
+    "appointments_for_day",
+    "book",
+    "cancel",
+    "check_in",
+    "check_in_window",
+    "create_slots",
+    "get_appointment",
+    "issue_check_in",
+    "list_slots",
+    "mark_no_shows",
+    "reschedule",
+    "set_slot_capacity",
+    "side_of",
 ]

@@ -14,7 +14,12 @@ What the centre sends, and who owns what:
   centre's id is remembered as an alias so later changes and references find it.
 * ``slot``: the online side only (the office owns its own quota and bookings).
 * ``appointment``: online bookings. Check-in is the office's: a booking cancelled on the
-  portal after the citizen checked in here stays checked in, and staff get a notice.
+  portal after the citizen checked in here stays checked in, and staff get a notice. A
+  booking the kiosk checked in from its QR before it was pulled (a placeholder code
+  ``LT-…`` and a masked-name citizen, local_db.ops.appointments_online) gets the centre's
+  code, citizen, procedure and slot, its check-in and ticket untouched; when it was
+  cancelled online meanwhile, the same notice (the centre answers the check-in with a
+  conflict, shown in the sync list).
 * ``dossier``: moves made centrally, each with a DossierEvent. A move that does not follow
   from the office's own state (both sides moved it) is applied — the centre holds the legal
   state — and staff get a notice; the office's own move comes back as a conflict.
@@ -34,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +51,8 @@ from local_db import journal
 from local_db.models import (
     Appointment,
     AppointmentEvent,
+    Citizen,
+    CitizenNameToken,
     Device,
     Dossier,
     DossierEvent,
@@ -60,6 +67,7 @@ from local_db.models import (
     Ticket,
 )
 from local_db.office_settings import get_office
+from local_db.ops.appointments_online import is_placeholder
 from local_db.ops.citizens import CitizenInput, upsert_citizen
 from local_db.ops.enrollment import decode_key
 from local_db.ops.sync_outbox import CENTRAL_STATE, add_notice
@@ -458,22 +466,28 @@ def _appointment(page: _Page, change: ChangeLike) -> bool:
         if appt is not None and appt.source != "online":
             raise _Skip(f"appointment code {d['code']} is already used here by an office booking")
     status = "cancelled" if change.op == "delete" else str(d.get("status", "booked"))
+    merged = appt is not None and _merge_checked_in_from_token(page, appt, d)
     if page.own_echo(d):
-        return False
+        return merged
     if appt is None:
         if change.op == "delete":
             return False
         return _new_online_booking(page, appt_id, d, status)
     if appt.source != "online":
         return False  # the office's own booking, as the centre echoes it: the office owns it
+    if merged:
+        session.flush()
     slot_id = page.local_id(Slot, d["slot_id"]) if d.get("slot_id") else appt.slot_id
     if status == "cancelled" and appt.status != "cancelled":
         if appt.status == "checked_in":
             ticket = session.scalar(select(Ticket.code).where(Ticket.appointment_id == appt.id)
                                     .order_by(Ticket.issued_at.desc()).limit(1))
-            add_notice(session, kind="cancelled_after_check_in", entity="appointment",
-                       entity_id=appt.id, now=page.now, code=appt.code, ticket=ticket or "")
-            return False
+            cancelled_at = _moment(d.get("cancelled_at"))
+            first = (cancelled_at is not None and appt.checked_in_at is not None
+                     and cancelled_at <= appt.checked_in_at)  # cancelled online, checked in here before we knew
+            add_notice(session, kind="cancelled_before_check_in" if first else "cancelled_after_check_in",
+                       entity="appointment", entity_id=appt.id, now=page.now, code=appt.code, ticket=ticket or "")
+            return merged
         before = appt.status
         appt.status = "cancelled"
         appt.cancelled_at = _moment(d.get("cancelled_at")) or page.now
@@ -493,7 +507,53 @@ def _appointment(page: _Page, change: ChangeLike) -> bool:
         _trail(page, "appointment", appt.id, "reschedule", "booked", "booked", {"code": appt.code, **detail})
         page.touched_slots.update((old, slot_id))
         return True
-    return False  # check-in and no-show are the office's: the centre's older view never reverts them
+    return merged  # check-in and no-show are the office's: the centre's older view never reverts them
+
+
+def _merge_checked_in_from_token(page: _Page, appt: Appointment, d: dict[str, Any]) -> bool:
+    """An online booking the kiosk checked in from its QR before it was pulled
+    (local_db.ops.appointments_online) gets the centre's code, citizen, procedure and slot;
+    its status, check-in and ticket stay as they are. True when it changed."""
+    if appt.source != "online" or not is_placeholder(appt.code) or not d.get("code"):
+        return False
+    session = page.session
+    code = str(d["code"])
+    if session.scalar(select(Appointment.id).where(Appointment.code == code, Appointment.id != appt.id)) is not None:
+        raise _Skip(f"appointment code {code} is already used here by another booking")
+    before = appt.code
+    placeholder_citizen = appt.citizen_id
+    appt.code = code
+    if d.get("citizen"):
+        appt.citizen_id = _citizen(page, dict(d["citizen"]))
+    procedure_id = page.procedure_id(d.get("procedure_id"), d.get("procedure_code"))
+    if procedure_id is not None:
+        appt.procedure_id = procedure_id
+    if d.get("booked_at"):
+        appt.booked_at = _moment(d["booked_at"]) or appt.booked_at
+    slot_id = page.local_id(Slot, d["slot_id"]) if d.get("slot_id") else None
+    if slot_id is not None and slot_id != appt.slot_id:
+        page.touched_slots.update((appt.slot_id, slot_id))
+        appt.slot_id = slot_id
+    session.flush()
+    if appt.citizen_id != placeholder_citizen:
+        _drop_placeholder_citizen(session, placeholder_citizen)
+    session.add(AppointmentEvent(office_code=appt.office_code, appointment_id=appt.id, at=page.now, action="pulled",
+                                 staff_id=None, detail=journal.jsonable({"source": CENTRE_LABEL, "placeholder": before,
+                                                                         "code": code})))
+    _trail(page, "appointment", appt.id, "merge", appt.status, appt.status,
+           {"code": code, "placeholder": before, "slot_id": appt.slot_id})
+    return True
+
+
+def _drop_placeholder_citizen(session: Session, citizen_id: uuid.UUID) -> None:
+    """The masked-name citizen a QR check-in made, once nothing refers to it any more."""
+    used = session.scalar(select(Appointment.id).where(Appointment.citizen_id == citizen_id).limit(1))
+    used = used or session.scalar(select(Dossier.id).where(Dossier.applicant_id == citizen_id).limit(1))
+    citizen = session.get(Citizen, citizen_id)
+    if used is None and citizen is not None and citizen.phone is None and citizen.cccd is None:
+        session.execute(delete(CitizenNameToken).where(CitizenNameToken.citizen_id == citizen_id))
+        session.delete(citizen)
+        session.flush()
 
 
 def _new_online_booking(page: _Page, appt_id: uuid.UUID, d: dict[str, Any], status: str) -> bool:

@@ -31,10 +31,12 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    ResolveRequest,
+    ResolveResponse,
     TimeResponse,
 )
 from sync.server import auth, blobs, changelog
-from sync.server.apply import apply_batch
+from sync.server.apply import apply_batch, resolve_for_office
 from sync.server.auth import DeviceRef, Unauthorized
 from sync.server.database import CentreDatabase
 from sync.server.settings import ServerSettings
@@ -132,6 +134,12 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
         answer = await run_in_threadpool(judge)
         return Response(answer.model_dump_json(), media_type="application/json")
 
+    @app.post(API + "/resolve", response_model=ResolveResponse)
+    def resolve(body: ResolveRequest, caller: Device) -> ResolveResponse:
+        """A person at the office keeps the centre's version of a refused or conflicting op."""
+        with db.write() as session:
+            return resolve_for_office(session, caller.office_code, body.op_id, _now())
+
     @app.get(API + "/pull", response_model=PullResponse)
     def pull(caller: Device, after: str = "0",
              limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT) -> PullResponse:
@@ -211,6 +219,11 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
     @app.exception_handler(DomainError)
     def _domain(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+
+    # The citizens' site (booking, tracking): server-rendered pages beside the API.
+    from sync.server.web import web_router
+
+    app.include_router(web_router(db, settings))
 
     default_openapi = app.openapi
 

@@ -9,7 +9,10 @@ under any concurrency. The office's count is mirrored from its ops, never judged
 
 An office op on an appointment carries ``from_state``; when the centre's state differs — an
 online booking cancelled on the website and checked in at the office — it is a ``conflict``,
-reported, never silently dropped.
+reported, never silently dropped. A kiosk may check an online booking in from its signed QR
+before the office has pulled it (payload ``source`` "online", ``offline_token`` true): the
+centre applies it to its booking like any check-in; a check-in of an online booking the
+centre does not have is rejected (``unknown_online_booking``).
 
 Changes the office pulls: "slot" ``{id, office_code, service_id, service_code, day,
 start_time, end_time, office_quota, online_quota, online_booked}`` whenever the online side
@@ -233,6 +236,11 @@ def apply_appointment_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
     if op.op_type not in ("cancel", "reschedule", "check_in", "no_show"):
         return Verdict("rejected", "unknown_op", _("Unknown operation {op_type} on an appointment.")
                        .format(op_type=op.op_type))
+    if not proj.exists and op.op_type == "check_in" and "online" in (p.get("source"), p.get("side")):
+        # A kiosk checked in an online booking from its centre-signed QR; the centre signs
+        # only bookings it holds, so one it does not know is refused, loud and clear.
+        return Verdict("rejected", "unknown_online_booking", _(
+            "The office checked in an online booking the centre does not have; a person must look at it."))
     if proj.exists and op.from_state is not None and proj.status != op.from_state:
         return Verdict("conflict", "state_changed", _(
             "The appointment was changed at the centre meanwhile (it is now {state}); a person must look at it.")
@@ -264,7 +272,10 @@ def apply_appointment_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
             _publish_row(batch, row)
     when = jsonable(op.device_time)
     extra = {"cancelled_at": when} if op.op_type == "cancel" else {"checked_in_at": when} if op.op_type == "check_in" else {}
-    proj.data = {**proj.data, **{k: v for k, v in p.items() if k not in ("slot_id", "side")}, **extra}
+    # The office's copy of an online booking checked in from its QR has only a placeholder
+    # code: the centre's code and booking details stay.
+    kept = ("slot_id", "side", "code") if proj.code else ("slot_id", "side")
+    proj.data = {**proj.data, **{k: v for k, v in p.items() if k not in kept}, **extra}
     proj.status = op.to_state or proj.status
     proj.code = proj.code or (str(p["code"]) if p.get("code") else None)
     if side == "online":

@@ -326,8 +326,39 @@ class CentreBlobChunk(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class CentreWebBooking(Base):
+    """A booking made on the citizens' web site: the SHA-256 of its private manage link's
+    secret (the link itself is only in the citizen's hands), the phone it was made for (the
+    per-phone limit counts these) and the address it came from. A move keeps the row (and
+    the link) and points it at the new appointment."""
+
+    __tablename__ = "centre_web_booking"
+    __table_args__ = (Index("ix_centre_web_booking_phone", "phone"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    appointment_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    office_code: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    phone: Mapped[str] = mapped_column(String(16))
+    client_ip: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime]
+
+
+class CentreWebLimit(Base):
+    """Hits counted per (kind, key, fixed window): one atomic upsert per hit, so every
+    server worker shares the same counts (per-address booking attempts, look-ups)."""
+
+    __tablename__ = "centre_web_limit"
+    __table_args__ = (PrimaryKeyConstraint("kind", "key", "window_start"),)
+
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(80))
+    window_start: Mapped[datetime]
+    hits: Mapped[int] = mapped_column(default=0)
+
+
 __all__ = [
     "Base", "CentreBlob", "CentreBlobChunk", "CentreChange", "CentreDevice", "CentreEnrollment", "CentreEntity",
     "CentreHoliday", "CentreKey", "CentreMeta", "CentreOffice", "CentreOp", "CentreProcedure", "CentreService",
-    "CentreSlot", "CentreStaff", "utcnow",
+    "CentreSlot", "CentreStaff", "CentreWebBooking", "CentreWebLimit", "utcnow",
 ]

@@ -31,6 +31,13 @@ class ServerSettings:
     max_request_bytes: int = 32 * 1024 * 1024  # a push of 500 ops is far below this
     enroll_code_days: float = 7.0  # a one-time enrollment code is valid this long
     credential_days: float | None = None  # None: a device credential lasts until revoked
+    # The citizens' web site (sync/server/web/): how far ahead it books, and its abuse limits
+    # (kept in the database, so every worker shares them; a load test raises the address one).
+    web_booking_days: int = 30  # slots offered from today up to this many days ahead
+    web_active_per_phone: int = 3  # future bookings one phone number may hold at once
+    web_bookings_per_ip_per_hour: int = 20  # booking attempts (confirmations) per client address
+    web_lookups_per_ip_per_hour: int = 60  # tracking look-ups (QR or code + phone) per client address
+    # (The client address is uvicorn's: behind a reverse proxy run it with --forwarded-allow-ips=<proxy>.)
 
     @property
     def effective_database_url(self) -> str:
@@ -47,7 +54,8 @@ def load_server_settings(database_url: str | None = None, environ: dict[str, str
     if url:
         values["database_url"] = url
     for name, convert in (("retention_days", float), ("max_blob_bytes", int), ("enroll_code_days", float),
-                          ("credential_days", float)):
+                          ("credential_days", float), ("web_booking_days", int), ("web_active_per_phone", int),
+                          ("web_bookings_per_ip_per_hour", int), ("web_lookups_per_ip_per_hour", int)):
         raw = environ.get(f"MOTCUA_SERVER_{name.upper()}")
         if raw:
             values[name] = convert(raw)
