@@ -17,6 +17,7 @@ from core.tokens import KeyRing
 from core.working_calendar import OFFICE_TZ
 from sync.server.models import (
     CentreEntity,
+    CentreHoliday,
     CentreOffice,
     CentreOp,
     CentreProcedure,
@@ -119,12 +120,20 @@ def free_slots(session: Session, office_code: str, proc: Procedure, *, now: date
         CentreSlot.day >= today, CentreSlot.day <= today + timedelta(days=days),
         CentreSlot.online_booked < CentreSlot.online_quota).order_by(CentreSlot.day, CentreSlot.start_time))
     later_today = local.time().replace(tzinfo=None)
-    return [Slot(*row) for row in rows if row[1] > today or row[2] > later_today]
+    closed = closed_days(session, today, today + timedelta(days=days))
+    return [Slot(*row) for row in rows if (row[1] > today or row[2] > later_today) and row[1] not in closed]
+
+
+def closed_days(session: Session, first: date, last: date) -> set[date]:
+    """The national days off the centre published between two dates: no online booking then,
+    whatever slots an office left open."""
+    return set(session.scalars(select(CentreHoliday.day).where(
+        CentreHoliday.kind == "day_off", CentreHoliday.day >= first, CentreHoliday.day <= last)))
 
 
 def slot(session: Session, office_code: str, slot_id: uuid.UUID) -> Slot | None:
     row = session.get(CentreSlot, slot_id)
-    if row is None or row.office_code != office_code:
+    if row is None or row.office_code != office_code or closed_days(session, row.day, row.day):
         return None
     return Slot(row.id, row.day, row.start_time, row.end_time, row.online_quota - row.online_booked)
 

@@ -292,3 +292,18 @@ def test_targets_a_thumb_must_hit_are_44_px_tall(site, browser: Browser) -> None
     move = browser.get(page.links(r"/doi$")[0])
     rows = re.findall(r'<label class="radio"><input type="radio" name="slot_id"', move.html)
     assert rows  # the whole row is the label of its radio button
+
+
+def test_no_online_booking_on_a_national_day_off(site, browser: Browser) -> None:
+    """The centre published the day as a holiday: its slots are not offered, nor bookable by URL."""
+    from sync.server.models import CentreHoliday
+    from tests.sync.web.site import tomorrow
+
+    first = _slots(site)[0]
+    assert str(first.id) in browser.get(f"/dat-lich/{OFFICE}/{BIRTH}").html
+    with site.write() as s:
+        s.add(CentreHoliday(id=uuid.uuid4(), day=tomorrow(), name="Ngày Văn hóa Việt Nam", kind="day_off",
+                            source="national"))
+    listing = browser.get(f"/dat-lich/{OFFICE}/{BIRTH}")
+    assert str(first.id) not in listing.html
+    assert browser.get(f"/dat-lich/{OFFICE}/{BIRTH}/{first.id}").status == 404
