@@ -98,18 +98,21 @@ def _serve(settings, args) -> int:  # type: ignore[no-untyped-def]
     tls = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile} if args.ssl_certfile else {}
     print(f"motcua server: {display_url(settings.effective_database_url)} on {scheme}://{args.host}:{args.port}",
           flush=True)
+    from sync.server.http_protocol import HTTP_PROTOCOL
+
     if args.workers > 1:
         import os
 
         os.environ["MOTCUA_SERVER_DATABASE_URL"] = settings.effective_database_url
         uvicorn.run("sync.server.app:app_from_environment", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level="info", **tls)
+                    workers=args.workers, log_level="info", http=HTTP_PROTOCOL, **tls)
         return 0
     from sync.server.app import create_app
 
     db = CentreDatabase(settings.effective_database_url)
     try:
-        uvicorn.run(create_app(db, settings), host=args.host, port=args.port, log_level="info", **tls)
+        uvicorn.run(create_app(db, settings), host=args.host, port=args.port, log_level="info", http=HTTP_PROTOCOL,
+                    **tls)
     finally:
         db.dispose()
     return 0

@@ -86,7 +86,7 @@ def add_booking_routes(router: APIRouter, site: Site) -> None:
 
     def _slots_page(page: Page, s: Any, office_code: str, proc_code: str, ngay: str, *, error: str = "",
                     status: int = 200) -> Response:
-        office, proc = data.office(s, office_code), data.procedure(s, office_code, proc_code)
+        office, proc = site.office_and_procedure(s, office_code, proc_code)
         if office is None or proc is None:
             return no_such(page)
         slots = data.free_slots(s, office_code, proc, now=utcnow(), days=horizon)

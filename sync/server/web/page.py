@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 from fastapi import Request
@@ -40,6 +41,7 @@ CSRF_COOKIE = "csrf"
 LANG_COOKIE = "lang"
 YEAR = 365 * 24 * 3600
 MAX_NAME = 100
+CATALOG_SECONDS = 60.0
 SECRET_FORM = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24)
 
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
@@ -164,6 +166,20 @@ class Site:
         self.env.globals["ngettext"] = ngettext
         self.env.filters["first_upper"] = first_upper
         self.css = (HERE / "site.css").read_bytes()
+        self._catalog: dict[tuple[str, str], tuple[float, Any]] = {}
+
+    def office_and_procedure(self, session: Any, office_code: str, proc_code: str) -> tuple[Any, Any]:
+        """The office and the procedure a booking page shows, kept for :data:`CATALOG_SECONDS`:
+        every booking citizen loads the slot page, the catalog changes a few times a year,
+        and a procedure switched off meanwhile is refused by the booking itself anyway."""
+        key, now = (office_code, proc_code), monotonic()
+        found = self._catalog.get(key)
+        if found is None or now - found[0] > CATALOG_SECONDS:
+            value = (data.office(session, office_code), data.procedure(session, office_code, proc_code))
+            if len(self._catalog) > 10_000:  # made-up codes must not grow it for ever
+                self._catalog.clear()
+            self._catalog[key] = found = (now, value)
+        return found[1]
 
     @contextmanager
     def page(self, request: Request) -> Iterator[Page]:

@@ -153,3 +153,16 @@ def test_the_reasons_are_in_vietnamese_for_staff(centre) -> None:
     dev = Device(centre)
     [result] = dev.push([dev.op("print_job", new_id(), "print", {})])
     assert result["reason"].startswith("Trung tâm không xử lý")
+
+
+def test_a_request_over_the_size_limit_is_refused_before_it_is_read(centre_url, tmp_path) -> None:
+    from sync.server.settings import ServerSettings
+    from tests.support.centre import running_centre
+
+    with running_centre(centre_url, tmp_path, settings=ServerSettings(max_request_bytes=20_000)) as small:
+        dev = Device(small)
+        ops = [dev.op("ticket", new_id(), "issue", ticket_payload(f"A{n:03d}")) for n in range(60)]
+        r = dev.session.post(small.api_url + "/push", json={"ops": ops}, timeout=TIMEOUT)
+        assert r.status_code == 413 and r.json()["code"] == "too_large"
+        assert small.ops("00004") == []  # nothing judged
+        assert statuses(dev.push(ops[:5])) == ["applied"] * 5  # a smaller batch goes through
