@@ -99,6 +99,12 @@ def add_booking_routes(router: APIRouter, site: Site) -> None:
     def _form_target(office_code: str, proc_code: str, slot_id: uuid.UUID) -> str:
         return f"/dat-lich/{office_code}/{proc_code}/{slot_id}"
 
+    def _form_page(page: Page, office: Any, proc: Any, slot: Any, details: Details, *, status: int = 200) -> Response:
+        """The details form (empty, kept for a change, or with its errors beside the fields)."""
+        target = _form_target(office.code, proc.code, slot.id)
+        return page.render("form.html", status=status, title=_("Your details"), back=f"/dat-lich/{office.code}/{proc.code}",
+                           toggle=target, office=office, proc=proc, slot=slot, details=details, action=target)
+
     def _booking_context(s: Any, office_code: str, proc_code: str, slot_id: str) -> tuple[Any, Any, Any] | None:
         try:
             sid = uuid.UUID(slot_id)
@@ -120,9 +126,7 @@ def add_booking_routes(router: APIRouter, site: Site) -> None:
             if slot.left <= 0 or slot.start <= utcnow():
                 return _slots_page(page, s, office_code, proc_code, slot.day.isoformat(), status=409,
                                    error=_("Sorry, this time has no free place any more. Please choose another."))
-            return page.render("form.html", title=_("Your details"), back=f"/dat-lich/{office_code}/{proc_code}",
-                               office=office, proc=proc, slot=slot, details=Details(),
-                               action=_form_target(office_code, proc_code, slot.id))
+            return _form_page(page, office, proc, slot, Details())
 
     @router.post("/dat-lich/{office_code}/{proc_code}/{slot_id}")
     def details_check(request: Request, office_code: str, proc_code: str, slot_id: str,
@@ -140,13 +144,10 @@ def add_booking_routes(router: APIRouter, site: Site) -> None:
             details = Details(full_name, phone, cccd)
             target = _form_target(office_code, proc_code, slot.id)
             if edit:
-                return page.render("form.html", title=_("Your details"), back=f"/dat-lich/{office_code}/{proc_code}",
-                                   toggle=target, office=office, proc=proc, slot=slot, details=details, action=target)
+                return _form_page(page, office, proc, slot, details)
             details.check()
             if details.errors:
-                return page.render("form.html", status=422, title=_("Your details"), toggle=target,
-                                   back=f"/dat-lich/{office_code}/{proc_code}", office=office, proc=proc, slot=slot,
-                                   details=details, action=target)
+                return _form_page(page, office, proc, slot, details, status=422)
             # The booking's private link is chosen here and sent with the confirmation, so a
             # confirmation sent twice (a double tap, a reload) finds its booking, not a second one.
             return page.render("confirm.html", title=_("Check and confirm"), toggle=target, office=office, proc=proc,
@@ -169,9 +170,7 @@ def add_booking_routes(router: APIRouter, site: Site) -> None:
             target = _form_target(office_code, proc_code, slot.id)
             details = Details(full_name, phone, cccd).check()
             if details.errors:
-                return page.render("form.html", status=422, title=_("Your details"), toggle=target,
-                                   back=f"/dat-lich/{office_code}/{proc_code}", office=office, proc=proc, slot=slot,
-                                   details=details, action=target)
+                return _form_page(page, office, proc, slot, details, status=422)
             if not site.allow(request, limits.BOOK_IP, settings.web_bookings_per_ip_per_hour):
                 return too_many_bookings(page)
             if not SECRET_FORM.fullmatch(secret):

@@ -46,13 +46,12 @@ class Procedure:
     documents: tuple[tuple[str, bool], ...]  # (name, required)
 
 
-@dataclass(frozen=True)
-class Slot:
-    id: uuid.UUID
+class _Window:
+    """A day's time window (a slot, a booking) as office-local moments."""
+
     day: date
     start_time: time
     end_time: time
-    left: int  # online places left
 
     @property
     def start(self) -> datetime:
@@ -61,6 +60,15 @@ class Slot:
     @property
     def end(self) -> datetime:
         return datetime.combine(self.day, self.end_time, tzinfo=OFFICE_TZ)
+
+
+@dataclass(frozen=True)
+class Slot(_Window):
+    id: uuid.UUID
+    day: date
+    start_time: time
+    end_time: time
+    left: int  # online places left
 
 
 def offices(session: Session) -> list[Office]:
@@ -152,7 +160,7 @@ def secret_hash(secret: str) -> str:
 
 
 @dataclass(frozen=True)
-class Booking:
+class Booking(_Window):
     """An online booking as its manage page shows it."""
 
     web_id: uuid.UUID
@@ -168,14 +176,6 @@ class Booking:
     full_name: str
     phone: str
     token: str
-
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(self.day, self.start_time, tzinfo=OFFICE_TZ)
-
-    @property
-    def end(self) -> datetime:
-        return datetime.combine(self.day, self.end_time, tzinfo=OFFICE_TZ)
 
 
 def _booking(web: CentreWebBooking, row: CentreEntity) -> Booking:
