@@ -10,9 +10,10 @@ STAMP := $(VENV)/.installed
 # decoding), poppler (PDF rasterising in tests), the libraries Qt's xcb/offscreen
 # platforms load, fonts config, and CUPS with its PDF printer (a real print spooler for tests
 # and for offices printing through the system), Debian's chromium and its chromedriver (the
-# booking site's end-to-end tests and phone-sized screenshots).
+# booking site's end-to-end tests and phone-sized screenshots), SANE's scanimage (document
+# scanners; its test backend in the tests).
 APT_PACKAGES := python3-venv postgresql libzbar0 poppler-utils cups printer-driver-cups-pdf libusb-1.0-0 libpulse0 espeak-ng \
-	chromium chromium-driver \
+	chromium chromium-driver sane-utils \
 	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
 
 export QT_QPA_PLATFORM ?= offscreen

@@ -135,7 +135,7 @@ def translate_to(lang: str, message: str) -> str:
 
 # --- checking the catalogue ----------------------------------------------------------------
 
-SOURCE_PACKAGES = ("core", "local_db", "printing", "sync", "ui", "kiosk", "counter", "display", "cli")
+SOURCE_PACKAGES = ("core", "local_db", "printing", "scanning", "sync", "ui", "kiosk", "counter", "display", "cli")
 # Jinja templates (the centre's web site, sync/server/web/templates) call ``_("...")`` too.
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
 OPTIONS_MAP = {"**/templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}}
