@@ -24,6 +24,7 @@ GROUP_MODULES = [
     "benchmarks.display",
     "benchmarks.sync",
     "benchmarks.booking",
+    "benchmarks.attachments",
 ]
 
 

@@ -81,6 +81,9 @@ def build_agent(db, settings, **options):  # type: ignore[no-untyped-def]
         raise DomainError(_("No central server address: set server_url in the settings file."),
                           code="no_server_url")
     client = CentreClient(url, enrollment.credential, ca_bundle=settings.ca_bundle or None)
+    from local_db.attachment_store import AttachmentStore
+
+    options.setdefault("store", AttachmentStore.in_data_dir(settings.data_dir))
     return Agent(db, client, office_code=office_code, **options)
 
 

@@ -44,7 +44,8 @@ from local_db import migrate
 from local_db.database import Database
 from local_db.journal import CHANGE_SERIAL
 from local_db.models import (
-    Appointment, AuditLog, Dossier, DossierEvent, Feedback, Office, Outbox, Serial, Service, Slot, Ticket,
+    Appointment, AuditLog, Dossier, DossierAttachment, DossierEvent, Feedback, Office, Outbox, Serial, Service, Slot,
+    Ticket,
 )
 
 # At most this many lines per kind of problem; the rest are summed up in one more line.
@@ -56,6 +57,7 @@ CREATION_OPS: dict[str, tuple[str, ...]] = {
     "appointment": ("book",),
     "dossier": ("receive",),
     "feedback": ("give",),
+    "attachment": ("attach",),
 }
 
 # Appointments in these states hold their place in the slot (they count in *_booked).
@@ -219,6 +221,7 @@ class _Checker:
             ("appointment_trail", lambda: self.check_trail("appointment")),
             ("dossier_trail", lambda: self.check_trail("dossier")),
             ("feedback_trail", lambda: self.check_trail("feedback")),
+            ("attachment_trail", self.check_attachment_trail),
             ("ticket_numbers", self.check_ticket_numbers),
             ("ticket_codes", self.check_ticket_codes),
             ("slots", self.check_slots),
@@ -324,6 +327,17 @@ class _Checker:
                     f"changed without the outbox")
 
         self.each(stmt, describe, f"{name}s whose outbox trail does not match")
+
+    def check_attachment_trail(self) -> None:
+        """Every scanned attachment has the outbox row that attached it (it has no status)."""
+        a = DossierAttachment
+        attached = exists().where(Outbox.entity == "attachment", Outbox.entity_id == a.id,
+                                  Outbox.op_type.in_(CREATION_OPS["attachment"]))
+        self.each(select(a.id, a.sha256, a.version, Dossier.code).join(Dossier, Dossier.id == a.dossier_id)
+                  .where(~attached).order_by(a.created_at),
+                  lambda r: (f"attachment {r.id} (version {r.version} in dossier {r.code}, file {r.sha256[:12]}) "
+                             f"has no outbox row attaching it: it was never sent to the centre"),
+                  "attachments without their outbox row")
 
     # -- invariants ----------------------------------------------------------------------
 
@@ -514,6 +528,7 @@ class _Checker:
 
 _ENTITY_MODELS: dict[str, Any] = {
     "ticket": Ticket, "appointment": Appointment, "dossier": Dossier, "feedback": Feedback,
+    "attachment": DossierAttachment,  # no status: only orphans here; its trail is check_attachment_trail
 }
 
 

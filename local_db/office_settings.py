@@ -34,6 +34,8 @@ class OfficeRules:
     print_keep_days: int = 30  # the PDF of every printed document is kept this many days
     counter_idle_lock_minutes: int = 10  # a counter locks (password to resume) after this long untouched
     notices: tuple[str, ...] = ()  # lines the display board scrolls (edited on the counter's admin page)
+    attachment_limit_mb: int = 100  # scanned files of one dossier, in MiB, all checklist items together
+    attachment_keep_days: int = 30  # a scan stays on this machine this long after the centre has it
 
     @property
     def hours(self) -> WorkingHours:

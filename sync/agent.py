@@ -25,16 +25,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from core.errors import MotcuaError
 from core.i18n import _
+from local_db.attachment_store import AttachmentStore
 from local_db.database import Database
 from local_db.journal import change_marker
+from local_db.ops.attachments import ENTITY as ATTACHMENT_ENTITY
+from local_db.ops.attachments import mark_uploaded, prune_local
 from local_db.ops.signing import register_missing_keys, unregistered_keys
 from local_db.ops.sync_apply import apply_page, pull_cursor
 from local_db.ops.sync_outbox import OutboxOp, next_batch, record_results, record_round
@@ -49,6 +54,7 @@ DEFAULT_BATCH = 200
 DEFAULT_PAGE = 500
 DEFAULT_INTERVAL = 30.0  # seconds between rounds when all is well (the apps call a link older than 5 min stale)
 POLL_SECONDS = 2.0  # how often an idle agent looks for new ops to push
+PRUNE_EVERY = timedelta(hours=1)  # scans the centre has kept long enough leave this machine
 
 
 def utcnow() -> datetime:
@@ -82,8 +88,10 @@ class Agent:
     def __init__(self, db: Database, client: CentreClient, *, office_code: str, batch: int = DEFAULT_BATCH,
                  page: int = DEFAULT_PAGE, clock: Callable[[], datetime] = utcnow,
                  interval: float = DEFAULT_INTERVAL, backoff: Backoff | None = None,
-                 poll: float = POLL_SECONDS) -> None:
+                 poll: float = POLL_SECONDS, store: AttachmentStore | None = None) -> None:
         self.db = db
+        self._store = store
+        self._last_prune: datetime | None = None
         self.client = client
         self.office_code = office_code
         self.batch = max(1, min(batch, MAX_PUSH_OPS))
@@ -112,7 +120,25 @@ class Agent:
             return self._failed(tally, exc.message, online=True)
         with self.db.write() as s:
             record_round(s, now=self.clock(), online=True, server_time=tally.server_time)
+        self._prune_now_and_then()
         return self._report(tally, ok=True, online=True)
+
+    def _prune_now_and_then(self) -> None:
+        """Scans the centre has had for ``attachment_keep_days`` leave this machine (the
+        dossier still lists them; the counter fetches one back when needed), at most once
+        every PRUNE_EVERY, after a good round. A failure here never fails the round."""
+        now = self.clock()
+        if self._store is None or (self._last_prune is not None and now - self._last_prune < PRUNE_EVERY):
+            return
+        self._last_prune = now
+        try:
+            with self.db.write() as s:
+                report = prune_local(s, self._store, now=now, office_code=self.office_code)
+            if report.files_removed:
+                log.info("%d scanned files the centre has were removed here (%d bytes)", report.files_removed,
+                         report.bytes_freed)
+        except (OSError, MotcuaError) as exc:
+            log.warning("pruning scanned files failed: %s", exc)
 
     def _report(self, tally: _Tally, *, ok: bool, online: bool, error: str = "",
                 credential_refused: bool = False) -> RoundReport:
@@ -165,6 +191,7 @@ class Agent:
             now = self.clock()
             with self.db.write() as s:
                 counts = record_results(s, results, now)
+                mark_uploaded(s, _acked_attachments(ops, results), now)
                 record_round(s, now=now, online=True, pushed=True, server_time=tally.server_time)
             tally.pushed += len(ops)
             tally.acked += counts.acked
@@ -204,20 +231,57 @@ class Agent:
         tally.server_time = resp.server_time
         return results + list(resp.results)
 
+    @property
+    def store(self) -> AttachmentStore:
+        """The office's attachment files (``<data_dir>/attachments`` of this machine's
+        settings unless the agent was given one)."""
+        if self._store is None:
+            from core.settings import load_settings
+
+            self._store = AttachmentStore.in_data_dir(load_settings().data_dir)
+        return self._store
+
     def _upload_attachments(self, ops: Sequence[OutboxOp]) -> None:
-        """Blobs named by ops (``payload["attachments"]``: {sha256, path}) go up before the
-        ops; a cut upload resumes where it stopped. An op whose blob is not complete is held
-        by the server until it is."""
+        """Blobs named by ops (``payload["attachments"]``: [{"sha256": ...}]) go up before the
+        ops, read from the attachment store by their hash (an op never carries a path); a cut
+        upload resumes where it stopped, with ``Upload-Length`` so the centre checks the hash
+        once at the end.
+
+        A file that is not here (pruned before the centre had it, a lost disk) or that is
+        damaged is logged and skipped: its op comes back ``held`` ("waiting for an attached
+        file") and is sent again every round — it never blocks other ops, nor other
+        entities; a file put back in the store (a restored backup) goes up in the next
+        round. The link failing mid-upload ends the round like any other link failure.
+        (``"path"`` in an item is still read when the store lacks the file: ops written
+        before the store existed.)"""
+        done: set[str] = set()
         for op in ops:
             for item in op.payload.get("attachments") or ():
-                if not isinstance(item, dict) or not item.get("sha256") or not item.get("path"):
+                sha = item.get("sha256") if isinstance(item, dict) else item
+                if not isinstance(sha, str) or not sha or sha in done:
                     continue
-                path = Path(str(item["path"]))
-                if path.is_file():
-                    try:
-                        self.client.upload_blob(str(item["sha256"]), path)
-                    except (Refused, ValueError) as exc:
-                        log.warning("attachment %s of op %s not uploaded: %s", item["sha256"], op.op_id, exc)
+                done.add(sha)
+                source = self._local_file(sha, item)
+                if source is None:
+                    log.warning("attachment %s of op %s (%s) is not on this machine: the op waits at the centre "
+                                "until the file is uploaded", sha, op.op_id, op.entity)
+                    continue
+                try:
+                    self.client.upload_blob(sha, source)
+                except (Refused, ValueError) as exc:
+                    log.warning("attachment %s of op %s not uploaded: %s", sha, op.op_id, exc)
+
+    def _local_file(self, sha: str, item: object) -> Path | None:
+        try:
+            path = self.store.path(sha)
+            if path.is_file():
+                return path
+        except ValueError:  # not a hash: nothing of ours
+            return None
+        legacy = item.get("path") if isinstance(item, dict) else None
+        if legacy and Path(str(legacy)).is_file():
+            return Path(str(legacy))
+        return None
 
     def _pull_all(self, tally: _Tally) -> None:
         with self.db.read() as s:
@@ -286,6 +350,14 @@ class Agent:
                 return change_marker(s)
         except Exception:  # the next round will say what is wrong with the database
             return -1
+
+
+def _acked_attachments(ops: Sequence[OutboxOp], results: Sequence[OpResult]) -> list[uuid.UUID]:
+    """The attachments whose op the centre now holds (applied, or had already): their files
+    are at the centre, so the office may prune them after its keep period."""
+    attachments = {op.op_id: op.entity_id for op in ops if op.entity == ATTACHMENT_ENTITY}
+    return [attachments[r.op_id] for r in results
+            if r.status in ("applied", "duplicate") and r.op_id in attachments]
 
 
 def to_wire(op: OutboxOp) -> Op:

@@ -118,6 +118,15 @@ class CentreClient:
             return 0
         return int(resp.headers.get("Upload-Offset", "0"))
 
+    def download_blob(self, sha256: str) -> bytes:
+        """A complete blob of this office from the centre, its bytes checked against its name
+        (Refused 404: the centre has no complete file of that name for this office)."""
+        resp = self._send("GET", f"/blobs/{sha256}")
+        data = resp.content
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise Unreachable(_("The file received from the central server is damaged; try again."), sha256=sha256)
+        return data
+
     def upload_blob(self, sha256: str, data: bytes | Path, *, chunk: int = BLOB_CHUNK) -> bool:
         """Send what the server lacks of a blob, from where it stopped (a cut upload resumes,
         it never starts over); True once the server has all of it."""

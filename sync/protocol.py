@@ -29,6 +29,8 @@ Endpoints (all under :data:`API`):
   bytes are in (a mismatch answers 422 and the bytes are dropped); without it, after every
   chunk. A chunk at another offset answers 409 with the server's ``Upload-Offset``.
   Ops that name a blob (``payload["attachments"]``) are held until it is complete.
+* ``GET /blobs/{sha256}`` -> the bytes of one of this office's complete blobs (404 for an
+  unfinished upload or another office's file): the counter fetches back a scan pruned here.
 * ``GET /time`` -> :class:`TimeResponse`: the server's clock, for the agent's clock warning.
 * ``POST /resolve`` — :class:`ResolveRequest` -> :class:`ResolveResponse`. A person at the
   office accepted the centre's version of an op the centre refused or found in conflict: the
@@ -51,11 +53,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.limits import MAX_ATTACHMENT_BYTES
+
 API = "/api/v1"
 PROTOCOL_VERSION = 1
 MAX_PUSH_OPS = 500  # per request; the agent sends batches of at most this many
 MAX_PULL_LIMIT = 1000
-MAX_BLOB_BYTES = 50 * 1024 * 1024  # one attachment; a dossier's limit is the counter's business
+MAX_BLOB_BYTES = MAX_ATTACHMENT_BYTES  # one attachment (the office refuses to save a bigger one)
 
 OpStatus = Literal["applied", "duplicate", "rejected", "conflict", "held"]
 

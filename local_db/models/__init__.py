@@ -2,6 +2,7 @@
 
 from local_db.base import Base
 from local_db.models.appointments import Appointment, AppointmentEvent, Slot
+from local_db.models.attachments import DossierAttachment
 from local_db.models.dossiers import (
     Citizen,
     CitizenNameToken,
@@ -17,7 +18,7 @@ from local_db.models.queue import Ticket, TicketEvent
 
 __all__ = [
     "Appointment", "AppointmentEvent", "AuditLog", "Base", "Citizen", "CitizenNameToken", "Counter",
-    "Device", "Dossier", "DossierDocument", "DossierEvent", "Feedback", "Holiday", "Office",
+    "Device", "Dossier", "DossierAttachment", "DossierDocument", "DossierEvent", "Feedback", "Holiday", "Office",
     "IntakeDraft", "OfficeSetting", "Outbox", "PrintJob", "Procedure", "Serial", "Service", "Slot", "Staff",
     "SyncCursor", "SyncStatus", "Ticket", "TicketEvent", "counter_service",
 ]

@@ -22,6 +22,7 @@ from core.errors import NotFound, ValidationError
 from core.text import mask_name
 from core.working_calendar import OFFICE_TZ
 from local_db.models import Citizen, Counter, Dossier, DossierDocument, DossierEvent, Procedure, Staff
+from local_db.ops.attachments import scans_missing_clause
 
 #: States in which the due moment still matters (a dossier in them can become overdue).
 OPEN_STATES: tuple[str, ...] = tuple(s.value for s in DossierStatus if s not in CLOSED_FOR_DEADLINE)
@@ -267,6 +268,7 @@ def list_dossiers(
     due_today: bool = False,
     overdue: bool = False,
     received_by: uuid.UUID | None = None,
+    scans_missing: bool = False,
     now: datetime | None = None,
     limit: int = 200,
     offset: int = 0,
@@ -274,8 +276,9 @@ def list_dossiers(
     """The office's dossiers, newest first; with ``due_today`` or ``overdue``, soonest due first.
 
     ``due_today``: still open (not ready, returned, rejected or withdrawn) and due during the
-    office-local day of ``now``. ``overdue``: still open and past due at ``now``. Filters
-    combine with AND.
+    office-local day of ``now``. ``overdue``: still open and past due at ``now``.
+    ``scans_missing``: a checklist item was received but has no scan yet
+    (local_db/ops/attachments.py). Filters combine with AND.
     """
     now = utc_now(now)
     stmt = _summary_select().where(Dossier.office_code == office_code)
@@ -294,6 +297,8 @@ def list_dossiers(
         stmt = stmt.where(Dossier.due_at < now)
     if received_by is not None:
         stmt = stmt.where(Dossier.received_by == received_by)
+    if scans_missing:
+        stmt = stmt.where(scans_missing_clause(Dossier.id))
     if due_today or overdue:
         stmt = stmt.order_by(Dossier.due_at, Dossier.received_at, Dossier.code)
     else:

@@ -183,6 +183,17 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
             return Response(status_code=404, headers={"Upload-Offset": "0"})
         return Response(status_code=200, headers=_blob_headers(found))
 
+    @app.get(API + "/blobs/{sha256}")
+    def blob_get(sha256: str, caller: Device) -> Response:
+        """A complete blob of the caller's own office (an office fetching back a scan it
+        pruned); 404 for an unfinished upload and for anything of another office."""
+        blobs.check_name(sha256)
+        with db.read() as session:
+            data = blobs.read(session, caller.office_code, sha256)
+        if data is None:
+            return JSONResponse({"detail": "no such file", "code": "not_found"}, status_code=404)
+        return Response(data, media_type="application/octet-stream", headers={"ETag": f'"{sha256}"'})
+
     @app.patch(API + "/blobs/{sha256}")
     async def blob_patch(sha256: str, request: Request, caller: Device,
                          upload_offset: Annotated[int, Header(ge=0)],

@@ -9,6 +9,8 @@ wait for it to commit, then find everything there.
 Ownership, per entity:
 
 * ticket, feedback, citizen: the office's; upserted, never in conflict;
+* attachment: a scan attached to a dossier's checklist item (one entity per version, the
+  latest payload kept); like every op naming a blob it is held until its file is complete;
 * device: an office device's public key (kiosk, counter) registered or revoked — the key
   ring the tracking page verifies receipts with (sync/server/keys.py ``office_key_ring``);
   the centre's own key and the agent's (registered at enrollment) never come this way;
@@ -48,7 +50,7 @@ from sync.server.projection import APPLIED, Batch, Malformed, Projection, Verdic
 
 Handler = Callable[[Batch, Op, Projection], Verdict]
 
-OFFICE_OWNED = ("ticket", "feedback", "citizen", "ticket_event", "device")
+OFFICE_OWNED = ("ticket", "feedback", "citizen", "ticket_event", "device", "attachment")
 CENTRE_OWNED = ("staff", "procedure", "service", "holiday", "catalog")
 
 
