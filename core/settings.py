@@ -49,6 +49,7 @@ class Settings:
     scanner: str = "keyboard"
     server_url: str = ""
     ca_bundle: str = ""
+    scan_folder: str = ""  # where a network scanner drops its files for this desk ("": none)
 
     def __post_init__(self) -> None:
         if self.device_kind not in DEVICE_KINDS:

@@ -14,6 +14,7 @@ from core.actor import Actor
 from core.errors import DomainError
 from core.settings import Settings
 from core.tokens import Signer
+from local_db.attachment_store import AttachmentStore
 from local_db.database import Database
 from local_db.office_settings import get_office
 from local_db.office_setup import ensure_device
@@ -37,6 +38,8 @@ class CounterContext:
     staff: Any = None  # StaffInfo of the clerk logged in (local_db/ops/staff.py), None when logged out
     clock: Callable[[], datetime] = field(default=_utcnow)
     settings_path: Path | None = None  # the machine settings file the admin page writes; None: core.settings.config_path()
+    attachments: AttachmentStore | None = None  # the office's scanned files on this machine (<data_dir>/attachments)
+    scan_folder: str | None = None  # the folder a network scanner drops its files into ("": none; None: the setting)
 
     @classmethod
     def open(cls, db: Database, settings: Settings, *, clock: Callable[[], datetime] | None = None,
@@ -51,7 +54,8 @@ class CounterContext:
             ctx = cls(db=db, office_code=office.code, device_id=device.id, office_name_vi=office.name_vi,
                       office_name_en=office.name_en, printer=settings.printer,
                       tracking_host=(urlsplit(settings.server_url).netloc or "MOTCUA.LOCALHOST").upper(),
-                      counter_number=counter_number)
+                      counter_number=counter_number, attachments=AttachmentStore.in_data_dir(settings.data_dir),
+                      scan_folder=settings.scan_folder)
         if clock is not None:
             ctx.clock = clock
         return ctx

@@ -48,6 +48,7 @@ from counter.dossiers.rows import (
 )
 from local_db.models import AuditLog, Counter, Dossier, Staff
 from local_db.ops import dossier_moves as moves
+from local_db.ops.attachments import dossier_ids_missing_scans, scans_missing_clause
 from local_db.ops.dossier_info import (
     OPEN_STATES,
     DossierEventInfo,
@@ -91,7 +92,7 @@ def _counts(s: Session, ctx: CounterContext, now: datetime) -> Counts:
     return Counts(overdue=count(open_, Dossier.due_at < now),
                   due_today=count(open_, Dossier.due_at >= start, Dossier.due_at < end),
                   mine=count(Dossier.received_by == staff_id) if staff_id is not None else 0,
-                  by_status=by_status)
+                  by_status=by_status, scans_missing=count(scans_missing_clause(Dossier.id)))
 
 
 def _rows(s: Session, infos: list[DossierInfo], now: datetime) -> list[Row]:
@@ -115,16 +116,20 @@ def _rows(s: Session, infos: list[DossierInfo], now: datetime) -> list[Row]:
 
 
 def list_dossiers(ctx: CounterContext, *, query: str = "", status: str | None = None, due_today: bool = False,
-                  overdue: bool = False, mine: bool = False, limit: int = LIMIT) -> Listing:
+                  overdue: bool = False, mine: bool = False, scans_missing: bool = False, limit: int = LIMIT) -> Listing:
     """The office's dossiers (newest first; soonest due first with "due today"/"overdue"),
     or those a typed query finds (code, CCCD, phone, a name without its accents); the
-    filters combine with AND. ``mine``: received by the clerk signed in."""
+    filters combine with AND. ``mine``: received by the clerk signed in. ``scans_missing``: a
+    checklist item was handed in but has no scan yet."""
     now = ctx.now()
     query = " ".join((query or "").split())
     staff_id = ctx.staff.id if ctx.staff is not None else None
     with ctx.db.read() as s:
         if query:
             found = search_dossiers(s, ctx.office_code, query, limit=limit, now=now)
+            if scans_missing:
+                keep = dossier_ids_missing_scans(s, ctx.office_code, [f.id for f in found])
+                found = [f for f in found if f.id in keep]
             rows = _rows(s, found, now)
             start, end = office_day_bounds(now)
             rows = [r for r in rows
@@ -132,12 +137,14 @@ def list_dossiers(ctx: CounterContext, *, query: str = "", status: str | None = 
                     and (not due_today or _due_today(r, start, end)) and (not mine or r.received_by == staff_id)]
         else:
             infos = list_op(s, ctx.office_code, status=status, due_today=due_today, overdue=overdue,
-                            received_by=staff_id if mine else None, now=now, limit=limit)
+                            received_by=staff_id if mine else None, scans_missing=scans_missing, now=now,
+                            limit=limit)
             if mine and staff_id is None:
                 infos = []
             rows = _rows(s, infos, now)
         return Listing(rows=tuple(rows), counts=_counts(s, ctx, now), query=query, status=status,
-                       due_today=due_today, overdue=overdue, mine=mine, limit=limit, read_at=now)
+                       due_today=due_today, overdue=overdue, mine=mine, limit=limit, read_at=now,
+                       scans_missing=scans_missing)
 
 
 # --- one dossier -------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class Counts:
     due_today: int = 0
     mine: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    scans_missing: int = 0  # a checklist item handed in without a scan
 
     @property
     def total(self) -> int:
@@ -63,6 +64,7 @@ class Listing:
     mine: bool
     limit: int
     read_at: datetime
+    scans_missing: bool = False
 
     @property
     def truncated(self) -> bool:

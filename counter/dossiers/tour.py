@@ -21,6 +21,8 @@ from counter.dossiers.rows import (
     Row,
 )
 from counter.dossiers.words import done_words, error_words, paper_words
+from counter.scanning import tour as scan_tour
+from ui.parts import say
 
 if TYPE_CHECKING:
     from counter.dossiers.view import DossiersPage
@@ -102,7 +104,7 @@ def show_list(page: DossiersPage, rows: tuple[Row, ...] | None = None, **filters
     page._list_seq += 1
     page._list_shown = page._list_seq
     rows = sample_rows(page) if rows is None else rows
-    counts = Counts(overdue=1, due_today=2, mine=4, by_status={"received": 1, "in_processing": 1,
+    counts = Counts(overdue=1, due_today=2, mine=4, scans_missing=2, by_status={"received": 1, "in_processing": 1,
                                                                "needs_supplement": 1, "ready": 1, "returned": 1})
     values: dict[str, Any] = {"query": "", "status": None, "due_today": False, "overdue": False, "mine": False}
     values.update(filters)
@@ -120,6 +122,19 @@ def show_detail(page: DossiersPage, status: str, **changes: Any) -> None:
     page._detail_shown = page._detail_seq
     page.view = sample_view(page, status, **changes)
     page._draw_detail()
+    show_scans(page)
+
+
+def show_scans(page: DossiersPage) -> None:
+    """Made-up scans for the made-up dossier (the panel's question to the database is dropped)."""
+    scans = page.scans
+    scans._seq += 1
+    names = ("Tờ khai cấp giấy xác nhận tình trạng hôn nhân", "Giấy tờ tùy thân",
+             "Giấy tờ chứng minh nơi cư trú", "Giấy tờ chứng minh đã ly hôn hoặc vợ/chồng đã chết")
+    say(scans.message, "")
+    scans.can_scan = page.view is not None and page.view.status not in ("rejected", "withdrawn")
+    scans.show_items(scan_tour.sample_scans(page.ctx.now(), names))
+    scans.tree.setCurrentItem(scans.tree.topLevelItem(0))
 
 
 def show_dialog(page: DossiersPage, action: str, status: str, error: str = "", **changes: Any) -> None:
@@ -130,6 +145,16 @@ def show_dialog(page: DossiersPage, action: str, status: str, error: str = "", *
 
 
 def tour_states(page: DossiersPage) -> list[tuple[str, Callable[[], None]]]:
+    def closing(put: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            scan_tour.close_dialogs(page)
+            put()
+        return run
+
+    return [(name, closing(put)) for name, put in _states(page)]
+
+
+def _states(page: DossiersPage) -> list[tuple[str, Callable[[], None]]]:
     now = page.ctx.now()
 
     def with_message(role: str, words: Callable[[], str], status: str = "received", **changes: Any) -> None:
@@ -218,8 +243,25 @@ def tour_states(page: DossiersPage) -> list[tuple[str, Callable[[], None]]]:
         ("printed", lambda: printed("done")),
         ("print-failed", lambda: printed("failed")),
         ("db-error", lambda: with_message("error", lambda: error_words(RuntimeError("tour")))),
+        ("scans-missing-filter", lambda: (show_list(page, sample_rows(page)[:2], scans_missing=True),
+                                          page.chips["scans_missing"].setChecked(True))),
+        ("scans", lambda: show_scans_part(page)),
+        ("scan-again", lambda: (show_detail(page, "needs_supplement"),
+                                scan_tour.show_dialog(page, page.tasks, "Giấy tờ tùy thân", pages=2))),
         ("refresh-error", lambda: (show_detail(page, "received"), page._list_failed(RuntimeError("tour")))),
     ]
+
+
+def show_scans_part(page: DossiersPage) -> None:
+    """The detail scrolled down to its scanned documents, the older version of the first selected."""
+    show_detail(page, "needs_supplement")
+    tree = page.scans.tree
+    top = tree.topLevelItem(0)
+    if top is not None and top.childCount() > 1:
+        top.setExpanded(True)
+        tree.setCurrentItem(top.child(1))
+    page.tasks.wait_idle()
+    page.detail_area.ensureWidgetVisible(page.scans.preview_button, 0, 0)
 
 
 def show_return_proxy(page: DossiersPage) -> None:

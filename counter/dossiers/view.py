@@ -53,6 +53,7 @@ from counter.dossiers.names import (
     status_words,
 )
 from counter.dossiers.rows import Counts, DossierView, HistoryLine, Listing, Outcome
+from counter.dossiers.scans import ScansPanel
 from counter.dossiers.table import RowsModel
 from counter.dossiers.words import (
     ACTIONS,
@@ -73,6 +74,7 @@ from ui.theme import current_theme, set_role
 REFRESH_MS = 60_000  # overdue flags move with the clock
 SEARCH_DELAY_MS = 300  # typing pauses this long before the list is asked again
 NEEDS_DIALOG = frozenset(MOVES)  # every move asks first (a note at least): they cannot be undone
+NO_SCANS = frozenset({"rejected", "withdrawn"})  # closed without processing: nothing more to attach
 COLUMN_WIDTHS = {"status": 140, "due": 150}  # px at normal text size
 
 
@@ -110,7 +112,7 @@ class DossiersPage(Screen):
         self.status_box.setMinimumHeight(current_theme().px("touch"))
         self.status_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.chips: dict[str, QPushButton] = {}
-        for chip in ("due_today", "overdue", "mine"):
+        for chip in ("due_today", "overdue", "mine", "scans_missing"):
             b = button(name=f"dossiers-{chip.replace('_', '-')}", on_click=self.refresh)
             b.setCheckable(True)
             b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -215,8 +217,10 @@ class DossiersPage(Screen):
         self.printing.hide()
 
         self.detail_inner = QWidget()
+        self.scans = ScansPanel(ctx, tasks)
+        self.scans.changed.connect(self.refresh)
         inner = vbox(self.detail_inner, [self.code, self.status, self.deadline, facts_row, self.history_title,
-                                         self.history], margin=0, spacing=8)
+                                         self.history, self.scans], margin=0, spacing=8)
         inner.setStretch(5, 1)
         # The facts and history scroll: in English or large text they would otherwise make
         # the page taller than the desk's screen.
@@ -272,6 +276,7 @@ class DossiersPage(Screen):
         self._key_columns = 0
         self._layout_keys()
         self.history_title.setText(_("History"))
+        self.scans.retranslate()
         self.placeholder.setText(_("Choose a dossier in the list, or scan its receipt, to see its history and "
                                    "what can be done with it."))
         self.rows_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(RowsModel.COLUMNS) - 1)
@@ -322,7 +327,7 @@ class DossiersPage(Screen):
         status = self.status_box.currentData()
         return {"query": self.search.text(), "status": status or None,
                 "due_today": self.chips["due_today"].isChecked(), "overdue": self.chips["overdue"].isChecked(),
-                "mine": self.chips["mine"].isChecked()}
+                "mine": self.chips["mine"].isChecked(), "scans_missing": self.chips["scans_missing"].isChecked()}
 
     def _typed(self, _text: str) -> None:
         self.search_timer.start()
@@ -532,7 +537,8 @@ class DossiersPage(Screen):
         counts = self.listing.counts if self.listing is not None else Counts()
         words = {"due_today": pgettext("counter dossiers", "Due today ({n})"),
                  "overdue": pgettext("counter dossiers", "Overdue ({n})"),
-                 "mine": pgettext("counter dossiers", "Received by me ({n})")}
+                 "mine": pgettext("counter dossiers", "Received by me ({n})"),
+                 "scans_missing": pgettext("counter scanning", "Scans missing ({n})")}
         for chip, b in self.chips.items():
             b.setText(words[chip].format(n=getattr(counts, chip)))
         chosen = self.status_box.currentData()
@@ -561,7 +567,8 @@ class DossiersPage(Screen):
         if listing.truncated:
             text = _("The first {n} dossiers; narrow the search to see others.").format(n=n)
         self.count.setText(text)
-        filtered = bool(listing.query or listing.status or listing.due_today or listing.overdue or listing.mine)
+        filtered = bool(listing.query or listing.status or listing.due_today or listing.overdue or listing.mine
+                        or listing.scans_missing)
         self.empty.setText(_("No dossier matches. Check the spelling, or clear the filters.") if filtered
                            else _("No dossier has been received yet."))
         self.empty.setVisible(n == 0)
@@ -570,6 +577,9 @@ class DossiersPage(Screen):
         v = self.view
         self.placeholder.setVisible(v is None)
         self.detail_area.setVisible(v is not None)
+        if self.scans.dossier_id != (v.id if v is not None else None):
+            self.scans.show_dossier(v.id if v is not None else None,
+                                    can_scan=v is not None and v.status not in NO_SCANS)
         if v is None:
             self._enable()
             return

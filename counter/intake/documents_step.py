@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
 
 from core.i18n import _, pgettext
 from counter.intake.model import DocumentEntry, IntakeState
+from counter.intake.scan_cell import ScanCell
 from counter.intake.steps import tall
 from ui.parts import button, clear_layout, hbox, label, say, vbox
 
 
 class DocumentsStep(QWidget):
     changed = Signal()
+    scan_requested = Signal(int)  # the checklist item's index: open the scan dialog for it
 
     def __init__(self) -> None:
         super().__init__()
@@ -33,21 +35,29 @@ class DocumentsStep(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(12)
         self.grid.setVerticalSpacing(8)
-        self.headers = [label(role="hint", wrap=False) for _i in range(5)]
+        self.headers = [label(role="hint", wrap=False) for _i in range(6)]
         self.rows: list[tuple[DocumentEntry, QLabel, QSpinBox, QSpinBox, QSpinBox, QCheckBox]] = []
+        self.scans: list[ScanCell] = []
         self.summary = label(role="info")
         self.summary.setObjectName("intake-documents-summary")
+        self.offered = label(role="info")
+        self.offered.setObjectName("intake-documents-offered")
+        self.offered.hide()
+        self._offered: list[str] = []
         top = QWidget()
         hbox(top, [self.procedure], spacing=8).addWidget(self.all_button)
         self.all_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-        vbox(self, [self.heading, top, self.hint, self.grid_host, self.summary], spacing=10).addStretch(1)
+        vbox(self, [self.heading, top, self.hint, self.grid_host, self.summary, self.offered], spacing=10).addStretch(1)
 
     def load(self, state: IntakeState) -> None:
         clear_layout(self.grid)
-        self.headers = [label(role="hint", wrap=True) for _i in range(5)]
+        self.headers = [label(role="hint", wrap=True) for _i in range(6)]
         for col, h in enumerate(self.headers):
             self.grid.addWidget(h, 0, col)
         self.rows = []
+        self.scans = []
+        self._offered = []
+        self._say_offered()
         self.procedure.setText(state.procedure_name)
         for r, doc in enumerate(state.documents, start=1):
             name = label(doc.name)
@@ -70,16 +80,35 @@ class DocumentsStep(QWidget):
             for c, spin in enumerate(spins, start=1):
                 self.grid.addWidget(spin, r, c)
             self.grid.addWidget(missing, r, 4)
+            cell = ScanCell(r - 1, doc)
+            cell.requested.connect(self.scan_requested)
+            self.grid.addWidget(cell, r, 5)
+            self.scans.append(cell)
             self.rows.append((doc, name, *spins, missing))
         self.grid.setColumnMinimumWidth(0, 460)
         self.grid.setColumnStretch(0, 0)
-        self.grid.setColumnStretch(5, 1)
+        self.grid.setColumnStretch(6, 1)
         self.retranslate()
         self._summary(state)
 
+    def offer_file(self, name: str) -> None:
+        """A file the network scanner dropped: said until the clerk opens a scan dialog."""
+        self._offered.append(name)
+        self._say_offered()
+
+    def offer_file_clear(self) -> None:
+        self._offered = []
+        self._say_offered()
+
+    def _say_offered(self) -> None:
+        text = _("New from the network scanner: {files}. Press «Scan» on the document it belongs to.").format(
+            files=", ".join(self._offered)) if self._offered else ""
+        say(self.offered, text, "info")
+
     def store(self, state: IntakeState) -> None:
         state.documents = [DocumentEntry(name=doc.name, required=doc.required, originals=o.value(),
-                                         certified=c.value(), copies=p.value(), missing=m.isChecked())
+                                         certified=c.value(), copies=p.value(), missing=m.isChecked(),
+                                         scan_sha256=doc.scan_sha256, scan_pages=doc.scan_pages)
                            for doc, _n, o, c, p, m in self.rows]
 
     def all_received(self) -> None:
@@ -116,12 +145,16 @@ class DocumentsStep(QWidget):
         self.all_button.setText(_("All brought, one original each (Alt+A)"))
         for h, text in zip(self.headers, (pgettext("counter intake", "Document"), pgettext("counter intake", "Originals"),
                                           pgettext("counter intake", "Certified copies"), pgettext("counter intake", "Photocopies"),
-                                          pgettext("counter intake", "Missing")), strict=True):
+                                          pgettext("counter intake", "Missing"),
+                                          pgettext("counter scanning", "Scan")), strict=True):
             h.setText(text)
         for doc, name, *_spins, missing in self.rows:
             tag = pgettext("counter intake", "required") if doc.required else pgettext("counter intake", "optional")
             name.setText(f"{doc.name} ({tag})")
             missing.setText(pgettext("counter intake", "Missing"))
+        for cell in self.scans:
+            cell.retranslate()
+        self._say_offered()
         if self.rows:
             state = IntakeState()
             self.store(state)

@@ -42,6 +42,7 @@ from core.scanned import ScanKind, classify
 from core.text import clean_name, fold, nfc
 from core.working_calendar import to_office_time
 from counter.context import CounterContext
+from counter.scanning.work import attach_kept, attachment_store
 from local_db.models import AuditLog, Citizen, Counter, Dossier, Procedure
 from local_db.office_settings import office_today
 from local_db.ops.citizens import CitizenInfo, CitizenInput, citizen_info
@@ -78,6 +79,8 @@ class DocumentEntry:
     certified: int = 0
     copies: int = 0
     missing: bool = False
+    scan_sha256: str = ""  # the item's scan, kept in the attachment store until the dossier is saved
+    scan_pages: int = 0
 
     def line(self) -> DocumentLine:
         return DocumentLine(name=self.name, required=self.required, originals=self.originals,
@@ -546,6 +549,10 @@ def save(ctx: CounterContext, state: IntakeState, draft_id: uuid.UUID | None = N
                                   now=now)
         job = queue_document(s, office_code=ctx.office_code, device_id=ctx.device_id, kind="receipt", content=content,
                              printer=ctx.printer, ref_id=info.id, title=info.code, now=now)
+        kept = [(position, d.scan_sha256, d.scan_pages) for position, d in enumerate(state.documents, start=1)
+                if d.scan_sha256]
+        if kept:  # scans made before the dossier existed: attached in its own transaction
+            attach_kept(s, ctx.actor, info.id, kept, attachment_store(ctx), now=now)
         if draft_id is not None:
             discard_draft(s, draft_id)
     return Outcome(RECEIVED, print_job_id=job.id, dossier_id=info.id, dossier_code=info.code, due_at=info.due_at,

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.i18n import _
 from counter.intake import model
@@ -19,6 +19,7 @@ from counter.intake.model import (
     ProcedureDetails,
 )
 from counter.intake.words import known_words
+from counter.scanning import tour as scan_tour
 from ui.parts import say
 
 if TYPE_CHECKING:
@@ -156,9 +157,30 @@ def tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
         put(sample_state("applicant"), "applicant")
         say(screen.status, _("Draft resumed: everything typed before is back."), "ok")
 
-    return [
+    def documents_scanned() -> None:
+        state = sample_state("documents")
+        state.documents[0].scan_sha256, state.documents[0].scan_pages = "0" * 64, 1
+        state.documents[1].scan_sha256, state.documents[1].scan_pages = "1" * 64, 3
+        put(state, "documents")
+        say(screen.status, _("Scan kept for «{item}»: it is attached when the dossier is saved.").format(
+            item=state.documents[1].name), "ok")
+
+    def scan_dialog(**kwargs: Any) -> Callable[[], None]:
+        def run() -> None:
+            put(sample_state("documents"), "documents")
+            scan_tour.show_dialog(screen, screen.tasks, "Giấy chứng sinh", **kwargs)
+        return run
+
+    states = [
         ("procedure", procedure), ("procedure_drafts", procedure_drafts), ("procedure_no_match", procedure_none),
         ("documents", documents(True)), ("documents_missing", documents(False)), ("discard_asked", discard_asked),
+        ("documents_scanned", documents_scanned),
+        ("documents_file_offered", lambda: (put(sample_state("documents"), "documents"),
+                                            screen.documents.offer_file("scan0007.pdf"))),
+        ("scan_dialog_empty", scan_dialog()), ("scan_dialog_no_scanner", scan_dialog(scanner=False)),
+        ("scan_dialog_pages", scan_dialog(pages=3, selected=1, turned=True)),
+        ("scan_dialog_blank_page", scan_dialog(pages=2, error="blank_page")),
+        ("scan_dialog_not_a_document", scan_dialog(pages=1, error="not_a_document")),
         ("applicant", applicant), ("applicant_scanned", applicant_scanned), ("applicant_errors", applicant_errors),
         ("applicant_not_id_card", applicant_bad_scan("HTTPS://MOTCUA.HANOI.GOV.VN/T/ABCDEFGH")),
         ("applicant_bad_id_card", applicant_bad_scan(ID_QR.replace("15031990", "15031991"))),
@@ -170,6 +192,14 @@ def tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
         ("done_print_failed", done(received, "failed")), ("done_supplement", done(supplement, "done")),
         ("done_refused", done(refused, "done")),
     ]
+
+    def closing(put_state: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            scan_tour.close_dialogs(screen)
+            put_state()
+        return run
+
+    return [(name, closing(fn)) for name, fn in states]
 
 
 __all__ = ["ID_QR", "sample_details", "sample_state", "tour_states"]

@@ -12,7 +12,7 @@ autosave can never land after the save that deleted the draft). Every database c
 on the TaskRunner; the GUI thread only draws.
 
 The step pages are in *_step.py (steps.py: the step bar), autosave and drafts in drafts.py,
-the scanner's part in scanning.py, shared words in words.py, the tour's states in tour.py.
+the ID-card scanner's part in scanning.py, the document scans in scans.py, shared words in words.py, the tour's states in tour.py.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from counter.intake.model import (
 from counter.intake.preview_step import PreviewStep
 from counter.intake.procedure_step import ProcedureStep
 from counter.intake.scanning import ScanMixin
+from counter.intake.scans import ScansMixin
 from counter.intake.steps import StepBar, page_background
 from counter.intake.words import (
     error_words,
@@ -60,7 +61,7 @@ from ui.widgets.scanner_input import ScannerInput
 PREVIEW_MS = 250
 
 
-class IntakeScreen(Screen, DraftsMixin, ScanMixin):
+class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
     name = "intake"
 
     def __init__(self, ctx: CounterContext, tasks: TaskRunner, parent: QWidget | None = None, *,
@@ -145,6 +146,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin):
         self.procedure.results.itemDoubleClicked.connect(lambda _i: self.choose())
         self.procedure.search.installEventFilter(self)
         self.documents.changed.connect(self._typed)
+        self.documents.scan_requested.connect(self.scan_item)
         self.applicant.changed.connect(self._typed)
         self.applicant.lookup.connect(self.lookup)
         self.preview_page.changed.connect(self._preview_edited)
@@ -175,6 +177,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin):
             self.autosave()
         if self._own_scanner:
             self.scanner.reset()
+        self.watch_scanner_folder(False)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -216,6 +219,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin):
         self.state.step = step
         self.pages.setCurrentIndex(STEPS.index(step))
         self.bar.show_step(step)
+        self.watch_scanner_folder(step == "documents" and self.isVisible())
         page = self.page_of[step]
         if step == "documents":
             self.documents.load(self.state)
