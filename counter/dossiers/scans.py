@@ -1,7 +1,9 @@
 """The dossier's scanned documents in its detail pane: per checklist item the version in
 force and its history (which version, who attached it, when), a preview of the PDF, and
-«Scan again» (a new version, e.g. when the citizen supplements). Database and store calls
-run on the TaskRunner; answers carry a sequence number so a late one never wins."""
+«Scan again» (a new version, e.g. when the citizen supplements). A version pruned on this
+machine ("kept at the centre only") is fetched back from the centre by «Fetch from the
+centre», then shown. Database, store and network calls run on the TaskRunner; answers carry
+a sequence number so a late one never wins."""
 
 from __future__ import annotations
 
@@ -67,11 +69,14 @@ class ScansPanel(QWidget):
         self.missing.setObjectName("dossier-scans-missing")
         self.missing.hide()
         self.preview_button = sized(button(name="dossier-scan-preview", on_click=self.preview))
+        self.fetch_button = sized(button(name="dossier-scan-fetch", on_click=self.fetch))
+        self.fetch_button.hide()
+        self.fetching = False
         self.scan_button = sized(button(name="dossier-scan-again", on_click=self.scan_again))
-        for b in (self.preview_button, self.scan_button):
+        for b in (self.preview_button, self.fetch_button, self.scan_button):
             b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         keys = QWidget()
-        hbox(keys, [self.preview_button, self.scan_button], spacing=8).addStretch(1)
+        hbox(keys, [self.preview_button, self.fetch_button, self.scan_button], spacing=8).addStretch(1)
         vbox(self, [self.title, self.tree, self.missing, self.message, keys], spacing=6)
         self.shortcuts = []
         for seq, handler in (("Ctrl+Shift+O", self.preview), ("Ctrl+Shift+S", self.scan_again)):
@@ -160,6 +165,32 @@ class ScansPanel(QWidget):
                        on_error=lambda exc: say(self.message, work.error_text(exc), "error"))
         return None
 
+    def fetch(self) -> None:
+        """Fetch the chosen version back from the centre (off the UI thread), then show it.
+        Offline or not enrolled: the reason in words, nothing changed."""
+        chosen = self.chosen()
+        if self.fetching or chosen is None or chosen[1] is None or chosen[1].on_this_machine:
+            return
+        item, version = chosen
+        title = _("{item} — version {v}").format(item=item.name, v=version.version)
+        self.fetching = True
+        self._enable()
+        say(self.message, _("Fetching the scan from the central server…"), "hint")
+        self.tasks.run(work.fetch_scan, self.ctx, version.id, on_done=lambda pdf: self._fetched(pdf, title),
+                       on_error=self._fetch_failed)
+
+    def _fetched(self, pdf: bytes, title: str) -> None:
+        self.fetching = False
+        say(self.message, _("The scan is back on this computer."), "ok")
+        self.show_dossier(self.dossier_id, can_scan=self.can_scan)
+        self._show_pdf(pdf, title)
+
+    def _fetch_failed(self, exc: BaseException) -> None:
+        self.fetching = False
+        say(self.message, _("The scan could not be fetched from the central server: {reason}").format(
+            reason=work.error_text(exc)), "error")
+        self._enable()
+
     def _show_pdf(self, pdf: bytes, title: str) -> None:
         if self.pdf_dialog is not None:
             self.pdf_dialog.close()  # one PDF at a time
@@ -201,6 +232,9 @@ class ScansPanel(QWidget):
     def _enable(self) -> None:
         chosen = self.chosen()
         self.preview_button.setEnabled(chosen is not None and chosen[1] is not None)
+        pruned = chosen is not None and chosen[1] is not None and not chosen[1].on_this_machine
+        self.fetch_button.setVisible(pruned)
+        self.fetch_button.setEnabled(pruned and not self.fetching)
         self.scan_button.setEnabled(chosen is not None and self.can_scan)
         if chosen is not None and chosen[0].current is not None:
             self.scan_button.setText(_("Scan again, new version (Ctrl+Shift+S)"))
@@ -210,6 +244,7 @@ class ScansPanel(QWidget):
     def retranslate(self) -> None:
         self.title.setText(_("Scanned documents"))
         self.preview_button.setText(_("View the PDF (Ctrl+Shift+O)"))
+        self.fetch_button.setText(_("Fetch from the centre"))
         if self.items:
             self.show_items(self.items)
         self._enable()

@@ -1,5 +1,5 @@
-"""The scan dialog of ONE checklist item: pages from the scanner, from files chosen by hand or
-from the network scanner's folder; shown in order as thumbnails with a big preview of the
+"""The scan dialog of ONE checklist item: pages from the scanner, from files chosen by hand,
+from the network scanner's folder or from the document camera; shown in order as thumbnails with a big preview of the
 one selected; moved, turned, removed; «Save» builds the PDF and saves it.
 
 What «Save» does with the pages is the caller's ``save`` function, run on the TaskRunner
@@ -7,7 +7,7 @@ What «Save» does with the pages is the caller's ``save`` function, run on the 
 closes when it succeeded, and shows the refusal beside the pages otherwise. Nothing is
 written before the PDF is complete, so a refusal leaves nothing half-saved.
 
-Keys: F5 scan, Ctrl+O add files, Alt+F add from the folder, Alt+Left / Alt+Right move the
+Keys: F5 scan, F6 capture a page with the document camera, Ctrl+O add files, Alt+F add from the folder, Alt+Left / Alt+Right move the
 page, Ctrl+R turn it, Delete remove it, Ctrl+S save, Esc cancel; the arrows move through
 the pages.
 """
@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import _, ngettext, pgettext
 from counter.scanning import work
-from counter.scanning.sources import FolderPanel, ScannerPanel, sized
+from counter.scanning.sources import CameraPanel, FolderPanel, ScannerPanel, sized
 from scanning import pages as page_ops
 from scanning.pages import PageImage
 from ui.parts import button, hbox, label, say, scroll_area, vbox
@@ -90,7 +90,8 @@ class ScanDialog(QDialog):
     saved = Signal(object)
 
     def __init__(self, tasks: TaskRunner, item_name: str, save: Callable[[list[PageImage]], Any], *,
-                 folder: str = "", parent: QWidget | None = None, find_scanners: bool = True) -> None:
+                 folder: str = "", parent: QWidget | None = None, find_scanners: bool = True,
+                 use_camera: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("scan-dialog")
         self.setModal(True)
@@ -113,9 +114,11 @@ class ScanDialog(QDialog):
         self.files_button = sized(button(name="scan-add-files", on_click=self.choose_files))
         self.folder = FolderPanel(folder)
         self.folder.chosen.connect(self.add_file)
-        self.camera_note = label(role="hint")
+        self.camera = CameraPanel(tasks, use_camera=use_camera)
+        self.camera.captured.connect(lambda pages: self.add_pages(pages))
+        self.camera.failed.connect(self.show_error)
         inner = QWidget()
-        vbox(inner, [self.scanner, self.files_button, self.folder, self.camera_note], spacing=12).addStretch(1)
+        vbox(inner, [self.scanner, self.files_button, self.folder, self.camera], spacing=12).addStretch(1)
         sources = scroll_area(inner)  # large text or a small screen: the sources scroll, never clip
         sources.setObjectName("scan-sources")
         sources.setFixedWidth(440)
@@ -162,7 +165,8 @@ class ScanDialog(QDialog):
         self.layout().setStretch(1, 1)
 
         self.shortcuts: dict[str, QShortcut] = {}
-        for name, seq, handler in (("scan", "F5", self.scanner.scan), ("files", "Ctrl+O", self.choose_files),
+        for name, seq, handler in (("scan", "F5", self.scanner.scan), ("capture", "F6", self.camera.capture),
+                                   ("files", "Ctrl+O", self.choose_files),
                                    ("folder", "Alt+F", self.folder.take), ("left", "Alt+Left", lambda: self.move(-1)),
                                    ("right", "Alt+Right", lambda: self.move(1)), ("rotate", "Ctrl+R", self.rotate),
                                    ("remove", "Delete", self.remove), ("save", "Ctrl+S", self.save)):
@@ -190,11 +194,13 @@ class ScanDialog(QDialog):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.folder.start()
+        self.camera.start()
 
     def done(self, result: int) -> None:
         if self.busy and result != QDialog.DialogCode.Accepted:
             return  # a save on its way: wait for its answer
         self.folder.stop()
+        self.camera.stop()
         super().done(result)
 
     # --- adding pages -----------------------------------------------------------------------------
@@ -354,7 +360,7 @@ class ScanDialog(QDialog):
         self.scanner.retranslate()
         self.folder.retranslate()
         self.files_button.setText(_("Add files… (Ctrl+O)"))
-        self.camera_note.setText(_("Document camera: not available yet in this version."))
+        self.camera.retranslate()
         self.left_button.setText(_("Move left (Alt+Left)"))
         self.right_button.setText(_("Move right (Alt+Right)"))
         self.rotate_button.setText(_("Turn right (Ctrl+R)"))

@@ -1,27 +1,41 @@
 """Where the scan dialog's pages come from: the SANE scanner (device, resolution, colour
-mode, feeder and duplex when the device has them) and the watched folder of a network
-scanner. Every call to ``scanimage`` runs on the TaskRunner; the folder's thread hands
-each file over through a queued signal."""
+mode, feeder and duplex when the device has them), the watched folder of a network
+scanner and the document camera (QtMultimedia, through ui.widgets.camera_feed). Every call
+to ``scanimage`` runs on the TaskRunner; the folder's thread hands each file over through a
+queued signal; a camera frame becomes a PNG page on the TaskRunner too."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QObject,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QWidget,
 )
 
 from core.i18n import _, pgettext
 from scanning import sane
 from scanning.folder import FolderWatcher
+from scanning.pages import PageImage
 from ui.parts import button, hbox, label, say, vbox
 from ui.tasks import TaskRunner
+from ui.widgets.camera_feed import CameraFeed
 
 TARGET_PX = 44  # every button and box at least this tall (a finger, a tired hand with a mouse)
 
@@ -298,4 +312,139 @@ class FolderPanel(QWidget):
         self._enable()
 
 
-__all__ = ["TARGET_PX", "FolderPanel", "ScannerPanel", "mode_words"]
+# --- the document camera ----------------------------------------------------------------------
+
+A4_LONG_SIDE_M = 0.297  # a document camera frames one A4 page: its longer side is the page's
+
+
+def frame_page(image: QImage, source: str) -> PageImage:
+    """A camera frame as a page: lossless PNG (RGB, no alpha: img2pdf refuses alpha), with a
+    resolution that makes the frame's longer side an A4 page's in the PDF. Thread-safe (QImage
+    is reentrant): runs on the TaskRunner."""
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    dots_per_metre = round(max(rgb.width(), rgb.height()) / A4_LONG_SIDE_M)
+    rgb.setDotsPerMeterX(dots_per_metre)
+    rgb.setDotsPerMeterY(dots_per_metre)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not rgb.save(buffer, "PNG"):
+        raise OSError("the camera frame could not be encoded")
+    buffer.close()
+    return PageImage(bytes(data.data()), kind="image", source=source)
+
+
+class LiveFrame(QWidget):
+    """The camera's latest frame, scaled to fit (painted, so any size fits)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.image: QImage | None = None
+        self.setMinimumSize(QSize(240, 180))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(200)
+
+    def show_frame(self, image: QImage | None) -> None:
+        self.image = image
+        self.update()
+
+    def paintEvent(self, _event: Any) -> None:
+        painter = QPainter(self)
+        try:
+            painter.fillRect(self.rect(), QColor(30, 30, 30))
+            if self.image is None or self.image.isNull():
+                return
+            size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            x, y = (self.width() - size.width()) / 2, (self.height() - size.height()) / 2
+            painter.drawImage(QRectF(x, y, size.width(), size.height()), self.image)
+        finally:
+            painter.end()
+
+
+class CameraPanel(QWidget):
+    """The document camera part of the dialog: a live preview and «Capture page», which emits
+    ``captured(list[PageImage])`` with the frame on screen, or ``failed(exc)``. No camera:
+    the panel says so and its button stays disabled. :meth:`feed_frame` is the frames' one
+    way in (the camera's and the tests')."""
+
+    captured = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, tasks: TaskRunner, *, use_camera: bool = True) -> None:
+        super().__init__()
+        self.tasks = tasks
+        self.image: QImage | None = None
+        self.busy = False
+        self.feed = CameraFeed(self, use_camera=use_camera)
+        self.feed.frame.connect(self.feed_frame)
+        self.feed.availability_changed.connect(lambda _ok: self._lost())
+        self.title = label(role="subtitle")
+        self.state = label(role="hint")
+        self.state.setObjectName("scan-camera-state")
+        self.live = LiveFrame()
+        self.live.setObjectName("scan-camera-live")
+        self.capture_button = sized(button(name="scan-camera-capture", on_click=self.capture))
+        # the button above the picture: in reach without scrolling the sources column
+        vbox(self, [self.title, self.state, self.capture_button, self.live], spacing=6)
+        self.retranslate()
+
+    @property
+    def source(self) -> str:
+        return f"camera:{self.feed.device_name or 'camera'}"
+
+    def start(self) -> None:
+        self.feed.start()
+
+    def stop(self) -> None:
+        """Stop the camera and forget the frame (nobody's papers or face stay on screen)."""
+        self.feed.stop()
+        self.image = None
+        self.live.show_frame(None)
+        self._enable()
+
+    def feed_frame(self, image: QImage) -> None:
+        self.image = image
+        self.live.show_frame(image)
+        if not self.capture_button.isEnabled() and not self.busy:
+            self.retranslate()
+
+    def _lost(self) -> None:
+        self.stop()
+        self.retranslate()
+
+    def capture(self) -> None:
+        """The frame on screen becomes a page (encoded off the UI thread)."""
+        if self.image is None or self.busy:
+            return
+        self.busy = True
+        self._enable()
+        self.tasks.run(frame_page, self.image.copy(), self.source, on_done=self._captured, on_error=self._failed)
+
+    def _captured(self, page: PageImage) -> None:
+        self.busy = False
+        self._enable()
+        self.captured.emit([page])
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self._enable()
+        self.failed.emit(exc)
+
+    def _enable(self) -> None:
+        self.capture_button.setEnabled(self.image is not None and not self.busy)
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Document camera"))
+        if self.feed.available:
+            self.state.setText(_("{camera}: put the page under the camera, then capture it.").format(
+                camera=self.feed.device_name))
+        elif self.image is not None:
+            self.state.setText(_("Put the page under the camera, then capture it."))
+        else:
+            self.state.setText(_("No document camera is connected to this computer."))
+        self.live.setVisible(self.feed.available or self.image is not None)
+        self.capture_button.setText(_("Capture page (F6)"))
+        self._enable()
+
+
+__all__ = ["TARGET_PX", "CameraPanel", "FolderPanel", "LiveFrame", "ScannerPanel", "frame_page", "mode_words"]

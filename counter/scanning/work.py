@@ -25,12 +25,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
-from core.errors import NotFound, ValidationError
+from core.errors import DomainError, NotFound, ValidationError
 from core.i18n import _
 from local_db.attachment_store import AttachmentStore
 from local_db.models import Dossier, DossierDocument
-from local_db.ops.attachments import AttachmentInfo, attach_scan, list_attachments
+from local_db.ops.attachments import (
+    AttachmentInfo,
+    attach_scan,
+    download_to_store,
+    fetch_back,
+    get_attachment,
+    list_attachments,
+)
+from local_db.ops.enrollment import current_enrollment
 from scanning.pages import BuiltPdf, PageImage, build_pdf
+from sync.client import DEFAULT_TIMEOUT, CentreClient
 
 PREVIEW_PX = 900  # the big preview's longer side; thumbnails are scaled from it on screen
 DEFAULT_WATCH_FOLDER = ""  # no watched folder unless the machine's settings name one
@@ -183,6 +192,44 @@ def read_pdf(ctx: Any, sha256: str) -> bytes:
     return store.read(sha256)
 
 
+# --- fetching a pruned scan back ---------------------------------------------------------------
+
+
+def centre_client(ctx: Any) -> CentreClient:
+    """A client of the central server as this office's enrollment names it (server_url and
+    credential; the machine setting ``ca_bundle``, or ``ctx.ca_bundle`` when set).
+    DomainError "not_enrolled" when the office is not linked to a centre."""
+    with ctx.db.read() as s:
+        enrollment = current_enrollment(s)
+    if enrollment is None or not enrollment.server_url:
+        raise DomainError(_("This office is not linked to the central server yet, so the scan cannot be fetched "
+                            "back. Ask the administrator to enrol the office."), code="not_enrolled")
+    ca_bundle = getattr(ctx, "ca_bundle", None)
+    if ca_bundle is None:
+        try:
+            from core.settings import load_settings
+            ca_bundle = load_settings().ca_bundle
+        except Exception:  # noqa: BLE001 - no settings file: the system's certificates
+            ca_bundle = ""
+    timeout = getattr(ctx, "centre_timeout", None) or DEFAULT_TIMEOUT
+    return CentreClient(enrollment.server_url, enrollment.credential, ca_bundle=ca_bundle or None, timeout=timeout)
+
+
+def fetch_scan(ctx: Any, attachment_id: uuid.UUID) -> bytes:
+    """Bring a scan pruned on this machine back from the centre and return its PDF. The
+    download runs outside any transaction (it waits on the network); only then the rows
+    naming the file are marked "here again", in one write. Offline or not enrolled: the
+    client's or :func:`centre_client`'s error, nothing changed."""
+    with ctx.db.read() as s:
+        sha256 = get_attachment(s, attachment_id).sha256
+    store = attachment_store(ctx)
+    with centre_client(ctx) as client:
+        download_to_store(store, client, sha256)
+        with ctx.db.write() as s:
+            fetch_back(s, store, client, attachment_id, now=ctx.now())
+    return store.read(sha256)
+
+
 def error_text(exc: BaseException) -> str:
     """What the dialog says for a refusal: the message of our own errors, a plain line else."""
     message = getattr(exc, "message", "")
@@ -208,8 +255,10 @@ __all__ = [
     "attachment_store",
     "build_and_attach",
     "build_and_keep",
+    "centre_client",
     "dossier_scans",
     "error_text",
+    "fetch_scan",
     "kept_pdf",
     "page_preview",
     "previews",

@@ -1,7 +1,8 @@
 """The camera preview with its frame guide, and QR decoding of what is held in the guide.
 
-Frames come from a QVideoSink (QCamera + QMediaCaptureSession), or from :meth:`CameraView.
-feed_frame` (tests and the tour, through exactly the same path). Every frame is shown; only
+Frames come from a :class:`~ui.widgets.camera_feed.CameraFeed` (QCamera + QMediaCaptureSession
++ QVideoSink), or from :meth:`CameraView.feed_frame` (tests and the tour, through exactly the
+same path). Every frame is shown; only
 every ``every_nth`` frame is decoded, on a pool thread (ui.tasks.TaskRunner ->
 printing.qr_decode.decode_frame on the grayscale frame, inside the guide only), and never
 two at once: a frame that arrives while a decode runs is just shown. A kiosk has two cores
@@ -17,15 +18,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from printing.qr_decode import DEFAULT_GUIDE, FrameGuide, decode_frame
 from ui.tasks import TaskRunner
-
-#: A preview and decoding this size is plenty for a slip held 20-40 cm away.
-PREFERRED_SIZE = QSize(1280, 720)
+from ui.widgets.camera_feed import PREFERRED_SIZE, CameraFeed, camera_devices
 
 
 def decode_qimage(image: QImage, guide: FrameGuide) -> str | None:
@@ -34,16 +33,6 @@ def decode_qimage(image: QImage, guide: FrameGuide) -> str | None:
     width, height, stride = gray.width(), gray.height(), gray.bytesPerLine()
     data = bytes(gray.constBits())[: stride * height]
     return decode_frame(data, width, height, stride=stride, guide=guide)
-
-
-def camera_devices() -> list:  # type: ignore[type-arg]
-    """The video inputs Qt can see (empty without a camera or a multimedia back-end)."""
-    try:
-        from PySide6.QtMultimedia import QMediaDevices
-
-        return list(QMediaDevices.videoInputs())
-    except Exception:  # noqa: BLE001 - no multimedia plugin at all: the same as no camera
-        return []
 
 
 class CameraView(QWidget):
@@ -68,72 +57,35 @@ class CameraView(QWidget):
         self._busy = False
         self._image: QImage | None = None
         self._last: tuple[str, float] | None = None
-        self._camera = None
-        self._session = None
-        self._sink = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(320)
-        self._available = False
-        if use_camera:
-            self._open_camera()
+        self.feed = CameraFeed(self, use_camera=use_camera)
+        self.feed.frame.connect(self.feed_frame)
+        self.feed.availability_changed.connect(self._on_camera_lost)
 
     # --- the camera -------------------------------------------------------------------------
-
-    def _open_camera(self) -> None:
-        devices = camera_devices()
-        if not devices:
-            return
-        try:
-            from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QVideoSink
-
-            camera = QCamera(devices[0], self)
-            formats = [f for f in devices[0].videoFormats()
-                       if f.resolution().width() <= PREFERRED_SIZE.width()]
-            if formats:
-                camera.setCameraFormat(max(formats, key=lambda f: (f.resolution().width(), f.maxFrameRate())))
-            session = QMediaCaptureSession(self)
-            sink = QVideoSink(self)
-            session.setCamera(camera)
-            session.setVideoSink(sink)
-            sink.videoFrameChanged.connect(self._on_video_frame)
-            camera.errorOccurred.connect(self._on_camera_error)
-        except Exception:  # noqa: BLE001 - a broken camera back-end leaves the scanner: never a crash
-            return
-        self._camera, self._session, self._sink = camera, session, sink
-        self._available = True
 
     @property
     def available(self) -> bool:
         """A camera is there and working (False: say "use the scanner")."""
-        return self._available
+        return self.feed.available
 
     def start(self) -> None:
         """Start the preview (on entering the screen)."""
         self.frames = 0
         self._last = None
-        if self._camera is not None and self._available:
-            self._camera.start()
+        self.feed.start()
 
     def stop(self) -> None:
         """Stop the camera and forget the last picture (on leaving: nobody's face stays)."""
-        if self._camera is not None:
-            self._camera.stop()
+        self.feed.stop()
         self._image = None
         self._last = None
         self.update()
 
-    def _on_camera_error(self, *args: object) -> None:
-        if self._available:
-            self._available = False
-            self.stop()
-            self.availability_changed.emit(False)
-
-    def _on_video_frame(self, frame) -> None:  # type: ignore[no-untyped-def]
-        if not frame.isValid():
-            return
-        image = frame.toImage()
-        if not image.isNull():
-            self.feed_frame(image)
+    def _on_camera_lost(self, _ok: bool) -> None:
+        self.stop()
+        self.availability_changed.emit(False)
 
     # --- frames -----------------------------------------------------------------------------
 
