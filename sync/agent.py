@@ -251,9 +251,7 @@ class Agent:
         damaged is logged and skipped: its op comes back ``held`` ("waiting for an attached
         file") and is sent again every round — it never blocks other ops, nor other
         entities; a file put back in the store (a restored backup) goes up in the next
-        round. The link failing mid-upload ends the round like any other link failure.
-        (``"path"`` in an item is still read when the store lacks the file: ops written
-        before the store existed.)"""
+        round. The link failing mid-upload ends the round like any other link failure."""
         done: set[str] = set()
         for op in ops:
             for item in op.payload.get("attachments") or ():
@@ -261,7 +259,7 @@ class Agent:
                 if not isinstance(sha, str) or not sha or sha in done:
                     continue
                 done.add(sha)
-                source = self._local_file(sha, item)
+                source = self._local_file(sha)
                 if source is None:
                     log.warning("attachment %s of op %s (%s) is not on this machine: the op waits at the centre "
                                 "until the file is uploaded", sha, op.op_id, op.entity)
@@ -271,17 +269,12 @@ class Agent:
                 except (Refused, ValueError) as exc:
                     log.warning("attachment %s of op %s not uploaded: %s", sha, op.op_id, exc)
 
-    def _local_file(self, sha: str, item: object) -> Path | None:
+    def _local_file(self, sha: str) -> Path | None:
         try:
             path = self.store.path(sha)
-            if path.is_file():
-                return path
         except ValueError:  # not a hash: nothing of ours
             return None
-        legacy = item.get("path") if isinstance(item, dict) else None
-        if legacy and Path(str(legacy)).is_file():
-            return Path(str(legacy))
-        return None
+        return path if path.is_file() else None
 
     def _pull_all(self, tally: _Tally) -> None:
         with self.db.read() as s:

@@ -15,6 +15,7 @@ import requests
 import uvicorn
 
 from local_db import journal
+from local_db.attachment_store import AttachmentStore
 from local_db.database import Database
 from local_db.office_setup import OfficeRefs
 from sync.agent import Agent
@@ -64,20 +65,21 @@ def test_each_failure_has_one_meaning(db: Database, office: OfficeRefs, centre: 
 def test_a_cut_upload_resumes_and_the_op_goes_with_its_file(db: Database, office: OfficeRefs, centre: Centre,
                                                            tmp_path: Path) -> None:
     enrollment = enrol(db, centre)
-    scan = tmp_path / "to-khai.pdf"
-    scan.write_bytes(bytes(range(256)) * 1000)
-    sha = hashlib.sha256(scan.read_bytes()).hexdigest()
+    store = AttachmentStore(tmp_path / "attachments")
+    sha = store.put(bytes(range(256)) * 1000)
+    scan = store.path(sha)
+    assert sha == hashlib.sha256(scan.read_bytes()).hexdigest()
     half = scan.read_bytes()[:100_000]
     r = requests.patch(f"{centre.api_url}/blobs/{sha}", data=half, timeout=5, headers={
         "Authorization": f"Bearer {enrollment.credential}", "Upload-Offset": "0"})
     assert r.status_code == 204 and r.headers["Upload-Offset"] == "100000"  # the link dropped here
     with db.write() as s:
         journal.record(s, office.actor("canbo1"), entity="feedback", entity_id=office.device_id, op_type="give",
-                       payload={"rating": "satisfied", "attachments": [{"sha256": sha, "path": str(scan)}]},
+                       payload={"rating": "satisfied", "attachments": [{"sha256": sha}]},
                        now=NOW, to_state="given")
     client = CentreClient(centre.base_url, enrollment.credential, timeout=FAST)
     assert client.blob_offset(sha) == 100_000
-    report = agent_for(db, centre.base_url, enrollment).run_once()
+    report = agent_for(db, centre.base_url, enrollment, store=store).run_once()
     assert report.ok and report.acked == 2  # (+1: the counter's key, registered at enrollment)
     with centre.read() as s:
         state = blobs.state(s, "00004", sha)

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from local_db import journal, migrate
+from local_db.attachment_store import AttachmentStore
 from local_db.database import Database
 from local_db.models import Citizen
 from local_db.office_setup import OfficeRefs
@@ -47,14 +48,15 @@ def test_12_an_office_upgraded_with_a_full_outbox_still_syncs_every_pending_op(
         db.dispose()
 
 
-def _attach(db: Database, office: OfficeRefs, path: Path, sha256: str) -> uuid.UUID:
-    """The scan of the applicant's ID card, attached to their record (an op naming a blob)."""
+def _attach(db: Database, office: OfficeRefs, sha256: str) -> uuid.UUID:
+    """The scan of the applicant's ID card, attached to their record (an op naming a blob by
+    its hash only: the agent finds the file in the office's attachment store)."""
     with db.read() as s:
         citizen = s.scalars(select(Citizen.id)).first()
     assert citizen is not None
     with db.write() as s:
         return journal.record(s, office.actor("canbo1"), entity="citizen", entity_id=citizen, op_type="attach_scan",
-                              payload={"attachments": [{"sha256": sha256, "path": str(path)}]}, now=at(70))
+                              payload={"attachments": [{"sha256": sha256}]}, now=at(70))
 
 
 def test_13_an_upload_cut_halfway_makes_one_blob_and_its_op_waits_for_it(
@@ -63,16 +65,16 @@ def test_13_an_upload_cut_halfway_makes_one_blob_and_its_op_waits_for_it(
     office_day(db, office)
     scan = os.urandom(2 * 1024 * 1024 + 12345)  # three chunks of the client's 1 MiB
     name = hashlib.sha256(scan).hexdigest()
-    path = tmp_path / "cccd-scan.pdf"
-    op = _attach(db, office, path, name)
-    agent = agent_for(db, proxy.base_url, enrollment, batch=50)
+    store = AttachmentStore(tmp_path / "attachments")
+    op = _attach(db, office, name)
+    agent = agent_for(db, proxy.base_url, enrollment, batch=50, store=store)
 
     # the scanner has not finished writing the file: the op goes, and the centre holds it
     first = agent.run_once()
     assert first.ok and first.held == 1 and office_states(db)[op] == "held"
     assert op not in {o.op_id for o in centre.ops("00004")}
 
-    path.write_bytes(scan)  # the file is there now; the link cuts the second chunk
+    assert store.put(scan) == name  # the file is there now; the link cuts the second chunk
     real_send = agent.client._send
     patches = []
 
