@@ -28,15 +28,15 @@ ROLE = Qt.ItemDataRole.UserRole
 
 
 def version_words(a: AttachmentInfo) -> str:
+    """Two short lines (what, then who and when): one long line was cut off in the pane."""
     pages = ngettext("{n} page", "{n} pages", a.pages).format(n=a.pages)
     who = a.created_by_name or _("unknown staff")
-    line = _("Version {v}: {pages}, attached by {who} at {when}").format(
-        v=a.version, pages=pages, who=who, when=moment_words(a.created_at))
+    line = _("Version {v}: {pages}").format(v=a.version, pages=pages)
     if not a.current:
         line += " · " + _("replaced")
     if not a.on_this_machine:
         line += " · " + _("kept at the centre only")
-    return line
+    return line + "\n" + _("attached by {who} at {when}").format(who=who, when=moment_words(a.created_at))
 
 
 class ScansPanel(QWidget):
@@ -44,6 +44,7 @@ class ScansPanel(QWidget):
     "scans missing" may no longer match)."""
 
     changed = Signal()
+    shown = Signal()  # the items were (re)drawn: the page updates its tab's count
 
     def __init__(self, ctx: Any, tasks: TaskRunner) -> None:
         super().__init__()
@@ -54,12 +55,11 @@ class ScansPanel(QWidget):
         self._seq = 0
         self.dialog: ScanDialog | None = None
         self.pdf_dialog: PdfPreview | None = None
-        self.title = label(role="subtitle")
         self.tree = QTreeWidget()
         self.tree.setObjectName("dossier-scans")
         self.tree.setHeaderHidden(True)
         self.tree.setWordWrap(True)
-        self.tree.setMinimumHeight(190)
+        self.tree.setMinimumHeight(150)
         self.tree.currentItemChanged.connect(lambda *_a: self._enable())
         self.tree.itemActivated.connect(lambda _i, _c: self.preview())
         self.message = label(role="hint")
@@ -77,7 +77,7 @@ class ScansPanel(QWidget):
             b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         keys = QWidget()
         hbox(keys, [self.preview_button, self.fetch_button, self.scan_button], spacing=8).addStretch(1)
-        vbox(self, [self.title, self.tree, self.missing, self.message, keys], spacing=6)
+        vbox(self, [self.tree, self.missing, self.message, keys], margin=8, spacing=6).setStretch(0, 1)
         self.shortcuts = []
         for seq, handler in (("Ctrl+Shift+O", self.preview), ("Ctrl+Shift+S", self.scan_again)):
             sc = QShortcut(QKeySequence(seq), self)
@@ -131,6 +131,11 @@ class ScansPanel(QWidget):
         missing = [i.name for i in self.items if i.received and i.current is None]
         say(self.missing, _("Still to scan: {items}.").format(items="; ".join(missing)) if missing else "", "info")
         self._enable()
+        self.shown.emit()
+
+    def missing_count(self) -> int:
+        """Items handed in on paper and not scanned yet (0 while nothing is loaded)."""
+        return sum(1 for i in self.items if i.received and i.current is None)
 
     def _item_words(self, item: work.ItemScans) -> str:
         current = item.current
@@ -242,7 +247,6 @@ class ScansPanel(QWidget):
             self.scan_button.setText(_("Scan (Ctrl+Shift+S)"))
 
     def retranslate(self) -> None:
-        self.title.setText(_("Scanned documents"))
         self.preview_button.setText(_("View the PDF (Ctrl+Shift+O)"))
         self.fetch_button.setText(_("Fetch from the centre"))
         if self.items:

@@ -121,6 +121,7 @@ def show_detail(page: DossiersPage, status: str, **changes: Any) -> None:
     page._detail_seq += 1
     page._detail_shown = page._detail_seq
     page.view = sample_view(page, status, **changes)
+    page.tabs.setCurrentIndex(0)
     page._draw_detail()
     show_scans(page)
 
@@ -253,7 +254,7 @@ def _states(page: DossiersPage) -> list[tuple[str, Callable[[], None]]]:
 
 
 def show_scans_part(page: DossiersPage) -> None:
-    """The detail scrolled down to its scanned documents, the older version of the first selected."""
+    """The detail's scans tab, the older version of the first item selected."""
     show_detail(page, "needs_supplement")
     tree = page.scans.tree
     top = tree.topLevelItem(0)
@@ -261,7 +262,7 @@ def show_scans_part(page: DossiersPage) -> None:
         top.setExpanded(True)
         tree.setCurrentItem(top.child(1))
     page.tasks.wait_idle()
-    page.detail_area.ensureWidgetVisible(page.scans.preview_button, 0, 0)
+    page.tabs.setCurrentIndex(1)
 
 
 def show_return_proxy(page: DossiersPage) -> None:

@@ -4,8 +4,9 @@ Top: a search box (Ctrl+F; a name without accents, a phone, a CCCD, a dossier co
 receipt QR scanned into it), the status list and three chips — due today, overdue, mine —
 each with its count. Left: the dossiers; an overdue row is tinted AND says "Overdue" in
 its deadline column, a row due today likewise, so nothing is told by colour alone.
-Right: the chosen dossier — its facts, its history (who did what, when, at which
-counter) and its moves, each on a button with its key (F2-F10), enabled only when the
+Right: the chosen dossier — its facts and history (who did what, when, at which
+counter) on one tab, its scanned documents on another (scans.py; opened first when the list
+is filtered on missing scans), and its moves, each on a button with its key (F2-F10), enabled only when the
 dossier's status allows it; Ctrl+P prints the control slip, Ctrl+R the receipt again.
 
 Moves that need words open a dialog (counter/dossiers/dialogs.py); the dialog stays open
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QTableView,
+    QTabWidget,
     QWidget,
 )
 
@@ -76,6 +78,7 @@ SEARCH_DELAY_MS = 300  # typing pauses this long before the list is asked again
 NEEDS_DIALOG = frozenset(MOVES)  # every move asks first (a note at least): they cannot be undone
 NO_SCANS = frozenset({"rejected", "withdrawn"})  # closed without processing: nothing more to attach
 COLUMN_WIDTHS = {"status": 140, "due": 150}  # px at normal text size
+TAB_MIN_HEIGHT = 60  # px at normal text size: the detail's tabs scroll below this
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -165,7 +168,7 @@ class DossiersPage(Screen):
         left.addWidget(self.count)
 
         # the dossier
-        self.code = label(role="title")
+        self.code = label(role="title", wrap=False)
         self.code.setObjectName("dossier-code")
         self.status = label(role="subtitle")
         self.status.setObjectName("dossier-status")
@@ -194,6 +197,7 @@ class DossiersPage(Screen):
         self.keys = QGridLayout()
         self.keys.setSpacing(8)
         self._key_columns = 0
+        self._keys_shown: tuple[str, ...] = ()
         papers = hbox(spacing=8)
         for action in ACTIONS:
             b = button(name=f"dossier-{action.replace('_', '-')}", on_click=lambda a=action: self.act(a))
@@ -217,18 +221,35 @@ class DossiersPage(Screen):
         self.printing.hide()
 
         self.detail_inner = QWidget()
-        self.scans = ScansPanel(ctx, tasks)
-        self.scans.changed.connect(self.refresh)
-        inner = vbox(self.detail_inner, [self.code, self.status, self.deadline, facts_row, self.history_title,
-                                         self.history, self.scans], margin=0, spacing=8)
-        inner.setStretch(5, 1)
+        inner = vbox(self.detail_inner, [facts_row, self.history_title, self.history], margin=0, spacing=8)
+        inner.setStretch(2, 1)
         # The facts and history scroll: in English or large text they would otherwise make
         # the page taller than the desk's screen.
         self.detail_area = scroll_area(self.detail_inner)
+        self.scans = ScansPanel(ctx, tasks)
+        self.scans.changed.connect(self.refresh)
+        self.scans.shown.connect(self._draw_tabs)
+        # The scans have a tab of their own: beside the facts and the history they got a
+        # few lines and their long checklist names were cut off.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dossier-tabs")
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
+        self.tabs.tabBar().setExpanding(False)
+        scans_area = scroll_area(self.scans)
+        for area in (self.detail_area, scans_area):  # they scroll: a short screen never pushes the keys off
+            area.setMinimumHeight(round(TAB_MIN_HEIGHT * current_theme().scale))
+            self.tabs.addTab(area, "")
+        self.head = QWidget()
+        head = vbox(self.head, [], margin=0, spacing=4)
+        code_row = hbox(spacing=12)
+        code_row.addWidget(self.code)
+        code_row.addWidget(self.status, 1)
+        head.addLayout(code_row)
+        head.addWidget(self.deadline)
         side = panel()
         side.setObjectName("dossier-detail")
-        side_layout = vbox(side, [self.placeholder, self.detail_area], margin=16, spacing=10)
-        side_layout.setStretch(1, 1)
+        side_layout = vbox(side, [self.placeholder, self.head, self.tabs], margin=16, spacing=10)
+        side_layout.setStretch(2, 1)
         side_layout.addLayout(self.keys)
         side_layout.addLayout(papers)
         self.side = side
@@ -256,16 +277,25 @@ class DossiersPage(Screen):
         self._layout_keys()
 
     def _layout_keys(self) -> None:
-        """Three buttons a row when their words fit, else two (large text, English)."""
+        """The moves the dossier allows, three a row when their words fit, else two (large
+        text, English). Moves its status does not allow are not shown (their keys say why):
+        nine buttons, mostly grey, left the dossier's tabs a few lines."""
+        shown = tuple(a for a in MOVES if self._move_shown(a))
         room = self.side.contentsRect().width() - 32
         widest = max(self.buttons[a].sizeHint().width() for a in MOVES)
         columns = 3 if 3 * widest + 16 <= room else 2
-        if columns == self._key_columns:
+        if (columns, shown) == (self._key_columns, self._keys_shown):
             return
-        self._key_columns = columns
-        for i, action in enumerate(MOVES):
+        self._key_columns, self._keys_shown = columns, shown
+        for action in MOVES:
             self.keys.removeWidget(self.buttons[action])
+            self.buttons[action].setVisible(action in shown)
+        for i, action in enumerate(shown):
             self.keys.addWidget(self.buttons[action], i // columns, i % columns)
+
+    def _move_shown(self, action: str) -> bool:
+        v = self.view
+        return v is not None and v.allows(action)
 
     def retranslate(self) -> None:
         self.title.setText(pgettext("counter dossiers", "Dossiers"))
@@ -313,6 +343,7 @@ class DossiersPage(Screen):
         self.status_box.setCurrentIndex(0)
         self.status_box.blockSignals(False)
         self.view = None
+        self.tabs.setCurrentIndex(0)
         self._say(None)
         self._say_print(None)
         self._draw_detail()
@@ -375,6 +406,8 @@ class DossiersPage(Screen):
         if seq <= self._detail_shown:
             return
         self._detail_shown = seq
+        if self.view is None or self.view.id != view.id:  # another dossier: the tab that fits the list
+            self.tabs.setCurrentIndex(1 if self.chips["scans_missing"].isChecked() else 0)
         self.view = view
         self._draw_detail()
         self._select(view.id)
@@ -576,7 +609,8 @@ class DossiersPage(Screen):
     def _draw_detail(self) -> None:
         v = self.view
         self.placeholder.setVisible(v is None)
-        self.detail_area.setVisible(v is not None)
+        self.head.setVisible(v is not None)
+        self.tabs.setVisible(v is not None)
         if self.scans.dossier_id != (v.id if v is not None else None):
             self.scans.show_dossier(v.id if v is not None else None,
                                     can_scan=v is not None and v.status not in NO_SCANS)
@@ -600,7 +634,19 @@ class DossiersPage(Screen):
         self.history.clear()
         for line in v.history:
             self._history_item(line)
+        self._draw_tabs()
         self._enable()
+
+    def _draw_tabs(self) -> None:
+        """The scans tab says how many items are still to scan, so a clerk on the facts tab
+        sees it without looking."""
+        self.tabs.setTabText(0, _("Details and history"))
+        missing = self.scans.missing_count()
+        if missing:
+            text = ngettext("Scans ({n} to scan)", "Scans ({n} to scan)", missing).format(n=missing)
+        else:
+            text = pgettext("counter dossier tab", "Scans")
+        self.tabs.setTabText(1, text)
 
     def _history_item(self, line: HistoryLine) -> None:
         head, details = line.words()
@@ -609,6 +655,7 @@ class DossiersPage(Screen):
 
     def _enable(self) -> None:
         v = self.view
+        self._layout_keys()
         for action, b in self.buttons.items():
             b.setEnabled(v is not None and v.allows(action) and not self.busy)
             if action == "reschedule" and v is not None and v.rescheduled and b.isEnabled():

@@ -260,6 +260,8 @@ def test_the_whole_life_of_a_dossier_through_the_page(desk, office, tmp_path):  
     enabled = {a for a, b in d.page.buttons.items() if b.isEnabled()}
     assert enabled == {"send_to_processing", "request_supplement", "handle_at_desk", "reschedule", "reject",
                        "withdraw", "control_slip", "receipt"}
+    # the moves its status does not allow are not shown at all (their keys say why)
+    assert {a for a, b in d.page.buttons.items() if b.isVisibleTo(d.page)} == enabled
     look(d, "received")
 
     # to processing (F2), with a note; the control slip goes with it

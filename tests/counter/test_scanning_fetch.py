@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from local_db.attachment_store import AttachmentStore
@@ -45,6 +46,9 @@ def pruned_scan(d, office, running: Centre, tmp_path):  # type: ignore[no-untype
 def open_scans(d, dossier_id) -> None:  # type: ignore[no-untyped-def]
     d.page.open_dossier(dossier_id)
     settle(d)
+    bar = d.page.tabs.tabBar()
+    d.qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())  # the «Bản quét» tab
+    assert d.page.tabs.currentIndex() == 1
     tree = d.page.scans.tree
     tree.setCurrentItem(tree.topLevelItem(0).child(0))
     settle(d)
@@ -55,7 +59,7 @@ def test_a_pruned_scan_is_fetched_back_from_the_centre_and_shown(desk, office, c
     dossier, info, scan, store = pruned_scan(d, office, centre, tmp_path)
     open_scans(d, dossier.id)
     panel = d.page.scans
-    assert tree_lines(d)[1].endswith("chỉ còn lưu ở Trung tâm")
+    assert "chỉ còn lưu ở Trung tâm" in tree_lines(d)[1]
     assert panel.fetch_button.isVisible() and panel.fetch_button.isEnabled()
     assert panel.fetch_button.text() == "Tải về từ Trung tâm"
 
@@ -67,7 +71,7 @@ def test_a_pruned_scan_is_fetched_back_from_the_centre_and_shown(desk, office, c
     viewer = panel.pdf_dialog
     assert viewer is not None and viewer.isVisible() and viewer.page_count == 3
     assert "Bản quét đã có lại trên máy này" in panel.message.text()
-    assert not tree_lines(d)[1].endswith("chỉ còn lưu ở Trung tâm")
+    assert "chỉ còn lưu ở Trung tâm" not in tree_lines(d)[1]
     panel.tree.setCurrentItem(panel.tree.topLevelItem(0).child(0))
     assert not panel.fetch_button.isVisible()
     viewer.accept()
