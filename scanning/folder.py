@@ -11,7 +11,9 @@ are ignored; the renamed final file is what gets offered.
 
 Files already in the folder when the watcher starts are offered too: the clerk may have
 scanned before opening the intake screen. A file removed and later dropped again under the
-same name is a new file.
+same name is a new file. A file taken into a saved scan is moved to the subfolder
+:data:`USED_FOLDER` (:func:`set_aside`): it is not offered again, after a restart either,
+and it is still there should the clerk need it (the IT person empties that subfolder).
 
 ``on_file`` runs on the watcher's thread; a Qt screen hands the path over to its own thread
 (a queued signal). An exception in ``on_file`` is logged and does not stop the watcher.
@@ -30,6 +32,7 @@ from typing import Self
 
 log = logging.getLogger(__name__)
 
+USED_FOLDER = "da-dung"  # files taken into a saved scan; subfolders are never offered
 IGNORED_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".filepart", ".swp", ".lock")
 GIVE_UP_S = 10.0
 
@@ -144,6 +147,30 @@ class FolderWatcher:
             except Exception:
                 log.exception("handling %s failed", path)
         return ready
+
+
+def set_aside(path: str | Path) -> Path:
+    """Move a file of the watched folder, taken into a saved scan, to its :data:`USED_FOLDER`
+    subfolder (a name already there gets ``-1``, ``-2``, ... so nothing is overwritten);
+    returns where it went. Raises OSError (a read-only share, the file gone): the caller
+    then remembers the file for the rest of the run instead."""
+    path = Path(path)
+    used = path.parent / USED_FOLDER
+    used.mkdir(exist_ok=True)
+    for n in range(1000):
+        target = used / (path.name if n == 0 else f"{path.stem}-{n}{path.suffix}")
+        try:  # link + unlink: never replaces a file of the same name (os.rename would on POSIX)
+            os.link(path, target)
+        except FileExistsError:
+            continue
+        except OSError:  # a share without hard links: a plain rename, checked first
+            if target.exists():
+                continue
+            os.rename(path, target)
+            return target
+        path.unlink()
+        return target
+    raise FileExistsError(f"too many files named {path.name} in {used}")
 
 
 def _looks_complete(path: Path) -> bool | None:

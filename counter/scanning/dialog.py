@@ -199,6 +199,10 @@ class ScanDialog(QDialog):
     def done(self, result: int) -> None:
         if self.busy and result != QDialog.DialogCode.Accepted:
             return  # a save on its way: wait for its answer
+        if result == QDialog.DialogCode.Accepted:
+            self.folder.set_aside(self.tasks)  # taken into a saved scan: not offered again
+        else:
+            self.folder.release()
         self.folder.stop()
         self.camera.stop()
         super().done(result)

@@ -6,6 +6,7 @@ queued signal; a camera frame becomes a PNG page on the TaskRunner too."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,13 @@ from PySide6.QtWidgets import (
 
 from core.i18n import _, pgettext
 from scanning import sane
-from scanning.folder import FolderWatcher
+from scanning.folder import FolderWatcher, set_aside
 from scanning.pages import PageImage
 from ui.parts import button, hbox, label, say, vbox
 from ui.tasks import TaskRunner
 from ui.widgets.camera_feed import CameraFeed
+
+log = logging.getLogger(__name__)
 
 TARGET_PX = 44  # every button and box at least this tall (a finger, a tired hand with a mouse)
 
@@ -222,9 +225,10 @@ class ScannerPanel(QWidget):
 
 
 TAKEN: set[tuple[str, int]] = set()
-"""Files of the watched folder already taken into a scan on this run of the app (path,
-mtime): not offered again by the next dialog. They stay in the folder (the network
-scanner's share is not ours to clean); after a restart they are offered again."""
+"""Files of the watched folder taken into a scan on this run of the app (path, mtime): not
+offered again while that scan is open or by the intake's notice. A saved scan moves its
+files to the folder's «da-dung» subfolder (scanning.folder.set_aside), so a restart does not
+offer them again either; a cancelled scan gives its files back (:meth:`FolderPanel.release`)."""
 
 
 def file_key(path: Path) -> tuple[str, int]:
@@ -232,6 +236,18 @@ def file_key(path: Path) -> tuple[str, int]:
         return str(path), path.stat().st_mtime_ns
     except OSError:
         return str(path), 0
+
+
+def set_aside_all(paths: list[Path]) -> list[Path]:
+    """:func:`scanning.folder.set_aside` for each file; the ones that could not move are
+    logged and left (still in TAKEN for this run). Returns where the others went."""
+    moved = []
+    for path in paths:
+        try:
+            moved.append(set_aside(path))
+        except OSError as exc:
+            log.warning("could not move %s out of the scanner folder: %s", path, exc)
+    return moved
 
 
 class _Bridge(QObject):
@@ -250,6 +266,7 @@ class FolderPanel(QWidget):
         super().__init__()
         self.folder = folder
         self.watcher: FolderWatcher | None = None
+        self.taken: list[tuple[Path, tuple[str, int]]] = []  # by this dialog
         self._bridge = _Bridge(self)
         self._bridge.arrived.connect(self._arrived)
         self.title = label(role="subtitle")
@@ -292,10 +309,25 @@ class FolderPanel(QWidget):
         if item is None:
             return
         path = item.data(256)
-        TAKEN.add(file_key(Path(path)))
+        key = file_key(Path(path))
+        TAKEN.add(key)
+        self.taken.append((Path(path), key))
         self.files.takeItem(self.files.row(item))
         self._enable()
         self.chosen.emit(Path(path))
+
+    def release(self) -> None:
+        """The scan was cancelled: its files are offered again (next dialog, the intake)."""
+        for _path, key in self.taken:
+            TAKEN.discard(key)
+        self.taken = []
+
+    def set_aside(self, tasks: Any) -> None:
+        """The scan was saved: its files go to the «da-dung» subfolder, off the UI thread (a
+        network share can be slow). A file that cannot move stays taken for this run."""
+        paths, self.taken = [p for p, _key in self.taken], []
+        if paths:
+            tasks.run(set_aside_all, paths, on_error=lambda _e: None)
 
     def _enable(self) -> None:
         self.take_button.setEnabled(self.files.count() > 0)

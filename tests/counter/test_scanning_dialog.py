@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from core.i18n import set_language
-from counter.scanning import work
+from counter.scanning import sources, work
 from counter.scanning.dialog import ScanDialog
 from local_db.attachment_store import AttachmentStore
 from ui.app import make_app
@@ -140,3 +140,40 @@ def test_a_pdf_dropped_in_the_watched_folder_is_offered_within_two_seconds(qtbot
         dialog.save()
     assert pdf_widths(store.read(saved.args[0].sha256)) == [(300, 0), (310, 0)]
     assert dialog.folder.watcher is None  # stopped with the dialog
+    # taken into a saved scan: moved to «da-dung», so the next dialog (or a restart) does not offer it
+    tasks.wait_idle()
+    assert not (inbox / "scan0001.pdf").exists() and (inbox / "da-dung" / "scan0001.pdf").is_file()
+    sources.TAKEN.clear()  # as after a restart
+    again = ScanDialog(tasks, "Giấy chứng sinh", lambda pages: work.build_and_keep(pages, store),
+                       folder=str(inbox), find_scanners=False)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.wait(1500)  # three polls of the folder
+    assert again.folder.files.count() == 0
+    again.reject()
+
+
+def test_a_file_taken_into_a_cancelled_scan_is_offered_again(qtbot, tasks, tmp_path):  # type: ignore[no-untyped-def]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    page_file(inbox, "scan0002.png", 300)
+    store = AttachmentStore(tmp_path / "store")
+
+    def open_one() -> ScanDialog:
+        dialog = ScanDialog(tasks, "Giấy chứng sinh", lambda pages: work.build_and_keep(pages, store),
+                            folder=str(inbox), find_scanners=False)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.folder.files.count() == 1, timeout=2000)
+        return dialog
+
+    first = open_one()
+    first.folder.take()
+    tasks.wait_idle()
+    assert first.strip.count() == 1
+    first.reject()  # the clerk cancels: nothing saved, the file stays where the scanner put it
+    tasks.wait_idle()
+    assert (inbox / "scan0002.png").is_file() and not (inbox / "da-dung").exists()
+    second = open_one()  # offered again
+    assert second.folder.files.item(0).text() == "scan0002.png"
+    second.reject()

@@ -12,7 +12,7 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from scanning.folder import FolderWatcher, is_ignored
+from scanning.folder import USED_FOLDER, FolderWatcher, is_ignored, set_aside
 from scanning.pages import pages_from_file
 
 
@@ -113,6 +113,26 @@ def test_a_file_removed_and_dropped_again_is_new(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xd8\xff\xe0 another body \xff\xd9")
     watcher.poll(4.0), watcher.poll(5.0)
     assert offers.names == ["scan.jpg", "scan.jpg"]
+
+
+def test_a_file_set_aside_is_not_offered_again_by_a_new_watcher_and_nothing_is_overwritten(tmp_path: Path) -> None:
+    first = tmp_path / "scan0001.jpg"
+    first.write_bytes(b"\xff\xd8\xff\xe0 first \xff\xd9")
+    offers = Offers()
+    watcher = FolderWatcher(tmp_path, offers)
+    watcher.poll(1.0), watcher.poll(2.0)
+    assert offers.names == ["scan0001.jpg"]
+    moved = set_aside(first)
+    assert moved == tmp_path / USED_FOLDER / "scan0001.jpg" and moved.read_bytes().startswith(b"\xff\xd8\xff\xe0 first")
+    # the scanner reuses the name the next day: the first file is not overwritten
+    first.write_bytes(b"\xff\xd8\xff\xe0 second \xff\xd9")
+    assert set_aside(first) == tmp_path / USED_FOLDER / "scan0001-1.jpg"
+    assert (tmp_path / USED_FOLDER / "scan0001.jpg").read_bytes().startswith(b"\xff\xd8\xff\xe0 first")
+    # the app restarts: a new watcher offers nothing (the subfolder is not looked into)
+    again = Offers()
+    restarted = FolderWatcher(tmp_path, again)
+    restarted.poll(1.0), restarted.poll(2.0)
+    assert again.names == []
 
 
 def test_a_failing_handler_does_not_stop_the_watcher(tmp_path: Path) -> None:
