@@ -25,6 +25,7 @@ from core.i18n import N_, _, current_language, set_language
 from counter.context import CounterContext
 from counter.login.model import close_desk, idle_lock_minutes, open_desk
 from counter.login.view import LoginScreen
+from counter.scanning.work import tidy_store
 from counter.status import DeskStatus, desk_status
 from counter.status_words import printer_words, sync_words
 from counter.sync_dialog import SyncDialog
@@ -142,6 +143,7 @@ class CounterWindow(QWidget):
     def _signed_in(self, staff: Any) -> None:
         self.ctx.staff = staff
         self.tasks.run(open_desk, self.ctx, on_error=lambda _e: None)
+        self.tasks.run(tidy_store, self.ctx, on_error=lambda _e: None)  # scans of intakes that ended without a dossier
         first = next((p.name for p in self.pages if self._may_open(p)), None)
         if first is not None:
             self.open_page(first)

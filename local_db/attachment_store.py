@@ -112,6 +112,11 @@ class AttachmentStore:
         target = self.path(sha256)
         if not (target.is_file() and target.stat().st_size == len(data)):
             self._write_atomic(target, data)
+        else:  # kept again: young again, so the sweep of unused files leaves it to its row
+            try:
+                os.utime(target)
+            except OSError:
+                pass
         if thumbnail is not None:
             self.put_thumbnail(sha256, thumbnail)
         return sha256
@@ -162,6 +167,29 @@ class AttachmentStore:
     def read_thumbnail(self, sha256: str) -> bytes | None:
         path = self.thumbnail_path(sha256)
         return path.read_bytes() if path.is_file() else None
+
+    def files(self) -> dict[str, float]:
+        """Every file kept here, PDF or thumbnail, by SHA-256: the newest modification time
+        (epoch seconds) of the two. Temporary files of a write in progress are skipped."""
+        found: dict[str, float] = {}
+        if not self.root.is_dir():
+            return found
+        for folder in self.root.iterdir():
+            if len(folder.name) != 2 or not folder.is_dir():
+                continue
+            for entry in os.scandir(folder):
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                sha = name.removesuffix(PDF_SUFFIX).removesuffix(THUMB_SUFFIX)
+                if len(sha) != 64 or sha == name:
+                    continue
+                try:
+                    mtime = entry.stat().st_mtime
+                except OSError:
+                    continue
+                found[sha] = max(mtime, found.get(sha, 0.0))
+        return found
 
     def remove(self, sha256: str, *, thumbnail: bool = False) -> bool:
         """Delete the file (and, with ``thumbnail``, its thumbnail); True if the file was here.

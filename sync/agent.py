@@ -39,7 +39,7 @@ from local_db.attachment_store import AttachmentStore
 from local_db.database import Database
 from local_db.journal import change_marker
 from local_db.ops.attachments import ENTITY as ATTACHMENT_ENTITY
-from local_db.ops.attachments import mark_uploaded, prune_local
+from local_db.ops.attachments import drop_unused, mark_uploaded, prune_local
 from local_db.ops.signing import register_missing_keys, unregistered_keys
 from local_db.ops.sync_apply import apply_page, pull_cursor
 from local_db.ops.sync_outbox import OutboxOp, next_batch, record_results, record_round
@@ -134,6 +134,10 @@ class Agent:
         try:
             with self.db.write() as s:
                 report = prune_local(s, self._store, now=now, office_code=self.office_code)
+            with self.db.read() as s:
+                unused = drop_unused(s, self._store, now=now)
+            if unused:
+                log.info("%d scanned files no dossier names (intakes ended without one) were removed", unused)
             if report.files_removed:
                 log.info("%d scanned files the centre has were removed here (%d bytes)", report.files_removed,
                          report.bytes_freed)

@@ -5,8 +5,9 @@ Attachments made BEFORE the dossier exists (at the intake) are built and written
 content-addressed :class:`~local_db.attachment_store.AttachmentStore` at once
 (:func:`build_and_keep`); the intake's draft keeps only their sha256 and page count per
 checklist item, and the intake's save attaches them in the dossier's own transaction
-(:func:`attach_kept`). A draft thrown away leaves an unreferenced file in the store:
-content-addressed, harmless, reused if the same pages are saved again.
+(:func:`attach_kept`). A draft thrown away (or an intake ended with form 02 or 03) leaves
+a file no row names: :func:`tidy_store` (at sign-in) and the sync agent remove such files
+after a day (local_db.ops.attachments.drop_unused).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from local_db.ops.attachments import (
     AttachmentInfo,
     attach_scan,
     download_to_store,
+    drop_unused,
     fetch_back,
     get_attachment,
     list_attachments,
@@ -53,6 +55,13 @@ def attachment_store(ctx: Any) -> AttachmentStore:
         return store
     from core.settings import load_settings
     return AttachmentStore.in_data_dir(load_settings().data_dir)
+
+
+def tidy_store(ctx: Any) -> int:
+    """Remove the scans no dossier and no draft names any more (kept for an intake that
+    ended without a dossier), once they are a day old; returns how many went."""
+    with ctx.db.read() as s:
+        return drop_unused(s, attachment_store(ctx), now=ctx.now())
 
 
 def watch_folder(ctx: Any) -> str:
@@ -263,6 +272,7 @@ __all__ = [
     "page_preview",
     "previews",
     "read_pdf",
+    "tidy_store",
     "validation_code",
     "watch_folder",
 ]

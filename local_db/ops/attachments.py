@@ -18,6 +18,9 @@ prune after the centre has them, fetch back (issue 9), Qt-free.
   office rule ``attachment_keep_days`` :func:`prune_local` removes the PDF here (the
   thumbnail stays, so the dossier still shows it), and :func:`fetch_back` downloads it
   again, checking its hash.
+* A scan kept for an intake that never became a dossier (it ended with form 02, papers to
+  complete, or form 03, a refusal; or its draft was thrown away) is named by no row and no draft: :func:`drop_unused` removes it
+  after a day (the agent's hourly tidy-up and the counter's sign-in call it).
 """
 
 from __future__ import annotations
@@ -39,7 +42,13 @@ from core.ids import new_id
 from core.limits import MAX_ATTACHMENT_BYTES
 from local_db import journal
 from local_db.attachment_store import AttachmentStore, sha256_of
-from local_db.models import Dossier, DossierAttachment, DossierDocument, Staff
+from local_db.models import (
+    Dossier,
+    DossierAttachment,
+    DossierDocument,
+    IntakeDraft,
+    Staff,
+)
 from local_db.office_settings import load_rules
 
 ENTITY = "attachment"
@@ -321,6 +330,36 @@ def prune_local(session: Session, store: AttachmentStore, *, keep_days: int | No
     return PruneReport(removed, int(marked.rowcount or 0), freed)  # type: ignore[attr-defined]
 
 
+UNUSED_GRACE = timedelta(days=1)  # a file this young may be on its way into a row
+
+
+def drop_unused(session: Session, store: AttachmentStore, *, now: datetime | None = None,
+                grace: timedelta = UNUSED_GRACE) -> int:
+    """Remove from the store the files (PDF and thumbnail) that no attachment row and no
+    intake draft names and that are older than ``grace``; returns how many SHA-256s went.
+    Reads the database only. The grace keeps a file written a moment before its row."""
+    kept = store.files()
+    if not kept:
+        return 0
+    cutoff = _utc(now).timestamp() - grace.total_seconds()
+    old = {sha for sha, mtime in kept.items() if mtime < cutoff}
+    if not old:
+        return 0
+    named = set(session.scalars(select(DossierAttachment.sha256).distinct()))
+    for data in session.scalars(select(IntakeDraft.data)):
+        for doc in (data or {}).get("documents", []) or []:
+            if isinstance(doc, dict) and doc.get("scan_sha256"):
+                named.add(str(doc["scan_sha256"]))
+    gone = 0
+    for sha in sorted(old - named):
+        try:
+            store.remove(sha, thumbnail=True)
+            gone += 1
+        except OSError:
+            continue  # tried again next time
+    return gone
+
+
 def download_to_store(store: AttachmentStore, client: BlobSource, sha256: str) -> None:
     """Download one file from the centre into the store, checking its hash. No database:
     call it outside a write transaction (it waits on the network), then :func:`fetch_back`."""
@@ -351,7 +390,7 @@ def fetch_back(session: Session, store: AttachmentStore, client: BlobSource, att
 
 
 __all__ = [
-    "AttachmentInfo", "BlobSource", "BuiltPdfLike", "ENTITY", "OP_ATTACH", "PruneReport", "attach_scan",
-    "download_to_store", "dossier_ids_missing_scans", "fetch_back", "get_attachment", "list_attachments",
-    "mark_uploaded", "missing_scans", "prune_local", "scans_missing_clause",
+    "AttachmentInfo", "BlobSource", "BuiltPdfLike", "ENTITY", "OP_ATTACH", "PruneReport", "UNUSED_GRACE",
+    "attach_scan", "download_to_store", "drop_unused", "dossier_ids_missing_scans", "fetch_back", "get_attachment",
+    "list_attachments", "mark_uploaded", "missing_scans", "prune_local", "scans_missing_clause",
 ]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from counter.context import CounterContext  # noqa: E402
+from local_db.attachment_store import AttachmentStore  # noqa: E402
 from local_db.database import Database  # noqa: E402
 from local_db.models import Staff  # noqa: E402
 from local_db.office_settings import get_office  # noqa: E402
@@ -41,6 +42,7 @@ def counter_ctx(db: Database, office: OfficeRefs, tmp_path: Path, clock: Clock) 
         o = get_office(s)
         ctx = CounterContext(db=db, office_code=o.code, device_id=device.id, office_name_vi=o.name_vi,
                              office_name_en=o.name_en, printer=f"pdf:{tmp_path / 'printed'}",
-                             tracking_host="MOTCUA.HANOI.GOV.VN", counter_number=1, clock=clock)
+                             tracking_host="MOTCUA.HANOI.GOV.VN", counter_number=1, clock=clock,
+                             attachments=AttachmentStore(tmp_path / "attachments"))
     ctx.staff = staff_info(db, "canbo1")
     return ctx

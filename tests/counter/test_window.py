@@ -3,6 +3,8 @@ status bar that always shows the sync backlog and the printer."""
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -26,6 +28,7 @@ from counter.context import CounterContext
 from local_db.models import AuditLog, Counter, Outbox, PrintJob
 from local_db.ops.print_jobs import enqueue, mark_failed
 from local_db.ops.queue import issue_ticket
+from tests.support.scans import built_pdf
 from ui.app import make_app
 from ui.theme import Theme, apply_theme
 
@@ -69,7 +72,12 @@ def test_a_clerk_signs_in_at_a_counter_which_opens_and_signs_out_which_closes_it
     assert window.nav.current.name == "login" and not window.side.isVisible()
     with window.ctx.db.write() as s:
         s.scalars(select(Counter).where(Counter.number == 2)).one().is_open = False  # nobody at it yet
+    store = window.ctx.attachments
+    left = store.put(built_pdf(1, 3).pdf)  # the scan of yesterday's intake that ended with a form 02
+    then = time.time() - 2 * 86400
+    os.utime(store.path(left), (then, then))
     sign_in(qtbot, window, "CanBo1 ", PASSWORD, counter=2)  # the name as typed: case and spaces do not matter
+    assert not store.has(left)  # tidied at sign-in: no dossier and no draft names it
     assert window.nav.current.name == "queue"
     assert text_of(window, "desk-who").startswith("Quầy 2 · ")
     assert "(Cán bộ tiếp nhận)" in text_of(window, "desk-who")

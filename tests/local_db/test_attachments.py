@@ -22,9 +22,17 @@ from local_db.models import AuditLog, DossierAttachment, Outbox
 from local_db.office_settings import load_rules, set_rule
 from local_db.office_setup import OfficeRefs
 from local_db.ops.attachments import (
-    attach_scan, dossier_ids_missing_scans, fetch_back, list_attachments, mark_uploaded, missing_scans, prune_local,
+    attach_scan,
+    dossier_ids_missing_scans,
+    drop_unused,
+    fetch_back,
+    list_attachments,
+    mark_uploaded,
+    missing_scans,
+    prune_local,
 )
 from local_db.ops.dossiers import list_dossiers
+from local_db.ops.drafts import save_draft
 from tests.support.scans import big_pdf, built_pdf, dossier_with_checklist
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
@@ -261,6 +269,40 @@ def test_pruned_after_keep_days_still_listed_and_fetched_back(db: Database, offi
     with db.write() as s:
         fetch_back(s, store, centre, a.id)  # already here: the centre is not asked again
     assert centre.asked == [sent.sha256]
+
+
+def age(store: AttachmentStore, sha: str, days: float) -> None:
+    """Make a kept file (and its thumbnail) ``days`` old."""
+    then = datetime.now(timezone.utc).timestamp() - days * 86400
+    for path in (store.path(sha), store.thumbnail_path(sha)):
+        if path.exists():
+            os.utime(path, (then, then))
+
+
+def test_scans_of_intakes_that_ended_without_a_dossier_leave_after_a_day(db: Database, office: OfficeRefs,
+                                                                         store: AttachmentStore) -> None:
+    dossier, docs = dossier_with_checklist(db, office, NOW)
+    attached, drafted, refused, fresh = (built_pdf(1, seed) for seed in (11, 12, 13, 14))
+    with db.write() as s:
+        attach_scan(s, office.actor("canbo1"), dossier, docs[TOKHAI], attached, store=store, now=NOW)
+        save_draft(s, office.actor("canbo1"), None, step="documents",  # an intake still going on
+                   data={"documents": [{"name": CCCD, "scan_sha256": drafted.sha256, "scan_pages": 1}]})
+    for kept in (drafted, refused, fresh):  # the intake keeps its scans in the store at once
+        store.put(kept.pdf, thumbnail=kept.thumbnail_png)
+    for kept in (attached, drafted, refused):
+        age(store, kept.sha256, 2)
+    with db.read() as s:
+        assert drop_unused(s, store) == 1
+    # the intake ended with a form 02/03: its scan is gone, PDF and thumbnail
+    assert not store.has(refused.sha256) and not store.has_thumbnail(refused.sha256)
+    # named by a dossier, by a draft, or less than a day old: kept
+    assert store.has(attached.sha256) and store.has(drafted.sha256) and store.has(fresh.sha256)
+    # a file kept again (the same pages saved once more) is young again: not swept before its row
+    age(store, fresh.sha256, 2)
+    store.put(fresh.pdf)
+    with db.read() as s:
+        assert drop_unused(s, store) == 0
+    assert store.has(fresh.sha256)
 
 
 def test_a_file_two_rows_share_goes_only_when_neither_needs_it(db: Database, office: OfficeRefs,
