@@ -1,21 +1,21 @@
 """The dossiers page: find a dossier, see its whole history, move it on.
 
 Top: a search box (Ctrl+F; a name without accents, a phone, a CCCD, a dossier code, or a
-receipt QR scanned into it), the status list and three chips — due today, overdue, mine —
-each with its count. Left: the dossiers; an overdue row is tinted AND says "Overdue" in
-its deadline column, a row due today likewise, so nothing is told by colour alone.
-Right: the chosen dossier — its facts and history (who did what, when, at which
-counter) on one tab, its scanned documents on another (scans.py; opened first when the list
-is filtered on missing scans), and its moves, each on a button with its key (F2-F10), enabled only when the
-dossier's status allows it; Ctrl+P prints the control slip, Ctrl+R the receipt again.
+receipt QR scanned into it), the status list and four chips — due today, overdue, mine,
+scans missing — each with its count. Left: the dossiers; an overdue row is tinted AND says
+"Overdue" in its deadline column, a row due today likewise, so nothing is told by colour
+alone. Right: the chosen dossier (detail.py) — facts and history on one tab, its scanned
+documents on another (opened first when the list is filtered on missing scans), and the
+moves its status allows, each on a button with its key (F2-F10); Ctrl+P prints the control
+slip, Ctrl+R the receipt again.
 
 Moves that need words open a dialog (counter/dossiers/dialogs.py); the dialog stays open
 while the move is saved and shows the refusal if there is one. Every database call runs
 on the TaskRunner; list and detail answers carry a sequence number so a late answer
 never overwrites a newer one.
 
-The list's table model is in table.py, what the page says in words.py, and the tour's
-made-up states in tour.py.
+The list's table model is in table.py, the dossier's pane in detail.py, what the page says
+in words.py, and the tour's made-up states in tour.py.
 """
 
 from __future__ import annotations
@@ -29,15 +29,11 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QGridLayout,
     QHeaderView,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSizePolicy,
     QTableView,
-    QTabWidget,
     QWidget,
 )
 
@@ -45,6 +41,7 @@ from core.errors import ValidationError
 from core.i18n import _, ngettext, pgettext
 from counter.context import CounterContext
 from counter.dossiers import model, tour
+from counter.dossiers.detail import DetailPane
 from counter.dossiers.dialogs import ActionDialog, dialog_for
 from counter.dossiers.names import (
     CONTROL_SLIP,
@@ -54,31 +51,26 @@ from counter.dossiers.names import (
     moment_words,
     status_words,
 )
-from counter.dossiers.rows import Counts, DossierView, HistoryLine, Listing, Outcome
-from counter.dossiers.scans import ScansPanel
+from counter.dossiers.rows import Counts, DossierView, Listing, Outcome
 from counter.dossiers.table import RowsModel
 from counter.dossiers.words import (
     ACTIONS,
     KEYS,
     button_words,
-    deadline_words,
     done_words,
     error_words,
-    facts_words,
     key_name,
     paper_words,
 )
-from ui.parts import button, hbox, label, panel, say, scroll_area, vbox
+from ui.parts import button, hbox, label, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
-from ui.theme import current_theme, set_role
+from ui.theme import current_theme
 
 REFRESH_MS = 60_000  # overdue flags move with the clock
 SEARCH_DELAY_MS = 300  # typing pauses this long before the list is asked again
 NEEDS_DIALOG = frozenset(MOVES)  # every move asks first (a note at least): they cannot be undone
-NO_SCANS = frozenset({"rejected", "withdrawn"})  # closed without processing: nothing more to attach
 COLUMN_WIDTHS = {"status": 140, "due": 150}  # px at normal text size
-TAB_MIN_HEIGHT = 60  # px at normal text size: the detail's tabs scroll below this
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -167,45 +159,13 @@ class DossiersPage(Screen):
         left.addWidget(self.empty)
         left.addWidget(self.count)
 
-        # the dossier
-        self.code = label(role="title", wrap=False)
-        self.code.setObjectName("dossier-code")
-        self.status = label(role="subtitle")
-        self.status.setObjectName("dossier-status")
-        self.deadline = label(role="error")
-        self.deadline.setObjectName("dossier-deadline")
-        self.deadline.hide()
-        self.facts = label()
-        self.facts.setObjectName("dossier-facts")
-        self.dates = label()
-        self.dates.setObjectName("dossier-dates")
-        for w in (self.facts, self.dates):
-            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            w.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        facts_row = QWidget()
-        hbox(facts_row, [self.facts, self.dates], spacing=16)
-        self.history_title = label(role="subtitle")
-        self.history = QListWidget()
-        self.history.setObjectName("dossier-history")
-        self.history.setWordWrap(True)
-        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.history.setMinimumHeight(90)
-        self.placeholder = label(role="hint")
-        self.placeholder.setObjectName("dossier-placeholder")
-        self.buttons: dict[str, QPushButton] = {}
+        # the dossier (detail.py)
+        self.detail = DetailPane(ctx, tasks)
+        self.detail.act.connect(self.act)
+        self.detail.scans.changed.connect(self.refresh)
+        self.buttons, self.scans, self.tabs = self.detail.buttons, self.detail.scans, self.detail.tabs
         self.shortcuts: dict[str, QShortcut] = {}
-        self.keys = QGridLayout()
-        self.keys.setSpacing(8)
-        self._key_columns = 0
-        self._keys_shown: tuple[str, ...] = ()
-        papers = hbox(spacing=8)
-        for action in ACTIONS:
-            b = button(name=f"dossier-{action.replace('_', '-')}", on_click=lambda a=action: self.act(a))
-            self.buttons[action] = b
-            if action in MOVES:
-                self.keys.addWidget(b)
-            else:
-                papers.addWidget(b)
+        for action in ACTIONS:  # on the page: they work with the list focused too
             shortcut = QShortcut(KEYS[action], self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda a=action: self.act(a))
@@ -220,43 +180,9 @@ class DossiersPage(Screen):
         self.printing.setObjectName("dossiers-printing")
         self.printing.hide()
 
-        self.detail_inner = QWidget()
-        inner = vbox(self.detail_inner, [facts_row, self.history_title, self.history], margin=0, spacing=8)
-        inner.setStretch(2, 1)
-        # The facts and history scroll: in English or large text they would otherwise make
-        # the page taller than the desk's screen.
-        self.detail_area = scroll_area(self.detail_inner)
-        self.scans = ScansPanel(ctx, tasks)
-        self.scans.changed.connect(self.refresh)
-        self.scans.shown.connect(self._draw_tabs)
-        # The scans have a tab of their own: beside the facts and the history they got a
-        # few lines and their long checklist names were cut off.
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("dossier-tabs")
-        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
-        self.tabs.tabBar().setExpanding(False)
-        scans_area = scroll_area(self.scans)
-        for area in (self.detail_area, scans_area):  # they scroll: a short screen never pushes the keys off
-            area.setMinimumHeight(round(TAB_MIN_HEIGHT * current_theme().scale))
-            self.tabs.addTab(area, "")
-        self.head = QWidget()
-        head = vbox(self.head, [], margin=0, spacing=4)
-        code_row = hbox(spacing=12)
-        code_row.addWidget(self.code)
-        code_row.addWidget(self.status, 1)
-        head.addLayout(code_row)
-        head.addWidget(self.deadline)
-        side = panel()
-        side.setObjectName("dossier-detail")
-        side_layout = vbox(side, [self.placeholder, self.head, self.tabs], margin=16, spacing=10)
-        side_layout.setStretch(2, 1)
-        side_layout.addLayout(self.keys)
-        side_layout.addLayout(papers)
-        self.side = side
-
         body = hbox(spacing=16)
         body.addLayout(left, 1)
-        body.addWidget(side, 1)
+        body.addWidget(self.detail, 1)
         layout = vbox(self, [self.title], margin=16, spacing=10)
         layout.addLayout(filters)
         lines = hbox(spacing=10)
@@ -272,43 +198,11 @@ class DossiersPage(Screen):
 
     # --- Screen ---------------------------------------------------------------------------------
 
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._layout_keys()
-
-    def _layout_keys(self) -> None:
-        """The moves the dossier allows, three a row when their words fit, else two (large
-        text, English). Moves its status does not allow are not shown (their keys say why):
-        nine buttons, mostly grey, left the dossier's tabs a few lines."""
-        shown = tuple(a for a in MOVES if self._move_shown(a))
-        room = self.side.contentsRect().width() - 32
-        widest = max(self.buttons[a].sizeHint().width() for a in MOVES)
-        columns = 3 if 3 * widest + 16 <= room else 2
-        if (columns, shown) == (self._key_columns, self._keys_shown):
-            return
-        self._key_columns, self._keys_shown = columns, shown
-        for action in MOVES:
-            self.keys.removeWidget(self.buttons[action])
-            self.buttons[action].setVisible(action in shown)
-        for i, action in enumerate(shown):
-            self.keys.addWidget(self.buttons[action], i // columns, i % columns)
-
-    def _move_shown(self, action: str) -> bool:
-        v = self.view
-        return v is not None and v.allows(action)
-
     def retranslate(self) -> None:
         self.title.setText(pgettext("counter dossiers", "Dossiers"))
         self.search.setPlaceholderText(_("Name (no accents needed), phone, CCCD, code, or scan "
                                          "the receipt (Ctrl+F)"))
-        for action, b in self.buttons.items():
-            b.setText(button_words(action))
-        self._key_columns = 0
-        self._layout_keys()
-        self.history_title.setText(_("History"))
-        self.scans.retranslate()
-        self.placeholder.setText(_("Choose a dossier in the list, or scan its receipt, to see its history and "
-                                   "what can be done with it."))
+        self.detail.retranslate()
         self.rows_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(RowsModel.COLUMNS) - 1)
         self._draw_filters()
         self._draw_list()
@@ -607,61 +501,12 @@ class DossiersPage(Screen):
         self.empty.setVisible(n == 0)
 
     def _draw_detail(self) -> None:
-        v = self.view
-        self.placeholder.setVisible(v is None)
-        self.head.setVisible(v is not None)
-        self.tabs.setVisible(v is not None)
-        if self.scans.dossier_id != (v.id if v is not None else None):
-            self.scans.show_dossier(v.id if v is not None else None,
-                                    can_scan=v is not None and v.status not in NO_SCANS)
-        if v is None:
-            self._enable()
-            return
-        d = v.dossier
-        self.code.setText(_("Dossier {code}").format(code=d.code))
-        status = status_words(d.status)
-        if v.rescheduled:
-            status += " · " + _("rescheduled once")
-        self.status.setText(status)
-        words = deadline_words(v)
-        if words:
-            set_role(self.deadline, "error" if d.overdue else "info")
-            self.deadline.setText(_("{flag}: due {when}").format(flag=words, when=moment_words(d.due_at)))
-        self.deadline.setVisible(bool(words))
-        facts, dates = facts_words(v)
-        self.facts.setText("\n".join(facts))
-        self.dates.setText("\n".join(dates))
-        self.history.clear()
-        for line in v.history:
-            self._history_item(line)
-        self._draw_tabs()
-        self._enable()
-
-    def _draw_tabs(self) -> None:
-        """The scans tab says how many items are still to scan, so a clerk on the facts tab
-        sees it without looking."""
-        self.tabs.setTabText(0, _("Details and history"))
-        missing = self.scans.missing_count()
-        if missing:
-            text = ngettext("Scans ({n} to scan)", "Scans ({n} to scan)", missing).format(n=missing)
-        else:
-            text = pgettext("counter dossier tab", "Scans")
-        self.tabs.setTabText(1, text)
-
-    def _history_item(self, line: HistoryLine) -> None:
-        head, details = line.words()
-        item = QListWidgetItem(head + ("\n" + details if details else ""))
-        self.history.addItem(item)
+        self.detail.busy = self.busy
+        self.detail.draw(self.view)
 
     def _enable(self) -> None:
-        v = self.view
-        self._layout_keys()
-        for action, b in self.buttons.items():
-            b.setEnabled(v is not None and v.allows(action) and not self.busy)
-            if action == "reschedule" and v is not None and v.rescheduled and b.isEnabled():
-                b.setToolTip(_("Already rescheduled once: a second new date is not allowed."))
-            else:
-                b.setToolTip(action_words(action))
+        self.detail.busy = self.busy
+        self.detail.enable()
 
     # --- the tour (counter/dossiers/tour.py) -----------------------------------------------------
 

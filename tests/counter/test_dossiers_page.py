@@ -367,7 +367,7 @@ def test_the_whole_life_of_a_dossier_through_the_page(desk, office, tmp_path):  
     row = status_of(d, info.id)
     assert (row.status, row.returned_to, row.fee_paid_vnd) == ("returned", "Trần Thị Lan", 3000)
     assert {a for a, b in d.page.buttons.items() if b.isEnabled()} == {"control_slip", "receipt"}
-    history = [d.page.history.item(i).text() for i in range(d.page.history.count())]
+    history = [d.page.detail.history.item(i).text() for i in range(d.page.detail.history.count())]
     assert len(history) == 8
     assert "Trần Thị Lan" in history[-1] and "001195000111" in history[-1]
     clerk = d.ctx.staff.full_name
