@@ -179,6 +179,7 @@ def tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
                                             screen.documents.offer_file("scan0007.pdf"))),
         ("scan_dialog_empty", scan_dialog()), ("scan_dialog_no_scanner", scan_dialog(scanner=False)),
         ("scan_dialog_pages", scan_dialog(pages=3, selected=1, turned=True)),
+        ("scan_dialog_folder", scan_dialog(pages=1, offered=("scan0007.pdf", "scan0008.pdf"))),
         ("scan_dialog_blank_page", scan_dialog(pages=2, error="blank_page")),
         ("scan_dialog_not_a_document", scan_dialog(pages=1, error="not_a_document")),
         ("applicant", applicant), ("applicant_scanned", applicant_scanned), ("applicant_errors", applicant_errors),

@@ -334,12 +334,17 @@ class FolderPanel(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Network scanner folder"))
+        usable = False
         if not self.folder:
             self.where.setText(_("No folder is set for this computer (machine setting scan_folder)."))
         elif not Path(self.folder).is_dir():
             self.where.setText(_("The folder {folder} cannot be found.").format(folder=self.folder))
         else:
             self.where.setText(_("New files in {folder} appear here.").format(folder=self.folder))
+            usable = True
+        # no folder to watch: the sentence says why, an empty list and a grey button would not
+        self.files.setVisible(usable)
+        self.take_button.setVisible(usable)
         self.take_button.setText(_("Add from folder (Alt+F)"))
         self._enable()
 

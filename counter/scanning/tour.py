@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from core.i18n import _
 from counter.scanning.dialog import ScanDialog
 from counter.scanning.work import ItemScans
 from local_db.ops.attachments import AttachmentInfo
@@ -24,6 +25,7 @@ OPTIONS = sane.ScannerOptions(
     name=SCANNER.name, resolutions=(150, 200, 300, 400, 600), resolution_range=None, modes=("Lineart", "Gray", "Color"),
     sources=("Flatbed", "ADF Front", "ADF Duplex"), has_adf=True, has_duplex=True, adf_source="ADF Front",
     duplex_source="ADF Duplex", default_resolution=300, default_mode="Color", default_source="ADF Front")
+TOUR_FOLDER = "/srv/may-quet/quay-1"  # shown only
 
 
 def sample_page(n: int, size: tuple[int, int] = (620, 877)) -> PageImage:
@@ -64,9 +66,18 @@ def refusal(kind: str) -> BaseException:
 
 
 def show_dialog(host, tasks: TaskRunner, item: str, *, pages: int = 0, scanner: bool = True,  # type: ignore[no-untyped-def]
-                error: str = "", selected: int = 0, turned: bool = False, folder: str = "") -> ScanDialog:
+                error: str = "", selected: int = 0, turned: bool = False, folder: str = "",
+                offered: tuple[str, ...] = ()) -> ScanDialog:
     dialog = ScanDialog(tasks, item, lambda p: None, folder=folder, find_scanners=False)
     dialog.embed(host)
+    if offered:  # files a network scanner dropped, in a made-up share (nothing is watched)
+        files = dialog.folder
+        files.folder = TOUR_FOLDER
+        files.where.setText(_("New files in {folder} appear here.").format(folder=TOUR_FOLDER))
+        files.files.show()
+        files.take_button.show()
+        for name in offered:
+            files._arrived(f"{TOUR_FOLDER}/{name}")
     panel = dialog.scanner
     if scanner:
         panel.devices = [SCANNER]
