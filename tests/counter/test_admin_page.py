@@ -21,6 +21,7 @@ from local_db.ops.queue import issue_ticket
 from local_db.ops.queue_status import counter_state
 from local_db.ops.staff import Forbidden, LoginRefused, login
 from tests.counter.conftest import staff_info
+from tests.support.dialects import SQLITE_ONLY
 from ui.app import make_app
 from ui.inspect import describe, elided_labels, untranslated_texts
 from ui.screen import Navigator
@@ -369,6 +370,7 @@ def test_a_clerk_or_supervisor_is_refused(counter_ctx, username) -> None:  # typ
 
 # --- the look ---------------------------------------------------------------------------------
 
+@SQLITE_ONLY  # made-up states on screen: the database plays no part
 def test_every_state_is_vietnamese_and_nothing_is_clipped(admin) -> None:  # type: ignore[no-untyped-def]
     states = admin.page.tour_states()
     names = {n for n, _put in states}

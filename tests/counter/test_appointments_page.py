@@ -28,6 +28,7 @@ from local_db.ops.appointments import book, create_slots
 from local_db.ops.citizens import CitizenInput
 from local_db.ops.staff import Forbidden
 from tests.counter.conftest import COUNTER_NOW, staff_info
+from tests.support.dialects import SQLITE_ONLY
 from ui.app import make_app
 from ui.inspect import describe, elided_labels, untranslated_texts
 from ui.screen import Navigator
@@ -468,6 +469,7 @@ def test_a_supervisor_sets_the_places_and_creates_a_days_slots(page, office):  #
 
 # -- what the screen says --------------------------------------------------------------------------
 
+@SQLITE_ONLY  # made-up states on screen: the database plays no part
 def test_every_tour_state_is_vietnamese_and_nothing_is_cut(page, office):  # type: ignore[no-untyped-def]
     slots = make_slots(page.ctx)
     booked(page.ctx, office, slot_at(slots, "09:00"), "Nguyễn Văn Hoà", "0912345678")

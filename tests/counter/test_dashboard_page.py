@@ -28,6 +28,7 @@ from local_db.ops.dashboard import dashboard
 from local_db.ops.staff import Forbidden
 from printing.spool import PrintWorker
 from tests.counter.conftest import Clock, staff_info
+from tests.support.dialects import SQLITE_ONLY
 from tests.support.pdf_tools import pdf_text
 from ui.app import make_app
 from ui.inspect import describe, elided_labels, untranslated_texts
@@ -312,6 +313,7 @@ def test_a_failed_read_and_a_backwards_range_are_said_plainly(desk, qtbot, monke
     assert d.page.loaded is not None  # the figures read before stay, with the message above them
 
 
+@SQLITE_ONLY  # made-up states on screen: the database plays no part
 def test_every_tour_state_is_vietnamese_and_unclipped(desk) -> None:  # type: ignore[no-untyped-def]
     d = desk
     for state, put in d.page.tour_states():

@@ -29,6 +29,7 @@ from local_db.ops.dossier_intake import receive_dossier
 from printing.dossier_source import receipt_content
 from printing.spool import PrintWorker
 from tests.counter.conftest import COUNTER_NOW
+from tests.support.dialects import SQLITE_ONLY
 from tests.support.pdf_tools import pdf_text
 from ui.app import make_app
 from ui.inspect import describe, elided_labels, untranslated_texts
@@ -464,6 +465,7 @@ def test_scanning_something_else_than_a_receipt_is_refused_plainly(desk, office)
     assert model.find_by_scan(d.ctx, token).id == info.id  # the bare token (a scanner without the URL)
 
 
+@SQLITE_ONLY  # made-up states on screen: the database plays no part
 def test_every_state_of_the_tour_is_translated_and_unclipped_in_both_languages(desk, office):  # type: ignore[no-untyped-def]
     d = desk
     receive(d, office, HOA)

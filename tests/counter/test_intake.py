@@ -21,6 +21,7 @@ from local_db.models import Dossier, IntakeDraft, PrintJob
 from local_db.ops.signing import office_key_ring
 from printing.spool import PrintWorker
 from tests.counter.conftest import COUNTER_NOW
+from tests.support.dialects import SQLITE_ONLY
 from tests.support.pdf_tools import pdf_text, qr_texts, rasterise
 from ui.app import make_app
 from ui.inspect import describe, elided_labels, untranslated_texts
@@ -325,6 +326,7 @@ def test_a_printer_problem_leaves_the_dossier_saved_and_the_job_waiting(desk, tm
         assert s.scalars(select(PrintJob.state)).one() == "failed"
 
 
+@SQLITE_ONLY  # made-up states on screen: the database plays no part
 def test_every_state_of_the_tour_is_translated_and_unclipped_in_both_languages(desk):  # type: ignore[no-untyped-def]
     d = desk
     for lang in ("vi", "en"):
