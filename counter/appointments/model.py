@@ -58,6 +58,7 @@ from local_db.office_settings import calendar_for, load_rules, office_today
 from local_db.ops import appointments as ops
 from local_db.ops.citizens import CitizenInput
 from local_db.ops.search import search_appointments
+from local_db.ops.slots import create_slots, set_slot_capacity
 from local_db.ops.staff import Forbidden, has_role
 from printing.roll_source import appointment_slip_content, ticket_content
 from printing.spool import queue_document
@@ -369,8 +370,8 @@ def set_capacity(ctx: CounterContext, slot_id: uuid.UUID, office_quota: int, onl
 
     def move() -> Done:
         with ctx.db.write() as s:
-            info = ops.set_slot_capacity(s, ctx.actor, slot_id, office_quota=office_quota, online_quota=online_quota,
-                                         now=now)
+            info = set_slot_capacity(s, ctx.actor, slot_id, office_quota=office_quota, online_quota=online_quota,
+                                     now=now)
         return Done(CAPACITY, day=info.day, start=info.start_time, end=info.end_time, slot_id=info.id)
 
     return _run(move)
@@ -394,8 +395,8 @@ def create_day_slots(ctx: CounterContext, service_code: str, day: date, start: t
         with ctx.db.write() as s:
             before = set(s.scalars(select(Slot.id).join(Service, Service.id == Slot.service_id).where(
                 Slot.office_code == ctx.office_code, Service.code == service_code, Slot.day == day)))
-            made = ops.create_slots(s, ctx.actor, service_code, day, start=start, end=end, minutes=minutes,
-                                    office_quota=office_quota, online_quota=online_quota, now=ctx.now())
+            made = create_slots(s, ctx.actor, service_code, day, start=start, end=end, minutes=minutes,
+                                office_quota=office_quota, online_quota=online_quota, now=ctx.now())
         return Done(SLOTS_CREATED, count=sum(1 for x in made if x.id not in before), day=day)
 
     return _run(move)

@@ -24,6 +24,7 @@ from local_db.models import Procedure, Service
 from local_db.office_settings import calendar_for, office_today
 from local_db.ops import appointments
 from local_db.ops.citizens import CitizenInput
+from local_db.ops.slots import list_slots
 from printing.roll_source import appointment_slip_content
 from printing.spool import queue_document
 
@@ -137,7 +138,7 @@ def bookable_days(ctx: KioskContext, service_code: str, count: int = BOOKING_DAY
         cal = calendar_for(s, ctx.office_code)
         day = cal.working_day_on_or_after(day)
         while len(out) < count:
-            slots = _slot_choices(appointments.list_slots(s, ctx.office_code, service_code, day, side=SIDE), now)
+            slots = _slot_choices(list_slots(s, ctx.office_code, service_code, day, side=SIDE), now)
             out.append(DayChoice(day=day, slots=len(slots), free=sum(c.free for c in slots if not c.past)))
             day = cal.next_working_day(day)
     return out
@@ -146,7 +147,7 @@ def bookable_days(ctx: KioskContext, service_code: str, count: int = BOOKING_DAY
 def day_slots(ctx: KioskContext, service_code: str, day: date) -> list[SlotChoice]:
     """The day's slots on the office side, full and past ones included (shown as such)."""
     with ctx.db.read() as s:
-        slots = appointments.list_slots(s, ctx.office_code, service_code, day, side=SIDE)
+        slots = list_slots(s, ctx.office_code, service_code, day, side=SIDE)
     return _slot_choices(slots, ctx.now())
 
 

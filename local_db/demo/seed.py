@@ -33,6 +33,7 @@ from local_db.ops import appointments as appt_ops
 from local_db.ops import dossiers as dossier_ops
 from local_db.ops import feedback as feedback_ops
 from local_db.ops import queue as queue_ops
+from local_db.ops import slots as slot_ops
 from local_db.ops.citizens import CitizenInput
 
 SERVICE_WEIGHTS = {"HT": 0.42, "CT": 0.33, "KD": 0.08, "XH": 0.07, "TK": 0.10}
@@ -115,7 +116,7 @@ class _Simulation:
         for _ in range(2):
             target = self.cal.next_working_day(target)
             for service in SLOT_SERVICES:
-                for slot in appt_ops.list_slots(s, self.refs.office_code, service, target):
+                for slot in slot_ops.list_slots(s, self.refs.office_code, service, target):
                     if slot.office_free and self.rng.random() < 0.45:
                         p = self.person(day)
                         proc = self.rng.choice(self.by_service[service])
@@ -321,7 +322,7 @@ def seed_demo(db: Database, *, seed: int = 2026, days: int = 30, now: datetime |
             if cal.is_working_day(d):
                 for service in SLOT_SERVICES:
                     for start, end in ((time(7, 30), time(11, 0)), (time(13, 30), time(16, 30))):
-                        appt_ops.create_slots(s, refs.actor("giamsat"), service, d, start=start, end=end,
+                        slot_ops.create_slots(s, refs.actor("giamsat"), service, d, start=start, end=end,
                                               minutes=30, office_quota=2, online_quota=2, now=now)
             d += timedelta(days=1)
     sim = _Simulation(refs, rng, cal, summary, load_demo_catalog())

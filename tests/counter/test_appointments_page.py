@@ -24,8 +24,9 @@ from counter.appointments.dialogs import (
 )
 from counter.appointments.view import AppointmentsPage
 from local_db.models import Appointment, AppointmentEvent, PrintJob, Slot, Ticket
-from local_db.ops.appointments import book, create_slots
+from local_db.ops.appointments import book
 from local_db.ops.citizens import CitizenInput
+from local_db.ops.slots import create_slots
 from local_db.ops.staff import Forbidden
 from tests.counter.conftest import COUNTER_NOW, staff_info
 from tests.support.dialects import SQLITE_ONLY

@@ -18,8 +18,8 @@ from kiosk.booking.model import BookingError, book, bookable_days, search_proced
 from kiosk.booking.view import booking_screens
 from kiosk.context import KioskContext
 from local_db.models import Appointment, Citizen, PrintJob, Slot
-from local_db.ops.appointments import create_slots
 from local_db.ops.signing import office_key_ring
+from local_db.ops.slots import create_slots
 from printing.spool import PrintWorker
 from tests.kiosk.conftest import KIOSK_NOW
 from tests.kiosk.stack import screen_stack

@@ -27,10 +27,10 @@ from local_db.ops.appointments import (
     book,
     cancel,
     check_in,
-    create_slots,
 )
 from local_db.ops.citizens import CitizenInput
 from local_db.ops.signing import device_signer
+from local_db.ops.slots import create_slots
 from printing.documents.appointment_slip import appointment_slip_pdf
 from printing.roll_source import appointment_slip_content
 from printing.spool import PrintWorker

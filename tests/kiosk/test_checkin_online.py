@@ -27,9 +27,9 @@ from local_db.models import Appointment, Device, PrintJob, Ticket
 from local_db.office_setup import OfficeRefs
 from local_db.ops.appointments import (
     appointments_for_day,
-    create_slots,
     get_appointment,
 )
+from local_db.ops.slots import create_slots
 from local_db.ops.sync_outbox import list_notices, sync_summary
 from printing.spool import PrintWorker
 from sync.server import bookings

@@ -11,17 +11,30 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from core.errors import DomainError, NotFound, QuotaExceeded, TransitionError, ValidationError
+from core.errors import (
+    DomainError,
+    NotFound,
+    QuotaExceeded,
+    TransitionError,
+    ValidationError,
+)
 from local_db.check import run_check
 from local_db.database import Database
 from local_db.models import Appointment, AppointmentEvent, Citizen, Outbox, Slot, Ticket
 from local_db.office_settings import set_rule
 from local_db.office_setup import OfficeRefs
 from local_db.ops.appointments import (
-    SlotInfo, appointments_for_day, book, cancel, check_in, create_slots, get_appointment, list_slots,
-    mark_no_shows, reschedule, set_slot_capacity,
+    SlotInfo,
+    appointments_for_day,
+    book,
+    cancel,
+    check_in,
+    get_appointment,
+    mark_no_shows,
+    reschedule,
 )
 from local_db.ops.citizens import CitizenInput
+from local_db.ops.slots import create_slots, list_slots, set_slot_capacity
 
 MONDAY = date(2026, 11, 23)
 # 09:00 on Monday 23 November 2026 in Hà Nội (UTC+7).

@@ -18,13 +18,14 @@ from local_db.check import run_check
 from local_db.database import Database
 from local_db.models import Appointment, Citizen, Outbox, Slot, Ticket
 from local_db.office_setup import OfficeRefs
-from local_db.ops.appointments import create_slots, get_appointment
+from local_db.ops.appointments import get_appointment
 from local_db.ops.appointments_online import (
     check_in_online_token,
     is_placeholder,
     placeholder_code,
 )
 from local_db.ops.signing import device_signer
+from local_db.ops.slots import create_slots
 from local_db.ops.sync_apply import apply_page
 from local_db.ops.sync_outbox import CENTRAL_STATE, list_notices
 

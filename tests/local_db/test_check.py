@@ -15,11 +15,12 @@ from local_db.check import CheckReport, format_report, run_check
 from local_db.database import Database
 from local_db.models import DossierEvent, Outbox, Slot, Ticket
 from local_db.office_setup import OfficeRefs
-from local_db.ops.appointments import book, cancel, create_slots
+from local_db.ops.appointments import book, cancel
 from local_db.ops.citizens import CitizenInput
 from local_db.ops.dossiers import DocumentLine, receive_dossier, send_to_processing
 from local_db.ops.feedback import give_feedback
 from local_db.ops.queue import call_next, finish_serving, issue_ticket, start_serving
+from local_db.ops.slots import create_slots
 
 UTC = timezone.utc
 MON_0900 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 23/11/2026, 09:00 in Hà Nội

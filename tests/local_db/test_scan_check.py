@@ -26,11 +26,11 @@ from local_db.ops.appointments import (
     book,
     cancel,
     check_in,
-    create_slots,
 )
 from local_db.ops.citizens import CitizenInput
 from local_db.ops.scan_check import check_scan
 from local_db.ops.signing import device_signer
+from local_db.ops.slots import create_slots
 
 MONDAY = date(2026, 11, 23)
 

@@ -30,10 +30,11 @@ from local_db.models import (
     SyncStatus,
 )
 from local_db.office_setup import OfficeRefs
-from local_db.ops.appointments import check_in, create_slots
+from local_db.ops.appointments import check_in
 from local_db.ops.citizens import CitizenInput
 from local_db.ops.dossiers import DocumentLine, receive_dossier, send_to_processing
 from local_db.ops.signing import office_key_ring
+from local_db.ops.slots import create_slots
 from local_db.ops.staff import attempt_login
 from local_db.ops.sync_apply import apply_page, pull_cursor
 from local_db.ops.sync_outbox import sync_summary

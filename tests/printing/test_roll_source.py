@@ -14,10 +14,11 @@ from core.tokens import AppointmentToken, Result, TicketToken, verify
 from local_db.database import Database
 from local_db.models import Counter
 from local_db.office_setup import OfficeRefs, load_demo_catalog
-from local_db.ops.appointments import book, create_slots
+from local_db.ops.appointments import book
 from local_db.ops.citizens import CitizenInput
 from local_db.ops.queue import issue_ticket, position
 from local_db.ops.signing import device_signer, office_key_ring
+from local_db.ops.slots import create_slots
 from printing.content import AppointmentSlipContent, from_data, to_data
 from printing.documents.appointment_slip import appointment_slip_pdf
 from printing.documents.ticket import ticket_pdf

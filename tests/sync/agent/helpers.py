@@ -12,11 +12,12 @@ from local_db.database import Database
 from local_db.models import Appointment, Dossier, Outbox, Ticket
 from local_db.office_setup import OfficeRefs
 from local_db.ops import queue as q
-from local_db.ops.appointments import book, check_in, create_slots
+from local_db.ops.appointments import book, check_in
 from local_db.ops.citizens import CitizenInput
 from local_db.ops.dossiers import DocumentLine, receive_dossier, send_to_processing
 from local_db.ops.enrollment import Enrollment
 from local_db.ops.feedback import give_feedback
+from local_db.ops.slots import create_slots
 from local_db.ops.sync_outbox import CENTRAL_STATE
 from sync.agent import Agent
 from sync.backoff import Backoff

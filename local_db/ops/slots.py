@@ -1,0 +1,134 @@
+"""The office's appointment slots: creating a day's slots, setting their capacity, listing them with free places.
+
+Split out of :mod:`local_db.ops.appointments`, which books, cancels, reschedules and checks in
+appointments on these slots and keeps the helpers both halves share (this module imports
+them from there; appointments never imports this one).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.actor import Actor
+from core.errors import NotFound, ValidationError
+from core.working_calendar import national_holidays
+from local_db import journal
+from local_db.models import Service, Slot
+from local_db.office_settings import calendar_for, load_rules
+from local_db.ops.appointments import SlotInfo, _load_slot, _now, _slot_info
+
+SIDES = ("office", "online")
+
+#: A Saturday-morning opening covers slots that end by noon.
+SATURDAY_MORNING_END = time(12, 0)
+
+
+def _service(session: Session, office_code: str, service_code: str) -> Service:
+    service = session.scalars(select(Service).where(
+        Service.office_code == office_code, Service.code == service_code)).first()
+    if service is None:
+        raise NotFound(f"Không có dịch vụ {service_code}", code="service_not_found", service_code=service_code)
+    return service
+
+
+def _check_bookable_day(session: Session, office_code: str, day: date, end: time) -> None:
+    """Slots only on working days, or on a Saturday morning when the office opens then."""
+    rules = load_rules(session, office_code)
+    cal = calendar_for(session, office_code, rules)
+    if cal.is_working_day(day):
+        return
+    if rules.saturday_morning_open and day.weekday() == 5 and end <= SATURDAY_MORNING_END:
+        national = {d for d, _ in national_holidays(day.year)}
+        if day not in cal.days_off and day not in national:
+            return
+    raise ValidationError(f"Ngày {day:%d/%m/%Y} không phải ngày làm việc", field="day", code="not_working_day",
+                          day=day.isoformat())
+
+
+def create_slots(session: Session, actor: Actor, service_code: str, day: date, *, start: time, end: time,
+                 minutes: int, office_quota: int, online_quota: int, now: datetime | None = None) -> list[SlotInfo]:
+    """Slots of ``minutes`` from ``start`` up to ``end`` (a last, shorter rest is not made).
+
+    Idempotent per (service, day, start): a slot that already exists is returned as it is,
+    with its quotas and bookings untouched. Each new slot writes a ``slot`` outbox row
+    (``create``): the centre offers its online quota for booking on the portal.
+    """
+    now = _now(now)
+    office_code = actor.office_code
+    if minutes <= 0:
+        raise ValidationError("Độ dài khung giờ phải lớn hơn 0 phút", field="minutes")
+    if office_quota < 0 or online_quota < 0:
+        raise ValidationError("Số chỗ không được âm", field="quota")
+    if not start < end:
+        raise ValidationError("Giờ bắt đầu phải trước giờ kết thúc", field="start")
+    _check_bookable_day(session, office_code, day, end)
+    service = _service(session, office_code, service_code)
+    existing = {s.start_time: s for s in session.scalars(select(Slot).where(
+        Slot.office_code == office_code, Slot.service_id == service.id, Slot.day == day))}
+    step = timedelta(minutes=minutes)
+    t = datetime.combine(day, start)
+    limit = datetime.combine(day, end)
+    slots = []
+    while t + step <= limit:
+        slot = existing.get(t.time())
+        if slot is None:
+            slot = Slot(office_code=office_code, service_id=service.id, day=day, start_time=t.time(),
+                        end_time=(t + step).time(), office_quota=office_quota, online_quota=online_quota,
+                        office_booked=0, online_booked=0)
+            session.add(slot)
+            session.flush()
+            journal.record(session, actor, entity="slot", entity_id=slot.id, op_type="create", now=now, payload={
+                "service_id": service.id, "service_code": service_code, "day": day, "start_time": slot.start_time,
+                "end_time": slot.end_time, "office_quota": office_quota, "online_quota": online_quota})
+        slots.append(slot)
+        t += step
+    session.flush()
+    return [_slot_info(s, service_code) for s in slots]
+
+
+def set_slot_capacity(session: Session, actor: Actor, slot_id: uuid.UUID, *, office_quota: int, online_quota: int,
+                      now: datetime | None = None) -> SlotInfo:
+    """Change a slot's two quotas; never below the places already booked on either side."""
+    now = _now(now)
+    if office_quota < 0 or online_quota < 0:
+        raise ValidationError("Số chỗ không được âm", field="quota")
+    slot, service_code = _load_slot(session, slot_id, actor.office_code)
+    before = (slot.office_quota, slot.online_quota)
+    result = session.execute(
+        update(Slot).where(Slot.id == slot.id, Slot.office_booked <= office_quota, Slot.online_booked <= online_quota)
+        .values(office_quota=office_quota, online_quota=online_quota, updated_at=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        slot, _ = _load_slot(session, slot.id)
+        raise ValidationError(
+            f"Không thể giảm số chỗ dưới số đã đặt (tại cơ quan {slot.office_booked}, trực tuyến {slot.online_booked})",
+            field="quota", code="below_booked", office_booked=slot.office_booked, online_booked=slot.online_booked)
+    journal.record(session, actor, entity="slot", entity_id=slot.id, op_type="set_capacity",
+                   payload={"office_quota": office_quota, "online_quota": online_quota,
+                            "previous": {"office_quota": before[0], "online_quota": before[1]}}, now=now)
+    slot, _ = _load_slot(session, slot.id)
+    return _slot_info(slot, service_code)
+
+
+def list_slots(session: Session, office_code: str, service_code: str, day: date, *,
+               side: str = "office") -> list[SlotInfo]:
+    """The day's slots of a service that offer places on ``side`` (full ones included), by time."""
+    if side not in SIDES:
+        raise ValidationError(f"side must be one of {', '.join(SIDES)}", field="side")
+    service = _service(session, office_code, service_code)
+    quota = Slot.office_quota if side == "office" else Slot.online_quota
+    rows = session.scalars(select(Slot).where(
+        Slot.office_code == office_code, Slot.service_id == service.id, Slot.day == day, quota > 0)
+        .order_by(Slot.start_time).execution_options(populate_existing=True))
+    return [_slot_info(s, service_code) for s in rows]
+
+
+__all__ = [
+    "create_slots",
+    "list_slots",
+    "set_slot_capacity",
+]
