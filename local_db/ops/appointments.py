@@ -119,7 +119,8 @@ def side_of(source: str) -> str:
     return "online" if source == "online" else "office"
 
 
-def _slot_info(slot: Slot, service_code: str) -> SlotInfo:
+def slot_info(slot: Slot, service_code: str) -> SlotInfo:
+    """What a slot's row says, with its free places per side (shared with ops/slots.py)."""
     return SlotInfo(
         id=slot.id, service_code=service_code, day=slot.day, start_time=slot.start_time,
         end_time=slot.end_time, office_quota=slot.office_quota, online_quota=slot.online_quota,
@@ -128,7 +129,7 @@ def _slot_info(slot: Slot, service_code: str) -> SlotInfo:
     )
 
 
-def _load_slot(session: Session, slot_id: uuid.UUID | str, office_code: str | None = None) -> tuple[Slot, str]:
+def load_slot(session: Session, slot_id: uuid.UUID | str, office_code: str | None = None) -> tuple[Slot, str]:
     """The slot (fresh from the database, not a stale identity-map copy) and its service code."""
     sid = slot_id if isinstance(slot_id, uuid.UUID) else _parse_uuid(slot_id)
     row = session.execute(
@@ -269,7 +270,7 @@ def _info_rows(session: Session, *conditions: Any) -> list[AppointmentInfo]:
     out = []
     for appt, slot, service_code, name, phone, proc_code, proc_name, ticket_code in session.execute(stmt):
         out.append(AppointmentInfo(
-            id=appt.id, code=appt.code, slot=_slot_info(slot, service_code), procedure_code=proc_code,
+            id=appt.id, code=appt.code, slot=slot_info(slot, service_code), procedure_code=proc_code,
             procedure_name_vi=proc_name, citizen_name=name, citizen_name_masked=mask_name(name),
             phone_masked=mask_phone(phone) if phone else "", source=appt.source, status=appt.status,
             booked_at=appt.booked_at, checked_in_at=appt.checked_in_at, ticket_code=ticket_code,
@@ -299,7 +300,7 @@ def book(session: Session, actor: Actor, slot_id: uuid.UUID, citizen: CitizenInp
     note = collapse_spaces(nfc(note or ""))
     if len(note) > MAX_NOTE:
         raise ValidationError(f"Ghi chú dài quá {MAX_NOTE} ký tự", field="note")
-    slot, service_code = _load_slot(session, slot_id, actor.office_code)
+    slot, service_code = load_slot(session, slot_id, actor.office_code)
     _refuse_past(slot, now)
     procedure = None
     if procedure_code:
@@ -364,8 +365,8 @@ def reschedule(session: Session, actor: Actor, appointment_id: uuid.UUID | str, 
     now = _now(now)
     appt = _find(session, appointment_id, actor.office_code)
     _require_booked(appt, "đổi")
-    old_slot, service_code = _load_slot(session, appt.slot_id)
-    new_slot, new_service_code = _load_slot(session, new_slot_id, actor.office_code)
+    old_slot, service_code = load_slot(session, appt.slot_id)
+    new_slot, new_service_code = load_slot(session, new_slot_id, actor.office_code)
     if new_slot.id == old_slot.id:
         raise ValidationError("Lịch hẹn đã ở khung giờ này", field="slot", code="same_slot")
     if new_slot.service_id != old_slot.service_id:
@@ -404,7 +405,7 @@ def check_in(session: Session, actor: Actor, appointment: uuid.UUID | str, *,
         raise DomainError(f"Lịch hẹn {appt.code} đã được xác nhận, số thứ tự {ticket_code}",
                           code="already_checked_in", appointment_code=appt.code, ticket_code=ticket_code)
     _require_booked(appt, "xác nhận")
-    slot, service_code = _load_slot(session, appt.slot_id)
+    slot, service_code = load_slot(session, appt.slot_id)
     opens, closes = check_in_window(session, appt.office_code, slot)
     local = to_office_time(now)
     window = {"appointment_code": appt.code, "day": slot.day.isoformat(),
@@ -488,7 +489,9 @@ __all__ = [
     "check_in_window",
     "get_appointment",
     "issue_check_in",
+    "load_slot",
     "mark_no_shows",
     "reschedule",
     "side_of",
+    "slot_info",
 ]

@@ -19,7 +19,7 @@ from core.working_calendar import national_holidays
 from local_db import journal
 from local_db.models import Service, Slot
 from local_db.office_settings import calendar_for, load_rules
-from local_db.ops.appointments import SlotInfo, _load_slot, _now, _slot_info
+from local_db.ops.appointments import SlotInfo, _now, load_slot, slot_info
 
 SIDES = ("office", "online")
 
@@ -87,7 +87,7 @@ def create_slots(session: Session, actor: Actor, service_code: str, day: date, *
         slots.append(slot)
         t += step
     session.flush()
-    return [_slot_info(s, service_code) for s in slots]
+    return [slot_info(s, service_code) for s in slots]
 
 
 def set_slot_capacity(session: Session, actor: Actor, slot_id: uuid.UUID, *, office_quota: int, online_quota: int,
@@ -96,22 +96,22 @@ def set_slot_capacity(session: Session, actor: Actor, slot_id: uuid.UUID, *, off
     now = _now(now)
     if office_quota < 0 or online_quota < 0:
         raise ValidationError("Số chỗ không được âm", field="quota")
-    slot, service_code = _load_slot(session, slot_id, actor.office_code)
+    slot, service_code = load_slot(session, slot_id, actor.office_code)
     before = (slot.office_quota, slot.online_quota)
     result = session.execute(
         update(Slot).where(Slot.id == slot.id, Slot.office_booked <= office_quota, Slot.online_booked <= online_quota)
         .values(office_quota=office_quota, online_quota=online_quota, updated_at=now)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        slot, _ = _load_slot(session, slot.id)
+        slot, _ = load_slot(session, slot.id)
         raise ValidationError(
             f"Không thể giảm số chỗ dưới số đã đặt (tại cơ quan {slot.office_booked}, trực tuyến {slot.online_booked})",
             field="quota", code="below_booked", office_booked=slot.office_booked, online_booked=slot.online_booked)
     journal.record(session, actor, entity="slot", entity_id=slot.id, op_type="set_capacity",
                    payload={"office_quota": office_quota, "online_quota": online_quota,
                             "previous": {"office_quota": before[0], "online_quota": before[1]}}, now=now)
-    slot, _ = _load_slot(session, slot.id)
-    return _slot_info(slot, service_code)
+    slot, _ = load_slot(session, slot.id)
+    return slot_info(slot, service_code)
 
 
 def list_slots(session: Session, office_code: str, service_code: str, day: date, *,
@@ -124,7 +124,7 @@ def list_slots(session: Session, office_code: str, service_code: str, day: date,
     rows = session.scalars(select(Slot).where(
         Slot.office_code == office_code, Slot.service_id == service.id, Slot.day == day, quota > 0)
         .order_by(Slot.start_time).execution_options(populate_existing=True))
-    return [_slot_info(s, service_code) for s in rows]
+    return [slot_info(s, service_code) for s in rows]
 
 
 __all__ = [
