@@ -173,6 +173,18 @@ def set_aside(path: str | Path) -> Path:
     raise FileExistsError(f"too many files named {path.name} in {used}")
 
 
+def set_aside_all(paths: list[Path]) -> list[Path]:
+    """:func:`set_aside` for each file; one that cannot move is logged and left where it
+    is (the screen keeps it taken for the rest of the run). Returns where the others went."""
+    moved = []
+    for path in paths:
+        try:
+            moved.append(set_aside(path))
+        except OSError as exc:
+            log.warning("could not move %s out of the scanner folder: %s", path, exc)
+    return moved
+
+
 def _looks_complete(path: Path) -> bool | None:
     """True when the file ends as its format ends (or its format is unknown), False when it
     visibly stops short, None when it cannot be opened at all."""

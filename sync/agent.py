@@ -135,7 +135,7 @@ class Agent:
             with self.db.write() as s:
                 report = prune_local(s, self._store, now=now, office_code=self.office_code)
             with self.db.read() as s:
-                unused = drop_unused(s, self._store, now=now)
+                unused = drop_unused(s, self._store)
             if unused:
                 log.info("%d scanned files no dossier names (intakes ended without one) were removed", unused)
             if report.files_removed:

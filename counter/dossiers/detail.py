@@ -44,7 +44,6 @@ class DetailPane(QFrame):
         set_role(self, "panel")
         self.setObjectName("dossier-detail")
         self.view: DossierView | None = None
-        self.busy = False
 
         self.code = label(role="title", wrap=False)
         self.code.setObjectName("dossier-code")
@@ -90,13 +89,15 @@ class DetailPane(QFrame):
             self.tabs.addTab(area, "")
         self.placeholder = label(role="hint")
         self.placeholder.setObjectName("dossier-placeholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         self.buttons: dict[str, QPushButton] = {}
         self.keys = QGridLayout()
         self.keys.setSpacing(8)
         self._key_columns = 0
         self._keys_shown: tuple[str, ...] = ()
-        papers = hbox(spacing=8)
+        self.papers = QWidget()
+        papers = hbox(self.papers, spacing=8)
         for action in ACTIONS:
             b = button(name=f"dossier-{action.replace('_', '-')}", on_click=lambda a=action: self.act.emit(a))
             self.buttons[action] = b
@@ -105,9 +106,10 @@ class DetailPane(QFrame):
             else:
                 papers.addWidget(b)
         layout = vbox(self, [self.placeholder, self.head, self.tabs], margin=16, spacing=10)
+        layout.setStretch(0, 1)  # only one of the placeholder and the tabs shows: it takes the room
         layout.setStretch(2, 1)
         layout.addLayout(self.keys)
-        layout.addLayout(papers)
+        layout.addWidget(self.papers)
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
@@ -138,18 +140,19 @@ class DetailPane(QFrame):
         self.scans.retranslate()
         self.placeholder.setText(_("Choose a dossier in the list, or scan its receipt, to see its history and "
                                    "what can be done with it."))
-        self.draw(self.view)
+        self._draw_tabs()  # the dossier's own words come with draw(), which the page calls next
 
-    def draw(self, v: DossierView | None) -> None:
+    def draw(self, v: DossierView | None, *, busy: bool = False) -> None:
         self.view = v
         self.placeholder.setVisible(v is None)
         self.head.setVisible(v is not None)
         self.tabs.setVisible(v is not None)
+        self.papers.setVisible(v is not None)  # no dossier, no paper to print
         if self.scans.dossier_id != (v.id if v is not None else None):
             self.scans.show_dossier(v.id if v is not None else None,
                                     can_scan=v is not None and v.status not in NO_SCANS)
         if v is None:
-            self.enable()
+            self.enable(busy=busy)
             return
         d = v.dossier
         self.code.setText(_("Dossier {code}").format(code=d.code))
@@ -170,7 +173,7 @@ class DetailPane(QFrame):
             head, details = line.words()
             self.history.addItem(QListWidgetItem(head + ("\n" + details if details else "")))
         self._draw_tabs()
-        self.enable()
+        self.enable(busy=busy)
 
     def _draw_tabs(self) -> None:
         """The scans tab says how many items are still to scan, so a clerk on the facts tab
@@ -183,11 +186,12 @@ class DetailPane(QFrame):
             text = pgettext("counter dossier tab", "Scans")
         self.tabs.setTabText(1, text)
 
-    def enable(self) -> None:
+    def enable(self, *, busy: bool = False) -> None:
+        """Each shown button enabled unless a move is on its way (``busy``)."""
         v = self.view
         self._layout_keys()
         for action, b in self.buttons.items():
-            b.setEnabled(v is not None and v.allows(action) and not self.busy)
+            b.setEnabled(v is not None and v.allows(action) and not busy)
             if action == "reschedule" and v is not None and v.rescheduled and b.isEnabled():
                 b.setToolTip(_("Already rescheduled once: a second new date is not allowed."))
             else:

@@ -501,12 +501,10 @@ class DossiersPage(Screen):
         self.empty.setVisible(n == 0)
 
     def _draw_detail(self) -> None:
-        self.detail.busy = self.busy
-        self.detail.draw(self.view)
+        self.detail.draw(self.view, busy=self.busy)
 
     def _enable(self) -> None:
-        self.detail.busy = self.busy
-        self.detail.enable()
+        self.detail.enable(busy=self.busy)
 
     # --- the tour (counter/dossiers/tour.py) -----------------------------------------------------
 

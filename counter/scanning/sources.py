@@ -6,7 +6,6 @@ queued signal; a camera frame becomes a PNG page on the TaskRunner too."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +31,11 @@ from PySide6.QtWidgets import (
 
 from core.i18n import _, pgettext
 from scanning import sane
-from scanning.folder import FolderWatcher, set_aside
+from scanning.folder import FolderWatcher, set_aside_all
 from scanning.pages import PageImage
 from ui.parts import button, hbox, label, say, vbox
 from ui.tasks import TaskRunner
 from ui.widgets.camera_feed import CameraFeed
-
-log = logging.getLogger(__name__)
 
 TARGET_PX = 44  # every button and box at least this tall (a finger, a tired hand with a mouse)
 
@@ -238,18 +235,6 @@ def file_key(path: Path) -> tuple[str, int]:
         return str(path), 0
 
 
-def set_aside_all(paths: list[Path]) -> list[Path]:
-    """:func:`scanning.folder.set_aside` for each file; the ones that could not move are
-    logged and left (still in TAKEN for this run). Returns where the others went."""
-    moved = []
-    for path in paths:
-        try:
-            moved.append(set_aside(path))
-        except OSError as exc:
-            log.warning("could not move %s out of the scanner folder: %s", path, exc)
-    return moved
-
-
 class _Bridge(QObject):
     """Carries a path from the watcher's thread to the GUI thread (a queued signal)."""
 
@@ -322,7 +307,7 @@ class FolderPanel(QWidget):
             TAKEN.discard(key)
         self.taken = []
 
-    def set_aside(self, tasks: Any) -> None:
+    def set_aside(self, tasks: TaskRunner) -> None:
         """The scan was saved: its files go to the «da-dung» subfolder, off the UI thread (a
         network share can be slow). A file that cannot move stays taken for this run."""
         paths, self.taken = [p for p, _key in self.taken], []

@@ -61,7 +61,7 @@ def tidy_store(ctx: Any) -> int:
     """Remove the scans no dossier and no draft names any more (kept for an intake that
     ended without a dossier), once they are a day old; returns how many went."""
     with ctx.db.read() as s:
-        return drop_unused(s, attachment_store(ctx), now=ctx.now())
+        return drop_unused(s, attachment_store(ctx))
 
 
 def watch_folder(ctx: Any) -> str:

@@ -33,13 +33,15 @@ def free_words(free: int) -> str:
     return ngettext("{n} place free", "{n} places free", free).format(n=free)
 
 
-class _BookingScreen(Screen):
+class BookingScreen(Screen):
+    """A screen of the booking flow: the kiosk's context and its TaskRunner."""
+
     def __init__(self, ctx: KioskContext, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.tasks = ctx, tasks
 
 
-def _tour_choice(ctx: KioskContext) -> tuple[ProcedureChoice | None, date | None, SlotChoice | None]:
+def tour_choice(ctx: KioskContext) -> tuple[ProcedureChoice | None, date | None, SlotChoice | None]:
     """For the tour: a procedure a citizen could book, its first day with free places and
     that day's first free slot (reads only)."""
     procedures = search_procedures(ctx, "khai sinh") or search_procedures(ctx)
@@ -51,4 +53,4 @@ def _tour_choice(ctx: KioskContext) -> tuple[ProcedureChoice | None, date | None
     return procedure, day, slot
 
 
-__all__ = ["free_words", "window_words"]
+__all__ = ["BookingScreen", "free_words", "tour_choice", "window_words"]

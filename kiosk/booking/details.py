@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLineEdit, QSizePolicy, QWidget
 from core.citizen import mask_phone
 from core.i18n import _, current_language
 from core.text import mask_name
-from kiosk.booking.common import _BookingScreen, _tour_choice, window_words
+from kiosk.booking.common import BookingScreen, tour_choice, window_words
 from kiosk.booking.model import (
     Booked,
     BookingError,
@@ -35,7 +35,7 @@ from ui.widgets.keyboard import OnScreenKeyboard
 DONE_RETURN_MS = 60_000
 
 
-class DetailsScreen(_BookingScreen):
+class DetailsScreen(BookingScreen):
     """Name (text keyboard), then phone (keypad), then everything once more to confirm."""
 
     name = "booking_details"
@@ -193,7 +193,7 @@ class DetailsScreen(_BookingScreen):
             self._set_error(_("Sorry, the appointment could not be booked. Please ask at a counter."))
 
     def tour_params(self) -> dict[str, Any]:
-        procedure, _day, slot = _tour_choice(self.ctx)
+        procedure, _day, slot = tour_choice(self.ctx)
         return {"procedure": procedure, "slot": slot}
 
     def tour_states(self):  # type: ignore[no-untyped-def]
@@ -290,7 +290,7 @@ class BookedScreen(Screen):
 
     def tour_params(self) -> dict[str, Any]:
         """A booking as ``book`` returns it, made up (the tour books nothing)."""
-        procedure, _day, slot = _tour_choice(self.ctx)
+        procedure, _day, slot = tour_choice(self.ctx)
         if procedure is None or slot is None:
             return {}
         return {"booked": Booked(appointment_id=uuid.uuid4(), code="LH7K3QPM", procedure_name=procedure.name,

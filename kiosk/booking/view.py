@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QWidget
 
 from core.i18n import _, current_language, ngettext
-from kiosk.booking.common import _BookingScreen, _tour_choice, free_words, window_words
+from kiosk.booking.common import BookingScreen, free_words, tour_choice, window_words
 from kiosk.booking.details import BookedScreen, DetailsScreen
 from kiosk.booking.model import (
     DayChoice,
@@ -41,7 +41,7 @@ from ui.widgets.keyboard import OnScreenKeyboard
 MAX_RESULTS = 8  # results shown at once above the keyboard; typing more narrows them
 
 
-class ProcedureSearchScreen(_BookingScreen):
+class ProcedureSearchScreen(BookingScreen):
     """Type a few words of the procedure; the list narrows as the citizen types."""
 
     name = "booking"
@@ -132,7 +132,7 @@ class ProcedureSearchScreen(_BookingScreen):
                 ("error", lambda: self._failed(RuntimeError("tour")))]
 
 
-class DayScreen(_BookingScreen):
+class DayScreen(BookingScreen):
     name = "booking_day"
 
     def __init__(self, ctx: KioskContext, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -202,7 +202,7 @@ class DayScreen(_BookingScreen):
         say(self.status, _("Booking is not possible right now. Please ask at a counter."), "error")
 
     def tour_params(self) -> dict[str, Any]:
-        return {"procedure": _tour_choice(self.ctx)[0]}
+        return {"procedure": tour_choice(self.ctx)[0]}
 
     def tour_states(self):  # type: ignore[no-untyped-def]
         return [("", lambda: self.tasks.wait_idle()),
@@ -210,7 +210,7 @@ class DayScreen(_BookingScreen):
                 ("error", lambda: self._failed(RuntimeError("tour")))]
 
 
-class SlotScreen(_BookingScreen):
+class SlotScreen(BookingScreen):
     name = "booking_slot"
 
     def __init__(self, ctx: KioskContext, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -281,7 +281,7 @@ class SlotScreen(_BookingScreen):
         say(self.status, _("Booking is not possible right now. Please ask at a counter."), "error")
 
     def tour_params(self) -> dict[str, Any]:
-        procedure, day, _slot = _tour_choice(self.ctx)
+        procedure, day, _slot = tour_choice(self.ctx)
         return {"procedure": procedure, "day": day}
 
     def tour_states(self):  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ prune after the centre has them, fetch back (issue 9), Qt-free.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -333,15 +334,15 @@ def prune_local(session: Session, store: AttachmentStore, *, keep_days: int | No
 UNUSED_GRACE = timedelta(days=1)  # a file this young may be on its way into a row
 
 
-def drop_unused(session: Session, store: AttachmentStore, *, now: datetime | None = None,
-                grace: timedelta = UNUSED_GRACE) -> int:
+def drop_unused(session: Session, store: AttachmentStore, *, grace: timedelta = UNUSED_GRACE) -> int:
     """Remove from the store the files (PDF and thumbnail) that no attachment row and no
     intake draft names and that are older than ``grace``; returns how many SHA-256s went.
-    Reads the database only. The grace keeps a file written a moment before its row."""
+    Reads the database only. The grace keeps a file written a moment before its row. Age is
+    measured on the file system's own clock (its modification times), never an app clock."""
     kept = store.files()
     if not kept:
         return 0
-    cutoff = _utc(now).timestamp() - grace.total_seconds()
+    cutoff = time.time() - grace.total_seconds()
     old = {sha for sha, mtime in kept.items() if mtime < cutoff}
     if not old:
         return 0

@@ -5,6 +5,8 @@ holds the op, pruned, fetched back; a file missing here holds only its own op.""
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -168,10 +170,16 @@ def test_the_agent_removes_scans_the_centre_has_kept_long_enough(db: Database, o
     scan = built_pdf(2)
     with db.write() as s:
         info = attach_scan(s, office.actor("canbo1"), dossier, docs[TOKHAI], scan, store=store, now=NOW)
+    leftover = built_pdf(1, seed=9)  # kept for an intake that ended with a form 02, two days ago
+    store.put(leftover.pdf, thumbnail=leftover.thumbnail_png)
+    then = time.time() - 2 * 86400
+    os.utime(store.path(leftover.sha256), (then, then))
+    os.utime(store.thumbnail_path(leftover.sha256), (then, then))
     moment = [NOW + timedelta(minutes=1)]
     agent = agent_for(db, centre.base_url, enrollment, store=store, clock=lambda: moment[0])
     assert agent.run_once().ok
     assert store.has(scan.sha256)  # uploaded a minute ago: kept here (attachment_keep_days, 30)
+    assert not store.has(leftover.sha256) and not store.has_thumbnail(leftover.sha256)  # named by nothing
     moment[0] = NOW + timedelta(days=31)
     assert agent.run_once().ok
     assert not store.has(scan.sha256)
