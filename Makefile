@@ -7,16 +7,22 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # Debian packages: venv support, PostgreSQL (tests and multi-machine offices), zbar (QR
-# decoding), poppler (PDF rasterising in tests), the libraries Qt's xcb/offscreen
-# platforms load, fonts config, and CUPS with its PDF printer (a real print spooler for tests
+# decoding), poppler (PDF rasterising in tests), every library Qt's xcb (X11, XWayland) and
+# wayland platform plugins load (tests/test_desktop_libraries.py checks with ldd), fonts
+# config, an X server and its tools for the desktop test (xvfb, xdotool, x11-utils), and CUPS with its PDF printer (a real print spooler for tests
 # and for offices printing through the system), Debian's chromium and its chromedriver (the
 # booking site's end-to-end tests and phone-sized screenshots), SANE's scanimage (document
 # scanners; its test backend in the tests).
 APT_PACKAGES := python3-venv postgresql libzbar0 poppler-utils cups printer-driver-cups-pdf libusb-1.0-0 libpulse0 espeak-ng \
 	chromium chromium-driver sane-utils \
-	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
+	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
+	libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+	libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 \
+	libxcb-xfixes0 libxcb-xkb1 libwayland-client0 libwayland-cursor0 libwayland-egl1 libfreetype6 libpng16-16 \
+	xvfb xdotool x11-utils
 
-export QT_QPA_PLATFORM ?= offscreen
+# No QT_QPA_PLATFORM here: `make demo` opens real windows on a desktop. The tests, the
+# benchmarks and `motcua tour` choose the offscreen platform themselves.
 
 .PHONY: setup apt demo test bench lint clean
 

@@ -300,8 +300,9 @@ def demo_database(folder: Path):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    if os.environ.get("QT_QPA_PLATFORM") is None:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Offscreen always: the pictures are taken at the panel's size, which a desktop's screen
+    # (or its window manager) would cut down; and no window flashes up on that desktop.
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
     outdir: Path = args.outdir.resolve()
     with tempfile.TemporaryDirectory(prefix="motcua-tour-") as tmp:
         scratch = Path(tmp)

@@ -24,6 +24,12 @@ from local_db import migrate
 from local_db.database import Database
 from local_db.office_setup import OfficeRefs, build_office
 
+# Every Qt window of the tests renders offscreen, whatever the machine or the shell has set
+# (a desktop's QT_QPA_PLATFORM=wayland, or none at all): set here, before any QApplication,
+# not in the Makefile, so `pytest` alone behaves as `make test`. The desktop test
+# (tests/cli/test_demo_desktop.py) takes it out again for the apps it starts on its X server.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
 hypothesis_settings.register_profile("ci", max_examples=60, deadline=None)
 hypothesis_settings.register_profile("dev")  # Hypothesis defaults; HYPOTHESIS_PROFILE=dev
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
