@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from cli.common import run_app
+from ui.placement import Area
 
 _STARTED = time.perf_counter()
 READY = "motcua counter: ready"
@@ -23,6 +24,9 @@ REMEMBERED = "counter-desk.json"
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--counter", type=int, metavar="N", help="this machine is counter N (remembered)")
+    parser.add_argument("--geometry", type=Area.parse, metavar="WxH+X+Y",
+                        help="a window in this area of the screen, zoomed out when it does not fit (motcua demo "
+                             "uses it)")
     parser.add_argument("--full-screen", action="store_true", help="full-screen instead of a 1600x900 window")
     parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
 
@@ -53,14 +57,19 @@ def _run_counter(db, settings, args: argparse.Namespace) -> int:  # type: ignore
     from counter.app import DESK_SIZE, CounterWindow
     from counter.context import CounterContext
     from ui.app import make_app
+    from ui.placement import place, prepare_zoom
     from ui.theme import Theme
 
+    zoom = prepare_zoom(args.geometry, DESK_SIZE)
     counter = remembered_counter(Path(settings.data_dir), args.counter)
     ctx = CounterContext.open(db, settings, counter_number=counter)
     app = make_app(language=settings.language, theme=Theme(desk=True))
     window = CounterWindow(ctx, pdf_dir=Path(settings.data_dir) / "prints", remembered_counter=counter)
     if args.full_screen:
         window.showFullScreen()
+    elif args.geometry is not None:
+        place(window, args.geometry, zoom)
+        window.show()
     else:
         window.resize(*DESK_SIZE)
         window.show()

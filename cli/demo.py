@@ -4,8 +4,9 @@ Create the demo office database if it is not there yet, check it, say where it i
 what is in it, print every document it can show as PDF files (the demo's printer), then
 start the demo's own central server on 127.0.0.1 and send the office's history to it
 (cli/demo_sync.py; ``--no-sync`` leaves it out), then open the apps: the kiosk and the
-display board (in windows) and a counter desk, with the sync agent beside them, when this
-machine has a display (``--no-apps``: stop after the setup).
+display board (in windows) and a counter desk, side by side on the screen (cli/desktop.py),
+with the sync agent beside them, when this machine has a display (``--no-apps``: stop
+after the setup).
 """
 
 from __future__ import annotations
@@ -80,22 +81,30 @@ def _demo_sync(db, settings):  # type: ignore[no-untyped-def]
 
 
 def _open_apps(*, with_agent: bool = False) -> int:
-    """The kiosk, one counter desk and the display board, until all are closed (Ctrl+C
-    closes them). Without a display, say how to open them elsewhere."""
+    """The kiosk, one counter desk and the display board side by side on this desktop
+    (cli/desktop.py), until all are closed (Ctrl+C closes them); 1 when one of them failed.
+    Without a display, say how to open them elsewhere."""
     import os
     import subprocess
     import sys
 
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    from cli.desktop import desktop_env, demo_layout, no_window_help, open_apps, screen_area
+
+    env = desktop_env(os.environ)
+    if env is None:
         print("\nNo display on this machine, so no window opens. On a desktop, open the apps with:\n"
               "  .venv/bin/motcua kiosk --windowed\n  .venv/bin/motcua counter --counter 1\n"
               "  .venv/bin/motcua display --windowed")
         return 0
-    print("\nOpening the kiosk, counter 1 and the display board (sign in with a password above; close the "
-          "windows or press Ctrl+C to stop)...")
-    apps = [subprocess.Popen([sys.executable, "-m", "cli", "kiosk", "--windowed"]),
-            subprocess.Popen([sys.executable, "-m", "cli", "counter", "--counter", "1"]),
-            subprocess.Popen([sys.executable, "-m", "cli", "display", "--windowed"])]
+    screen = screen_area(env)
+    if isinstance(screen, str):
+        print(no_window_help(screen), file=sys.stderr)
+        return 1
+    layout = demo_layout(screen)
+    print(f"\nOpening the kiosk, counter 1 and the display board on the screen ({screen}): "
+          f"kiosk {layout['kiosk']}, counter {layout['counter']}, board {layout['display']} "
+          "(sign in with a password above; close the windows or press Ctrl+C to stop)...", flush=True)
+    apps = open_apps(env, layout)
     agent = subprocess.Popen([sys.executable, "-m", "cli", "sync", "run"]) if with_agent else None
     try:
         for app in apps:
@@ -109,7 +118,11 @@ def _open_apps(*, with_agent: bool = False) -> int:
         if agent is not None:  # the apps are closed: the agent's last round is not needed
             agent.terminate()
             agent.wait(timeout=10)
-    return 0
+    failed = [(name, app.returncode) for name, app in zip(("kiosk", "counter", "display board"), apps)
+              if app.returncode != 0]
+    for name, code in failed:
+        print(f"The {name} ended with exit code {code}.", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _print_samples(db, settings) -> None:  # type: ignore[no-untyped-def]

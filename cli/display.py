@@ -18,6 +18,7 @@ import argparse
 import time
 
 from cli.common import run_app
+from ui.placement import Area
 
 _STARTED = time.perf_counter()
 READY = "motcua display: ready"
@@ -26,6 +27,9 @@ SHOWN = "motcua display: shown"
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--windowed", action="store_true", help="a 1920x1080 window instead of full-screen")
+    parser.add_argument("--geometry", type=Area.parse, metavar="WxH+X+Y",
+                        help="a window in this area of the screen, zoomed out when it does not fit (motcua demo "
+                             "uses it)")
     parser.add_argument("--digits", action="store_true", help="read ticket numbers digit by digit (A015: A, 0, 1, 5)")
     parser.add_argument("--english", action="store_true", help="repeat each call in English")
     parser.add_argument("--no-sound", action="store_true", help="show the calls without a chime or a voice")
@@ -55,7 +59,9 @@ def _run_board(db, settings, args: argparse.Namespace) -> int:  # type: ignore[n
     from display.context import DisplayContext
     from display.style import BOARD_SIZE
     from ui.app import make_app
+    from ui.placement import place, prepare_zoom
 
+    zoom = prepare_zoom(args.geometry, BOARD_SIZE)
     ctx = DisplayContext.open(db, style="digits" if args.digits else None, english=True if args.english else None,
                               sound=not args.no_sound)
     app = make_app(language=settings.language, name="MotCua display")
@@ -68,7 +74,10 @@ def _run_board(db, settings, args: argparse.Namespace) -> int:  # type: ignore[n
             print(f"{SHOWN} {call.code} {call.counter_number} {time.time_ns()}", flush=True)
 
         window.shown.connect(shown)
-    if args.windowed:
+    if args.geometry is not None:
+        place(window, args.geometry, zoom)
+        window.show()
+    elif args.windowed:
         window.resize(*BOARD_SIZE)
         window.show()
     else:

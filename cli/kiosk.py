@@ -18,6 +18,7 @@ import sys
 import time
 
 from cli.common import check_database, settings_from
+from ui.placement import Area
 
 _STARTED = time.perf_counter()  # as early as this module is imported: the process start, nearly
 SMOKE_ENV = "MOTCUA_KIOSK_SMOKE"
@@ -27,6 +28,9 @@ READY = "motcua kiosk: ready"
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--windowed", action="store_true",
                         help="a 1080x1920 window instead of full-screen (trying it on a desktop)")
+    parser.add_argument("--geometry", type=Area.parse, metavar="WxH+X+Y",
+                        help="a window in this area of the screen, zoomed out when it does not fit (motcua demo "
+                             "uses it)")
     parser.add_argument("--landscape", action="store_true", help="a landscape panel (1920x1080)")
     parser.add_argument("--set-pin", action="store_true",
                         help="set the staff PIN that closes the kiosks of this office (4-6 digits), then exit")
@@ -83,7 +87,10 @@ def _run_kiosk(db, settings, args: argparse.Namespace, smoke: bool) -> int:  # t
     from kiosk.exit_gesture import install_exit
     from kiosk.pin.model import pin_is_set
     from ui.app import make_app
+    from ui.placement import place, prepare_zoom
 
+    size = PORTRAIT[::-1] if args.landscape else PORTRAIT
+    zoom = prepare_zoom(args.geometry, size)
     ctx = KioskContext.open(db, settings)
     if not pin_is_set(db, ctx.office_code) and not smoke:
         print("motcua kiosk: no staff PIN is set for this office, so the PIN pad cannot close the kiosk; "
@@ -91,8 +98,10 @@ def _run_kiosk(db, settings, args: argparse.Namespace, smoke: bool) -> int:  # t
     app = make_app(language=settings.language)
     window = KioskWindow(ctx, pdf_dir=Path(settings.data_dir) / "prints")
     install_exit(window)
-    size = PORTRAIT[::-1] if args.landscape else PORTRAIT
-    if args.windowed:
+    if args.geometry is not None:
+        place(window, args.geometry, zoom)
+        window.show()
+    elif args.windowed:
         window.resize(*size)
         window.show()
     else:
