@@ -110,10 +110,7 @@ def _open_apps(*, with_agent: bool = False) -> int:
         for app in apps:
             app.wait()
     except KeyboardInterrupt:
-        for app in apps:
-            app.terminate()
-        for app in apps:
-            app.wait(timeout=10)
+        _close_after_ctrl_c(apps)
     finally:
         if agent is not None:  # the apps are closed: the agent's last round is not needed
             agent.terminate()
@@ -123,6 +120,27 @@ def _open_apps(*, with_agent: bool = False) -> int:
     for name, code in failed:
         print(f"The {name} ended with exit code {code}.", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _close_after_ctrl_c(apps: list) -> None:  # type: ignore[type-arg]
+    """Ctrl+C in a terminal reaches the apps too, and each closes itself: give them the
+    time to (a second or two; much longer on a loaded machine), since a second signal in
+    the middle of their exit would kill them half-way; those still open after half a minute
+    (the demo alone was interrupted) are asked with SIGTERM."""
+    import subprocess
+    import time
+
+    deadline = time.monotonic() + 30
+    for app in apps:
+        try:
+            app.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+    for app in apps:
+        if app.poll() is None:
+            app.terminate()
+    for app in apps:
+        app.wait(timeout=10)
 
 
 def _print_samples(db, settings) -> None:  # type: ignore[no-untyped-def]
