@@ -88,7 +88,7 @@ def _open_apps(*, with_agent: bool = False) -> int:
     import subprocess
     import sys
 
-    from cli.desktop import desktop_env, demo_layout, no_window_help, open_apps, screen_area
+    from cli.desktop import demo_layout, desktop_env, no_window_help, open_apps, screen_area
 
     env = desktop_env(os.environ)
     if env is None:

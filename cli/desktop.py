@@ -86,7 +86,7 @@ def desktop_env(env: Mapping[str, str]) -> dict[str, str] | None:
 def screen_area(env: Mapping[str, str]) -> Area | str:
     """The screen's free area, or why Qt cannot open a window on this display."""
     try:
-        probe = subprocess.run([sys.executable, "-m", "ui.placement"], env=dict(env), capture_output=True,
+        probe = subprocess.run([sys.executable, "-m", "ui.placement"], env=dict(env), capture_output=True, check=False,
                                text=True, timeout=60)
     except subprocess.TimeoutExpired:
         return "Qt did not answer within a minute"

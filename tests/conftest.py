@@ -55,6 +55,19 @@ def pg_cluster() -> Iterator[object]:
         cluster.stop()
 
 
+@pytest.fixture
+def xserver() -> Iterator[object]:
+    """A real X server of its own (Xvfb, 1920x1080, a free display number, no TCP), like a
+    desktop without a window manager: tests/support/xserver.py."""
+    from tests.support.xserver import XServer
+
+    server = XServer(1920, 1080).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def _admin_url(server_url: str, database: str) -> str:
     return server_url.rsplit("/", 1)[0] + "/" + database
 

@@ -51,7 +51,7 @@ def _ldd(path: Path) -> tuple[set[str], set[str]]:
 
 def _apt_packages() -> set[str]:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    block = re.search(r"^APT_PACKAGES := (.*?)(?<!\\)\n", makefile, re.S | re.M)
+    block = re.search(r"^APT_PACKAGES := (.*?)(?<!\\)\n", makefile, re.DOTALL | re.MULTILINE)
     assert block is not None
     return set(block.group(1).replace("\\\n", " ").split())
 
@@ -65,7 +65,7 @@ def _owners(libraries: set[str]) -> dict[str, str]:
             other = path.replace("/usr/lib/", "/lib/", 1) if path.startswith("/usr/lib/") else path.replace(
                 "/lib/", "/usr/lib/", 1)
             spellings[path] = spellings[other] = library
-    out = subprocess.run(["dpkg-query", "-S", *sorted(spellings)], capture_output=True, text=True).stdout
+    out = subprocess.run(["dpkg-query", "-S", *sorted(spellings)], check=False, capture_output=True, text=True).stdout
     owners: dict[str, str] = {}
     for line in out.splitlines():
         packages, _, path = line.partition(": ")
