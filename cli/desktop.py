@@ -112,6 +112,11 @@ def open_apps(env: Mapping[str, str], layout: Mapping[str, Area]) -> list[subpro
 
 
 def no_window_help(reason: str) -> str:
-    return (f"\nQt cannot open a window on this display ({os.environ.get('DISPLAY') or 'Wayland'}):\n{reason}\n"
-            "Its platform plugin needs Debian libraries: `make setup` installs them "
-            "(the Makefile's APT_PACKAGES).")
+    """What the demo says when the probe failed: Qt's own words, and the likely way out."""
+    where = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or "?"
+    if "could not connect to display" in reason:
+        hint = ("Is that display's X server running, and may this user open windows on it "
+                "(XAUTHORITY, or `xhost +SI:localuser:$USER` in the desktop session)?")
+    else:
+        hint = "Its platform plugin needs Debian libraries: `make setup` installs them (the Makefile's APT_PACKAGES)."
+    return f"\nQt cannot open a window on this display ({where}):\n{reason}\n{hint}"

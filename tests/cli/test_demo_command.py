@@ -17,6 +17,21 @@ def test_without_a_display_the_demo_says_how_to_open_the_apps(monkeypatch: pytes
     assert "motcua display --windowed" in out
 
 
+def test_when_qt_cannot_open_a_window_the_demo_says_why(monkeypatch: pytest.MonkeyPatch,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A display Qt cannot use (here: an X display nobody serves; or a library of its xcb
+    plugin missing) fails in the demo's one probe, with Qt's own words and the likely way
+    out, instead of in three apps one by one."""
+    monkeypatch.setenv("DISPLAY", ":4093")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM")  # as on a desktop: the demo chooses xcb
+    assert demo._open_apps() == 1
+    said = capsys.readouterr()
+    assert "Qt cannot open a window on this display (:4093)" in said.err
+    assert "could not connect to display" in said.err and "X server running" in said.err
+    assert "Opening the kiosk" not in said.out
+
+
 def test_the_demo_centre_takes_the_office_history_and_a_second_run_finds_it_enrolled(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import socket
     from datetime import datetime, timezone
