@@ -62,3 +62,19 @@ def test_the_apps_use_x11_where_there_is_one_and_the_users_choice_wins() -> None
     assert desktop_env({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"})["QT_QPA_PLATFORM"] == "xcb"  # type: ignore[index]
     assert "QT_QPA_PLATFORM" not in desktop_env({"WAYLAND_DISPLAY": "wayland-0"})  # type: ignore[operator]
     assert desktop_env({"DISPLAY": ":0", "QT_QPA_PLATFORM": "wayland"})["QT_QPA_PLATFORM"] == "wayland"  # type: ignore[index]
+
+
+def test_make_demo_leaves_the_qt_platform_to_the_desktop(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The Makefile once exported QT_QPA_PLATFORM=offscreen to every target, `make demo`
+    included, and the demo opened no window on a desktop: what a recipe of the Makefile
+    sees of it, from a shell that has not set it, must be nothing."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    probe = tmp_path / "probe.mk"
+    probe.write_text('qt-platform-seen:\n\t@echo "[$$QT_QPA_PLATFORM]"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    seen = subprocess.run(["make", "-s", "--no-print-directory", "-f", "Makefile", "-f", str(probe), "qt-platform-seen"],
+                          cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True, check=True)
+    assert seen.stdout.strip() == "[]"
