@@ -12,6 +12,7 @@ after the setup).
 from __future__ import annotations
 
 import argparse
+import subprocess
 
 from cli.common import display_url, print_passwords, settings_from
 
@@ -122,12 +123,11 @@ def _open_apps(*, with_agent: bool = False) -> int:
     return 1 if failed else 0
 
 
-def _close_after_ctrl_c(apps: list) -> None:  # type: ignore[type-arg]
+def _close_after_ctrl_c(apps: list[subprocess.Popen[bytes]]) -> None:
     """Ctrl+C in a terminal reaches the apps too, and each closes itself: give them the
     time to (a second or two; much longer on a loaded machine), since a second signal in
     the middle of their exit would kill them half-way; those still open after half a minute
     (the demo alone was interrupted) are asked with SIGTERM."""
-    import subprocess
     import time
 
     deadline = time.monotonic() + 30

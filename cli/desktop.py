@@ -65,7 +65,7 @@ def _cascade(screen: Area) -> dict[str, Area]:
     """Each app as big as the screen lets it be, each one step right and down of the last."""
     room = Area(0, 0, max(1, screen.width - 2 * CASCADE_STEP),
                 max(1, screen.height - TITLE_BAR - 2 * CASCADE_STEP))
-    placed = {}
+    placed: dict[str, Area] = {}
     for step, (app, design) in enumerate((("kiosk", KIOSK), ("counter", COUNTER), ("display", BOARD))):
         zoom = min(1.0, room.width / design[0], room.height / design[1])
         placed[app] = Area(screen.x + step * CASCADE_STEP, screen.y + TITLE_BAR + step * CASCADE_STEP,
