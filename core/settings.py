@@ -119,7 +119,7 @@ def save_setting(name: str, value: str, path: Path | None = None,
     if environ.get(f"MOTCUA_{name.upper()}") is not None:
         raise ValidationError(
             lazy_gettext("{variable} is set in this machine's environment: change it there (the settings file would be "
-                         "ignored).", variable=f"MOTCUA_{name.upper()}"), field=name, code="set_by_environment")
+                         "ignored).", variable="MOTCUA_" + name.upper()), field=name, code="set_by_environment")
     path = path or config_path()
     line = f"{name} = {json.dumps(str(value), ensure_ascii=False)}"  # a JSON string is a TOML basic string
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []

@@ -129,13 +129,13 @@ def check_in_online_token(session: Session, actor: Actor, text: str, *, now: dat
     window = {"day": start.date().isoformat(), "window_start": opens.isoformat(), "window_end": closes.isoformat()}
     if not opens <= local <= closes:
         if local.date() != start.date():
-            raise _refuse("wrong_day", lazy_gettext("The appointment is on {day}, not today", day=f"{start:%d/%m/%Y}"),
+            raise _refuse("wrong_day", lazy_gettext("The appointment is on {day}, not today", day=start.strftime("%d/%m/%Y")),
                           **window)
         if local < opens:
             raise _refuse("too_early", lazy_gettext("It is not yet the appointment's time: check-in opens at {time}",
-                                                       time=f"{opens:%H:%M}"), **window)
+                                                       time=opens.strftime("%H:%M")), **window)
         raise _refuse("too_late", lazy_gettext("The appointment's time is over (until {time}); please take an ordinary queue number",
-                                               time=f"{closes:%H:%M}"), **window)
+                                               time=closes.strftime("%H:%M")), **window)
 
     slot = _slot_for(session, office_code, service, start, end)
     citizen = Citizen(office_code=office_code, full_name=token.masked_name or "—",

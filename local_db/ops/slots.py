@@ -47,7 +47,7 @@ def _check_bookable_day(session: Session, office_code: str, day: date, end: time
         national = {d for d, _ in national_holidays(day.year)}
         if day not in cal.days_off and day not in national:
             return
-    raise ValidationError(lazy_gettext("{day} is not a working day", day=f"{day:%d/%m/%Y}"), field="day",
+    raise ValidationError(lazy_gettext("{day} is not a working day", day=day.strftime("%d/%m/%Y")), field="day",
                           code="not_working_day",
                           day=day.isoformat())
 
