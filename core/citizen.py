@@ -231,8 +231,8 @@ def parse_id_card_qr(text: str, *, today: date | None = None) -> IdCard | None:
     # forged code, never a real card.
     code_gender, code_year = cccd_birth_info(cccd, today=today)
     if code_year != birth_date.year:
-        raise _qr_error(lazy_gettext("the birth year {year} does not match the CCCD number ({code_year})", year=birth_date.year,
-                                     code_year=code_year))
+        raise _qr_error(lazy_gettext("the birth year {year} does not match the CCCD number ({code_year})",
+                                     year=birth_date.year, code_year=code_year))
     if _GENDER_VI[code_gender] != gender:
         raise _qr_error(lazy_gettext("the gender does not match the CCCD number"))
 

@@ -192,7 +192,8 @@ SOURCE_PACKAGES = ("core", "local_db", "printing", "scanning", "sync", "ui", "ki
 # Jinja templates (the centre's web site, sync/server/web/templates) call ``_("...")`` too.
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
 OPTIONS_MAP = {"**/templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}}
-KEYWORDS = {"_": None, "N_": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2), "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "translate_to": (2,)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "translate_to": (2,),
+            "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
 
 
 def extract_messages(root: Path | None = None) -> dict[tuple[str, str | None], list[str]]:

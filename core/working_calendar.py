@@ -122,8 +122,8 @@ class WorkingHours:
         if "periods" in data:
             try:
                 kwargs["periods"] = tuple(
-                    (_parse_hhmm(s, lazy_gettext("start of a working period")), _parse_hhmm(e, lazy_gettext("end of a working period")))
-                    for s, e in data["periods"]
+                    (_parse_hhmm(s, lazy_gettext("start of a working period")),
+                     _parse_hhmm(e, lazy_gettext("end of a working period"))) for s, e in data["periods"]
                 )
             except (TypeError, ValueError) as exc:
                 raise ValidationError(lazy_gettext("Invalid list of working periods"), field="working_hours") from exc

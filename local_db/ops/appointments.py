@@ -206,11 +206,12 @@ def _give_back_place(session: Session, slot_id: uuid.UUID, side: str) -> None:
 
 def _quota_full(slot: Slot, service_code: str, side: str) -> QuotaExceeded:
     quota = slot.office_quota if side == "office" else slot.online_quota
-    which = lazy_pgettext("booking side", "at the office") if side == "office" else lazy_pgettext("booking side", "online")
+    which = (lazy_pgettext("booking side", "at the office") if side == "office"
+             else lazy_pgettext("booking side", "online"))
     return QuotaExceeded(
         lazy_gettext("The slot {start}–{end} on {day} ({service}) is fully booked {side} ({quota} places)",
-                     start=slot.start_time.strftime("%H:%M"), end=slot.end_time.strftime("%H:%M"), day=slot.day.strftime("%d/%m/%Y"),
-                     service=service_code, side=which, quota=quota),
+                     start=slot.start_time.strftime("%H:%M"), end=slot.end_time.strftime("%H:%M"),
+                     day=slot.day.strftime("%d/%m/%Y"), service=service_code, side=which, quota=quota),
         slot_id=str(slot.id), side=side, quota=quota,
     )
 
@@ -218,8 +219,8 @@ def _quota_full(slot: Slot, service_code: str, side: str) -> QuotaExceeded:
 def _refuse_past(slot: Slot, now: datetime) -> None:
     local = to_office_time(now)
     if slot.day < local.date():
-        raise ValidationError(lazy_gettext("The day {day} is over", day=slot.day.strftime("%d/%m/%Y")), field="slot", code="slot_past",
-                              day=slot.day.isoformat())
+        raise ValidationError(lazy_gettext("The day {day} is over", day=slot.day.strftime("%d/%m/%Y")), field="slot",
+                              code="slot_past", day=slot.day.isoformat())
     if slot_end(slot) <= local:
         raise ValidationError(lazy_gettext("The slot {start}–{end} is over", start=slot.start_time.strftime("%H:%M"),
                                            end=slot.end_time.strftime("%H:%M")),
@@ -427,8 +428,8 @@ def check_in(session: Session, actor: Actor, appointment: uuid.UUID | str, *,
                                            day=slot.day.strftime("%d/%m/%Y")),
                               code="wrong_day", **window)
         if local < opens:
-            raise DomainError(lazy_gettext("It is not yet the appointment's time: check-in opens at {time}", time=opens.strftime("%H:%M")),
-                              code="too_early", **window)
+            raise DomainError(lazy_gettext("It is not yet the appointment's time: check-in opens at {time}",
+                                           time=opens.strftime("%H:%M")), code="too_early", **window)
         raise DomainError(lazy_gettext("The appointment's time is over (until {time}); please take an ordinary queue number",
                                        time=closes.strftime("%H:%M")),
                           code="too_late", **window)

@@ -130,7 +130,7 @@ def validate_criteria(criteria: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-def _bad(key: str, value: Any, expected: LazyText) -> ValidationError:
+def _bad(key: str, value: Any, expected: LazyText | str) -> ValidationError:
     return ValidationError(lazy_gettext("Invalid answer for the criterion {key} ({expected} is needed)", key=key,
                                         expected=expected), field=f"criteria.{key}",
                            code="invalid_criterion", key=key, value=repr(value))
