@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from core.errors import ValidationError
+from core.i18n import LazyText, lazy_gettext
 from core.text import clean_name, collapse_spaces, fold, mask_name, nfc
 from core.working_calendar import OFFICE_TZ
 
@@ -50,22 +51,25 @@ def _office_today() -> date:
 def validate_cccd(s: str, *, today: date | None = None) -> str:
     """The 12-digit CCCD number, spaces removed; ValidationError(field="cccd") if wrong."""
     if not isinstance(s, str):
-        raise ValidationError("Số CCCD phải gồm đúng 12 chữ số", field="cccd")
+        raise ValidationError(lazy_gettext("A CCCD number has exactly 12 digits"), field="cccd")
     number = "".join(s.split())
     if not re.fullmatch(r"[0-9]{12}", number):
-        raise ValidationError("Số CCCD phải gồm đúng 12 chữ số", field="cccd")
+        raise ValidationError(lazy_gettext("A CCCD number has exactly 12 digits"), field="cccd")
     if number[:3] not in CCCD_PROVINCES:
         raise ValidationError(
-            f"Số CCCD không hợp lệ: mã tỉnh nơi đăng ký khai sinh {number[:3]} (3 số đầu) không tồn tại",
+            lazy_gettext("Invalid CCCD number: there is no province of birth registration {province} "
+                         "(the first 3 digits)", province=number[:3]),
             field="cccd",
         )
     if number[3] not in "012345":
         raise ValidationError(
-            "Số CCCD không hợp lệ: chữ số thứ 4 (thế kỷ sinh và giới tính) phải từ 0 đến 5", field="cccd"
+            lazy_gettext("Invalid CCCD number: the 4th digit (century of birth and gender) must be 0 to 5"),
+            field="cccd",
         )
     year = _birth_year(number)
     if year > (today or _office_today()).year:
-        raise ValidationError(f"Số CCCD không hợp lệ: năm sinh {year} chưa tới", field="cccd")
+        raise ValidationError(lazy_gettext("Invalid CCCD number: the birth year {year} has not come yet", year=year),
+                              field="cccd")
     return number
 
 
@@ -104,7 +108,7 @@ def normalize_phone(s: str) -> str:
     ``0(3|5|7|8|9)`` + 8 digits raises ValidationError(field="phone").
     """
     if not isinstance(s, str):
-        raise ValidationError("Số điện thoại di động không hợp lệ", field="phone")
+        raise ValidationError(lazy_gettext("Invalid mobile phone number"), field="phone")
     digits = re.sub(r"[\s.\-()]", "", s)
     rest = None
     if digits.startswith("+84"):
@@ -118,7 +122,7 @@ def normalize_phone(s: str) -> str:
         digits = rest if rest.startswith("0") else "0" + rest
     if not _MOBILE.fullmatch(digits):
         raise ValidationError(
-            "Số điện thoại di động không hợp lệ: cần 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09",
+            lazy_gettext("Invalid mobile phone number: it needs 10 digits, starting with 03, 05, 07, 08 or 09"),
             field="phone",
         )
     return digits
@@ -156,18 +160,18 @@ class IdCard:
         return mask_name(self.full_name)
 
 
-def _qr_error(message: str) -> ValidationError:
-    return ValidationError(f"Mã QR căn cước không hợp lệ: {message}", field="id_qr")
+def _qr_error(reason: LazyText) -> ValidationError:
+    return ValidationError(lazy_gettext("Invalid ID card QR code: {reason}", reason=reason), field="id_qr")
 
 
-def _qr_date(value: str, what: str) -> date:
+def _qr_date(value: str, what: LazyText) -> date:
     digits = re.sub(r"[/.\-\s]", "", value)
     if not re.fullmatch(r"[0-9]{8}", digits):
-        raise _qr_error(f"{what} phải có dạng ngàythángnăm (ddmmyyyy)")
+        raise _qr_error(lazy_gettext("{what} must be day, month, year (ddmmyyyy)", what=what))
     try:
         return date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
     except ValueError:
-        raise _qr_error(f"{what} không phải ngày có thật ({value})") from None
+        raise _qr_error(lazy_gettext("{what} is not a real date ({value})", what=what, value=value)) from None
 
 
 def _looks_like_id_qr(fields: list[str]) -> bool:
@@ -194,7 +198,7 @@ def parse_id_card_qr(text: str, *, today: date | None = None) -> IdCard | None:
     if not _looks_like_id_qr(fields):
         return None
     if len(fields) < 7:
-        raise _qr_error(f"cần 7 trường, chỉ có {len(fields)}")
+        raise _qr_error(lazy_gettext("7 fields are needed, there are only {count}", count=len(fields)))
     raw_cccd, raw_old, raw_name, raw_birth, raw_gender, raw_address, raw_issued = fields[:7]
     today = today or _office_today()
 
@@ -202,18 +206,18 @@ def parse_id_card_qr(text: str, *, today: date | None = None) -> IdCard | None:
 
     old_id = "".join(raw_old.split()) or None
     if old_id is not None and not re.fullmatch(r"[0-9]{9}|[0-9]{12}", old_id):
-        raise _qr_error("số CMND cũ phải gồm 9 (hoặc 12) chữ số")
+        raise _qr_error(lazy_gettext("the old ID number must have 9 (or 12) digits"))
 
     full_name = clean_name(raw_name)
     if not full_name:
-        raise _qr_error("thiếu họ tên")
+        raise _qr_error(lazy_gettext("the full name is missing"))
 
-    birth_date = _qr_date(raw_birth, "ngày sinh")
-    issued_on = _qr_date(raw_issued, "ngày cấp")
+    birth_date = _qr_date(raw_birth, lazy_gettext("date of birth on the ID card"))
+    issued_on = _qr_date(raw_issued, lazy_gettext("date of issue on the ID card"))
     if birth_date > today:
-        raise _qr_error("ngày sinh sau ngày hôm nay")
+        raise _qr_error(lazy_gettext("the date of birth is after today"))
     if issued_on > today or issued_on < birth_date:
-        raise _qr_error("ngày cấp không hợp lý")
+        raise _qr_error(lazy_gettext("the date of issue makes no sense"))
 
     g = fold(raw_gender)
     if g in ("nam", "male", "m"):
@@ -221,15 +225,16 @@ def parse_id_card_qr(text: str, *, today: date | None = None) -> IdCard | None:
     elif g in ("nu", "female", "f"):
         gender = "Nữ"
     else:
-        raise _qr_error(f"giới tính không rõ ({raw_gender})")
+        raise _qr_error(lazy_gettext("unknown gender ({gender})", gender=raw_gender))
 
     # The number encodes birth century, year and gender: a mismatch means a bad read or a
     # forged code, never a real card.
     code_gender, code_year = cccd_birth_info(cccd, today=today)
     if code_year != birth_date.year:
-        raise _qr_error(f"năm sinh {birth_date.year} không khớp với số CCCD ({code_year})")
+        raise _qr_error(lazy_gettext("the birth year {year} does not match the CCCD number ({code_year})",
+                                     year=birth_date.year, code_year=code_year))
     if _GENDER_VI[code_gender] != gender:
-        raise _qr_error("giới tính không khớp với số CCCD")
+        raise _qr_error(lazy_gettext("the gender does not match the CCCD number"))
 
     return IdCard(
         cccd=cccd,

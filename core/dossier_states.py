@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from core.errors import TransitionError
+from core.i18n import lazy_gettext
 
 
 class DossierStatus(StrEnum):
@@ -53,12 +54,13 @@ def next_state(current: DossierStatus | str, action: DossierAction | str) -> Dos
     """The state after ``action``, or :class:`TransitionError` naming both."""
     current, action = DossierStatus(current), DossierAction(action)
     if action is A.RECEIVE:
-        raise TransitionError(f"a dossier in state {current} cannot be received again",
+        raise TransitionError(lazy_gettext("a dossier in state {state} cannot be received again", state=current.value),
                               from_state=current.value, action=action.value)
     allowed, target = TRANSITIONS[action]
     if current not in allowed:
         raise TransitionError(
-            f"cannot {action.value} a dossier that is {current.value}",
+            lazy_gettext("cannot {action} a dossier that is {state}", state=current.value,
+                         action=action.value),
             from_state=current.value, action=action.value)
     return target if target is not None else current
 
@@ -66,7 +68,7 @@ def next_state(current: DossierStatus | str, action: DossierAction | str) -> Dos
 def replay(actions: list[DossierAction | str]) -> DossierStatus:
     """The state a history of actions (starting with receive) leads to; raises if illegal."""
     if not actions or DossierAction(actions[0]) is not A.RECEIVE:
-        raise TransitionError("a dossier history must start with receive")
+        raise TransitionError(lazy_gettext("a dossier history must start with receive"))
     state = S.RECEIVED
     for action in actions[1:]:
         state = next_state(state, action)

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from core.errors import ValidationError
-from core.i18n import _, language, ngettext
+from core.i18n import _, language, lazy_gettext, ngettext
 from core.working_calendar import OFFICE_TZ, WORKING_DAY, WorkingCalendar, to_office_time
 
 ProcessingKind = Literal["same_day", "working_days", "calendar_days"]
@@ -37,15 +37,17 @@ class ProcessingTime:
 
     def __post_init__(self) -> None:
         if self.kind not in PROCESSING_KINDS:
-            raise ValidationError(f"Loại thời hạn xử lý không hợp lệ: {self.kind!r}", field="processing")
+            raise ValidationError(lazy_gettext("Invalid kind of processing time: {kind}", kind=repr(self.kind)),
+                                  field="processing")
         for name in ("days", "verification_extra_days"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValidationError(f"Số ngày phải là số nguyên không âm ({name})", field="processing")
+                raise ValidationError(lazy_gettext("A number of days must be a whole number, not negative ({name})", name=name),
+                                      field="processing")
         if self.kind == "same_day" and self.days != 0:
-            raise ValidationError("Thủ tục trả trong ngày không có số ngày", field="processing")
+            raise ValidationError(lazy_gettext("A same-day procedure has no number of days"), field="processing")
         if self.kind != "same_day" and self.days < 1:
-            raise ValidationError("Thời hạn xử lý phải từ 1 ngày trở lên", field="processing")
+            raise ValidationError(lazy_gettext("The processing time must be 1 day or more"), field="processing")
 
     @property
     def has_verification(self) -> bool:
@@ -62,7 +64,7 @@ class ProcessingTime:
     @classmethod
     def from_dict(cls, data: dict) -> ProcessingTime:
         if not isinstance(data, dict) or "kind" not in data:
-            raise ValidationError("Thiếu loại thời hạn xử lý", field="processing")
+            raise ValidationError(lazy_gettext("The kind of processing time is missing"), field="processing")
         return cls(
             kind=data["kind"],
             days=data.get("days", 0),

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.errors import ValidationError
-from core.i18n import _, current_language, language
+from core.i18n import _, current_language, language, lazy_gettext
 from core.money import format_money, format_vnd
 
 FeeKind = Literal["free", "fixed", "per_copy", "per_page"]
@@ -37,7 +37,8 @@ FEE_KINDS: tuple[str, ...] = ("free", "fixed", "per_copy", "per_page")
 
 def _check_amount(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError(f"Số tiền phải là số nguyên không âm ({what})", field="fee")
+        raise ValidationError(lazy_gettext("An amount must be a whole number of VND, not negative ({what})", what=what),
+                              field="fee")
     return value
 
 
@@ -52,10 +53,10 @@ class FeeVariant:
 
     def __post_init__(self) -> None:
         if not self.key or not self.key.replace("_", "").isalnum():
-            raise ValidationError(f"Mã phương án lệ phí không hợp lệ: {self.key!r}", field="fee")
+            raise ValidationError(lazy_gettext("Invalid fee option key: {key}", key=repr(self.key)), field="fee")
         _check_amount(self.amount_vnd, self.key)
         if not self.label_vi.strip():
-            raise ValidationError("Phương án lệ phí cần tên tiếng Việt", field="fee")
+            raise ValidationError(lazy_gettext("A fee option needs a Vietnamese name"), field="fee")
 
 
 @dataclass(frozen=True)
@@ -69,42 +70,42 @@ class FeeRule:
 
     def __post_init__(self) -> None:
         if self.kind not in FEE_KINDS:
-            raise ValidationError(f"Loại lệ phí không hợp lệ: {self.kind!r}", field="fee")
+            raise ValidationError(lazy_gettext("Invalid fee kind: {kind}", kind=repr(self.kind)), field="fee")
         _check_amount(self.amount_vnd, "amount_vnd")
         try:
             tiers = tuple((_check_amount(a, "tiers"), _check_amount(b, "tiers")) for a, b in self.tiers)
         except (TypeError, ValueError) as exc:
-            raise ValidationError("Bậc lệ phí phải là cặp (từ trang, số tiền)", field="fee") from exc
+            raise ValidationError(lazy_gettext("A fee tier is a pair (from page, amount)"), field="fee") from exc
         object.__setattr__(self, "tiers", tiers)
         object.__setattr__(self, "variants", tuple(self.variants))
 
         if self.kind == "free":
             if self.amount_vnd or tiers or self.cap_per_copy_vnd is not None or self.free_within_days is not None or self.variants:
-                raise ValidationError("Thủ tục miễn phí không có mức thu", field="fee")
+                raise ValidationError(lazy_gettext("A free procedure has no amount to charge"), field="fee")
             return
         if self.kind == "per_page":
             if not tiers:
-                raise ValidationError("Lệ phí theo trang cần ít nhất một bậc", field="fee")
+                raise ValidationError(lazy_gettext("A per-page fee needs at least one tier"), field="fee")
             if tiers[0][0] != 1:
-                raise ValidationError("Bậc đầu tiên phải bắt đầu từ trang 1", field="fee")
+                raise ValidationError(lazy_gettext("The first tier must start at page 1"), field="fee")
             for (prev_from, _), (next_from, _) in zip(tiers, tiers[1:]):
                 if next_from <= prev_from:
-                    raise ValidationError("Các bậc trang phải tăng dần", field="fee")
+                    raise ValidationError(lazy_gettext("Page tiers must go up"), field="fee")
             if self.cap_per_copy_vnd is not None:
                 _check_amount(self.cap_per_copy_vnd, "cap_per_copy_vnd")
             if self.amount_vnd:
-                raise ValidationError("Lệ phí theo trang dùng các bậc, không dùng amount_vnd", field="fee")
+                raise ValidationError(lazy_gettext("A per-page fee uses tiers, not amount_vnd"), field="fee")
             if self.variants:
-                raise ValidationError("Lệ phí theo trang không có phương án thay thế", field="fee")
+                raise ValidationError(lazy_gettext("A per-page fee has no alternative options"), field="fee")
         else:
             if tiers or self.cap_per_copy_vnd is not None:
-                raise ValidationError("Chỉ lệ phí theo trang mới có bậc và mức trần", field="fee")
+                raise ValidationError(lazy_gettext("Only a per-page fee has tiers and a cap"), field="fee")
         if self.free_within_days is not None:
             if isinstance(self.free_within_days, bool) or not isinstance(self.free_within_days, int) or self.free_within_days < 0:
-                raise ValidationError("Số ngày miễn phí phải là số nguyên không âm", field="fee")
+                raise ValidationError(lazy_gettext("The number of free days must be a whole number, not negative"), field="fee")
         keys = [v.key for v in self.variants]
         if len(set(keys)) != len(keys):
-            raise ValidationError("Trùng mã phương án lệ phí", field="fee")
+            raise ValidationError(lazy_gettext("Two fee options have the same key"), field="fee")
 
     # --- JSON ---------------------------------------------------------------------
 
@@ -128,7 +129,7 @@ class FeeRule:
     @classmethod
     def from_dict(cls, data: dict) -> FeeRule:
         if not isinstance(data, dict) or "kind" not in data:
-            raise ValidationError("Thiếu loại lệ phí", field="fee")
+            raise ValidationError(lazy_gettext("The fee kind is missing"), field="fee")
         try:
             variants = tuple(
                 FeeVariant(
@@ -148,7 +149,7 @@ class FeeRule:
                 variants=variants,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValidationError(f"Quy tắc lệ phí không hợp lệ: {exc}", field="fee") from exc
+            raise ValidationError(lazy_gettext("Invalid fee rule: {error}", error=str(exc)), field="fee") from exc
 
     # --- text ---------------------------------------------------------------------
 
@@ -156,7 +157,7 @@ class FeeRule:
         for v in self.variants:
             if v.key == key:
                 return v
-        raise ValidationError(f"Không có phương án lệ phí {key!r}", field="variant")
+        raise ValidationError(lazy_gettext("There is no fee option {key}", key=repr(key)), field="variant")
 
     def _tier_ranges(self) -> list[tuple[int, int | None, int]]:
         out = []
@@ -222,19 +223,21 @@ class FeeInput:
         for name in ("copies", "pages"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                label = "Số bản" if name == "copies" else "Số trang"
-                raise ValidationError(f"{label} phải là số nguyên từ 1 trở lên", field=name)
+                message = (lazy_gettext("The number of copies must be a whole number of 1 or more") if name == "copies"
+                           else lazy_gettext("The number of pages must be a whole number of 1 or more"))
+                raise ValidationError(message, field=name)
         d = self.days_since_event
         if d is not None and (isinstance(d, bool) or not isinstance(d, int) or d < 0):
-            raise ValidationError("Số ngày kể từ sự kiện phải là số nguyên không âm", field="days_since_event")
+            raise ValidationError(lazy_gettext("The number of days since the event must be a whole number, not negative"),
+                                  field="days_since_event")
         if self.exemption_reason is not None:
             reason = " ".join(self.exemption_reason.split())
             if not reason:
-                raise ValidationError("Miễn lệ phí phải ghi rõ lý do", field="exemption_reason")
+                raise ValidationError(lazy_gettext("A fee exemption needs its reason written down"), field="exemption_reason")
             object.__setattr__(self, "exemption_reason", reason)
             object.__setattr__(self, "exempt", True)
         elif self.exempt:
-            raise ValidationError("Miễn lệ phí phải ghi rõ lý do", field="exemption_reason")
+            raise ValidationError(lazy_gettext("A fee exemption needs its reason written down"), field="exemption_reason")
 
 
 @dataclass(frozen=True)
@@ -275,7 +278,8 @@ def compute_fee(rule: FeeRule, inp: FeeInput) -> FeeQuote:
     if rule.free_within_days is not None:
         if inp.days_since_event is None:
             raise ValidationError(
-                f"Cần số ngày kể từ sự kiện để tính lệ phí (miễn phí trong {rule.free_within_days} ngày)",
+                lazy_gettext("The fee needs the number of days since the event (free within {days} days)",
+                             days=rule.free_within_days),
                 field="days_since_event",
             )
         if inp.days_since_event <= rule.free_within_days:

@@ -133,13 +133,67 @@ def translate_to(lang: str, message: str) -> str:
     return translations(check_language(lang)).gettext(message)
 
 
+class LazyText:
+    """A message kept as its English msgid and its values, translated each time it is read.
+
+    An error raised in a pool thread, in the sync agent or at the centre does not know which
+    screen will show it, nor in which language; text translated when it is made reads in the
+    wrong language on an English counter. So the msgid travels, and ``str()`` renders it in
+    the language current where it is read. Values are formatted after translation (named
+    placeholders, ``{code}``); a value that is itself lazy is rendered in the same language.
+    Made with :func:`lazy_gettext`, which ``python -m core.i18n missing`` finds like ``_``.
+    """
+
+    __slots__ = ("context", "msgid", "values")
+
+    def __init__(self, msgid: str, values: dict[str, object] | None = None, context: str | None = None) -> None:
+        self.msgid = msgid
+        self.values = dict(values or {})
+        self.context = context
+
+    def render(self, lang: str | None = None) -> str:
+        """The text in ``lang`` (the current language if none)."""
+        lang = check_language(lang) if lang is not None else _current.get()
+        found = translations(lang)
+        text = found.pgettext(self.context, self.msgid) if self.context is not None else found.gettext(self.msgid)
+        if not self.values:
+            return text
+        return text.format(**{k: v.render(lang) if isinstance(v, LazyText) else v for k, v in self.values.items()})
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __repr__(self) -> str:
+        return f"LazyText({self.msgid!r}, {self.values!r}, context={self.context!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LazyText):
+            return NotImplemented
+        return (self.msgid, self.values, self.context) == (other.msgid, other.values, other.context)
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+def lazy_gettext(message: str, /, **values: object) -> LazyText:
+    """``message`` (an English msgid with ``{name}`` placeholders) and its values, to be
+    translated when read: for errors and anything else made in one place and shown in another."""
+    return LazyText(message, values)
+
+
+def lazy_pgettext(context: str, message: str, /, **values: object) -> LazyText:
+    """:func:`lazy_gettext` of a message with a context (a role's name inside an error, say)."""
+    return LazyText(message, values, context)
+
+
 # --- checking the catalogue ----------------------------------------------------------------
 
 SOURCE_PACKAGES = ("core", "local_db", "printing", "scanning", "sync", "ui", "kiosk", "counter", "display", "cli")
 # Jinja templates (the centre's web site, sync/server/web/templates) call ``_("...")`` too.
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
 OPTIONS_MAP = {"**/templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}}
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "translate_to": (2,)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "translate_to": (2,),
+            "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
 
 
 def extract_messages(root: Path | None = None) -> dict[tuple[str, str | None], list[str]]:

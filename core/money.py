@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def _group(amount: int, sep: str) -> str:
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise TypeError(f"amount must be an int number of đồng, got {type(amount).__name__}")
+        raise TypeError(f"amount must be an int number of dong (VND), got {type(amount).__name__}")
     sign = "-" if amount < 0 else ""
     return sign + f"{abs(amount):,}".replace(",", sep)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import platformdirs
 
 from core.errors import ValidationError
-from core.i18n import _
+from core.i18n import lazy_gettext
 
 APP_NAME = "motcua"
 DEVICE_KINDS = ("counter", "kiosk", "display", "agent", "server", "tool")
@@ -118,8 +118,8 @@ def save_setting(name: str, value: str, path: Path | None = None,
         raise ValidationError(f"not a setting that can be saved: {name}", field=name)
     if environ.get(f"MOTCUA_{name.upper()}") is not None:
         raise ValidationError(
-            _("{variable} is set in this machine's environment: change it there (the settings file would be "
-              "ignored).").format(variable=f"MOTCUA_{name.upper()}"), field=name, code="set_by_environment")
+            lazy_gettext("{variable} is set in this machine's environment: change it there (the settings file would be "
+                         "ignored).", variable="MOTCUA_" + name.upper()), field=name, code="set_by_environment")
     path = path or config_path()
     line = f"{name} = {json.dumps(str(value), ensure_ascii=False)}"  # a JSON string is a TOML basic string
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []

@@ -49,7 +49,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from core.errors import ValidationError
-from core.i18n import LANGUAGES, _, current_language, language
+from core.i18n import LANGUAGES, _, current_language, language, lazy_gettext
 from core.working_calendar import OFFICE_TZ
 
 VERSION = 1
@@ -137,7 +137,8 @@ class KeyRing:
         for public in public_keys:
             public = bytes(public)
             if len(public) != 32:
-                raise ValidationError("Khoá công khai Ed25519 phải dài 32 byte.", field="public_key", code="bad_key")
+                raise ValidationError(lazy_gettext("An Ed25519 public key must be 32 bytes long."), field="public_key",
+                                      code="bad_key")
             Ed25519PublicKey.from_public_bytes(public)  # refuse a key that cannot be loaded now, not at a scan
             keys[key_id_of(public)] = public
         return cls(keys=keys)
@@ -148,7 +149,8 @@ class Signer:
 
     def __init__(self, private_key: bytes) -> None:
         if len(private_key) != 32:
-            raise ValidationError("Khoá bí mật Ed25519 phải dài 32 byte.", field="private_key", code="bad_key")
+            raise ValidationError(lazy_gettext("An Ed25519 private key must be 32 bytes long."), field="private_key",
+                                  code="bad_key")
         self._key = Ed25519PrivateKey.from_private_bytes(bytes(private_key))
         self.public_key: bytes = self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         self.key_id: bytes = key_id_of(self.public_key)
@@ -171,14 +173,16 @@ def _b32encode(data: bytes) -> str:
 
 def _aware(value: datetime, field: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(f"{field} phải là thời điểm có múi giờ.", field=field, code="naive_datetime")
+        raise ValidationError(lazy_gettext("{field} must be a moment with a time zone.", field=field), field=field,
+                              code="naive_datetime")
     return value
 
 
 def _seconds(value: datetime, field: str) -> int:
     seconds = int((_aware(value, field) - EPOCH) // timedelta(seconds=1))
     if not 0 <= seconds <= _U32_MAX:
-        raise ValidationError(f"{field} nằm ngoài khoảng mã hoá được.", field=field, code="out_of_range")
+        raise ValidationError(lazy_gettext("{field} is outside the range a code can hold.", field=field), field=field,
+                              code="out_of_range")
     return seconds
 
 
@@ -186,16 +190,19 @@ def _minutes(value: datetime, field: str) -> int:
     delta = _aware(value, field) - EPOCH
     minutes, rest = divmod(delta, timedelta(minutes=1))
     if rest:
-        raise ValidationError(f"{field} phải tròn phút.", field=field, code="not_whole_minute")
+        raise ValidationError(lazy_gettext("{field} must be a whole minute.", field=field), field=field,
+                              code="not_whole_minute")
     if not 0 <= minutes <= _MAX_MINUTES:
-        raise ValidationError(f"{field} nằm ngoài khoảng mã hoá được.", field=field, code="out_of_range")
+        raise ValidationError(lazy_gettext("{field} is outside the range a code can hold.", field=field), field=field,
+                              code="out_of_range")
     return int(minutes)
 
 
 def _ascii_field(value: str, limit: int, field: str) -> bytes:
     if not isinstance(value, str) or not value or len(value) > limit or not all("!" <= c <= "~" for c in value):
         raise ValidationError(
-            f"{field} phải là 1-{limit} ký tự ASCII, không có khoảng trắng.", field=field, code="bad_field"
+            lazy_gettext("{field} must be 1 to {limit} ASCII characters, without spaces.", field=field, limit=limit),
+            field=field, code="bad_field"
         )
     raw = value.encode("ascii")
     return bytes([len(raw)]) + raw
@@ -204,14 +211,15 @@ def _ascii_field(value: str, limit: int, field: str) -> bytes:
 def _utf8_field(value: str, limit: int, field: str) -> bytes:
     raw = value.encode("utf-8") if isinstance(value, str) else b""
     if not isinstance(value, str) or len(raw) > limit:
-        raise ValidationError(f"{field} dài quá {limit} byte.", field=field, code="bad_field")
+        raise ValidationError(lazy_gettext("{field} is longer than {limit} bytes.", field=field, limit=limit), field=field,
+                              code="bad_field")
     return bytes([len(raw)]) + raw
 
 
 def _encode_body(token: Token, key_id: bytes) -> bytes:
     kind = KIND_CODES.get(type(token))
     if kind is None:
-        raise ValidationError("Không biết loại mã này.", field="token", code="bad_kind")
+        raise ValidationError(lazy_gettext("Unknown kind of code."), field="token", code="bad_kind")
     parts = [
         struct.pack(">BB", VERSION, kind),
         key_id,
@@ -222,13 +230,15 @@ def _encode_body(token: Token, key_id: bytes) -> bytes:
     if isinstance(token, TicketToken):
         days = (token.day - EPOCH_DAY).days
         if not 0 <= days <= _U16_MAX:
-            raise ValidationError("day nằm ngoài khoảng mã hoá được.", field="day", code="out_of_range")
+            raise ValidationError(lazy_gettext("{field} is outside the range a code can hold.", field="day"), field="day",
+                                  code="out_of_range")
         parts += [struct.pack(">H", days), _ascii_field(token.ticket_code, MAX_TICKET_CODE, "ticket_code")]
     elif isinstance(token, AppointmentToken):
         start = _minutes(token.window_start, "window_start")
         end = _minutes(token.window_end, "window_end")
         if end < start:
-            raise ValidationError("Giờ kết thúc trước giờ bắt đầu.", field="window_end", code="bad_window")
+            raise ValidationError(lazy_gettext("The end time is before the start time."), field="window_end",
+                                  code="bad_window")
         parts += [
             _ascii_field(token.service_code, MAX_SERVICE_CODE, "service_code"),
             struct.pack(">II", start, end),
@@ -351,9 +361,10 @@ def receipt_url(host: str, token_text: str) -> str:
     """``HTTPS://HOST/T/<TOKEN>``, all uppercase so the QR stays in alphanumeric mode."""
     host_up, token_up = host.upper(), token_text.upper()
     if not host.isascii() or not _HOST.fullmatch(host_up):
-        raise ValidationError("Tên máy chủ không hợp lệ (chỉ chữ, số, '.', '-', cổng).", field="host", code="bad_host")
+        raise ValidationError(lazy_gettext("Invalid server name (letters, digits, '.', '-' and a port only)."), field="host",
+                              code="bad_host")
     if not token_text.isascii() or not _BASE32_TEXT.fullmatch(token_up):
-        raise ValidationError("Mã không phải base32.", field="token_text", code="bad_token")
+        raise ValidationError(lazy_gettext("The code is not base32."), field="token_text", code="bad_token")
     return f"HTTPS://{host_up}/T/{token_up}"
 
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import holidays as _holidays
 
 from core.errors import ValidationError
+from core.i18n import LazyText, lazy_gettext
 
 OFFICE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -36,7 +37,7 @@ _DEFAULT_PERIODS: tuple[tuple[time, time], ...] = (
 )
 
 
-def _parse_hhmm(value: str | time, what: str) -> time:
+def _parse_hhmm(value: str | time, what: LazyText) -> time:
     if isinstance(value, time):
         return value
     try:
@@ -44,7 +45,8 @@ def _parse_hhmm(value: str | time, what: str) -> time:
         return time(int(hh), int(mm))
     except (ValueError, TypeError) as exc:
         raise ValidationError(
-            f"Giờ không hợp lệ ({what}): {value!r}; cần dạng HH:MM", field="working_hours"
+            lazy_gettext("Invalid time ({what}): {value}; it must look like HH:MM", what=what, value=repr(value)),
+            field="working_hours",
         ) from exc
 
 
@@ -68,27 +70,29 @@ class WorkingHours:
         periods = tuple((s, e) for s, e in self.periods)
         object.__setattr__(self, "periods", periods)
         if not periods:
-            raise ValidationError("Cần ít nhất một khoảng giờ làm việc", field="working_hours")
+            raise ValidationError(lazy_gettext("At least one period of working hours is needed"), field="working_hours")
         for start, end in periods:
             if not isinstance(start, time) or not isinstance(end, time):
-                raise ValidationError("Giờ làm việc phải là giờ:phút", field="working_hours")
+                raise ValidationError(lazy_gettext("Working hours must be hours:minutes"), field="working_hours")
             if start.tzinfo is not None or end.tzinfo is not None:
-                raise ValidationError("Giờ làm việc là giờ địa phương, không kèm múi giờ", field="working_hours")
+                raise ValidationError(lazy_gettext("Working hours are local times, without a time zone"),
+                                      field="working_hours")
             if not start < end:
                 raise ValidationError(
-                    f"Khoảng giờ {_hhmm(start)}–{_hhmm(end)}: giờ bắt đầu phải trước giờ kết thúc",
+                    lazy_gettext("Period {start}–{end}: the start must be before the end", start=_hhmm(start),
+                                 end=_hhmm(end)),
                     field="working_hours",
                 )
         for (_, prev_end), (next_start, _) in zip(periods, periods[1:]):
             if next_start < prev_end:
                 raise ValidationError(
-                    "Các khoảng giờ làm việc phải theo thứ tự và không chồng lên nhau",
+                    lazy_gettext("Periods of working hours must be in order and must not overlap"),
                     field="working_hours",
                 )
         # A cutoff after closing would make a same-day dossier due before it was received.
         if self.same_day_cutoff > periods[-1][1]:
             raise ValidationError(
-                "Giờ chốt trả trong ngày không được sau giờ đóng cửa", field="same_day_cutoff"
+                lazy_gettext("The same-day cutoff must not be after closing time"), field="same_day_cutoff"
             )
 
     @property
@@ -118,12 +122,13 @@ class WorkingHours:
         if "periods" in data:
             try:
                 kwargs["periods"] = tuple(
-                    (_parse_hhmm(s, "bắt đầu"), _parse_hhmm(e, "kết thúc")) for s, e in data["periods"]
+                    (_parse_hhmm(s, lazy_gettext("start of a working period")),
+                     _parse_hhmm(e, lazy_gettext("end of a working period"))) for s, e in data["periods"]
                 )
             except (TypeError, ValueError) as exc:
-                raise ValidationError("Danh sách khoảng giờ làm việc không hợp lệ", field="working_hours") from exc
+                raise ValidationError(lazy_gettext("Invalid list of working periods"), field="working_hours") from exc
         if "same_day_cutoff" in data:
-            kwargs["same_day_cutoff"] = _parse_hhmm(data["same_day_cutoff"], "giờ chốt")
+            kwargs["same_day_cutoff"] = _parse_hhmm(data["same_day_cutoff"], lazy_gettext("same-day cutoff time"))
         return cls(**kwargs)
 
 
@@ -208,7 +213,8 @@ class WorkingCalendar:
         if overlap:
             first = min(overlap)
             raise ValidationError(
-                f"Ngày {first.strftime('%d/%m/%Y')} vừa là ngày nghỉ vừa là ngày làm bù", field="days_off"
+                lazy_gettext("{day} is both a day off and a make-up working day", day=first.strftime("%d/%m/%Y")),
+                field="days_off",
             )
         self.uses_national_holidays = national_holidays
 
@@ -243,7 +249,7 @@ class WorkingCalendar:
             if self.is_working_day(d):
                 return d
             d += timedelta(days=1)
-        raise ValidationError("Không có ngày làm việc nào trong một năm tới", field="days_off")
+        raise ValidationError(lazy_gettext("There is no working day in the coming year"), field="days_off")
 
     def working_day_on_or_after(self, d: date) -> date:
         return d if self.is_working_day(d) else self.next_working_day(d)

@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from core.errors import MotcuaError
-from core.i18n import _
+from core.i18n import lazy_gettext
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 FOLDER = "attachments"  # under the machine's data_dir
@@ -145,11 +145,11 @@ class AttachmentStore:
                 pass
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise AttachmentStoreFull(
-                    _("The disk of this computer is full: the scanned file was not saved. Free some space "
-                      "(or ask the IT staff to) and save again."),
+                    lazy_gettext("The disk of this computer is full: the scanned file was not saved. Free some space "
+                                 "(or ask the IT staff to) and save again."),
                     folder=str(self.root), error=str(exc)) from exc
             raise AttachmentStoreError(
-                _("The scanned file could not be saved on this computer: {error}").format(error=exc.strerror or exc),
+                lazy_gettext("The scanned file could not be saved on this computer: {error}", error=exc.strerror or exc),
                 folder=str(self.root), error=str(exc)) from exc
 
     # --- reading and removing ---------------------------------------------------------------
@@ -160,7 +160,7 @@ class AttachmentStore:
         data = self.path(sha256).read_bytes()
         if verify and sha256_of(data) != sha256:
             raise AttachmentStoreError(
-                _("The stored file {name} is damaged (its content does not match its name).").format(name=sha256),
+                lazy_gettext("The stored file {name} is damaged (its content does not match its name).", name=sha256),
                 code="damaged", sha256=sha256)
         return data
 

@@ -460,7 +460,7 @@ class _Checker:
                             state = next_state(state, action)
                         memo[key] = str(state.value)
                 except (TransitionError, ValueError) as exc:
-                    memo[key] = f"!{exc}"
+                    memo[key] = f"!{exc.english if isinstance(exc, TransitionError) else exc}"  # the report is English
             return memo[key]
 
         def judge(code: str, status: str, events: list[Event]) -> Iterator[str]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.dossier_states import DossierAction
 from core.errors import DomainError
-from core.i18n import _, check_language, language, pgettext
+from core.i18n import _, check_language, language, lazy_gettext, pgettext
 from core.text import fold, nfc
 from core.tokens import ReceiptToken, Signer, receipt_url
 from core.working_calendar import OFFICE_TZ
@@ -104,7 +104,8 @@ def _form_set_key(when: datetime) -> str:
 def _latest(d: DossierDetail, action: DossierAction) -> DossierEventInfo:
     found = [e for e in d.events if e.action == action.value]
     if not found:
-        raise DomainError(f"Hồ sơ {d.code} chưa có bước «{action.value}»", code="no_such_step",
+        raise DomainError(lazy_gettext("Dossier {dossier} has no step «{action}» yet", dossier=d.code, action=action.value),
+                          code="no_such_step",
                           dossier=d.code, action=action.value)
     return found[-1]
 
@@ -401,7 +402,8 @@ def daily_report_content(session: Session, office_code: str, day: date, *, count
         counter = session.scalars(select(Counter).where(Counter.office_code == office_code,
                                                         Counter.number == counter_number)).first()
         if counter is None:
-            raise DomainError(f"Không có quầy số {counter_number}", code="no_such_counter", counter=counter_number)
+            raise DomainError(lazy_gettext("There is no counter number {number}", number=counter_number),
+                              code="no_such_counter", counter=counter_number)
         counter_id = counter.id
     staff_name = ""
     if staff_id is not None:

@@ -32,7 +32,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from core.errors import ValidationError
-from core.i18n import _
+from core.i18n import _, lazy_gettext
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 """A file bigger than this is refused from its size alone, before a byte is read."""
@@ -137,7 +137,7 @@ def build_pdf(pages: Sequence[PageImage], *, thumb_px: int = 240) -> BuiltPdf:
     ``page`` = its 1-based number) and a page that cannot be decoded (``broken_file``).
     """
     if not pages:
-        raise ValidationError(_("There are no pages to save. Scan or add at least one page."), code="empty_scan")
+        raise ValidationError(lazy_gettext("There are no pages to save. Scan or add at least one page."), code="empty_scan")
     writer = PdfWriter()
     pdf_pages: list[int] = []
     first_image: Image.Image | None = None
@@ -396,19 +396,18 @@ def pages_from_file(path: str | Path) -> list[PageImage]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ValidationError(_("The file {name} could not be opened.").format(name=name), code="broken_file", file=name) from exc
+        raise ValidationError(lazy_gettext("The file {name} could not be opened.", name=name), code="broken_file", file=name) from exc
     if size > MAX_FILE_BYTES:
         raise ValidationError(
-            _("The file {name} is {size} MB; files over {limit} MB cannot be attached. "
-              "Scan it again at a lower resolution or in grey.").format(
-                name=name, size=_mb(size), limit=MAX_FILE_BYTES // (1024 * 1024)),
+            lazy_gettext("The file {name} is {size} MB; files over {limit} MB cannot be attached. "
+                         "Scan it again at a lower resolution or in grey.", name=name, size=_mb(size), limit=MAX_FILE_BYTES // (1024 * 1024)),
             code="too_large", file=name, size=size)
     if size == 0:
-        raise ValidationError(_("The file {name} is empty.").format(name=name), code="broken_file", file=name)
+        raise ValidationError(lazy_gettext("The file {name} is empty.", name=name), code="broken_file", file=name)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ValidationError(_("The file {name} could not be opened.").format(name=name), code="broken_file", file=name) from exc
+        raise ValidationError(lazy_gettext("The file {name} could not be opened.", name=name), code="broken_file", file=name) from exc
     source = f"file:{name}"
     if _PDF_MAGIC in data[:1024]:
         return _pdf_pages(data, name, source)
@@ -422,7 +421,7 @@ def _pdf_pages(data: bytes, name: str, source: str) -> list[PageImage]:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise ValidationError(
-                    _("The file {name} is password-protected. Ask for a copy without a password.").format(name=name),
+                    lazy_gettext("The file {name} is password-protected. Ask for a copy without a password.", name=name),
                     code="broken_file", file=name)
             count = len(reader.pages)
             result = []
@@ -481,21 +480,21 @@ def _mb(size: int) -> str:
 
 def _blank(number: int) -> ValidationError:
     return ValidationError(
-        _("Page {page} is blank (all one colour). Remove it, or check which side of the sheet "
-          "faces the scanner and scan it again.").format(page=number),
+        lazy_gettext("Page {page} is blank (all one colour). Remove it, or check which side of the sheet "
+                     "faces the scanner and scan it again.", page=number),
         code="blank_page", page=number)
 
 
 def _broken(number: int) -> ValidationError:
     return ValidationError(
-        _("Page {page} is damaged and cannot be read. Scan it again.").format(page=number),
+        lazy_gettext("Page {page} is damaged and cannot be read. Scan it again.", page=number),
         code="broken_file", page=number)
 
 
 def _broken_file(name: str) -> ValidationError:
     return ValidationError(
-        _("The file {name} is damaged or incomplete and cannot be read. "
-          "Scan it again or ask for a new copy.").format(name=name),
+        lazy_gettext("The file {name} is damaged or incomplete and cannot be read. "
+                     "Scan it again or ask for a new copy.", name=name),
         code="broken_file", file=name)
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import DomainError, ValidationError
-from core.i18n import _
+from core.i18n import _, lazy_gettext
 from scanning.pages import PageImage
 
 SCANIMAGE = "scanimage"
@@ -206,14 +206,14 @@ def scan(
     :data:`PAGE_TIMEOUT_S` per page.
     """
     if pages is not None and pages < 1:
-        raise ValidationError(_("The number of pages to scan must be at least 1."), code="bad_scan_setting", field="pages")
+        raise ValidationError(lazy_gettext("The number of pages to scan must be at least 1."), code="bad_scan_setting", field="pages")
     args = ["-d", name, "--format=png", "--resolution", str(int(resolution)), "--mode", mode]
     feeder = duplex or (source is not None and _is_feeder(source))
     if duplex:
         options = device_options(name)
         if not options.has_duplex:
             raise ValidationError(
-                _("This scanner cannot scan both sides of a sheet. Scan the back sides separately."),
+                lazy_gettext("This scanner cannot scan both sides of a sheet. Scan the back sides separately."),
                 code="duplex_unsupported", device=name)
         if options.duplex_source:
             source = options.duplex_source
@@ -256,11 +256,11 @@ def _run(args: list[str], *, timeout: float, device: str | None = None) -> subpr
         return subprocess.run([SCANIMAGE, *args], capture_output=True, text=True, timeout=timeout, check=False)
     except FileNotFoundError as exc:
         raise DomainError(
-            _("The scanner software (SANE) is not installed on this computer. Ask the office's IT support."),
+            lazy_gettext("The scanner software (SANE) is not installed on this computer. Ask the office's IT support."),
             code="sane_missing") from exc
     except subprocess.TimeoutExpired as exc:
         raise DomainError(
-            _("The scanner did not answer in time. Check that it is switched on and connected, then try again."),
+            lazy_gettext("The scanner did not answer in time. Check that it is switched on and connected, then try again."),
             code="scanner_timeout", device=device, seconds=timeout) from exc
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import lazy_gettext
 from local_db.database import Database
 from local_db.ops.enrollment import (
     AGENT_KIND,
@@ -33,8 +33,8 @@ def enroll_office(db: Database, server_url: str, code: str, *, device_name: str,
             answer = client.enroll(code.strip(), device_name=device.name, device_kind=AGENT_KIND,
                                    public_key=device.public_key)
         except Unauthorized as exc:
-            raise DomainError(_("The central server does not accept this enrollment code (unknown, already used "
-                                "or expired): ask the city's IT for a new one."), code="bad_enrollment_code") from exc
+            raise DomainError(lazy_gettext("The central server does not accept this enrollment code (unknown, already used "
+                                           "or expired): ask the city's IT for a new one."), code="bad_enrollment_code") from exc
     with db.write() as s:
         return store_enrollment(s, device_id=device.device_id, office_code=answer.office_code,
                                 credential=answer.credential, centre_public_keys=answer.centre_public_keys,

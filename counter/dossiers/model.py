@@ -262,7 +262,7 @@ def clerk_words(exc: MotcuaError) -> MotcuaError:
                              "nothing was changed."), code=exc.code, **exc.details)
     field_ = exc.details.get("field")
     if isinstance(exc, ValidationError) and field_ == "new_due_at":
-        if "giờ làm việc" in exc.message:  # the operation's two refusals of a new date
+        if "working hours" in exc.english:  # the operation's two refusals of a new date (any page language)
             return ValidationError(_("The new date must be within working hours on a working day."),
                                    field="new_due_at")
         return ValidationError(_("The new date must be later than the current due date and than now."),

@@ -34,6 +34,7 @@ from core.errors import (
     TransitionError,
     ValidationError,
 )
+from core.i18n import LazyText, lazy_gettext, lazy_pgettext
 from core.text import collapse_spaces, mask_name, nfc
 from core.working_calendar import OFFICE_TZ, to_office_time
 from local_db import journal
@@ -137,7 +138,7 @@ def load_slot(session: Session, slot_id: uuid.UUID | str, office_code: str | Non
         .execution_options(populate_existing=True)
     ).first() if sid is not None else None
     if row is None or (office_code is not None and row[0].office_code != office_code):
-        raise NotFound("Không tìm thấy khung giờ hẹn", code="slot_not_found", slot_id=str(slot_id))
+        raise NotFound(lazy_gettext("Appointment time slot not found"), code="slot_not_found", slot_id=str(slot_id))
     return row[0], row[1]
 
 
@@ -198,16 +199,19 @@ def _give_back_place(session: Session, slot_id: uuid.UUID, side: str) -> None:
     result = session.execute(stmt.execution_options(synchronize_session=False))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         # A booked appointment always holds one place: a zero count means the table was edited.
-        raise DomainError("Số chỗ đã đặt của khung giờ không khớp với lịch hẹn", code="slot_count_mismatch",
+        raise DomainError(lazy_gettext("The places booked in the slot do not match its appointments"),
+                          code="slot_count_mismatch",
                           slot_id=str(slot_id), side=side)
 
 
 def _quota_full(slot: Slot, service_code: str, side: str) -> QuotaExceeded:
     quota = slot.office_quota if side == "office" else slot.online_quota
-    which = "tại cơ quan" if side == "office" else "trực tuyến"
+    which = (lazy_pgettext("booking side", "at the office") if side == "office"
+             else lazy_pgettext("booking side", "online"))
     return QuotaExceeded(
-        f"Khung giờ {slot.start_time:%H:%M}–{slot.end_time:%H:%M} ngày {slot.day:%d/%m/%Y} ({service_code}) "
-        f"đã hết chỗ đặt {which} ({quota} chỗ)",
+        lazy_gettext("The slot {start}–{end} on {day} ({service}) is fully booked {side} ({quota} places)",
+                     start=slot.start_time.strftime("%H:%M"), end=slot.end_time.strftime("%H:%M"),
+                     day=slot.day.strftime("%d/%m/%Y"), service=service_code, side=which, quota=quota),
         slot_id=str(slot.id), side=side, quota=quota,
     )
 
@@ -215,10 +219,11 @@ def _quota_full(slot: Slot, service_code: str, side: str) -> QuotaExceeded:
 def _refuse_past(slot: Slot, now: datetime) -> None:
     local = to_office_time(now)
     if slot.day < local.date():
-        raise ValidationError(f"Ngày {slot.day:%d/%m/%Y} đã qua", field="slot", code="slot_past",
-                              day=slot.day.isoformat())
+        raise ValidationError(lazy_gettext("The day {day} is over", day=slot.day.strftime("%d/%m/%Y")), field="slot",
+                              code="slot_past", day=slot.day.isoformat())
     if slot_end(slot) <= local:
-        raise ValidationError(f"Khung giờ {slot.start_time:%H:%M}–{slot.end_time:%H:%M} đã qua",
+        raise ValidationError(lazy_gettext("The slot {start}–{end} is over", start=slot.start_time.strftime("%H:%M"),
+                                           end=slot.end_time.strftime("%H:%M")),
                               field="slot", code="slot_past", day=slot.day.isoformat())
 
 
@@ -246,7 +251,7 @@ def _find(session: Session, appointment: uuid.UUID | str, office_code: str | Non
         else:
             appt = session.scalars(select(Appointment).where(Appointment.code == normalise_code(appointment))).first()
     if appt is None or (office_code is not None and appt.office_code != office_code):
-        raise NotFound("Không tìm thấy lịch hẹn", code="appointment_not_found", appointment=str(appointment))
+        raise NotFound(lazy_gettext("Appointment not found"), code="appointment_not_found", appointment=str(appointment))
     return appt
 
 
@@ -282,7 +287,7 @@ def _info(session: Session, appointment_id: uuid.UUID) -> AppointmentInfo:
     session.flush()
     rows = _info_rows(session, Appointment.id == appointment_id)
     if not rows:
-        raise NotFound("Không tìm thấy lịch hẹn", code="appointment_not_found", appointment=str(appointment_id))
+        raise NotFound(lazy_gettext("Appointment not found"), code="appointment_not_found", appointment=str(appointment_id))
     return rows[0]
 
 
@@ -296,10 +301,10 @@ def book(session: Session, actor: Actor, slot_id: uuid.UUID, citizen: CitizenInp
     if source not in BOOKING_SOURCES:
         raise ValidationError(f"source must be one of {', '.join(BOOKING_SOURCES)}", field="source")
     if not citizen.phone:
-        raise ValidationError("Cần số điện thoại để đặt lịch hẹn", field="phone")
+        raise ValidationError(lazy_gettext("A phone number is needed to book an appointment"), field="phone")
     note = collapse_spaces(nfc(note or ""))
     if len(note) > MAX_NOTE:
-        raise ValidationError(f"Ghi chú dài quá {MAX_NOTE} ký tự", field="note")
+        raise ValidationError(lazy_gettext("The note is longer than {n} characters", n=MAX_NOTE), field="note")
     slot, service_code = load_slot(session, slot_id, actor.office_code)
     _refuse_past(slot, now)
     procedure = None
@@ -307,10 +312,12 @@ def book(session: Session, actor: Actor, slot_id: uuid.UUID, citizen: CitizenInp
         procedure = session.scalars(select(Procedure).where(
             Procedure.office_code == actor.office_code, Procedure.code == procedure_code.strip())).first()
         if procedure is None:
-            raise ValidationError(f"Không có thủ tục {procedure_code}", field="procedure_code",
+            raise ValidationError(lazy_gettext("There is no procedure {procedure}", procedure=procedure_code),
+                                  field="procedure_code",
                                   code="procedure_not_found")
         if procedure.service_id != slot.service_id:
-            raise ValidationError(f"Thủ tục {procedure_code} không thuộc dịch vụ {service_code}",
+            raise ValidationError(lazy_gettext("The procedure {procedure} is not part of the service {service}",
+                                               procedure=procedure_code, service=service_code),
                                   field="procedure_code", code="wrong_service")
     today = office_today(now)
     clean_citizen(citizen, today=today)  # refuse a bad phone or CCCD before anything is written
@@ -333,9 +340,10 @@ def book(session: Session, actor: Actor, slot_id: uuid.UUID, citizen: CitizenInp
     return _info(session, appt.id)
 
 
-def _require_booked(appt: Appointment, doing: str) -> None:
+def _require_booked(appt: Appointment, doing: LazyText) -> None:
     if appt.status != "booked":
-        raise TransitionError(f"Không thể {doing} lịch hẹn {appt.code}: lịch hẹn đang ở trạng thái {appt.status}",
+        raise TransitionError(lazy_gettext("Cannot {doing} the appointment {code}: the appointment is {status}", doing=doing,
+                                           code=appt.code, status=appt.status),
                               code="illegal_transition", status=appt.status, appointment_code=appt.code)
 
 
@@ -344,7 +352,7 @@ def cancel(session: Session, actor: Actor, appointment_id: uuid.UUID | str, *, r
     """Cancel a booked appointment; its place goes back to its side's quota."""
     now = _now(now)
     appt = _find(session, appointment_id, actor.office_code)
-    _require_booked(appt, "huỷ")
+    _require_booked(appt, lazy_pgettext("appointment move", "cancel"))
     reason = collapse_spaces(nfc(reason or ""))
     side = side_of(appt.source)
     _give_back_place(session, appt.slot_id, side)
@@ -364,13 +372,14 @@ def reschedule(session: Session, actor: Actor, appointment_id: uuid.UUID | str, 
     """
     now = _now(now)
     appt = _find(session, appointment_id, actor.office_code)
-    _require_booked(appt, "đổi")
+    _require_booked(appt, lazy_pgettext("appointment move", "move"))
     old_slot, service_code = load_slot(session, appt.slot_id)
     new_slot, new_service_code = load_slot(session, new_slot_id, actor.office_code)
     if new_slot.id == old_slot.id:
-        raise ValidationError("Lịch hẹn đã ở khung giờ này", field="slot", code="same_slot")
+        raise ValidationError(lazy_gettext("The appointment is already in this slot"), field="slot", code="same_slot")
     if new_slot.service_id != old_slot.service_id:
-        raise ValidationError(f"Chỉ đổi sang khung giờ của cùng dịch vụ {service_code}", field="slot",
+        raise ValidationError(lazy_gettext("Move only to a slot of the same service {service}", service=service_code),
+                              field="slot",
                               code="wrong_service", service_code=new_service_code)
     _refuse_past(new_slot, now)
     side = side_of(appt.source)
@@ -395,16 +404,19 @@ def check_in(session: Session, actor: Actor, appointment: uuid.UUID | str, *,
     now = _now(now)
     appt = _find(session, appointment, actor.office_code)
     if appt.status == "cancelled":
-        raise DomainError(f"Lịch hẹn {appt.code} đã bị huỷ", code="cancelled", appointment_code=appt.code)
+        raise DomainError(lazy_gettext("The appointment {code} has been cancelled", code=appt.code), code="cancelled",
+                          appointment_code=appt.code)
     if appt.status == "no_show":
-        raise DomainError(f"Lịch hẹn {appt.code} đã quá giờ và được ghi là vắng mặt", code="no_show",
+        raise DomainError(lazy_gettext("The appointment {code} is past its time and was marked as a no-show", code=appt.code),
+                          code="no_show",
                           appointment_code=appt.code)
     if appt.status == "checked_in":
         ticket_code = session.scalar(select(Ticket.code).where(Ticket.appointment_id == appt.id)
                                      .order_by(Ticket.issued_at.desc()).limit(1))
-        raise DomainError(f"Lịch hẹn {appt.code} đã được xác nhận, số thứ tự {ticket_code}",
+        raise DomainError(lazy_gettext("The appointment {code} is already checked in, queue number {ticket}", code=appt.code,
+                                       ticket=ticket_code),
                           code="already_checked_in", appointment_code=appt.code, ticket_code=ticket_code)
-    _require_booked(appt, "xác nhận")
+    _require_booked(appt, lazy_pgettext("appointment move", "check in"))
     slot, service_code = load_slot(session, appt.slot_id)
     opens, closes = check_in_window(session, appt.office_code, slot)
     local = to_office_time(now)
@@ -412,11 +424,14 @@ def check_in(session: Session, actor: Actor, appointment: uuid.UUID | str, *,
               "window_start": opens.isoformat(), "window_end": closes.isoformat()}
     if not opens <= local <= closes:
         if local.date() != slot.day:
-            raise DomainError(f"Lịch hẹn {appt.code} là ngày {slot.day:%d/%m/%Y}, không phải hôm nay",
+            raise DomainError(lazy_gettext("The appointment {code} is on {day}, not today", code=appt.code,
+                                           day=slot.day.strftime("%d/%m/%Y")),
                               code="wrong_day", **window)
         if local < opens:
-            raise DomainError(f"Chưa đến giờ hẹn: có thể xác nhận từ {opens:%H:%M}", code="too_early", **window)
-        raise DomainError(f"Đã quá giờ hẹn (đến {closes:%H:%M}); xin lấy số thứ tự thông thường",
+            raise DomainError(lazy_gettext("It is not yet the appointment's time: check-in opens at {time}",
+                                           time=opens.strftime("%H:%M")), code="too_early", **window)
+        raise DomainError(lazy_gettext("The appointment's time is over (until {time}); please take an ordinary queue number",
+                                       time=closes.strftime("%H:%M")),
                           code="too_late", **window)
     return issue_check_in(session, actor, appt, service_code, now=now)
 

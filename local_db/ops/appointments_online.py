@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import DomainError
+from core.i18n import LazyText, lazy_gettext
 from core.text import fold
 from core.tokens import AppointmentToken, Result, key_id_of
 from core.working_calendar import OFFICE_TZ, to_office_time
@@ -80,7 +81,7 @@ def centre_signed(session: Session, key_id: bytes | None) -> bool:
     return any(key_id_of(bytes(k)) == key_id for k in keys)
 
 
-def _refuse(code: str, message: str, **details: str) -> DomainError:
+def _refuse(code: str, message: LazyText, **details: str) -> DomainError:
     return DomainError(message, code=code, **details)
 
 
@@ -100,24 +101,24 @@ def check_in_online_token(session: Session, actor: Actor, text: str, *, now: dat
     verification = check_scan(session, office_code, text, now=now, expect_kind=AppointmentToken)
     result, token = verification.result, verification.token
     if result is Result.TAMPERED:
-        raise _refuse("forged", "Mã QR lịch hẹn đã bị sửa hoặc hỏng")
+        raise _refuse("forged", lazy_gettext("The appointment QR code has been altered or is damaged"))
     if result is Result.UNKNOWN_KEY:
-        raise _refuse("unknown_key", "Mã QR lịch hẹn được ký bằng khoá không rõ")
+        raise _refuse("unknown_key", lazy_gettext("The appointment QR code is signed with an unknown key"))
     if result is Result.NOT_OURS or not isinstance(token, AppointmentToken):
-        raise _refuse("not_appointment", "Đây không phải mã lịch hẹn")
+        raise _refuse("not_appointment", lazy_gettext("This is not an appointment code"))
     if result is Result.WRONG_OFFICE:
-        raise _refuse("wrong_office", "Lịch hẹn của cơ quan khác", office_code=token.office_code)
+        raise _refuse("wrong_office", lazy_gettext("An appointment at another office"), office_code=token.office_code)
     existing = session.get(Appointment, token.entity_id)
     if existing is not None and existing.office_code == office_code:
         return check_in(session, actor, existing.id, now=now)  # the office has it: the usual way
     if existing is not None or not centre_signed(session, verification.key_id):
-        raise _refuse("not_centre_signed", "Lịch hẹn này chưa có tại cơ quan")
+        raise _refuse("not_centre_signed", lazy_gettext("This appointment is not at the office yet"))
     # Proven, ours, signed by the centre, not here yet: VALID or EXPIRED (the office's own
     # window decides, with its late minutes, not the token's end).
     service = session.scalars(select(Service).where(Service.office_code == office_code,
                                                     Service.code == token.service_code)).first()
     if service is None:
-        raise _refuse("unknown_service", f"Cơ quan không có dịch vụ {token.service_code}",
+        raise _refuse("unknown_service", lazy_gettext("The office has no service {service}", service=token.service_code),
                       service_code=token.service_code)
     start = token.window_start.astimezone(OFFICE_TZ)
     end = token.window_end.astimezone(OFFICE_TZ)
@@ -128,10 +129,13 @@ def check_in_online_token(session: Session, actor: Actor, text: str, *, now: dat
     window = {"day": start.date().isoformat(), "window_start": opens.isoformat(), "window_end": closes.isoformat()}
     if not opens <= local <= closes:
         if local.date() != start.date():
-            raise _refuse("wrong_day", f"Lịch hẹn là ngày {start:%d/%m/%Y}, không phải hôm nay", **window)
+            raise _refuse("wrong_day", lazy_gettext("The appointment is on {day}, not today", day=start.strftime("%d/%m/%Y")),
+                          **window)
         if local < opens:
-            raise _refuse("too_early", f"Chưa đến giờ hẹn: có thể xác nhận từ {opens:%H:%M}", **window)
-        raise _refuse("too_late", f"Đã quá giờ hẹn (đến {closes:%H:%M}); xin lấy số thứ tự thông thường", **window)
+            raise _refuse("too_early", lazy_gettext("It is not yet the appointment's time: check-in opens at {time}",
+                                                       time=opens.strftime("%H:%M")), **window)
+        raise _refuse("too_late", lazy_gettext("The appointment's time is over (until {time}); please take an ordinary queue number",
+                                               time=closes.strftime("%H:%M")), **window)
 
     slot = _slot_for(session, office_code, service, start, end)
     citizen = Citizen(office_code=office_code, full_name=token.masked_name or "—",

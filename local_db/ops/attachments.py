@@ -38,7 +38,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from core.actor import Actor
 from core.errors import NotFound, ValidationError
-from core.i18n import _
+from core.i18n import lazy_gettext
 from core.ids import new_id
 from core.limits import MAX_ATTACHMENT_BYTES
 from local_db import journal
@@ -135,12 +135,12 @@ def attach_scan(session: Session, actor: Actor, dossier_id: uuid.UUID, document_
     now = _utc(now)
     dossier = session.get(Dossier, dossier_id)
     if dossier is None or dossier.office_code != actor.office_code:
-        raise NotFound(_("This dossier does not exist in this office."), code="dossier_not_found")
+        raise NotFound(lazy_gettext("This dossier does not exist in this office."), code="dossier_not_found")
     doc = session.get(DossierDocument, document_id)
     if doc is None or doc.dossier_id != dossier.id:
-        raise NotFound(_("This document is not on the dossier's checklist."), code="document_not_found")
+        raise NotFound(lazy_gettext("This document is not on the dossier's checklist."), code="document_not_found")
     if not built.pdf or built.pages < 1:
-        raise ValidationError(_("The scan has no pages: nothing was saved."), code="empty_scan", field="pages")
+        raise ValidationError(lazy_gettext("The scan has no pages: nothing was saved."), code="empty_scan", field="pages")
     sha256 = sha256_of(built.pdf)
     if built.sha256 and built.sha256 != sha256:
         raise ValueError("BuiltPdf.sha256 does not match its pdf bytes")
@@ -158,16 +158,15 @@ def attach_scan(session: Session, actor: Actor, dossier_id: uuid.UUID, document_
     total = in_force - (previous.size if previous is not None else 0) + len(built.pdf)
     if total > limit:
         raise ValidationError(
-            _("The scanned files of this dossier would take {total} MB, over the office's limit of {limit} MB "
-              "per dossier: this scan was not saved. Scan in black and white or at a lower resolution, or "
-              "remove pages.").format(total=_mib(total), limit=rules.attachment_limit_mb),
+            lazy_gettext("The scanned files of this dossier would take {total} MB, over the office's limit of {limit} MB "
+                         "per dossier: this scan was not saved. Scan in black and white or at a lower resolution, or "
+                         "remove pages.", total=_mib(total), limit=rules.attachment_limit_mb),
             code="attachment_limit", field="attachments", total_bytes=total, limit_bytes=limit)
 
     if len(built.pdf) > MAX_ATTACHMENT_BYTES:  # the centre takes no bigger file: it would wait there for ever
         raise ValidationError(
-            _("This scan makes a {size} MB file, over the {limit} MB one file may have: this scan was not saved. "
-              "Scan in black and white or at a lower resolution, or split it.").format(
-                size=_mib(len(built.pdf)), limit=MAX_ATTACHMENT_BYTES // MIB),
+            lazy_gettext("This scan makes a {size} MB file, over the {limit} MB one file may have: this scan was not saved. "
+                         "Scan in black and white or at a lower resolution, or split it.", size=_mib(len(built.pdf)), limit=MAX_ATTACHMENT_BYTES // MIB),
             code="attachment_too_large", field="attachments", size_bytes=len(built.pdf),
             limit_bytes=MAX_ATTACHMENT_BYTES)
 
@@ -239,7 +238,7 @@ def list_attachments(session: Session, dossier_id: uuid.UUID) -> list[Attachment
 def get_attachment(session: Session, attachment_id: uuid.UUID) -> AttachmentInfo:
     row = session.execute(_select_infos().where(_A.id == attachment_id)).first()
     if row is None:
-        raise NotFound(_("This attachment does not exist."), code="attachment_not_found")
+        raise NotFound(lazy_gettext("This attachment does not exist."), code="attachment_not_found")
     return _row_info(row)
 
 
@@ -368,8 +367,8 @@ def download_to_store(store: AttachmentStore, client: BlobSource, sha256: str) -
         return
     data = client.download_blob(sha256)
     if sha256_of(data) != sha256:
-        raise ValidationError(_("The file received from the central server is not the one asked for (its "
-                                "SHA-256 does not match); it was not kept. Try again."),
+        raise ValidationError(lazy_gettext("The file received from the central server is not the one asked for (its "
+                                           "SHA-256 does not match); it was not kept. Try again."),
                               code="hash_mismatch", sha256=sha256)
     store.put(data)
 

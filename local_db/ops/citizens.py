@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.citizen import normalize_phone, validate_cccd
 from core.errors import ValidationError
+from core.i18n import lazy_gettext
 from core.text import fold, nfc, search_tokens
 from local_db.models import Citizen, CitizenNameToken
 
@@ -52,12 +53,12 @@ def clean(data: CitizenInput, *, today: date | None = None) -> CitizenInput:
     """Validate and normalise what a clerk or a citizen typed (NFC, CCCD, phone)."""
     name = " ".join(nfc(data.full_name).split())
     if not name:
-        raise ValidationError("Họ và tên không được để trống", field="full_name")
+        raise ValidationError(lazy_gettext("The full name cannot be empty"), field="full_name")
     cccd = validate_cccd(data.cccd, today=today) if data.cccd else None
     phone = normalize_phone(data.phone) if data.phone else None
     gender = GENDERS.get(fold(data.gender or ""))  # "Nam"/"Nữ" as printed on the ID card, or the code
     if gender is None:
-        raise ValidationError("Giới tính phải là Nam hoặc Nữ", field="gender")
+        raise ValidationError(lazy_gettext("The gender must be male or female"), field="gender")
     return CitizenInput(full_name=name, cccd=cccd, phone=phone, address=" ".join(nfc(data.address).split()),
                         email=data.email.strip(), birth_date=data.birth_date, gender=gender)
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import NotFound
+from core.i18n import lazy_gettext
 from core.ids import new_id
 from local_db.models import AuditLog, Counter
 
@@ -22,7 +23,8 @@ def set_counter_open(session: Session, actor: Actor, number: int, is_open: bool,
     ctr = session.scalars(select(Counter).where(Counter.office_code == actor.office_code,
                                                 Counter.number == number)).first()
     if ctr is None:
-        raise NotFound(f"Không có quầy số {number}", code="counter_not_found", number=number)
+        raise NotFound(lazy_gettext("There is no counter number {number}", number=number), code="counter_not_found",
+                       number=number)
     if ctr.is_open == is_open:
         return
     ctr.is_open = is_open

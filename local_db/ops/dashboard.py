@@ -73,7 +73,7 @@ from sqlalchemy import case, func, null, select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
-from core.i18n import _, check_language, language, pgettext
+from core.i18n import _, check_language, language, pgettext, lazy_gettext
 from core.text import fold
 from core.working_calendar import OFFICE_TZ
 from local_db.models import (
@@ -427,7 +427,7 @@ def dashboard(session: Session, office_code: str, *, since: date, until: date, n
     docstring for what each one counts. ``now`` (aware) dates "overdue" and "due today"."""
     now = utc_now(now)
     if until < since:
-        raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu", field="until", code="bad_period")
+        raise ValidationError(lazy_gettext("The end day must be after the start day"), field="until", code="bad_period")
     office = get_office(session, office_code)
     start, end = _bounds(since, until)
     # day -> [tickets, waits (s), dossiers received, on time, late]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.dossier_states import CLOSED_FOR_DEADLINE, DossierStatus
 from core.due_date import ProcessingTime
 from core.errors import NotFound, ValidationError
+from core.i18n import lazy_gettext
 from core.text import mask_name
 from core.working_calendar import OFFICE_TZ
 from local_db.models import Citizen, Counter, Dossier, DossierDocument, DossierEvent, Procedure, Staff
@@ -186,7 +187,7 @@ def summaries_by_ids(session: Session, ids: Sequence[uuid.UUID], now: datetime |
 def dossier_info(session: Session, dossier_id: uuid.UUID, now: datetime | None = None) -> DossierInfo:
     found = summaries_by_ids(session, [dossier_id], now)
     if not found:
-        raise NotFound(f"Không tìm thấy hồ sơ {dossier_id}", dossier=str(dossier_id))
+        raise NotFound(lazy_gettext("Dossier {dossier} not found", dossier=dossier_id), dossier=str(dossier_id))
     return found[0]
 
 
@@ -202,7 +203,7 @@ def find_dossier_row(session: Session, dossier: uuid.UUID | str, office_code: st
         except ValueError:
             row = session.scalars(select(Dossier).where(Dossier.code.in_({text, text.upper()}))).first()
     if row is None or (office_code is not None and row.office_code != office_code):
-        raise NotFound(f"Không tìm thấy hồ sơ {dossier}", dossier=str(dossier))
+        raise NotFound(lazy_gettext("Dossier {dossier} not found", dossier=dossier), dossier=str(dossier))
     return row
 
 
@@ -286,7 +287,8 @@ def list_dossiers(
         try:
             status = DossierStatus(status).value
         except ValueError:
-            raise ValidationError(f"Trạng thái hồ sơ không hợp lệ: {status!r}", field="status") from None
+            raise ValidationError(lazy_gettext("Invalid dossier status: {status}", status=repr(status)),
+                                  field="status") from None
         stmt = stmt.where(Dossier.status == status)
     if due_today or overdue:
         stmt = stmt.where(Dossier.status.in_(OPEN_STATES))

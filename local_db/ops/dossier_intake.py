@@ -19,6 +19,7 @@ from core.actor import Actor
 from core.dossier_states import DossierAction, DossierStatus
 from core.due_date import ProcessingTime, due_moment
 from core.errors import NotFound, ValidationError
+from core.i18n import lazy_gettext
 from core.fees import FeeInput, FeeQuote, FeeRule, compute_fee
 from core.text import clean_name, fold
 from local_db import journal
@@ -43,7 +44,7 @@ def active_procedure(session: Session, office_code: str, procedure_code: str) ->
     proc = session.scalars(select(Procedure).where(
         Procedure.office_code == office_code, Procedure.code == procedure_code.strip())).first()
     if proc is None or not proc.active:
-        raise NotFound(f"Không có thủ tục {procedure_code} đang áp dụng tại đơn vị",
+        raise NotFound(lazy_gettext("The procedure {procedure} is not in use at this office", procedure=procedure_code),
                        procedure_code=procedure_code)
     return proc
 
@@ -60,11 +61,12 @@ def _clean_documents(documents: list[DocumentLine]) -> list[DocumentLine]:
     for doc in documents:
         name = clean_name(doc.name or "")
         if not name:
-            raise ValidationError("Tên giấy tờ không được để trống", field="documents")
+            raise ValidationError(lazy_gettext("A paper's name cannot be empty"), field="documents")
         for what in ("originals", "certified", "copies"):
             value = getattr(doc, what)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValidationError(f"Số bản ({what}) của «{name}» phải là số nguyên không âm",
+                raise ValidationError(lazy_gettext("The number of {what} of «{name}» must be a whole number, not negative",
+                                                   what=what, name=name),
                                       field="documents")
         cleaned.append(DocumentLine(name=name, required=bool(doc.required), originals=doc.originals,
                                     certified=doc.certified, copies=doc.copies, missing=bool(doc.missing)))
@@ -161,16 +163,17 @@ def receive_dossier(
     lines = _clean_documents(documents)
     missing = missing_documents(lines, proc)
     if missing:
-        raise ValidationError("Hồ sơ còn thiếu: " + "; ".join(missing), code="documents_missing",
+        raise ValidationError(lazy_gettext("The dossier still lacks: {missing}", missing="; ".join(missing)),
+                              code="documents_missing",
                               field="documents", missing=missing)
     if isinstance(sets, bool) or not isinstance(sets, int) or sets < 1:
-        raise ValidationError("Số bộ hồ sơ phải từ 1 trở lên", field="sets")
+        raise ValidationError(lazy_gettext("The number of sets must be 1 or more"), field="sets")
     quote, due, with_verification = _quote(session, office_code, proc, fee_input, now, with_verification)
     counter_id = counter_id_for(session, office_code, counter_number)
     if ticket_id is not None:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None or ticket.office_code != office_code:
-            raise NotFound(f"Không tìm thấy số thứ tự {ticket_id}", ticket_id=str(ticket_id))
+            raise NotFound(lazy_gettext("Queue number {ticket} not found", ticket=ticket_id), ticket_id=str(ticket_id))
 
     today = office_today(now)
     citizen = upsert_citizen(session, office_code, applicant, today=today)
@@ -226,7 +229,8 @@ def counter_id_for(session: Session, office_code: str, counter_number: int | Non
     counter_id = session.scalar(select(Counter.id).where(
         Counter.office_code == office_code, Counter.number == counter_number))
     if counter_id is None:
-        raise NotFound(f"Không có quầy số {counter_number}", counter_number=counter_number)
+        raise NotFound(lazy_gettext("There is no counter number {number}", number=counter_number),
+                       counter_number=counter_number)
     return counter_id
 
 

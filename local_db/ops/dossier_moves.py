@@ -23,6 +23,7 @@ from core.actor import Actor
 from core.dossier_states import DossierAction, next_state
 from core.due_date import ProcessingTime, due_moment
 from core.errors import DomainError, ValidationError
+from core.i18n import LazyText, lazy_gettext
 from core.working_calendar import to_office_time
 from local_db import journal
 from local_db.models import Dossier, DossierEvent, Procedure
@@ -33,7 +34,7 @@ from local_db.ops.dossier_intake import counter_id_for
 A = DossierAction
 
 
-def _required_text(value: str | None, field: str, message: str) -> str:
+def _required_text(value: str | None, field: str, message: LazyText) -> str:
     text = " ".join((value or "").split())
     if not text:
         raise ValidationError(message, field=field)
@@ -105,7 +106,7 @@ def request_supplement(session: Session, actor: Actor, dossier_id: uuid.UUID | s
 
     def change(d: Dossier, now: datetime) -> dict[str, Any]:
         if not cleaned:
-            raise ValidationError("Cần ghi rõ những giấy tờ phải bổ sung", field="items")
+            raise ValidationError(lazy_gettext("Write down which papers must be supplemented"), field="items")
         stopped_due = d.due_at
         d.due_at = None
         return {"items": cleaned, "stopped_due_at": stopped_due}
@@ -162,11 +163,11 @@ def return_result(session: Session, actor: Actor, dossier_id: uuid.UUID | str, *
     receiver = " ".join((returned_to or "").split())
     if fee_paid_vnd is not None and (isinstance(fee_paid_vnd, bool) or not isinstance(fee_paid_vnd, int)
                                      or fee_paid_vnd < 0):
-        raise ValidationError("Số tiền đã thu phải là số nguyên không âm", field="fee_paid_vnd")
+        raise ValidationError(lazy_gettext("The amount collected must be a whole number, not negative"), field="fee_paid_vnd")
 
     def change(d: Dossier, now: datetime) -> dict[str, Any]:
         if not receiver:
-            raise ValidationError("Cần ghi tên người nhận kết quả", field="returned_to")
+            raise ValidationError(lazy_gettext("Write down the name of who receives the result"), field="returned_to")
         d.returned_at = now
         d.returned_to = receiver
         if fee_paid_vnd is not None:
@@ -182,7 +183,7 @@ def reject(session: Session, actor: Actor, dossier_id: uuid.UUID | str, *, reaso
     """received / in_processing -> rejected (form 03): the specific reason is required."""
 
     def change(d: Dossier, now: datetime) -> dict[str, Any]:
-        text = _required_text(reason, "reason", "Từ chối hồ sơ phải ghi rõ lý do")
+        text = _required_text(reason, "reason", lazy_gettext("Refusing a dossier needs its reason written down"))
         d.result_note = text
         return {"reason": text}
 
@@ -219,20 +220,20 @@ def reschedule(session: Session, actor: Actor, dossier_id: uuid.UUID | str, *, n
     the office's working hours on a working day.
     """
     if new_due_at.tzinfo is None or new_due_at.utcoffset() is None:
-        raise ValidationError("Ngày hẹn mới phải kèm múi giờ", field="new_due_at")
+        raise ValidationError(lazy_gettext("The new due moment needs a time zone"), field="new_due_at")
     new_due = new_due_at.astimezone(timezone.utc)
 
     def change(d: Dossier, now: datetime) -> dict[str, Any]:
         if d.reschedule_count >= 1:
-            raise DomainError("Hồ sơ chỉ được hẹn lại ngày trả kết quả một lần", code="already_rescheduled",
+            raise DomainError(lazy_gettext("A dossier's result can be rescheduled only once"), code="already_rescheduled",
                               dossier=d.code)
-        text = _required_text(reason, "reason", "Hẹn lại ngày trả kết quả phải ghi rõ lý do")
+        text = _required_text(reason, "reason", lazy_gettext("Rescheduling the result needs its reason written down"))
         if d.due_at is None:  # cannot happen in received / in_processing; kept as a guard
-            raise DomainError("Hồ sơ đang dừng tính thời hạn", code="clock_stopped", dossier=d.code)
+            raise DomainError(lazy_gettext("The dossier's clock is stopped"), code="clock_stopped", dossier=d.code)
         if new_due <= d.due_at or new_due <= now:
-            raise ValidationError("Ngày hẹn mới phải sau ngày hẹn hiện tại", field="new_due_at")
+            raise ValidationError(lazy_gettext("The new due moment must be after the current one"), field="new_due_at")
         if not _inside_working_hours(new_due, session, d.office_code):
-            raise ValidationError("Ngày hẹn mới phải trong giờ làm việc của một ngày làm việc",
+            raise ValidationError(lazy_gettext("The new due moment must be within the working hours of a working day"),
                                   field="new_due_at")
         old_due = d.due_at
         d.due_at = new_due

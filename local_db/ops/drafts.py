@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import NotFound
+from core.i18n import lazy_gettext
 from local_db.journal import jsonable
 from local_db.models import IntakeDraft
 
@@ -61,7 +62,7 @@ def open_drafts(session: Session, device_id: uuid.UUID, staff_id: uuid.UUID | No
 def get_draft(session: Session, draft_id: uuid.UUID) -> DraftInfo:
     draft = session.get(IntakeDraft, draft_id)
     if draft is None:
-        raise NotFound("Không tìm thấy bản nháp hồ sơ", code="draft_not_found", draft_id=str(draft_id))
+        raise NotFound(lazy_gettext("Dossier draft not found"), code="draft_not_found", draft_id=str(draft_id))
     return _info(draft)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import DomainError, ValidationError
-from core.i18n import _
+from core.i18n import lazy_gettext
 from local_db.models import Device, Office, SyncStatus
 from local_db.office_settings import get_office
 from local_db.office_setup import ensure_device
@@ -69,14 +69,14 @@ def store_enrollment(session: Session, *, device_id: uuid.UUID, office_code: str
     """
     office = get_office(session)
     if office_code != office.code:
-        raise DomainError(_("This enrollment code belongs to office {other}, but this database is office "
-                            "{ours}.").format(other=office_code, ours=office.code),
+        raise DomainError(lazy_gettext("This enrollment code belongs to office {other}, but this database is office "
+                                       "{ours}.", other=office_code, ours=office.code),
                           code="wrong_office", office_code=office_code)
     if not credential:
-        raise ValidationError(_("The centre gave no credential."), code="no_credential")
+        raise ValidationError(lazy_gettext("The centre gave no credential."), code="no_credential")
     device = session.get(Device, device_id)
     if device is None or device.office_code != office.code:
-        raise DomainError(_("This machine's device is not registered in the office database."),
+        raise DomainError(lazy_gettext("This machine's device is not registered in the office database."),
                           code="no_device", device_id=str(device_id))
     device.credential = credential
     device.enrolled_at = now
@@ -104,9 +104,9 @@ def decode_key(text: str) -> bytes:
     try:
         raw = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ValidationError(_("A public key from the centre is not valid base64."), code="bad_key") from exc
+        raise ValidationError(lazy_gettext("A public key from the centre is not valid base64."), code="bad_key") from exc
     if len(raw) != 32:
-        raise ValidationError(_("A public key from the centre is not an Ed25519 key."), code="bad_key")
+        raise ValidationError(lazy_gettext("A public key from the centre is not an Ed25519 key."), code="bad_key")
     return raw
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
+from core.i18n import LazyText, lazy_gettext
 from core.text import nfc
 from core.working_calendar import OFFICE_TZ, to_office_time
 from local_db import journal
@@ -95,7 +96,8 @@ class FeedbackSummary:
 
 def _check_rating(value: Any, field_name: str) -> str:
     if value not in RATINGS:
-        raise ValidationError(f"Mức đánh giá phải là một trong: {', '.join(RATINGS)}", field=field_name,
+        raise ValidationError(lazy_gettext("The rating must be one of: {choices}", choices=", ".join(RATINGS)),
+                              field=field_name,
                               code="invalid_rating", value=str(value))
     return str(value)
 
@@ -105,22 +107,22 @@ def validate_criteria(criteria: dict[str, Any] | None) -> dict[str, Any]:
     if criteria is None:
         return {}
     if not isinstance(criteria, dict):
-        raise ValidationError("Tiêu chí đánh giá không hợp lệ", field="criteria", code="invalid_criteria")
+        raise ValidationError(lazy_gettext("Invalid rating criteria"), field="criteria", code="invalid_criteria")
     unknown = sorted(set(map(str, criteria)) - set(CRITERIA))
     if unknown:
-        raise ValidationError(f"Tiêu chí không có: {', '.join(unknown)}", field="criteria",
+        raise ValidationError(lazy_gettext("No such criteria: {keys}", keys=", ".join(unknown)), field="criteria",
                               code="unknown_criterion", keys=unknown)
     out: dict[str, Any] = {}
     for key, value in criteria.items():
         if key == "on_time":
             if value is not None and not isinstance(value, bool):
-                raise _bad(key, value, "có / không / không rõ")
+                raise _bad(key, value, lazy_gettext("yes / no / not sure"))
         elif key in ("info_posted", "extra_costs"):
             if not isinstance(value, bool):
-                raise _bad(key, value, "có / không")
+                raise _bad(key, value, lazy_gettext("yes / no"))
         elif key == "times_contacted":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TIMES_CONTACTED:
-                raise _bad(key, value, f"một số từ 0 đến {MAX_TIMES_CONTACTED}")
+                raise _bad(key, value, lazy_gettext("a number from 0 to {n}", n=MAX_TIMES_CONTACTED))
         elif key == "staff_conduct":
             if value not in RATINGS:
                 raise _bad(key, value, ", ".join(RATINGS))
@@ -128,8 +130,9 @@ def validate_criteria(criteria: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-def _bad(key: str, value: Any, expected: str) -> ValidationError:
-    return ValidationError(f"Câu trả lời cho tiêu chí {key} không hợp lệ (cần {expected})", field=f"criteria.{key}",
+def _bad(key: str, value: Any, expected: LazyText | str) -> ValidationError:
+    return ValidationError(lazy_gettext("Invalid answer for the criterion {key} ({expected} is needed)", key=key,
+                                        expected=expected), field=f"criteria.{key}",
                            code="invalid_criterion", key=key, value=repr(value))
 
 
@@ -148,7 +151,7 @@ def give_feedback(session: Session, actor: Actor, *, rating: str, ticket_id: uui
     answers = validate_criteria(criteria)
     comment = nfc(comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        raise ValidationError(f"Góp ý dài quá {MAX_COMMENT} ký tự", field="comment")
+        raise ValidationError(lazy_gettext("The comment is longer than {n} characters", n=MAX_COMMENT), field="comment")
 
     counter_id: uuid.UUID | None = None
     staff_id: uuid.UUID | None = None
@@ -156,24 +159,28 @@ def give_feedback(session: Session, actor: Actor, *, rating: str, ticket_id: uui
     if ticket_id is not None:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None or ticket.office_code != actor.office_code:
-            raise NotFound("Không tìm thấy số thứ tự", code="ticket_not_found", ticket_id=str(ticket_id))
+            raise NotFound(lazy_gettext("Queue number not found"), code="ticket_not_found", ticket_id=str(ticket_id))
         if ticket.status not in RATEABLE_TICKET_STATUSES:
-            raise DomainError(f"Số {ticket.code} chưa được phục vụ nên chưa thể đánh giá", code="not_served",
+            raise DomainError(lazy_gettext("Number {ticket} has not been served yet, so it cannot be rated yet",
+                                           ticket=ticket.code), code="not_served",
                               ticket_code=ticket.code, status=ticket.status)
-        _refuse_second(session, Feedback.ticket_id == ticket.id, f"Số {ticket.code}")
+        _refuse_second(session, Feedback.ticket_id == ticket.id,
+                       lazy_gettext("Number {ticket} has already been rated", ticket=ticket.code))
         counter_id, staff_id = ticket.counter_id, ticket.staff_id
     if dossier_id is not None:
         dossier = session.get(Dossier, dossier_id)
         if dossier is None or dossier.office_code != actor.office_code:
-            raise NotFound("Không tìm thấy hồ sơ", code="dossier_not_found", dossier_id=str(dossier_id))
-        _refuse_second(session, Feedback.dossier_id == dossier.id, f"Hồ sơ {dossier.code}")
+            raise NotFound(lazy_gettext("Dossier not found"), code="dossier_not_found", dossier_id=str(dossier_id))
+        _refuse_second(session, Feedback.dossier_id == dossier.id,
+                       lazy_gettext("Dossier {dossier} has already been rated", dossier=dossier.code))
         counter_id = counter_id or dossier.counter_id
         staff_id = staff_id or dossier.received_by
     if counter_id is None and counter_number is not None:
         counter_id = session.scalar(select(Counter.id).where(
             Counter.office_code == actor.office_code, Counter.number == counter_number))
         if counter_id is None:
-            raise ValidationError(f"Không có quầy số {counter_number}", field="counter_number",
+            raise ValidationError(lazy_gettext("There is no counter number {number}", number=counter_number),
+                                  field="counter_number",
                                   code="counter_not_found")
 
     fb = Feedback(office_code=actor.office_code, ticket_id=ticket.id if ticket else None,
@@ -188,10 +195,10 @@ def give_feedback(session: Session, actor: Actor, *, rating: str, ticket_id: uui
     return _info(session, fb)
 
 
-def _refuse_second(session: Session, condition: Any, what: str) -> None:
+def _refuse_second(session: Session, condition: Any, message: LazyText) -> None:
     existing = session.scalar(select(Feedback.id).where(condition).limit(1))
     if existing is not None:
-        raise DomainError(f"{what} đã được đánh giá", code="already_rated", feedback_id=str(existing))
+        raise DomainError(message, code="already_rated", feedback_id=str(existing))
 
 
 def _info(session: Session, fb: Feedback) -> FeedbackInfo:
@@ -210,7 +217,7 @@ def _info(session: Session, fb: Feedback) -> FeedbackInfo:
 def get_feedback(session: Session, feedback_id: uuid.UUID) -> FeedbackInfo:
     fb = session.get(Feedback, feedback_id)
     if fb is None:
-        raise NotFound("Không tìm thấy đánh giá", code="feedback_not_found")
+        raise NotFound(lazy_gettext("Rating not found"), code="feedback_not_found")
     return _info(session, fb)
 
 
@@ -229,7 +236,7 @@ def _answer_key(key: str, value: Any) -> str:
 def feedback_summary(session: Session, office_code: str, *, since: date, until: date) -> FeedbackSummary:
     """Ratings given on office-local days since..until (both included), per counter and per clerk."""
     if until < since:
-        raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu", field="until")
+        raise ValidationError(lazy_gettext("The end day must be after the start day"), field="until")
     start = datetime.combine(since, time(0), tzinfo=OFFICE_TZ)
     end = datetime.combine(until + timedelta(days=1), time(0), tzinfo=OFFICE_TZ)
     rows = session.execute(

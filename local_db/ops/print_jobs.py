@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import NotFound, TransitionError, ValidationError
+from core.i18n import lazy_gettext
 from core.ids import new_id
 from local_db.journal import jsonable
 from local_db.models import AuditLog, Device, PrintJob
@@ -99,7 +100,7 @@ def _info(job: PrintJob) -> PrintJobInfo:
 def _job(session: Session, job_id: uuid.UUID) -> PrintJob:
     job = session.get(PrintJob, job_id)
     if job is None:
-        raise NotFound("Không tìm thấy lệnh in", code="print_job_not_found", job_id=str(job_id))
+        raise NotFound(lazy_gettext("Print job not found"), code="print_job_not_found", job_id=str(job_id))
     return job
 
 
@@ -110,9 +111,10 @@ def enqueue(session: Session, *, office_code: str, device_id: uuid.UUID | None, 
     record as JSON (printing.content.to_data)."""
     now = _now(now)
     if not document:
-        raise ValidationError("Thiếu loại giấy tờ cần in", field="document")
+        raise ValidationError(lazy_gettext("The kind of paper to print is missing"), field="document")
     if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
-        raise ValidationError(f"Số bản in phải từ 1 đến {MAX_COPIES}", field="copies", code="bad_copies")
+        raise ValidationError(lazy_gettext("The number of copies must be 1 to {n}", n=MAX_COPIES), field="copies",
+                              code="bad_copies")
     job = PrintJob(id=new_id(), office_code=office_code, device_id=device_id, document=document, ref_id=ref_id,
                    printer=printer[:120], copies=copies, state="queued", attempts=0, last_error="", pdf_path="",
                    data=jsonable(data), title=title[:200], next_attempt_at=now, created_at=now, updated_at=now)
@@ -211,7 +213,7 @@ def reprint(session: Session, actor: Actor, job_id: uuid.UUID, now: datetime | N
     now = _now(now)
     old = _job(session, job_id)
     if old.office_code != actor.office_code:
-        raise NotFound("Không tìm thấy lệnh in", code="print_job_not_found", job_id=str(job_id))
+        raise NotFound(lazy_gettext("Print job not found"), code="print_job_not_found", job_id=str(job_id))
     info = enqueue(session, office_code=old.office_code, device_id=device_id or old.device_id,
                    document=old.document, data=dict(old.data or {}), printer=printer or old.printer,
                    copies=copies or old.copies, ref_id=old.ref_id, title=old.title, now=now)
@@ -226,9 +228,10 @@ def cancel(session: Session, actor: Actor, job_id: uuid.UUID, now: datetime | No
     now = _now(now)
     job = _job(session, job_id)
     if job.office_code != actor.office_code:
-        raise NotFound("Không tìm thấy lệnh in", code="print_job_not_found", job_id=str(job_id))
+        raise NotFound(lazy_gettext("Print job not found"), code="print_job_not_found", job_id=str(job_id))
     if job.state not in ("queued", "failed"):
-        raise TransitionError(f"Không thể huỷ lệnh in đang ở trạng thái {job.state}", code="print_job_not_waiting",
+        raise TransitionError(lazy_gettext("A print job that is {state} cannot be cancelled", state=job.state),
+                              code="print_job_not_waiting",
                               state=job.state)
     job.state = "cancelled"
     job.next_attempt_at = None
@@ -253,7 +256,8 @@ def list_jobs(session: Session, device_id: uuid.UUID | None = None, states: Iter
         wanted = tuple(states)
         unknown = set(wanted) - set(STATES)
         if unknown:
-            raise ValidationError(f"Trạng thái lệnh in không có: {', '.join(sorted(unknown))}", field="states")
+            raise ValidationError(lazy_gettext("No such print job states: {states}", states=", ".join(sorted(unknown))),
+                                  field="states")
         stmt = stmt.where(PrintJob.state.in_(wanted))
     if office_code is not None:
         stmt = stmt.where(PrintJob.office_code == office_code)

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
+from core.i18n import lazy_gettext
 from core.ids import new_id
 from core.working_calendar import OFFICE_TZ
 from local_db import journal
@@ -63,11 +64,12 @@ def issue_ticket(session: Session, actor: Actor, service_code: str, *, priority_
     """A new waiting ticket (the next number of the service today), with its place and wait."""
     now = now_or(now)
     if priority_reason is not None and priority_reason not in PRIORITY_REASONS:
-        raise ValidationError(f"Lý do ưu tiên không hợp lệ: {priority_reason!r}", field="priority_reason")
+        raise ValidationError(lazy_gettext("Invalid priority reason: {reason}", reason=repr(priority_reason)),
+                              field="priority_reason")
     if source not in TICKET_SOURCES:
-        raise ValidationError(f"Nguồn không hợp lệ: {source!r}", field="source")
+        raise ValidationError(lazy_gettext("Invalid source: {source}", source=repr(source)), field="source")
     if (source == "appointment") != (appointment_id is not None):
-        raise ValidationError("Số theo lịch hẹn phải kèm mã lịch hẹn (và chỉ số theo lịch hẹn)",
+        raise ValidationError(lazy_gettext("A number for an appointment needs the appointment (and only such a number has one)"),
                               field="appointment_id")
     office_code = actor.office_code
     office = OfficeSnapshot.of(session, office_code)
@@ -75,7 +77,7 @@ def issue_ticket(session: Session, actor: Actor, service_code: str, *, priority_
     if appointment_id is not None:
         appt = session.get(Appointment, appointment_id)
         if appt is None or appt.office_code != office_code:
-            raise NotFound("Không tìm thấy lịch hẹn", code="appointment_not_found",
+            raise NotFound(lazy_gettext("Appointment not found"), code="appointment_not_found",
                            appointment_id=str(appointment_id))
 
     day = office_today(now)
@@ -152,8 +154,9 @@ def call_next(session: Session, actor: Actor, counter_number: int, *, now: datet
         .where(Ticket.office_code == office_code, Ticket.day == day, Ticket.status.in_(AT_COUNTER),
                Ticket.counter_id == ctr.id).limit(1)).first()
     if busy is not None:
-        raise DomainError(f"Quầy {counter_number} còn số {busy.code} ({busy.status}): hãy kết thúc, "
-                          f"báo vắng hoặc chuyển số đó trước", code="counter_busy",
+        raise DomainError(lazy_gettext("Counter {counter} still has number {ticket} ({status}): finish it, mark it as "
+                                       "a no-show or transfer it first", counter=counter_number, ticket=busy.code,
+                                       status=busy.status), code="counter_busy",
                           counter=counter_number, ticket=busy.code, status=busy.status)
 
     cands = [w for w in waiting_today(session, office_code, day, ctr.service_ids, ctr.id) if w.takeable_by(ctr)]
@@ -235,7 +238,7 @@ def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service
     """
     now = now_or(now)
     if to_service_code is None and to_counter_number is None:
-        raise ValidationError("Chọn dịch vụ hoặc quầy để chuyển đến", field="to_service_code")
+        raise ValidationError(lazy_gettext("Choose a service or a counter to transfer to"), field="to_service_code")
     t = load_ticket(session, actor, ticket_id)
     office = OfficeSnapshot.of(session, t.office_code)
     from_service = t.queue_service_id
@@ -243,7 +246,8 @@ def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service
     to_counter = office.counter(to_counter_number) if to_counter_number is not None else None
     if (t.status == "waiting" and to_service == from_service and to_counter is None
             and t.target_counter_id is None):
-        raise ValidationError("Số này đã ở đúng hàng chờ đó", field="to_service_code", code="transfer_noop")
+        raise ValidationError(lazy_gettext("This number is already in that queue"), field="to_service_code",
+                              code="transfer_noop")
     left_counter = t.counter_id
     old = move_ticket(session, t, ("waiting", "called", "serving"), "waiting", "transfer",
                       queue_service_id=to_service, target_counter_id=to_counter.id if to_counter else None,

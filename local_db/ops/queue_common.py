@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import DomainError, NotFound, TransitionError
+from core.i18n import lazy_gettext
 from core.ids import new_id
 from local_db import journal
 from local_db.models import Counter, Service, Ticket, TicketEvent, counter_service
@@ -124,15 +125,18 @@ class OfficeSnapshot:
     def service(self, code: str) -> ServiceRow:
         svc = self.service_by_code.get(code)
         if svc is None:
-            raise NotFound(f"Không có dịch vụ {code!r}", code="service_not_found", service=code)
+            raise NotFound(lazy_gettext("There is no service {service}", service=repr(code)), code="service_not_found",
+                           service=code)
         if not svc.active:
-            raise DomainError(f"Dịch vụ {code} đang tạm ngừng", code="service_inactive", service=code)
+            raise DomainError(lazy_gettext("The service {service} is paused", service=code), code="service_inactive",
+                              service=code)
         return svc
 
     def counter(self, number: int) -> CounterRow:
         ctr = self.counter_by_number.get(number)
         if ctr is None or not ctr.active:
-            raise NotFound(f"Không có quầy số {number}", code="counter_not_found", counter=number)
+            raise NotFound(lazy_gettext("There is no counter number {number}", number=number), code="counter_not_found",
+                           counter=number)
         return ctr
 
     def counter_number(self, counter_id: uuid.UUID | None) -> int | None:
@@ -296,7 +300,7 @@ def log_change(session: Session, actor: Actor, t: Ticket, office: OfficeSnapshot
 def load_ticket(session: Session, actor: Actor | None, ticket_id: uuid.UUID) -> Ticket:
     t = session.get(Ticket, ticket_id, populate_existing=True)
     if t is None or (actor is not None and t.office_code != actor.office_code):
-        raise NotFound("Không tìm thấy số thứ tự này", code="ticket_not_found", ticket_id=str(ticket_id))
+        raise NotFound(lazy_gettext("This queue number was not found"), code="ticket_not_found", ticket_id=str(ticket_id))
     return t
 
 
@@ -305,13 +309,15 @@ def move_ticket(session: Session, t: Ticket, allowed: tuple[str, ...], to_status
     """Move the ticket with a guarded UPDATE (WHERE status = the state we saw); returns the old state."""
     old = t.status
     if old not in allowed:
-        raise TransitionError(f"Số {t.code} đang ở trạng thái '{old}', không thể {action}",
+        raise TransitionError(lazy_gettext("Number {ticket} is '{status}': it cannot {action}", ticket=t.code, status=old,
+                                           action=action),
                               code="illegal_transition", ticket=t.code, status=old, action=action)
     done = session.connection().execute(
         update(Ticket).where(Ticket.id == t.id, Ticket.status == old)
         .values(status=to_status, **values).execution_options(synchronize_session=False))
     if done.rowcount != 1:  # cannot happen while writes are serialised; never act on a stale read
-        raise TransitionError(f"Số {t.code} vừa được thay đổi ở nơi khác", code="ticket_changed", ticket=t.code)
+        raise TransitionError(lazy_gettext("Number {ticket} was just changed elsewhere", ticket=t.code), code="ticket_changed",
+                              ticket=t.code)
     session.refresh(t)
     return old
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import NotFound
-from core.i18n import _
+from core.i18n import lazy_gettext
 from core.tokens import KeyRing, Signer
 from local_db import journal
 from local_db.models import Device, Outbox, Staff
@@ -71,7 +71,7 @@ def _journal(session: Session, actor: Actor, device: Device, op_type: str, now: 
 def _own(session: Session, device_id: uuid.UUID, office_code: str) -> Device:
     device = session.get(Device, device_id)
     if device is None or device.office_code != office_code or device.private_key is None:
-        raise NotFound(_("No such device of this office."), code="unknown_device", device_id=str(device_id))
+        raise NotFound(lazy_gettext("No such device of this office."), code="unknown_device", device_id=str(device_id))
     return device
 
 
@@ -90,12 +90,12 @@ def revoke_device_key(session: Session, actor: Actor, device_id: uuid.UUID,
                       now: datetime | None = None) -> DeviceKeyInfo:
     """Revoke a device of this office (admin): its key leaves the key ring here and, once
     synced, at the centre; what it signs from now on no longer verifies."""
-    from local_db.ops.staff import Forbidden, has_role, role_label
+    from local_db.ops.staff import Forbidden, has_role, role_name
 
     now = now or datetime.now(timezone.utc)
     staff = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
     if staff is None or staff.office_code != actor.office_code or not staff.active or not has_role(staff.role, "admin"):
-        raise Forbidden(_("This needs the role {role}.").format(role=role_label("admin")), needed="admin")
+        raise Forbidden(lazy_gettext("This needs the role {role}.", role=role_name("admin")), needed="admin")
     device = _own(session, device_id, actor.office_code)
     if device.revoked:
         return _info(device, None)

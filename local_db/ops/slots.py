@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import NotFound, ValidationError
+from core.i18n import lazy_gettext
 from core.working_calendar import national_holidays
 from local_db import journal
 from local_db.models import Service, Slot
@@ -31,7 +32,8 @@ def _service(session: Session, office_code: str, service_code: str) -> Service:
     service = session.scalars(select(Service).where(
         Service.office_code == office_code, Service.code == service_code)).first()
     if service is None:
-        raise NotFound(f"Không có dịch vụ {service_code}", code="service_not_found", service_code=service_code)
+        raise NotFound(lazy_gettext("There is no service {service}", service=service_code), code="service_not_found",
+                       service_code=service_code)
     return service
 
 
@@ -45,7 +47,8 @@ def _check_bookable_day(session: Session, office_code: str, day: date, end: time
         national = {d for d, _ in national_holidays(day.year)}
         if day not in cal.days_off and day not in national:
             return
-    raise ValidationError(f"Ngày {day:%d/%m/%Y} không phải ngày làm việc", field="day", code="not_working_day",
+    raise ValidationError(lazy_gettext("{day} is not a working day", day=day.strftime("%d/%m/%Y")), field="day",
+                          code="not_working_day",
                           day=day.isoformat())
 
 
@@ -60,11 +63,11 @@ def create_slots(session: Session, actor: Actor, service_code: str, day: date, *
     now = _now(now)
     office_code = actor.office_code
     if minutes <= 0:
-        raise ValidationError("Độ dài khung giờ phải lớn hơn 0 phút", field="minutes")
+        raise ValidationError(lazy_gettext("A slot must last more than 0 minutes"), field="minutes")
     if office_quota < 0 or online_quota < 0:
-        raise ValidationError("Số chỗ không được âm", field="quota")
+        raise ValidationError(lazy_gettext("The number of places cannot be negative"), field="quota")
     if not start < end:
-        raise ValidationError("Giờ bắt đầu phải trước giờ kết thúc", field="start")
+        raise ValidationError(lazy_gettext("The start time must be before the end time"), field="start")
     _check_bookable_day(session, office_code, day, end)
     service = _service(session, office_code, service_code)
     existing = {s.start_time: s for s in session.scalars(select(Slot).where(
@@ -95,7 +98,7 @@ def set_slot_capacity(session: Session, actor: Actor, slot_id: uuid.UUID, *, off
     """Change a slot's two quotas; never below the places already booked on either side."""
     now = _now(now)
     if office_quota < 0 or online_quota < 0:
-        raise ValidationError("Số chỗ không được âm", field="quota")
+        raise ValidationError(lazy_gettext("The number of places cannot be negative"), field="quota")
     slot, service_code = load_slot(session, slot_id, actor.office_code)
     before = (slot.office_quota, slot.online_quota)
     result = session.execute(
@@ -105,7 +108,8 @@ def set_slot_capacity(session: Session, actor: Actor, slot_id: uuid.UUID, *, off
     if result.rowcount != 1:  # type: ignore[attr-defined]
         slot, _ = load_slot(session, slot.id)
         raise ValidationError(
-            f"Không thể giảm số chỗ dưới số đã đặt (tại cơ quan {slot.office_booked}, trực tuyến {slot.online_booked})",
+            lazy_gettext("Places cannot go below those booked ({office} at the office, {online} online)",
+                         office=slot.office_booked, online=slot.online_booked),
             field="quota", code="below_booked", office_booked=slot.office_booked, online_booked=slot.online_booked)
     journal.record(session, actor, entity="slot", entity_id=slot.id, op_type="set_capacity",
                    payload={"office_quota": office_quota, "online_quota": online_quota,

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
-from core.i18n import _, pgettext
+from core.i18n import LazyText, lazy_gettext, lazy_pgettext, pgettext
 from core.ids import new_id
 from core.passwords import hash_password, needs_rehash, verify_password
 from core.text import collapse_spaces, nfc
@@ -99,6 +99,17 @@ def role_label(role: str) -> str:
     return role
 
 
+def role_name(role: str) -> LazyText | str:
+    """:func:`role_label` translated when read: for errors, which may be shown in another language."""
+    if role == "clerk":
+        return lazy_pgettext("staff role", "Clerk")
+    if role == "supervisor":
+        return lazy_pgettext("staff role", "Supervisor")
+    if role == "admin":
+        return lazy_pgettext("staff role", "Administrator")
+    return role
+
+
 # --- roles ---------------------------------------------------------------------------------
 
 def has_role(info_or_role: StaffInfo | str, needed: str) -> bool:
@@ -119,9 +130,9 @@ def require_role(info: StaffInfo | None, needed: str) -> None:
     """Raise :class:`Forbidden` unless ``info`` is an active staff member of role ``needed``
     or above."""
     if info is None:
-        raise Forbidden(_("Please log in first."), needed=needed)
+        raise Forbidden(lazy_gettext("Please log in first."), needed=needed)
     if not has_role(info, needed):
-        raise Forbidden(_("This needs the role {role}.").format(role=role_label(needed)),
+        raise Forbidden(lazy_gettext("This needs the role {role}.", role=role_name(needed)),
                         needed=needed, role=info.role, staff_id=str(info.id))
 
 
@@ -160,7 +171,7 @@ def login(session: Session, office_code: str, username: str, password: str, *, d
     if staff is None:
         verify_password(_dummy_hash(), _norm_password(password))
         _audit(session, office_code, device_id, None, typed, "login_failed", now, reason="unknown_user")
-        raise LoginRefused(_("Wrong username or password."), code="bad_credentials")
+        raise LoginRefused(lazy_gettext("Wrong username or password."), code="bad_credentials")
     return _attempt(session, staff, password, device_id=device_id, now=now, action="login",
                     actor=typed)
 
@@ -173,7 +184,7 @@ def unlock(session: Session, staff_id: uuid.UUID, password: str, *, device_id: u
     now = _now(now)
     staff = session.get(Staff, staff_id)
     if staff is None:
-        raise NotFound(_("Staff account not found."), code="staff_not_found", staff_id=str(staff_id))
+        raise NotFound(lazy_gettext("Staff account not found."), code="staff_not_found", staff_id=str(staff_id))
     return _attempt(session, staff, password, device_id=device_id, now=now, action="unlock",
                     actor=staff.username)
 
@@ -199,12 +210,12 @@ def _attempt(session: Session, staff: Staff, password: str, *, device_id: uuid.U
         _audit(session, office, device_id, staff.id, actor, f"{action}_failed", now, **detail)
         if staff.locked_until is not None:
             raise _locked(staff.locked_until)
-        raise LoginRefused(_("Wrong username or password."), code="bad_credentials")
+        raise LoginRefused(lazy_gettext("Wrong username or password."), code="bad_credentials")
 
     if not staff.active:
         # Said only to whoever knows the password: it does not reveal the account to others.
         _audit(session, office, device_id, staff.id, actor, f"{action}_failed", now, reason="inactive")
-        raise LoginRefused(_("This account has been deactivated. Please contact the administrator."),
+        raise LoginRefused(lazy_gettext("This account has been deactivated. Please contact the administrator."),
                            code="inactive")
 
     staff.failed_logins = 0
@@ -219,8 +230,8 @@ def _attempt(session: Session, staff: Staff, password: str, *, device_id: uuid.U
 
 def _locked(until: datetime) -> LoginRefused:
     return LoginRefused(
-        _("Too many wrong passwords. The account is locked until {time}.").format(
-            time=to_office_time(until).strftime("%H:%M")),
+        lazy_gettext("Too many wrong passwords. The account is locked until {time}.",
+                     time=to_office_time(until).strftime("%H:%M")),
         code="locked", locked_until=until)
 
 
@@ -270,7 +281,7 @@ def list_staff(session: Session, office_code: str) -> list[StaffInfo]:
 def get_staff(session: Session, staff_id: uuid.UUID) -> StaffInfo:
     staff = session.get(Staff, staff_id)
     if staff is None:
-        raise NotFound(_("Staff account not found."), code="staff_not_found", staff_id=str(staff_id))
+        raise NotFound(lazy_gettext("Staff account not found."), code="staff_not_found", staff_id=str(staff_id))
     return _info(staff)
 
 
@@ -284,7 +295,7 @@ def create_staff(session: Session, actor: Actor, *, username: str, full_name: st
     taken = session.scalar(select(Staff.id).where(Staff.office_code == actor.office_code,
                                                   func.lower(Staff.username) == name).limit(1))
     if taken is not None:
-        raise ValidationError(_("The username {username} is already taken.").format(username=name),
+        raise ValidationError(lazy_gettext("The username {username} is already taken.", username=name),
                               field="username", code="username_taken", username=name)
     full = _check_full_name(full_name)
     _check_role(role)
@@ -322,8 +333,8 @@ def update_staff(session: Session, actor: Actor, staff_id: uuid.UUID, *, full_na
     loses_admin = staff.active and staff.role == "admin" and (
         changes.get("role", "admin") != "admin" or changes.get("active", True) is False)
     if loses_admin and _other_active_admins(session, staff) == 0:
-        raise DomainError(_("This is the last active administrator account: it cannot be deactivated or "
-                            "given another role."), code="last_admin", staff_id=str(staff.id))
+        raise DomainError(lazy_gettext("This is the last active administrator account: it cannot be deactivated or "
+                                       "given another role."), code="last_admin", staff_id=str(staff.id))
     before = {key: getattr(staff, key) for key in changes}
     was_active = staff.active
     for key, value in changes.items():
@@ -398,7 +409,7 @@ def _require_admin(session: Session, actor: Actor) -> Staff:
     """The acting admin, from the database (not from what the caller says about them)."""
     me = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
     if me is None or me.office_code != actor.office_code:
-        raise Forbidden(_("Please log in first."), needed="admin")
+        raise Forbidden(lazy_gettext("Please log in first."), needed="admin")
     require_role(_info(me), "admin")
     return me
 
@@ -406,14 +417,14 @@ def _require_admin(session: Session, actor: Actor) -> Staff:
 def _refuse_if_enrolled(session: Session, office_code: str) -> None:
     enrolled = session.scalar(select(Office.enrolled).where(Office.code == office_code))
     if enrolled:
-        raise DomainError(_("This office is enrolled: staff accounts are managed by the centre and cannot be "
-                            "changed here."), code="centre_owned")
+        raise DomainError(lazy_gettext("This office is enrolled: staff accounts are managed by the centre and cannot be "
+                                       "changed here."), code="centre_owned")
 
 
 def _target(session: Session, actor: Actor, staff_id: uuid.UUID) -> Staff:
     staff = session.get(Staff, staff_id)
     if staff is None or staff.office_code != actor.office_code:
-        raise NotFound(_("Staff account not found."), code="staff_not_found", staff_id=str(staff_id))
+        raise NotFound(lazy_gettext("Staff account not found."), code="staff_not_found", staff_id=str(staff_id))
     return staff
 
 
@@ -426,31 +437,31 @@ def _other_active_admins(session: Session, staff: Staff) -> int:
 def _check_username(username: str) -> str:
     name = _norm_username(username)
     if not _USERNAME.fullmatch(name):
-        raise ValidationError(_("A username is 3 to 32 characters: lowercase letters a-z, digits, dots and "
-                                "underscores."), field="username", code="invalid_username")
+        raise ValidationError(lazy_gettext("A username is 3 to 32 characters: lowercase letters a-z, digits, dots and "
+                                           "underscores."), field="username", code="invalid_username")
     return name
 
 
 def _check_full_name(full_name: str) -> str:
     full = collapse_spaces(nfc(full_name or ""))
     if not full:
-        raise ValidationError(_("The full name is required."), field="full_name", code="name_required")
+        raise ValidationError(lazy_gettext("The full name is required."), field="full_name", code="name_required")
     if len(full) > MAX_FULL_NAME:
-        raise ValidationError(_("The full name is too long (at most {n} characters).").format(n=MAX_FULL_NAME),
+        raise ValidationError(lazy_gettext("The full name is too long (at most {n} characters).", n=MAX_FULL_NAME),
                               field="full_name", code="name_too_long")
     return full
 
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise ValidationError(_("Unknown role: {role}.").format(role=role), field="role", code="invalid_role",
+        raise ValidationError(lazy_gettext("Unknown role: {role}.", role=role), field="role", code="invalid_role",
                               role=str(role))
 
 
 def _check_password(password: str) -> str:
     secret = _norm_password(password)
     if len(secret) < MIN_PASSWORD:
-        raise ValidationError(_("The password must be at least {n} characters long.").format(n=MIN_PASSWORD),
+        raise ValidationError(lazy_gettext("The password must be at least {n} characters long.", n=MIN_PASSWORD),
                               field="password", code="password_too_short")
     return secret
 
@@ -458,5 +469,5 @@ def _check_password(password: str) -> str:
 __all__ = [
     "LOCK_AFTER", "LOCK_MINUTES", "MIN_PASSWORD", "ROLES", "Forbidden", "LoginRefused", "StaffInfo",
     "attempt_login", "attempt_unlock", "clear_lockout", "create_staff", "get_staff", "has_role", "list_staff",
-    "login", "require_role", "role_label", "set_password", "unlock", "update_staff",
+    "login", "require_role", "role_label", "role_name", "set_password", "unlock", "update_staff",
 ]

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import DomainError, NotFound
-from core.i18n import N_, _
+from core.i18n import N_, _, lazy_gettext
 from core.ids import new_id
 from local_db import journal
 from local_db.models import (
@@ -38,7 +38,7 @@ from local_db.models import (
     Staff,
     Ticket,
 )
-from local_db.ops.staff import Forbidden, has_role, role_label
+from local_db.ops.staff import Forbidden, has_role, role_name
 from local_db.ops.sync_outbox import (
     PROBLEM_STATES,
     SETTLED_STATE,
@@ -107,20 +107,20 @@ def settle_problem(session: Session, actor: Actor, op_id: uuid.UUID | str, now: 
     now = now or datetime.now(timezone.utc)
     staff = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
     if staff is None or staff.office_code != actor.office_code:
-        raise Forbidden(_("Please log in first."), needed=SETTLE_ROLE)
+        raise Forbidden(lazy_gettext("Please log in first."), needed=SETTLE_ROLE)
     if not staff.active or not has_role(staff.role, SETTLE_ROLE):
-        raise Forbidden(_("This needs the role {role}.").format(role=role_label(SETTLE_ROLE)),
+        raise Forbidden(lazy_gettext("This needs the role {role}.", role=role_name(SETTLE_ROLE)),
                         needed=SETTLE_ROLE, role=staff.role, staff_id=str(staff.id))
     op_id = uuid.UUID(str(op_id))
     row = session.get(Outbox, op_id)
     if row is None or row.office_code != actor.office_code:
-        raise NotFound(_("No such operation in this office's outbox."), code="unknown_op", op_id=str(op_id))
+        raise NotFound(lazy_gettext("No such operation in this office's outbox."), code="unknown_op", op_id=str(op_id))
     subject = describe_entity(session, row.entity, row.entity_id)
     if row.state in (SETTLING_STATE, SETTLED_STATE):
         return SettleInfo(op_id=op_id, entity=row.entity, entity_id=row.entity_id, op_type=row.op_type,
                           state=row.state, was=row.state, subject=subject)
     if row.state not in PROBLEM_STATES:
-        raise DomainError(_("The centre did not refuse this operation: there is nothing to settle."),
+        raise DomainError(lazy_gettext("The centre did not refuse this operation: there is nothing to settle."),
                           code="not_a_problem", state=row.state)
     was = row.state
     row.state = SETTLING_STATE

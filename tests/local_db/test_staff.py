@@ -136,10 +136,10 @@ def test_fifth_failure_locks_the_account_for_fifteen_minutes(db: Database, accou
     assert "10:16" in fifth.message
 
     # Locked: even the right password is refused, with the unlock time in office time.
-    with language("en"):
+    with language("en"):  # the message reads in the language of the screen that shows it
         while_locked = _refused(db, accounts, "canbo1", PASSWORD, until - timedelta(seconds=1))
+        assert while_locked.message == "Too many wrong passwords. The account is locked until 10:16."
     assert while_locked.code == "locked"
-    assert while_locked.message == "Too many wrong passwords. The account is locked until 10:16."
     assert while_locked.details["locked_until"] == until
     assert _staff_row(db, accounts.staff["canbo1"]).failed_logins == LOCK_AFTER  # no more counting
 
