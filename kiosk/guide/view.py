@@ -13,6 +13,7 @@ from core.i18n import _, current_language, ngettext
 from kiosk.context import KioskContext
 from kiosk.guide.model import GuideEntry, fields, load_guide, print_checklist, search
 from printing.spool import PrintEvent
+from ui.failures import failure_words
 from ui.parts import button, clear_layout, hbox, label, panel, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -86,9 +87,12 @@ class GuideScreen(Screen):
 
     def _failed(self, exc: Exception | None) -> None:
         self.failed = True
+        self.failure = exc if exc is not None else getattr(self, "failure", None)
         self._clear_list()
         self.heading.setText("")
-        say(self.status, _("The guide cannot be shown right now. Please ask at a counter."), "error")
+        words = _("The guide cannot be shown right now. Please ask at a counter.")
+        say(self.status, failure_words(self.failure, unavailable=words, citizen=True) if self.failure else words,
+            "error")
 
     def show_fields(self) -> None:
         self.field = None
@@ -228,6 +232,7 @@ class ProcedureScreen(Screen):
 
     def _queue_failed(self, exc: Exception) -> None:
         self.job_id = None
+        self.print_failure: Exception | None = exc
         self._say("failed")
         self.print_button.setEnabled(True)  # nothing was queued: a second tap may try again
 
@@ -242,6 +247,9 @@ class ProcedureScreen(Screen):
             "failed": _("The printer is not working right now. Please note the documents on the screen, "
                         "or ask at a counter."),
         }.get(state, "")
+        failure = getattr(self, "print_failure", None)
+        if state == "failed" and failure is not None:
+            words = failure_words(failure, unavailable=words, citizen=True)
         self.printing.setText(words)
         self.printing.setVisible(bool(words))
         # A failed job stays queued and is retried by the print worker: no second paper.
