@@ -69,6 +69,15 @@ class _Context(logging.Filter):
         return True
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """stderr as it is when a line is written (a test harness swaps it; a stream captured
+    once would be closed by then)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 _context: _Context | None = None
 
 
@@ -98,7 +107,7 @@ def setup(kind: str, data_dir: Path | str | None, *, device: str, office: str = 
             path = None
     to_terminal = stderr if stderr is not None else (kind in SERVICES or _is_terminal())
     if to_terminal or not handlers:
-        console = logging.StreamHandler(sys.stderr)
+        console = _Stderr()
         # A clerk running a one-off command wants its answer, not the libraries' chatter.
         console.setLevel(level if kind in SERVICES or kind in ("kiosk", "counter", "display") else logging.WARNING)
         handlers.append(console)
@@ -110,6 +119,19 @@ def setup(kind: str, data_dir: Path | str | None, *, device: str, office: str = 
     root.setLevel(level)
     _install_hooks()
     return path
+
+
+def teardown() -> None:
+    """Undo :func:`setup` (tests; a process simply exits)."""
+    global _context, _hooks
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
+        root.removeHandler(handler)
+        handler.close()
+    _context = None
+    if _hooks is not None:
+        sys.excepthook, threading.excepthook = _hooks
+        _hooks = None
 
 
 def set_office(code: str) -> None:
@@ -149,4 +171,4 @@ def _install_hooks() -> None:
         threading.excepthook = _thread_excepthook
 
 
-__all__ = ["BACKUPS", "FORMAT", "LOG_DIR", "MAX_BYTES", "log_dir", "set_office", "setup", "version"]
+__all__ = ["BACKUPS", "FORMAT", "LOG_DIR", "MAX_BYTES", "log_dir", "set_office", "setup", "teardown", "version"]

@@ -24,6 +24,8 @@ from __future__ import annotations
 import errno
 import logging
 import sys
+import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import exc as sa_exc
@@ -145,12 +147,31 @@ def database_outage(reason: str = "unable to open database file") -> Exception:
     return sa_exc.OperationalError("SELECT 1", None, sqlite3.OperationalError(reason))
 
 
+OUTAGE_LOG_S = 60.0  # the same outage is logged at most this often (a panel polls twice a second)
+_outages: dict[tuple[str, str], float] = {}  # (task, error) -> when last logged
+_outages_lock = threading.Lock()
+
+
 def note_task_failure(exc: BaseException, task: str, *, handled: bool) -> None:
     """Called by :mod:`ui.tasks` on the worker thread as soon as a task raised: a bug is
-    numbered and logged right away; an outage or a refusal nobody handles gets a line."""
+    numbered and logged right away; an outage gets a line (once a minute at most, so
+    the log says when the database, printer or scanner went away without filling the
+    disk); a refusal is the screen's business, logged only when no screen handles it."""
     failure = classify(exc, where=f"background task {task}")
-    if failure.kind != UNEXPECTED and not handled:
-        log.warning("background task %s: %s: %s", task, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+    if failure.kind == UNEXPECTED:
+        return
+    first_line = str(exc).splitlines()[0] if str(exc) else ""
+    if failure.kind == UNAVAILABLE:
+        key, now = (task, f"{type(exc).__name__}: {first_line}"), time.monotonic()
+        with _outages_lock:
+            if now - _outages.get(key, -OUTAGE_LOG_S) < OUTAGE_LOG_S:
+                return
+            _outages[key] = now
+        log.warning("%s unavailable (background task %s): %s", failure.what, task, key[1])
+        if len(_outages) > 256:
+            _outages.clear()
+    elif not handled:
+        log.warning("background task %s refused: %s: %s", task, type(exc).__name__, first_line)
 
 
 __all__ = ["BUG", "DATABASE", "DEVICE", "FILE", "PRINTER", "REFUSED", "RULE", "SCANNER", "SERVER", "UNAVAILABLE",
