@@ -29,10 +29,10 @@ def logging_to(data_dir: Path, kind: str, office: str = "") -> Iterator[Path]:
 
 
 def incident_on(text: str) -> str:
-    """The one incident number in a message."""
-    found = NUMBER.findall(text)
+    """The one incident number in a message (a log line names it twice)."""
+    found = set(NUMBER.findall(text))
     assert len(found) == 1, f"no single incident number in {text!r}"
-    return str(found[0])
+    return str(found.pop())
 
 
 def records(log: Path, needle: str) -> list[str]:
