@@ -50,6 +50,8 @@ def run_app(args: argparse.Namespace, kind: str, start, *, database=None) -> int
 
 def log_office(db) -> None:  # type: ignore[no-untyped-def]
     """Every later log line names the office this app works for."""
+    import logging
+
     from sqlalchemy import select
 
     from core import logs
@@ -61,6 +63,7 @@ def log_office(db) -> None:  # type: ignore[no-untyped-def]
     except Exception:  # noqa: BLE001 - the log's office tag is not worth failing a start for
         return
     logs.set_office(code or "")
+    logging.getLogger("motcua").info("office database %s, office %s", display_url(db.url), code or "(none yet)")
 
 
 def check_database(db) -> None:  # type: ignore[no-untyped-def]

@@ -87,6 +87,8 @@ def process_kind(args: argparse.Namespace) -> str:
 def start_logging(args: argparse.Namespace) -> object:
     """Every process logs to ``<data_dir>/logs/<kind>.log`` (core/logs.py); a settings file
     that cannot be read still leaves a log (in the default data folder)."""
+    import logging
+    import os
     import socket
 
     from core import logs
@@ -100,7 +102,9 @@ def start_logging(args: argparse.Namespace) -> object:
         data_dir, device = settings.data_dir, settings.effective_device_name
     except Exception:  # the command itself will say what is wrong with the settings
         data_dir, device = default_data_dir(), f"{socket.gethostname()}-{kind}"
-    return logs.setup(kind, data_dir, device=device)
+    path = logs.setup(kind, data_dir, device=device)
+    logging.getLogger("motcua").info("motcua %s started (pid %d)", args.command, os.getpid())
+    return path
 
 
 if __name__ == "__main__":
