@@ -20,7 +20,7 @@ COMMANDS = {
     "sync": ("cli.sync", "the link with the central server: enroll SERVER_URL CODE, run, once, status"),
     "tour": ("cli.tour", "a PNG of every screen and state in both languages, with an index.html"),
     "logs": ("cli.support", "where this machine's logs are, and their last lines (personal data masked)"),
-    "support-bundle": ("cli.support", "one file for the city's helpdesk: the last logs and `db info`, personal data masked"),
+    "support-bundle": ("cli.support", "one file for the city's helpdesk: last logs, `db info`, personal data masked"),
 }
 #: The process a command is, for its log file (<data_dir>/logs/<kind>.log).
 APPS = ("kiosk", "counter", "display")

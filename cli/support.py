@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cli.common import display_url, settings_from
@@ -71,7 +71,7 @@ def _logs(settings: Settings, args: argparse.Namespace) -> int:
         print("  (none yet)")
     for path in files:
         stat = path.stat()
-        when = datetime.fromtimestamp(stat.st_mtime, timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+        when = datetime.fromtimestamp(stat.st_mtime, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
         print(f"  {path.name:14} {stat.st_size:>10} bytes, last written {when}")
         if args.tail:
             for line in last_lines(path, args.tail):
@@ -95,7 +95,7 @@ def _db_info(settings: Settings) -> str:
 
 def bundle_text(settings: Settings, lines: int = DEFAULT_LINES) -> str:
     """Everything the helpdesk gets, personal data masked."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     out = [
         "MotCua support bundle",
         f"made: {now.isoformat(timespec='seconds')}",

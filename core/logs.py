@@ -62,10 +62,11 @@ class _Context(logging.Filter):
         record.device = self.device
         record.office = self.office
         record.version = self.version
-        if not hasattr(record, "incident"):
-            record.incident = incidents.number_of(record.exc_info[1]) if record.exc_info and record.exc_info[1] else None
-        if not record.incident:
-            record.incident = "-"
+        number = getattr(record, "incident", None)
+        if not number:  # a record logged with its exception (not through incidents.note) still shows the number
+            exc = record.exc_info[1] if record.exc_info else None
+            number = incidents.number_of(exc) if exc is not None else None
+        record.incident = number or "-"
         return True
 
 

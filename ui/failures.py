@@ -175,4 +175,5 @@ def note_task_failure(exc: BaseException, task: str, *, handled: bool) -> None:
 
 
 __all__ = ["BUG", "DATABASE", "DEVICE", "FILE", "PRINTER", "REFUSED", "RULE", "SCANNER", "SERVER", "UNAVAILABLE",
-           "UNEXPECTED", "Failure", "classify", "database_outage", "failure_words", "incident_words", "note_task_failure"]
+           "UNEXPECTED", "Failure", "classify", "database_outage", "failure_words", "incident_words",
+           "note_task_failure"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.kiosk.test_checkin import booth, book_at, label_text, slip_token, tap  # noqa: F401 - the check-in fixture
+from tests.kiosk.test_checkin import book_at, booth, label_text, slip_token, tap  # noqa: F401 - the check-in fixture
 from tests.support.failures import gone_database, incident_on, logging_to, records
 
 WAY_FORWARD_VI = ("Xin lỗi, hiện chưa xác nhận được lịch hẹn. Quý khách vui lòng lấy số thứ tự thông thường "
