@@ -54,6 +54,10 @@ DEVICE_ERRNOS = frozenset({errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EROFS,
 
 # SQLAlchemy's OperationalError also wraps SQLite's complaints about the SQL itself: a
 # missing table is a bug (or an old schema), not an outage.
+# ...and SQLite says "DatabaseError" when the file under it is gone bad (a disk that went
+# away, a copy overwritten): the database is unavailable, whatever the class says.
+_FILE_GONE = ("file is not a database", "disk image is malformed", "disk i/o error", "unable to open database",
+              "database or disk is full", "readonly database")
 _SQL_BUGS = ("no such table", "no such column", "syntax error", "has no column named", "undefined table",
              "undefined column")
 
@@ -84,7 +88,8 @@ def _kind(exc: BaseException, files: bool) -> tuple[str, str]:
         return (UNEXPECTED, BUG) if any(s in text for s in _SQL_BUGS) else (UNAVAILABLE, DATABASE)
     if isinstance(exc, (sa_exc.DisconnectionError, sa_exc.TimeoutError)):
         return UNAVAILABLE, DATABASE
-    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+    if isinstance(exc, sa_exc.DBAPIError) and (exc.connection_invalidated
+                                               or any(s in str(exc.orig or exc).lower() for s in _FILE_GONE)):
         return UNAVAILABLE, DATABASE
     if isinstance(exc, OSError):
         if files:  # the screen reads or writes a file or folder the clerk chose

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -45,12 +45,12 @@ def log_file(tmp_path: Path) -> Iterator[Path]:
     yield from logging_to(tmp_path / "data", "counter")
 
 
-def real_sqlite_error(sql: str, tmp_path: Path) -> OperationalError:
-    engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}")
+def real_sqlite_error(sql: str, tmp_path: Path, name: str = "x.db") -> DBAPIError:
+    engine = create_engine(f"sqlite:///{tmp_path / name}")
     try:
         with engine.connect() as conn:
             conn.execute(text(sql))
-    except OperationalError as exc:
+    except DBAPIError as exc:
         return exc
     finally:
         engine.dispose()
@@ -65,6 +65,9 @@ def test_each_failure_is_told_apart(tmp_path: Path, log_file: Path) -> None:
         gone.connect()
     assert (classify(unreachable.value).kind, classify(unreachable.value).what) == (UNAVAILABLE, DATABASE)
     assert classify(database_outage()).what == DATABASE
+    (tmp_path / "wiped.db").write_bytes(b"\0" * 16384)  # the file's content gone (a disk away, a bad copy)
+    wiped = real_sqlite_error("SELECT 1 FROM sqlite_master", tmp_path, "wiped.db")
+    assert "file is not a database" in str(wiped) and classify(wiped).what == DATABASE
     # A missing table is SQLAlchemy's OperationalError too, but it is a bug, not an outage.
     bug = classify(real_sqlite_error("SELECT * FROM no_such_table", tmp_path))
     assert bug.kind == UNEXPECTED and bug.incident
