@@ -33,6 +33,7 @@ from sqlalchemy import exc as sa_exc
 from core import incidents
 from core.errors import MotcuaError
 from core.i18n import _
+from local_db.outage import is_database_outage
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +52,6 @@ SCANNER_CODES = frozenset({"sane_missing", "scanner_timeout", "scanner_busy", "s
 DEVICE_ERRNOS = frozenset({errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO, errno.ENODEV,
                            errno.ENXIO, errno.EBUSY, errno.ETIMEDOUT, errno.ECONNREFUSED, errno.ECONNRESET,
                            errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EDQUOT, errno.EAGAIN})
-
-# SQLAlchemy's OperationalError also wraps SQLite's complaints about the SQL itself: a
-# missing table is a bug (or an old schema), not an outage.
-# ...and SQLite says "DatabaseError" when the file under it is gone bad (a disk that went
-# away, a copy overwritten): the database is unavailable, whatever the class says.
-_FILE_GONE = ("file is not a database", "disk image is malformed", "disk i/o error", "unable to open database",
-              "database or disk is full", "readonly database")
-_SQL_BUGS = ("no such table", "no such column", "syntax error", "has no column named", "undefined table",
-             "undefined column")
-
 
 @dataclass(frozen=True)
 class Failure:
@@ -83,13 +74,7 @@ def _kind(exc: BaseException, files: bool) -> tuple[str, str]:
         return (UNAVAILABLE, SCANNER) if exc.code in SCANNER_CODES else (REFUSED, RULE)
     if _is(exc, "printing.backends", "PrinterError"):
         return UNAVAILABLE, PRINTER
-    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
-        text = str(exc.orig or exc).lower()
-        return (UNEXPECTED, BUG) if any(s in text for s in _SQL_BUGS) else (UNAVAILABLE, DATABASE)
-    if isinstance(exc, (sa_exc.DisconnectionError, sa_exc.TimeoutError)):
-        return UNAVAILABLE, DATABASE
-    if isinstance(exc, sa_exc.DBAPIError) and (exc.connection_invalidated
-                                               or any(s in str(exc.orig or exc).lower() for s in _FILE_GONE)):
+    if is_database_outage(exc):  # (a missing table is SQLAlchemy's OperationalError too: a bug)
         return UNAVAILABLE, DATABASE
     if isinstance(exc, OSError):
         if files:  # the screen reads or writes a file or folder the clerk chose
