@@ -183,8 +183,11 @@ class CheckInScreen(Screen):
         self._reset_state()
         self.pages.setCurrentWidget(self.scan_page)
 
+    failure: Exception | None = None  # why the last check-in could not be made (said on the problem page)
+
     def _reset_state(self) -> None:
         self.result = None
+        self.failure = None
         self.print_state = None
         self.status.setText("")
         for widget in (self.welcome, self.welcome_text, self.number, self.service, self.procedure, self.counters,
@@ -224,7 +227,7 @@ class CheckInScreen(Screen):
         if not self.active:
             return
         self.result = None
-        self.failure: Exception | None = exc
+        self.failure = exc
         self.status.setText("")
         self._show_failure()
         self.camera.stop()
@@ -235,7 +238,7 @@ class CheckInScreen(Screen):
         self.headline.setText(_("Check-in is not possible right now"))
         words = _("Sorry, your appointment cannot be checked in right now. "
                   "Please take a normal queue number or ask at a counter.")
-        failure = getattr(self, "failure", None)
+        failure = self.failure
         self.explanation.setText(failure_words(failure, unavailable=words, citizen=True) if failure else words)
         self.take_ticket.setVisible(True)
 
