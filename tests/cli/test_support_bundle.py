@@ -8,13 +8,14 @@ import logging
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 from core import incidents
 from local_db import migrate
 from local_db.database import Database
 from local_db.office_setup import build_office
-from tests.support.failures import logging_to
+from tests.support.failures import incident_on, logging_to, records
 
 ROOT = Path(__file__).resolve().parents[2]
 CCCD, OLD_ID, PHONE, NAME = "001203004567", "123456789", "0912345678", "Nguyễn Văn Hoà"
@@ -90,3 +91,30 @@ def test_a_support_bundle_is_made_even_when_the_database_is_gone(tmp_path: Path)
     assert made.returncode == 0, made.stderr
     bundle = out.read_text(encoding="utf-8")
     assert "== motcua db info ==\ncannot read the database: " in bundle and "== cli.log" in bundle
+
+
+def test_a_bug_in_a_command_prints_its_incident_number_and_logs_the_traceback(  # type: ignore[no-untyped-def]
+        tmp_path: Path, monkeypatch, capsys) -> None:
+    from cli.main import main
+    from core import logs
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("MOTCUA_CONFIG", "/nonexistent/settings.toml")
+    monkeypatch.setenv("MOTCUA_DATA_DIR", str(data))
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", office_db(tmp_path))
+    marker = f"cli-bug-{uuid.uuid4().hex[:8]}"
+
+    def describe(db):  # type: ignore[no-untyped-def]
+        raise KeyError(marker)
+
+    monkeypatch.setattr("local_db.stats.describe", describe)
+    try:
+        assert main(["db", "info"]) == 1
+    finally:
+        logs.teardown()
+    err = capsys.readouterr().err
+    number = incident_on(err)
+    assert f"motcua: unexpected error, incident {number} (log: {data / 'logs' / 'cli.log'})" in err
+    assert "Traceback" not in err  # not on the clerk's terminal...
+    [record] = records(data / "logs" / "cli.log", number)
+    assert "Traceback (most recent call last)" in record and marker in record  # ...but in the log
