@@ -7,6 +7,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 # name -> (module, help). Each module has register(subparsers_parser) and run(args) -> int.
 COMMANDS = {
@@ -84,7 +85,7 @@ def process_kind(args: argparse.Namespace) -> str:
     return "cli"
 
 
-def start_logging(args: argparse.Namespace) -> object:
+def start_logging(args: argparse.Namespace) -> Path | None:
     """Every process logs to ``<data_dir>/logs/<kind>.log`` (core/logs.py); a settings file
     that cannot be read still leaves a log (in the default data folder)."""
     import logging
