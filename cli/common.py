@@ -42,9 +42,28 @@ def run_app(args: argparse.Namespace, kind: str, start, *, database=None) -> int
     db = (database or Database)(settings.effective_database_url)
     try:
         check_database(db)
+        log_office(db)
         return int(start(db, settings) or 0)
     finally:
         db.dispose()
+
+
+def log_office(db) -> None:  # type: ignore[no-untyped-def]
+    """Every later log line names the office this app works for."""
+    import logging
+
+    from sqlalchemy import select
+
+    from core import logs
+    from local_db.models import Office
+
+    try:
+        with db.read() as s:
+            code = s.scalars(select(Office.code)).first()
+    except Exception:  # noqa: BLE001 - the log's office tag is not worth failing a start for
+        return
+    logs.set_office(code or "")
+    logging.getLogger("motcua").info("office database %s, office %s", display_url(db.url), code or "(none yet)")
 
 
 def check_database(db) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 # name -> (module, help). Each module has register(subparsers_parser) and run(args) -> int.
 COMMANDS = {
@@ -19,7 +20,11 @@ COMMANDS = {
     "server": ("cli.server", "the city's central server: run it, offices, enrollment codes, catalog, holidays, revoke"),
     "sync": ("cli.sync", "the link with the central server: enroll SERVER_URL CODE, run, once, status"),
     "tour": ("cli.tour", "a PNG of every screen and state in both languages, with an index.html"),
+    "logs": ("cli.support", "where this machine's logs are, and their last lines (personal data masked)"),
+    "support-bundle": ("cli.support", "one file for the city's helpdesk: last logs, `db info`, personal data masked"),
 }
+#: The process a command is, for its log file (<data_dir>/logs/<kind>.log).
+APPS = ("kiosk", "counter", "display")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from core.errors import MotcuaError
 
+    log_path = start_logging(args)
     try:
         return int(module.run(args) or 0)
     except MotcuaError as exc:
@@ -57,6 +63,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Unreachable server, wrong password, unwritable file: say which, without a traceback.
         print(f"motcua: cannot use the office database: {exc.orig or exc}".strip(), file=sys.stderr)
         return 1
+    except Exception as exc:
+        # A bug: a number to quote, the traceback in the log (not on a clerk's terminal).
+        from core import incidents
+
+        number = incidents.note(exc, f"motcua {args.command}")
+        where = f" (log: {log_path})" if log_path else ""
+        print(f"motcua: unexpected error, incident {number}{where}", file=sys.stderr)
+        return 1
+
+
+def process_kind(args: argparse.Namespace) -> str:
+    """Which log file a command writes: the apps and the two services their own, every
+    other command ``cli``."""
+    if args.command in APPS:
+        return str(args.command)
+    if args.command == "sync" and getattr(args, "sync_command", None) == "run":
+        return "agent"
+    if args.command == "server" and getattr(args, "server_command", None) == "run":
+        return "server"
+    return "cli"
+
+
+def start_logging(args: argparse.Namespace) -> Path | None:
+    """Every process logs to ``<data_dir>/logs/<kind>.log`` (core/logs.py); a settings file
+    that cannot be read still leaves a log (in the default data folder)."""
+    import logging
+    import os
+    import socket
+
+    from core import logs
+    from core.settings import default_data_dir, load_settings
+
+    kind = process_kind(args)
+    try:
+        settings = load_settings(database_url=getattr(args, "database_url", None))
+        if settings.device_kind == "tool" and kind in (*APPS, "agent", "server"):
+            settings = settings.replace(device_kind=kind)
+        data_dir, device = settings.data_dir, settings.effective_device_name
+    except Exception:  # the command itself will say what is wrong with the settings
+        data_dir, device = default_data_dir(), f"{socket.gethostname()}-{kind}"
+    path = logs.setup(kind, data_dir, device=device)
+    logging.getLogger("motcua").info("motcua %s started (pid %d)", args.command, os.getpid())
+    return path
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from counter.status import DeskStatus, Rejected, desk_status
 from counter.status_words import sync_words
 from local_db.ops.staff import has_role
 from local_db.ops.sync_settle import SETTLE_ROLE, settle_problem, subject_words
+from ui.failures import failure_words
 from ui.parts import button, label, vbox
 
 ENTITY_WORDS = {"ticket": N_("Queue number"), "appointment": N_("Appointment"), "dossier": N_("Dossier"),
@@ -178,7 +179,8 @@ class SyncDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.confirm_yes.setEnabled(True)
-        self.error.setText(getattr(exc, "message", None) or str(exc))
+        self.error.setText(failure_words(exc, unavailable=_(
+            "The office database cannot be reached right now. Nothing was changed; please try again.")))
         self.error.show()
 
     def refresh(self) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
-from core.i18n import current_language, set_language
+from core.i18n import _, current_language, set_language
 from display.announcer import Announcer, Player
 from display.board_view import CALL_ROWS, BoardView, Lit
 from display.context import DisplayContext
@@ -36,6 +36,7 @@ from display.voice import Espeak
 from local_db import journal
 from local_db.database import Database
 from local_db.ops.board import FRESH_SECONDS, BoardState, Call, board_state, calls_since
+from ui.failures import UNEXPECTED, classify
 from ui.screen import Navigator, Screen
 from ui.tasks import TaskRunner
 
@@ -203,11 +204,12 @@ class DisplayWindow(QWidget):
     def _read(self, result: BoardRead) -> None:
         self._in_flight_since = None
         self.reads += 1
-        if self._failures:
+        failed = self._failures
+        if failed:
             log.info("the board reads the office database again")
         self._failures = 0
         self._next_poll_at = 0.0
-        if self.view.reconnecting:
+        if self.view.reconnecting or (failed and self.view.problem):
             self.view.show_reconnecting(False)
         if self.frozen or self.paused or self._closed:
             return
@@ -231,12 +233,17 @@ class DisplayWindow(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._in_flight_since = None
         self._failures += 1
-        if self._failures == 1:  # once per outage, not every half second
+        failure = classify(exc)  # a bug was logged with its number where it was raised (ui.tasks)
+        if self._failures == 1 and failure.kind != UNEXPECTED:  # once per outage, not every half second
             log.warning("the board cannot read the office database (%s: %s); it keeps the last board and "
                         "tries again", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
         self._next_poll_at = time.monotonic() + BACKOFF_S[min(self._failures, len(BACKOFF_S)) - 1]
         if not self.frozen:
-            self.view.show_reconnecting(True)
+            if failure.kind == UNEXPECTED:
+                self.view.show_problem(_("The board cannot be updated (error {number}); it keeps trying.").format(
+                    number=failure.incident))
+            else:
+                self.view.show_reconnecting(True)
 
     def _take_new(self, calls: tuple[Call, ...], now: datetime) -> list[Call]:
         """The calls not seen before, oldest first; the first read only learns what is there."""

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,12 +33,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from core import incidents
 from core.i18n import _
 from core.working_calendar import OFFICE_TZ
 from local_db.database import Database
 from local_db.office_settings import get_office, load_rules
 from local_db.ops import print_jobs
 from local_db.ops.print_jobs import PrintJobInfo
+from local_db.outage import is_database_outage, outage_words
 from printing.backends import Backend, PrinterError, PrintRequest, backend_for
 from printing.content import to_data
 from printing.printer_spec import PrinterSpec, parse_printer
@@ -96,6 +99,7 @@ class PrintWorker:
         self.on_change = on_change
         self._backends: dict[str, Backend] = {}
         self._last_purge: datetime | None = None
+        self._outage_logged = -60.0  # time.monotonic() of the last "database unavailable" line
 
     # --- the back-end ---------------------------------------------------------------------
 
@@ -240,8 +244,14 @@ class PrintWorker:
                 now = _utcnow()
                 if self._last_purge is None or now - self._last_purge >= PURGE_EVERY:
                     self.purge_old_pdfs(now)
-            except Exception:  # a database hiccup: try again next round
-                log.exception("print worker round failed")
+            except Exception as exc:  # a database hiccup: try again next round
+                if is_database_outage(exc):  # said once a minute at most (the worker polls twice a second)
+                    now_s = time.monotonic()
+                    if now_s - self._outage_logged >= 60:
+                        self._outage_logged = now_s
+                        log.warning("print worker: the office database is unavailable (%s)", outage_words(exc))
+                else:
+                    incidents.note(exc, "print worker round", logger=log)
             stop_event.wait(poll)
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from core import incidents
 from core.errors import MotcuaError
 from core.i18n import _
 from local_db.attachment_store import AttachmentStore
@@ -44,6 +45,7 @@ from local_db.ops.signing import register_missing_keys, unregistered_keys
 from local_db.ops.sync_apply import apply_page, pull_cursor
 from local_db.ops.sync_outbox import OutboxOp, next_batch, record_results, record_round
 from local_db.ops.sync_settle import mark_settled, settling_ops
+from local_db.outage import is_database_outage, outage_words
 from sync.backoff import Backoff
 from sync.client import CentreClient, Refused, SyncError, Unauthorized, Unreachable
 from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_OPS, Op, OpResult
@@ -318,9 +320,13 @@ class Agent:
                 report = self.run_once()
             except SyncError as exc:  # not expected: run_once reports link problems itself
                 report = RoundReport(ok=False, online=False, error=exc.message)
-            except Exception:  # a database that is locked or gone for a moment: try again later
-                log.exception("sync round failed")
-                report = RoundReport(ok=False, online=False, error="internal error")
+            except Exception as exc:  # a database that is locked or gone for a moment: try again later
+                if is_database_outage(exc):
+                    log.warning("sync round failed: the office database is unavailable (%s)", outage_words(exc))
+                    report = RoundReport(ok=False, online=False, error="office database unavailable")
+                else:  # a bug: its number and traceback in the log (the same bug again: the same number)
+                    number = incidents.note(exc, "sync round", logger=log)
+                    report = RoundReport(ok=False, online=False, error=f"internal error, incident {number}")
             if report.ok:
                 self.backoff.reset()
                 self._idle(stop, self.interval)

@@ -6,20 +6,24 @@ screen calls ``tasks.run(fn, *args, on_done=..., on_error=...)``; ``fn`` runs on
 thread and the callbacks run later on the GUI thread (like Anki's ``taskman`` and
 Picard's ``run_task``/``to_main``). ``fn`` must not touch widgets.
 
+A task that raises is reported once, on its worker thread (:func:`ui.failures.note_task_failure`):
+a bug gets its incident number and its traceback in the log there and then, so the screen
+that shows it later (``failure_words``) names the same number and logs nothing more.
+
 ``TaskRunner.wait_idle()`` lets tests (and a clean shutdown) wait for everything queued.
 """
 
 from __future__ import annotations
 
 import contextvars
-import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
-log = logging.getLogger(__name__)
+from core import incidents
+from ui.failures import note_task_failure
 
 Callback = Callable[[Any], None]
 
@@ -45,8 +49,7 @@ class _Job(QRunnable):
         try:
             value = self.context.run(self.fn, *self.args, **self.kwargs)
         except Exception as exc:  # delivered to on_error on the GUI thread
-            if self.on_error is None:
-                log.exception("background task %s failed", getattr(self.fn, "__name__", self.fn))
+            note_task_failure(exc, str(getattr(self.fn, "__name__", self.fn)), handled=self.on_error is not None)
             self.runner._relay.finished.emit(self.on_error, exc, self.task_id)
             return
         self.runner._relay.finished.emit(self.on_done, value, self.task_id)
@@ -81,8 +84,8 @@ class TaskRunner(QObject):
         try:
             if callback is not None:
                 callback(value)
-        except Exception:
-            log.exception("callback of background task failed")
+        except Exception as exc:
+            incidents.note(exc, "callback of a background task")
         finally:
             with self._lock:
                 self._pending.discard(task_id)

@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QPushButton, QStackedWidget, QWidget
 
-from core.errors import DomainError, MotcuaError, ValidationError
+from core.errors import DomainError, ValidationError
 from core.i18n import _, ngettext, pgettext
 from counter.admin import model
 from counter.admin.calendar_tab import CalendarTab
@@ -36,6 +36,7 @@ from printing.printer_spec import parse_printer
 from ui.parts import button, hbox, label, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
+from ui.failures import database_outage, failure_words
 
 TABS = ("staff", "counters", "calendar", "settings", "printers", "notices")
 
@@ -106,9 +107,8 @@ def done_words(done: Done) -> tuple[str, str]:
 def error_words(exc: Exception) -> str:
     """A refused change in the administrator's words: the rule's own message, a plain
     sentence when the database could not be reached."""
-    if isinstance(exc, MotcuaError):
-        return exc.message
-    return _("The change could not be saved: the office database cannot be reached. Please try again.")
+    return failure_words(exc, unavailable=_(
+        "The change could not be saved: the office database cannot be reached. Please try again."))
 
 
 def _printer_error(text: str) -> Exception:
@@ -374,7 +374,7 @@ class AdminPage(Screen):
             ("error-centre-owned", lambda: self._tour("calendar", error=owned())),
             ("error-forbidden", lambda: self._tour("staff", error=forbidden())),
             ("error-bad-printer", lambda: self._tour("printers", error=bad_printer())),
-            ("error-database", lambda: self._tour("staff", error=RuntimeError("tour"))),
+            ("error-database", lambda: self._tour("staff", error=database_outage())),
         ]
         return states
 

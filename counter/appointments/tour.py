@@ -22,6 +22,7 @@ from counter.appointments import model
 from counter.appointments.dialogs import BookDialog, RescheduleDialog
 from counter.appointments.rows import ApptRow, DayView, Done, SlotChoices, SlotRow
 from counter.appointments.words import error_words
+from ui.failures import database_outage
 
 if TYPE_CHECKING:
     from counter.appointments.view import AppointmentsPage
@@ -196,8 +197,8 @@ def tour_states(page: AppointmentsPage) -> list[tuple[str, Callable[[], None]]]:
         ("slot-full", lambda: show_error(page, model.clerk_words(QuotaExceeded("")))),
         ("not-found", lambda: show_error(page, refusal("appointment_not_found"))),
         ("clerk-refused", lambda: (show(page, select=code), page._may_manage())),
-        ("db-error", lambda: show_error(page, RuntimeError("tour"))),
-        ("refresh-error", lambda: (show(page, select=code), page._refresh_failed(RuntimeError("tour")))),
+        ("db-error", lambda: show_error(page, database_outage())),
+        ("refresh-error", lambda: (show(page, select=code), page._refresh_failed(database_outage()))),
         ("search-hits", lambda: search(page, "nguyen")),
         ("search-none", lambda: search(page, "khong ai ten nay")),
         ("book-dialog", lambda: show_dialog(page, page.open_book, select=None)),

@@ -57,6 +57,7 @@ from counter.appointments.words import (
     status_words,
 )
 from counter.context import CounterContext
+from ui.failures import failure_words
 from ui.parts import button, emphasise, hbox, label, panel, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -288,8 +289,8 @@ class AppointmentsPage(Screen, MovesMixin):
     def _refresh_failed(self, exc: Exception) -> None:
         self.refreshing = False
         if self._message_kind in ("", "refresh_error", "done"):
-            self._say("refresh_error", "error", lambda: _(
-                "The appointments cannot be read from the office database right now. The page keeps trying."))
+            self._say("refresh_error", "error", lambda: failure_words(exc, unavailable=_(
+                "The appointments cannot be read from the office database right now. The page keeps trying.")))
 
     def _act(self, fn: Callable[..., Done], *args: Any, dialog: FormDialog | None = None, **kwargs: Any) -> None:
         if self.busy:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.errors import MotcuaError
 from core.i18n import _, current_language, ngettext, pgettext
 from core.working_calendar import to_office_time
 from counter.appointments import model
 from counter.appointments.dialogs import day_words, window_words
 from counter.appointments.rows import ApptRow, DayView, Done, SearchHit, SlotRow
+from ui.failures import failure_words
 
 
 def action_words(action: str) -> str:
@@ -111,9 +111,8 @@ def done_words(done: Done) -> tuple[str, str]:
 
 
 def error_words(exc: Exception) -> str:
-    if isinstance(exc, MotcuaError):
-        return exc.message
-    return _("The action could not be saved: the office database cannot be reached. Please try again.")
+    return failure_words(exc, unavailable=_(
+        "The action could not be saved: the office database cannot be reached. Please try again."))
 
 
 def hhmm(moment: datetime | None) -> str:

@@ -20,6 +20,7 @@ from local_db.ops.dashboard import (
     QueueRow,
     Satisfaction,
 )
+from ui.failures import database_outage
 
 if TYPE_CHECKING:
     from counter.dashboard.view import DashboardPage
@@ -88,7 +89,7 @@ def tour_states(page: DashboardPage) -> list[tuple[str, Callable[[], None]]]:
         *((f"period-{p}", lambda p=p: show_period(page, p)) for p in PERIODS),
         ("period-custom", lambda: show_period(page, (today - timedelta(days=13), today))),
         ("empty", lambda: show_empty(page)),
-        ("error", lambda: show(page, "error", lambda: error_words(RuntimeError("tour")), "load_error")),
+        ("error", lambda: show(page, "error", lambda: error_words(database_outage()), "load_error")),
         ("refused", lambda: show(page, "error", lambda: error_words(
             model.Forbidden(_("This needs the role {role}.").format(role=model.role_label("supervisor")))),
             "load_error")),

@@ -8,6 +8,7 @@ from core.errors import MotcuaError
 from core.i18n import _, current_language, ngettext, pgettext
 from core.working_calendar import OFFICE_TZ
 from local_db.ops.dashboard import Dashboard, percent
+from ui.failures import failure_words
 
 
 def period_words(period: str) -> str:
@@ -60,9 +61,8 @@ def period_line(d: Dashboard) -> str:
 
 def error_words(exc: Exception) -> str:
     """A failed load in the supervisor's words."""
-    if isinstance(exc, MotcuaError):
-        return exc.message
-    return pgettext("counter dashboard", "The figures cannot be read from the office database right now. Choose the period again to retry.")
+    return failure_words(exc, unavailable=pgettext(
+        "counter dashboard", "The figures cannot be read from the office database right now. Choose the period again to retry."))
 
 
 def save_error_words(exc: Exception) -> str:
@@ -71,7 +71,7 @@ def save_error_words(exc: Exception) -> str:
     if isinstance(exc, OSError):
         reason = exc.strerror or str(exc)
         return pgettext("counter dashboard", "The file could not be saved ({reason}). Choose another folder and try again.").format(reason=reason)
-    return pgettext("counter dashboard", "The report could not be made. Please try again.")
+    return failure_words(exc, unavailable=pgettext("counter dashboard", "The report could not be made. Please try again."))
 
 
 def print_problem_words(message: str) -> str:

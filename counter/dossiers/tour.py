@@ -22,6 +22,7 @@ from counter.dossiers.rows import (
 )
 from counter.dossiers.words import done_words, error_words, paper_words
 from counter.scanning import tour as scan_tour
+from ui.failures import database_outage
 from ui.parts import say
 
 if TYPE_CHECKING:
@@ -243,13 +244,13 @@ def _states(page: DossiersPage) -> list[tuple[str, Callable[[], None]]]:
         ("done-receipt", done(RECEIPT, "received", "receipt")),
         ("printed", lambda: printed("done")),
         ("print-failed", lambda: printed("failed")),
-        ("db-error", lambda: with_message("error", lambda: error_words(RuntimeError("tour")))),
+        ("db-error", lambda: with_message("error", lambda: error_words(database_outage()))),
         ("scans-missing-filter", lambda: (show_list(page, sample_rows(page)[:2], scans_missing=True),
                                           page.chips["scans_missing"].setChecked(True))),
         ("scans", lambda: show_scans_part(page)),
         ("scan-again", lambda: (show_detail(page, "needs_supplement"),
                                 scan_tour.show_dialog(page, page.tasks, "Giấy tờ tùy thân", pages=2))),
-        ("refresh-error", lambda: (show_detail(page, "received"), page._list_failed(RuntimeError("tour")))),
+        ("refresh-error", lambda: (show_detail(page, "received"), page._list_failed(database_outage()))),
     ]
 
 

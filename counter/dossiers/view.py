@@ -62,6 +62,7 @@ from counter.dossiers.words import (
     key_name,
     paper_words,
 )
+from ui.failures import failure_words
 from ui.parts import button, hbox, label, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -287,8 +288,9 @@ class DossiersPage(Screen):
         self._draw_list()
 
     def _list_failed(self, exc: Exception) -> None:
-        self._say("error", lambda: _("The list cannot be read from the office database right now. "
-                                     "It is asked again in a minute."), "refresh_error")
+        self._say("error", lambda: failure_words(exc, unavailable=_(
+            "The list cannot be read from the office database right now. It is asked again in a minute.")),
+            "refresh_error")
 
     def open_dossier(self, dossier_id: uuid.UUID | str) -> None:
         self._detail_seq += 1

@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from core.errors import MotcuaError
 from core.i18n import _, pgettext
 from core.money import format_money
 from counter.dossiers.names import (
@@ -18,6 +17,7 @@ from counter.dossiers.names import (
     moment_words,
 )
 from counter.dossiers.rows import DossierView, Outcome, Row
+from ui.failures import failure_words
 
 # action -> its key, in the order of the buttons
 KEYS: dict[str, QKeySequence] = {
@@ -75,9 +75,8 @@ def done_words(outcome: Outcome) -> str:
 
 
 def error_words(exc: Exception) -> str:
-    if isinstance(exc, MotcuaError):
-        return exc.message
-    return _("The office database cannot be reached right now. Nothing was changed; please try again.")
+    return failure_words(exc, unavailable=_(
+        "The office database cannot be reached right now. Nothing was changed; please try again."))
 
 
 def deadline_words(row: Row | DossierView) -> str:

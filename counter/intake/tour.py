@@ -20,6 +20,7 @@ from counter.intake.model import (
 )
 from counter.intake.words import known_words
 from counter.scanning import tour as scan_tour
+from ui.failures import database_outage
 from ui.parts import say
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
 
     def save_failed() -> None:
         preview(ok)()
-        screen._end_failed(RuntimeError("connection refused"))
+        screen._end_failed(database_outage())
 
     def discard_asked() -> None:
         put(sample_state("documents"), "documents")

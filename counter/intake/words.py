@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from core.errors import MotcuaError
 from core.i18n import _, pgettext
 from counter.intake.model import STEPS
 from counter.intake.steps import step_words
+from ui.failures import failure_words
 
 
 def error_words(exc: BaseException) -> str:
-    if isinstance(exc, MotcuaError):
-        return exc.message
-    return _("The office database cannot be reached. Nothing is lost: the draft is kept. Please try again.")
+    return failure_words(exc, unavailable=_(
+        "The office database cannot be reached. Nothing is lost: the draft is kept. Please try again."))
 
 
 def where_words(step: str) -> str:

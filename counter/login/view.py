@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
-from core.errors import MotcuaError
 from core.i18n import _, current_language
 from core.text import fold
 from counter.context import CounterContext
@@ -17,13 +16,13 @@ from counter.login.model import CounterChoice, counters, sign_in, unlock
 from ui.parts import button, label, panel, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
+from ui.failures import database_outage, failure_words
 
 
 def error_words(exc: Exception) -> str:
     """A sign-in failure in the clerk's words (the op's own message for its known codes)."""
-    if isinstance(exc, MotcuaError):
-        return exc.message
-    return _("The office database cannot be reached. Please try again or call the office's IT person.")
+    return failure_words(exc, unavailable=_(
+        "The office database cannot be reached. Please try again or call the office's IT person."))
 
 
 class LoginScreen(Screen):
@@ -176,5 +175,5 @@ class LoginScreen(Screen):
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
         return [("", lambda: None),
                 ("missing", lambda: (self.username.setText("canbo1"), self._submit())),
-                ("failed", lambda: self._failed(RuntimeError("tour")))]
+                ("failed", lambda: self._failed(database_outage()))]
 

@@ -20,6 +20,7 @@ from counter.queue.model import (
     Transferred,
 )
 from counter.queue.words import error_words
+from ui.failures import database_outage
 
 if TYPE_CHECKING:
     from counter.queue.view import QueuePanel
@@ -103,9 +104,9 @@ def tour_states(page: QueuePanel) -> list[tuple[str, Callable[[], None]]]:
         ("absent", lambda: with_notice(Notice(NO_SHOW, "A011"), current=None, **waiting())),
         ("transferred-away", lambda: with_notice(away, current=None, **waiting())),
         ("busy", lambda: with_error(busy(), current=ticket("serving"), **waiting())),
-        ("db-error", lambda: with_error(RuntimeError("tour"), current=ticket("serving"), **waiting())),
+        ("db-error", lambda: with_error(database_outage(), current=ticket("serving"), **waiting())),
         ("refresh-error", lambda: (show(page, current=None, **waiting()),
-                                   page._refresh_failed(RuntimeError("tour")))),
+                                   page._refresh_failed(database_outage()))),
         ("closed", lambda: show(page, current=None, counter_open=False, **waiting())),
         ("transfer-dialog", lambda: show_transfer_dialog(page)),
     ]

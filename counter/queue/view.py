@@ -41,6 +41,7 @@ from counter.queue.words import (
     notice_words,
     transferred_words,
 )
+from ui.failures import failure_words
 from ui.parts import button, clear_layout, emphasise, hbox, label, panel, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -213,8 +214,8 @@ class QueuePanel(Screen):
     def _refresh_failed(self, exc: Exception) -> None:
         self.refreshing = False
         if self._message_kind in ("", "refresh_error", "notice"):
-            self._say("refresh_error", "error", lambda: _(
-                "The queue cannot be read from the office database right now. The panel keeps trying."))
+            self._say("refresh_error", "error", lambda: failure_words(exc, unavailable=_(
+                "The queue cannot be read from the office database right now. The panel keeps trying.")))
 
     def _act(self, fn: Callable[..., PanelState], *args: Any, **kwargs: Any) -> None:
         if self.busy:

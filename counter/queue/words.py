@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from core.errors import MotcuaError
 from core.i18n import _, pgettext
 from core.working_calendar import to_office_time
 from counter.queue.model import (
@@ -18,6 +17,7 @@ from counter.queue.model import (
     Notice,
     Transferred,
 )
+from ui.failures import failure_words
 
 # action -> (its key, the button's object name), in the order of the buttons
 ACTIONS = {
@@ -102,9 +102,8 @@ def notice_words(notice: Notice) -> tuple[str, str]:
 def error_words(exc: Exception) -> str:
     """A failed move in the clerk's words: the operation's own message for an office rule,
     a plain sentence when the database could not be reached."""
-    if isinstance(exc, MotcuaError):
-        return exc.message
-    return _("The action could not be saved: the office database cannot be reached. Please try again.")
+    return failure_words(exc, unavailable=_(
+        "The action could not be saved: the office database cannot be reached. Please try again."))
 
 
 

@@ -42,6 +42,7 @@ from local_db.ops.attachments import (
 from local_db.ops.enrollment import current_enrollment
 from scanning.pages import BuiltPdf, PageImage, build_pdf
 from sync.client import DEFAULT_TIMEOUT, CentreClient
+from ui.failures import failure_words
 
 PREVIEW_PX = 900  # the big preview's longer side; thumbnails are scaled from it on screen
 DEFAULT_WATCH_FOLDER = ""  # no watched folder unless the machine's settings name one
@@ -246,7 +247,8 @@ def error_text(exc: BaseException) -> str:
         return str(message)
     if isinstance(exc, (OSError, subprocess.SubprocessError)):
         return _("The file could not be read or written: {reason}").format(reason=str(exc) or type(exc).__name__)
-    return _("Something went wrong: {reason}").format(reason=str(exc) or type(exc).__name__)
+    return failure_words(exc, unavailable=_(
+        "The office database cannot be reached right now. Nothing was changed; please try again."))
 
 
 def validation_code(exc: BaseException) -> str:

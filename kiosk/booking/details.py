@@ -27,6 +27,7 @@ from kiosk.booking.model import (
 from kiosk.context import KioskContext
 from kiosk.words import day_words
 from printing.spool import PrintEvent
+from ui.failures import failure_words
 from ui.parts import button, label, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -190,7 +191,8 @@ class DetailsScreen(BookingScreen):
                 self._show_step(exc.field)
                 self._set_error(exc.message)
         else:
-            self._set_error(_("Sorry, the appointment could not be booked. Please ask at a counter."))
+            self._set_error(failure_words(exc, unavailable=_(
+                "Sorry, the appointment could not be booked. Please ask at a counter."), citizen=True))
 
     def tour_params(self) -> dict[str, Any]:
         procedure, _day, slot = tour_choice(self.ctx)

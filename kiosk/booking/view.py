@@ -33,6 +33,7 @@ from kiosk.booking.model import (
 )
 from kiosk.context import KioskContext
 from kiosk.words import day_words
+from ui.failures import database_outage, failure_words
 from ui.parts import button, clear_layout, label, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -119,7 +120,8 @@ class ProcedureSearchScreen(BookingScreen):
         clear_layout(self.list_layout)  # nothing to choose from when the list could not be read
         self.list_layout.addStretch(1)
         self.buttons = {}
-        say(self.status, _("Booking is not possible right now. Please ask at a counter."), "error")
+        say(self.status, failure_words(exc, unavailable=_(
+            "Booking is not possible right now. Please ask at a counter."), citizen=True), "error")
 
     def tour_states(self):  # type: ignore[no-untyped-def]
         def typed(text: str):  # type: ignore[no-untyped-def]
@@ -129,7 +131,7 @@ class ProcedureSearchScreen(BookingScreen):
             return do
         return [("", lambda: self.tasks.wait_idle()), ("khai-sinh", typed("khai sinh")),
                 ("nothing-found", typed("xyz xyz")),
-                ("error", lambda: self._failed(RuntimeError("tour")))]
+                ("error", lambda: self._failed(database_outage()))]
 
 
 class DayScreen(BookingScreen):
@@ -199,7 +201,8 @@ class DayScreen(BookingScreen):
         self.days = []
         clear_layout(self.list_layout)  # nothing to choose from when the days could not be read
         self.buttons = {}
-        say(self.status, _("Booking is not possible right now. Please ask at a counter."), "error")
+        say(self.status, failure_words(exc, unavailable=_(
+            "Booking is not possible right now. Please ask at a counter."), citizen=True), "error")
 
     def tour_params(self) -> dict[str, Any]:
         return {"procedure": tour_choice(self.ctx)[0]}
@@ -207,7 +210,7 @@ class DayScreen(BookingScreen):
     def tour_states(self):  # type: ignore[no-untyped-def]
         return [("", lambda: self.tasks.wait_idle()),
                 ("none-free", lambda: self._show([DayChoice(d.day, d.slots, 0) for d in self.days])),
-                ("error", lambda: self._failed(RuntimeError("tour")))]
+                ("error", lambda: self._failed(database_outage()))]
 
 
 class SlotScreen(BookingScreen):
@@ -278,14 +281,15 @@ class SlotScreen(BookingScreen):
         self.slots = []
         clear_layout(self.grid)  # type: ignore[arg-type]
         self.buttons = {}
-        say(self.status, _("Booking is not possible right now. Please ask at a counter."), "error")
+        say(self.status, failure_words(exc, unavailable=_(
+            "Booking is not possible right now. Please ask at a counter."), citizen=True), "error")
 
     def tour_params(self) -> dict[str, Any]:
         procedure, day, _slot = tour_choice(self.ctx)
         return {"procedure": procedure, "day": day}
 
     def tour_states(self):  # type: ignore[no-untyped-def]
-        return [("", lambda: self.tasks.wait_idle()), ("error", lambda: self._failed(RuntimeError("tour")))]
+        return [("", lambda: self.tasks.wait_idle()), ("error", lambda: self._failed(database_outage()))]
 
 
 def booking_screens(ctx: KioskContext, tasks: TaskRunner) -> list[Screen]:

@@ -25,6 +25,7 @@ from kiosk.checkin.model import (
 )
 from kiosk.context import KioskContext
 from printing.spool import PrintEvent
+from ui.failures import database_outage, failure_words
 from ui.parts import button, hbox, label, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -182,8 +183,11 @@ class CheckInScreen(Screen):
         self._reset_state()
         self.pages.setCurrentWidget(self.scan_page)
 
+    failure: Exception | None = None  # why the last check-in could not be made (said on the problem page)
+
     def _reset_state(self) -> None:
         self.result = None
+        self.failure = None
         self.print_state = None
         self.status.setText("")
         for widget in (self.welcome, self.welcome_text, self.number, self.service, self.procedure, self.counters,
@@ -223,6 +227,7 @@ class CheckInScreen(Screen):
         if not self.active:
             return
         self.result = None
+        self.failure = exc
         self.status.setText("")
         self._show_failure()
         self.camera.stop()
@@ -231,8 +236,10 @@ class CheckInScreen(Screen):
 
     def _show_failure(self) -> None:
         self.headline.setText(_("Check-in is not possible right now"))
-        self.explanation.setText(_("Sorry, your appointment cannot be checked in right now. "
-                                   "Please take a normal queue number or ask at a counter."))
+        words = _("Sorry, your appointment cannot be checked in right now. "
+                  "Please take a normal queue number or ask at a counter.")
+        failure = self.failure
+        self.explanation.setText(failure_words(failure, unavailable=words, citizen=True) if failure else words)
         self.take_ticket.setVisible(True)
 
     def show_result(self, result: CheckInResult) -> None:
@@ -322,7 +329,7 @@ class CheckInScreen(Screen):
 
         def failed() -> None:
             self.active = True
-            self._failed(RuntimeError("tour"))
+            self._failed(database_outage())
 
         other_day: date = start.date() + timedelta(days=2)
         past_day: date = start.date() - timedelta(days=3)

@@ -27,6 +27,7 @@ from kiosk.dossier.model import (
     lookup_scan,
     refusal_words,
 )
+from ui.failures import database_outage, failure_words
 from ui.parts import button, hbox, label, panel, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -139,7 +140,8 @@ class DossierScreen(Screen):
         self.busy = False
         self.result = None
         self.card.hide()
-        self.error.setText(_("Sorry, the dossier cannot be checked right now. Please ask at a counter."))
+        self.error.setText(failure_words(exc, unavailable=_(
+            "Sorry, the dossier cannot be checked right now. Please ask at a counter."), citizen=True))
         self.error.show()
 
     def _show(self, result: Lookup) -> None:
@@ -204,5 +206,5 @@ class DossierScreen(Screen):
             ("not_receipt_other", show(Lookup(NOT_RECEIPT, scanned="unknown"))),
             ("forged", show(Lookup(REFUSED, messages={
                 "vi": "Mã QR này không hợp lệ.", "en": "This QR code is not valid."}))),
-            ("failed", lambda: self._failed(RuntimeError("tour"))),
+            ("failed", lambda: self._failed(database_outage())),
         ]

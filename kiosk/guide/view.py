@@ -13,6 +13,7 @@ from core.i18n import _, current_language, ngettext
 from kiosk.context import KioskContext
 from kiosk.guide.model import GuideEntry, fields, load_guide, print_checklist, search
 from printing.spool import PrintEvent
+from ui.failures import failure_words
 from ui.parts import button, clear_layout, hbox, label, panel, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -84,11 +85,16 @@ class GuideScreen(Screen):
         self.failed = False
         self._refresh()
 
+    failure: Exception | None = None  # why the guide could not be read (said again on a language switch)
+
     def _failed(self, exc: Exception | None) -> None:
         self.failed = True
+        self.failure = exc or self.failure
         self._clear_list()
         self.heading.setText("")
-        say(self.status, _("The guide cannot be shown right now. Please ask at a counter."), "error")
+        words = _("The guide cannot be shown right now. Please ask at a counter.")
+        say(self.status, failure_words(self.failure, unavailable=words, citizen=True) if self.failure else words,
+            "error")
 
     def show_fields(self) -> None:
         self.field = None
@@ -222,17 +228,21 @@ class ProcedureScreen(Screen):
         if self.entry is None or self.job_id is not None:
             return  # one paper per tap
         self.print_button.setEnabled(False)
+        self.print_failure = None  # (a failure of the job itself comes as a print event)
         self._say("printing")
         self.tasks.run(print_checklist, self.ctx, self.entry, current_language(), on_done=self._queued,
                        on_error=self._queue_failed)
 
     def _queue_failed(self, exc: Exception) -> None:
         self.job_id = None
+        self.print_failure = exc
         self._say("failed")
         self.print_button.setEnabled(True)  # nothing was queued: a second tap may try again
 
     def _queued(self, job_id: uuid.UUID) -> None:
         self.job_id = job_id
+
+    print_failure: Exception | None = None  # why the job could not even be queued
 
     def _say(self, state: str) -> None:
         self.print_state = state
@@ -242,6 +252,8 @@ class ProcedureScreen(Screen):
             "failed": _("The printer is not working right now. Please note the documents on the screen, "
                         "or ask at a counter."),
         }.get(state, "")
+        if state == "failed" and self.print_failure is not None:
+            words = failure_words(self.print_failure, unavailable=words, citizen=True)
         self.printing.setText(words)
         self.printing.setVisible(bool(words))
         # A failed job stays queued and is retried by the print worker: no second paper.

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 from core.i18n import _, ngettext, pgettext
 from kiosk.context import KioskContext
 from kiosk.pin.model import PIN_DIGITS, PinCheck, PinGuard, Verdict, check_pin
+from ui.failures import failure_words
 from ui.parts import button, hbox, label, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -100,6 +101,8 @@ class PinScreen(Screen):
         elif kind == "locked":
             text = ngettext("Too many wrong tries: the pad is locked. Try again in {n} second.",
                             "Too many wrong tries: the pad is locked. Try again in {n} seconds.", value).format(n=value)
+        elif kind == "error" and isinstance(value, BaseException):
+            text = failure_words(value, unavailable=texts["error"])
         else:
             text = texts[kind]
         role = {"": "hint", "checking": "info", "closing": "ok"}.get(kind, "error")
@@ -179,7 +182,7 @@ class PinScreen(Screen):
 
     def _failed(self, exc: Exception) -> None:
         self.checking = False
-        self._say("error")
+        self._say("error", exc)
 
     def _tick_lock(self) -> None:
         left = self.guard.locked_for()

@@ -28,6 +28,7 @@ from local_db.ops.feedback import (
     give_feedback,
 )
 from local_db.ops.scan_check import check_scan
+from ui.failures import failure_words
 
 #: The three levels, best first, as the citizen reads them.
 RATING_WORDS = {
@@ -156,7 +157,8 @@ def identify_words(result: Identified) -> str:
 def submit_error_words(exc: Exception) -> str:
     if isinstance(exc, MotcuaError) and exc.code == "already_rated":
         return _("This has already been rated. Thank you!")
-    return _("Sorry, your rating could not be saved. Please try again or tell a staff member.")
+    return failure_words(exc, unavailable=_(
+        "Sorry, your rating could not be saved. Please try again or tell a staff member."), citizen=True)
 
 
 __all__ = [

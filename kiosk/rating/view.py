@@ -28,6 +28,7 @@ from kiosk.rating.model import (
     submit,
     submit_error_words,
 )
+from ui.failures import database_outage, failure_words
 from ui.parts import button, clear_layout, hbox, label, panel, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -115,7 +116,8 @@ class RatingScreen(Screen):
 
     def _failed(self, exc: Exception) -> None:
         self.busy = False
-        self._say(_("Sorry, something went wrong. Please choose the counter that served you."))
+        self._say(failure_words(exc, unavailable=_(
+            "Sorry, something went wrong. Please choose the counter that served you."), citizen=True))
 
     def _say(self, words: str) -> None:
         self.error.setText(words)
@@ -132,7 +134,7 @@ class RatingScreen(Screen):
             ("not_served", show(Identified(NOT_SERVED, code="A015"))),
             ("already_rated", show(Identified(ALREADY_RATED, code="A015"))),
             ("not_rateable", show(Identified(NOT_RATEABLE))),
-            ("failed", lambda: self._failed(RuntimeError("tour"))),
+            ("failed", lambda: self._failed(database_outage())),
         ]
 
 
@@ -273,7 +275,7 @@ class RatingFormScreen(Screen):
             ("", lambda: None),
             ("filled", filled),
             ("no_level", self._tour_no_level),
-            ("save_failed", lambda: self._failed(RuntimeError("tour"))),
+            ("save_failed", lambda: self._failed(database_outage())),
         ]
 
 

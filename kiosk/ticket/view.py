@@ -22,6 +22,7 @@ from kiosk.ticket.model import (
 )
 from kiosk.words import closed_words, counters_words, wait_words
 from printing.spool import PrintEvent
+from ui.failures import database_outage, failure_words
 from ui.parts import button, clear_layout, label, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -84,12 +85,13 @@ class ServiceScreen(Screen):
     def _failed(self, exc: Exception) -> None:
         clear_layout(self.list_layout)
         self.buttons = {}
-        say(self.status, _("The services cannot be shown right now. Please ask at a counter."), "error")
+        say(self.status, failure_words(exc, unavailable=_(
+            "The services cannot be shown right now. Please ask at a counter."), citizen=True), "error")
 
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
         return [("", self.tasks.wait_idle),
                 ("closed", lambda: (self.tasks.wait_idle(), self._show(ServiceMenu(next_opening(self.ctx), [])))),
-                ("failed", lambda: (self.tasks.wait_idle(), self._failed(RuntimeError("tour"))))]
+                ("failed", lambda: (self.tasks.wait_idle(), self._failed(database_outage())))]
 
 
 class PriorityScreen(Screen):
@@ -147,7 +149,7 @@ class PriorityScreen(Screen):
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
         return [("", lambda: None),
                 ("closed", lambda: self._failed(OfficeClosed(next_opening(self.ctx)))),
-                ("failed", lambda: self._failed(RuntimeError("tour")))]
+                ("failed", lambda: self._failed(database_outage()))]
 
     def _failed(self, exc: Exception) -> None:
         self.busy = False
@@ -156,7 +158,8 @@ class PriorityScreen(Screen):
                 b.hide()  # nothing left to choose
             say(self.status, closed_words(exc.opens_at), "info")
             return
-        say(self.status, _("Sorry, no number could be given. Please ask at a counter."), "error")
+        say(self.status, failure_words(exc, unavailable=_(
+            "Sorry, no number could be given. Please ask at a counter."), citizen=True), "error")
 
 
 class TicketDoneScreen(Screen):

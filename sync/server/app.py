@@ -39,6 +39,7 @@ from sync.server import auth, blobs, changelog
 from sync.server.apply import apply_batch, resolve_for_office
 from sync.server.auth import DeviceRef, Unauthorized
 from sync.server.database import CentreDatabase
+from sync.server.incidents import IncidentMiddleware
 from sync.server.settings import ServerSettings
 
 DEFAULT_PULL_LIMIT = 500
@@ -82,6 +83,7 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
                   description="Sync API between ward offices and the city's central server (sync/protocol.py).")
     app.state.db = db
     app.state.settings = settings
+    app.add_middleware(IncidentMiddleware)  # a bug answers with an incident number (sync/server/incidents.py)
 
     @app.exception_handler(Unauthorized)
     def _unauthorized(_request: Request, exc: Unauthorized) -> JSONResponse:

@@ -31,6 +31,7 @@ from tests.counter.conftest import Clock, staff_info
 from tests.support.dialects import SQLITE_ONLY
 from tests.support.pdf_tools import pdf_text
 from ui.app import make_app
+from ui.failures import database_outage
 from ui.inspect import describe, elided_labels, untranslated_texts
 from ui.screen import Navigator
 from ui.tasks import TaskRunner
@@ -304,7 +305,7 @@ def test_a_failed_read_and_a_backwards_range_are_said_plainly(desk, qtbot, monke
     assert d.page.message.text() == "Ngày kết thúc không được trước ngày bắt đầu."
 
     def broken(ctx, period):  # type: ignore[no-untyped-def]
-        raise OSError("database is locked")
+        raise database_outage("database is locked")  # what SQLAlchemy raises then (a bug would get an incident)
 
     monkeypatch.setattr(model, "load", broken)
     click(d, "dashboard-period-today", qtbot)

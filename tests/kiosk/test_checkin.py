@@ -38,6 +38,7 @@ from tests.kiosk.conftest import KIOSK_NOW, Clock
 from tests.kiosk.stack import screen_stack
 from tests.support.dialects import SQLITE_ONLY
 from tests.support.pdf_tools import pdf_text, qr_texts, rasterise
+from ui.failures import database_outage
 from ui.screen import Navigator, Screen
 from ui.tasks import TaskRunner
 from ui.widgets.scanner_input import ScannerInput
@@ -404,7 +405,7 @@ def test_a_database_failure_says_so_and_offers_a_normal_number(qtbot, booth, mon
     nav, screen, tasks = booth
 
     def broken(*args):  # type: ignore[no-untyped-def]
-        raise OSError("disk full")
+        raise database_outage("disk I/O error")
 
     monkeypatch.setattr("kiosk.checkin.view.check_in_scan", broken)
     nav.go("checkin", scan="ANYTHING")

@@ -9,10 +9,13 @@ emits ``availability_changed(False)`` once and stops. Tests and the tour skip th
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
+
+log = logging.getLogger(__name__)
 
 #: A preview this size is plenty for a slip held 20-40 cm away or an A4 page under the arm.
 PREFERRED_SIZE = QSize(1280, 720)
@@ -24,7 +27,8 @@ def camera_devices() -> list:  # type: ignore[type-arg]
         from PySide6.QtMultimedia import QMediaDevices
 
         return list(QMediaDevices.videoInputs())
-    except Exception:  # noqa: BLE001 - no multimedia plugin at all: the same as no camera
+    except Exception as exc:  # noqa: BLE001 - no multimedia plugin at all: the same as no camera
+        log.warning("no camera can be used (the multimedia back-end failed): %s: %s", type(exc).__name__, exc)
         return []
 
 
@@ -66,7 +70,8 @@ class CameraFeed(QObject):
             session.setVideoSink(sink)
             sink.videoFrameChanged.connect(self._on_video_frame)
             camera.errorOccurred.connect(self._on_error)
-        except Exception:  # noqa: BLE001 - a broken camera back-end: the same as no camera, never a crash
+        except Exception as exc:  # noqa: BLE001 - a broken camera back-end: the same as no camera, never a crash
+            log.warning("camera unavailable (its back-end failed): %s: %s", type(exc).__name__, exc)
             return
         self._camera, self._session, self._sink = camera, session, sink
         self.device_name = str(device.description() or device.id().data().decode("utf-8", "replace"))
@@ -87,6 +92,7 @@ class CameraFeed(QObject):
 
     def _on_error(self, *args: object) -> None:
         if self._available:
+            log.warning("camera unavailable: %s stopped with an error %s", self.device_name, args)
             self._available = False
             self.stop()
             self.availability_changed.emit(False)
