@@ -1,4 +1,4 @@
-"""The one translation system (DESIGN.md §7): gettext, with Babel catalogues.
+"""The one translation system (docs/ARCHITECTURE.md §3.7): gettext, with Babel catalogues.
 
 Source strings (msgids) are English; Vietnamese is the default language, so every string a
 user can see must have a Vietnamese translation (a test keeps the catalogue 100 %

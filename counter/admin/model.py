@@ -13,7 +13,7 @@ local_db/ops/staff.py, which also writes the outbox (staff is a synced entity). 
 the holiday table and the office rules are the office's own tables: the audit row is
 written here, the way local_db/ops/counters.py does, and no outbox row.
 
-Ownership (DESIGN.md §5): once the office is enrolled (``Office.enrolled``) staff accounts,
+Ownership (docs/ARCHITECTURE.md §5): once the office is enrolled (``Office.enrolled``) staff accounts,
 holidays and the catalog (services) belong to the centre and are read-only here
 (``centre_owned``); clearing a lockout stays (it is the office's own login state), and so
 do the counters' arrangement, the working hours and the desk settings (office rules).

@@ -29,7 +29,7 @@ Dossiers:
 * Received: received on a day of the period.
 * Resolved ("đã giải quyết"): the result became ready (``ready_at``: result back from the
   processing body, or handled at the desk) on a day of the period. A result later handed
-  back is still counted once, on the day it was ready. DESIGN.md §4 measures on-time
+  back is still counted once, on the day it was ready. docs/ARCHITECTURE.md §4 measures on-time
   at ``ready``, so refusals and withdrawals never reach it: they are counted apart
   (``rejected``, ``withdrawn``, on the day they were closed) and stay out of the rate.
 * On time: ready at or before the legal due moment, ``original_due_at`` (restarted from

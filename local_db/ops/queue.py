@@ -1,6 +1,6 @@
 """The office queue: issuing tickets, calling them to counters, serving, transfers, positions.
 
-Lifecycle (DESIGN.md §4): waiting -> called -> serving -> done | no_show. A transfer puts a
+Lifecycle (docs/ARCHITECTURE.md §4): waiting -> called -> serving -> done | no_show. A transfer puts a
 waiting, called or serving ticket back to waiting, in another queue (service) or for one
 counter, keeping its number and its place in arrival order (``queued_at``). A recall
 re-announces a called ticket. Anything else raises :class:`TransitionError`.

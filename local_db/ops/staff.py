@@ -1,5 +1,5 @@
 """Staff accounts, Qt-free: signing in at a counter, the idle-lock unlock, roles, and the
-admin's account management (DESIGN.md §7).
+admin's account management (docs/ARCHITECTURE.md §7).
 
 Login works offline: it asks only the office database, where every account of the office
 lives with its argon2id hash (core/passwords.py). After ``LOCK_AFTER`` wrong passwords in a

@@ -1,4 +1,4 @@
-"""The outbox as the sync agent and the apps see it (DESIGN.md §5), Qt-free.
+"""The outbox as the sync agent and the apps see it (docs/ARCHITECTURE.md §5), Qt-free.
 
 The agent takes the office's operations in ``seq`` order, a bounded batch at a time
 (:func:`next_batch`), and writes back what the centre answered (:func:`record_results`).
