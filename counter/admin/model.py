@@ -41,7 +41,6 @@ from sqlalchemy.orm import Session
 from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
 from core.i18n import _, current_language
-from core.ids import new_id
 from core.passwords import hash_password
 from core.settings import save_setting
 from core.text import collapse_spaces, nfc
@@ -50,7 +49,7 @@ from counter.admin.rows import AdminView, CounterRow, Done, HolidayRow, ServiceR
 from counter.context import CounterContext
 from local_db import journal
 from local_db.base import utcnow
-from local_db.models import AuditLog, Counter, Holiday, Office, OfficeSetting, Service
+from local_db.models import Counter, Holiday, Office, OfficeSetting, Service
 from local_db.office_settings import (
     KIOSK_PIN_RULE,
     load_rules,
@@ -189,9 +188,7 @@ def _refuse_if_enrolled(session: Session, office_code: str) -> None:
 
 def _audit(session: Session, actor: Actor, action: str, entity: str, entity_id: uuid.UUID | None,
            now: datetime, **detail: Any) -> None:
-    session.add(AuditLog(id=new_id(), office_code=actor.office_code, at=now, device_id=actor.device_id,
-                         staff_id=actor.staff_id, actor=(actor.label or "")[:200], action=action, entity=entity,
-                         entity_id=entity_id, detail=journal.jsonable(detail)))
+    journal.audit(session, actor, action=action, entity=entity, entity_id=entity_id, now=now, detail=detail)
     session.flush()
 
 

@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 from core.dossier_states import TRANSITIONS, DossierAction, DossierStatus
 from core.errors import DomainError, MotcuaError, NotFound, ValidationError
 from core.i18n import _, language, pgettext
-from core.ids import new_id
 from core.money import format_money
 from core.tokens import ReceiptToken, Result, extract_token
 from counter.context import CounterContext
@@ -46,7 +45,8 @@ from counter.dossiers.rows import (
     Outcome,
     Row,
 )
-from local_db.models import AuditLog, Counter, Dossier, Staff
+from local_db import journal
+from local_db.models import Counter, Dossier, Staff
 from local_db.ops import dossier_moves as moves
 from local_db.ops.attachments import dossier_ids_missing_scans, scans_missing_clause
 from local_db.ops.dossier_info import (
@@ -274,9 +274,7 @@ def _audit(s: Session, ctx: CounterContext, action: str, dossier_id: uuid.UUID, 
            now: datetime) -> None:
     """Papers printed on request change no state, but who printed what is in the audit log."""
     actor = ctx.actor
-    s.add(AuditLog(id=new_id(), office_code=actor.office_code, at=now, device_id=actor.device_id,
-                   staff_id=actor.staff_id, actor=actor.label or "", action=action, entity="dossier",
-                   entity_id=dossier_id, detail=detail))
+    journal.audit(s, actor, action=action, entity="dossier", entity_id=dossier_id, now=now, detail=detail)
 
 
 def _queue(s: Session, ctx: CounterContext, kind: str, content: Any, view: DossierView, now: datetime) -> uuid.UUID:

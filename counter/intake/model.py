@@ -36,14 +36,14 @@ from core.due_date import ProcessingTime
 from core.errors import MotcuaError, ValidationError
 from core.fees import FeeInput, FeeRule
 from core.i18n import _, current_language
-from core.ids import new_id
 from core.money import format_money
 from core.scanned import ScanKind, classify
 from core.text import clean_name, fold, nfc
 from core.working_calendar import to_office_time
 from counter.context import CounterContext
 from counter.scanning.work import attach_kept, attachment_store
-from local_db.models import AuditLog, Citizen, Counter, Dossier, Procedure
+from local_db import journal
+from local_db.models import Citizen, Counter, Dossier, Procedure
 from local_db.office_settings import office_today
 from local_db.ops.citizens import CitizenInfo, CitizenInput, citizen_info
 from local_db.ops.dossier_info import DocumentLine
@@ -504,9 +504,7 @@ class Outcome:
 
 def _audit(s: Session, ctx: CounterContext, action: str, detail: dict[str, Any], now: datetime) -> None:
     actor = ctx.actor
-    s.add(AuditLog(id=new_id(), office_code=actor.office_code, at=now, device_id=actor.device_id,
-                   staff_id=actor.staff_id, actor=actor.label or "", action=action, entity="dossier", entity_id=None,
-                   detail=detail))
+    journal.audit(s, actor, action=action, entity="dossier", now=now, detail=detail)
 
 
 def _ticket(state: IntakeState) -> uuid.UUID | None:
