@@ -128,6 +128,18 @@ def N_(message: str) -> str:
     return message
 
 
+def localized(vi: str | None, en: str | None, lang: str | None = None) -> str:
+    """The Vietnamese or English text of data named in both (an office, a service, a
+    procedure, a fee variant), in ``lang`` or the current language.
+
+    Catalogue rows often have no English name yet: an English screen or printout then shows
+    the Vietnamese one rather than an empty line. Vietnamese falls back to English the same
+    way (a row known only by its English name still shows something)."""
+    if (lang or current_language()) == "vi":
+        return vi or en or ""
+    return en or vi or ""
+
+
 def translate_to(lang: str, message: str) -> str:
     """``message`` in ``lang`` whatever the current language is."""
     return translations(check_language(lang)).gettext(message)

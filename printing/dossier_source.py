@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.dossier_states import DossierAction
 from core.errors import DomainError
-from core.i18n import _, check_language, language, pgettext
+from core.i18n import _, check_language, language, localized, pgettext
 from core.text import fold, nfc
 from core.tokens import ReceiptToken, Signer, receipt_url
 from core.working_calendar import OFFICE_TZ
@@ -77,7 +77,7 @@ def place_of(parent_name: str, fallback: str = "") -> str:
 
 def issuer_for(session: Session, office_code: str, lang: str) -> Issuer:
     office = get_office(session, office_code)
-    name = office.name_vi if lang == "vi" else (office.name_en or office.name_vi)
+    name = localized(office.name_vi, office.name_en, lang)
     return Issuer(parent_name=office.parent_name_vi, office_name=name,
                   place=place_of(office.parent_name_vi, office.name_vi), address=office.address, phone=office.phone)
 
@@ -94,7 +94,7 @@ def _applicant(d: DossierDetail) -> Applicant:
 
 
 def _procedure_name(d: DossierDetail, lang: str) -> str:
-    return d.procedure_name_vi if lang == "vi" else (d.procedure_name_en or d.procedure_name_vi)
+    return localized(d.procedure_name_vi, d.procedure_name_en, lang)
 
 
 def _form_set_key(when: datetime) -> str:
@@ -148,7 +148,7 @@ def receipt_content(session: Session, dossier_id: uuid.UUID | str, *, signer: Si
         documents=tuple(ReceivedDocument(name=doc.name, originals=doc.originals, certified=doc.certified,
                                          copies=doc.copies) for doc in d.documents if doc.received_any),
         sets=d.sets,
-        processing_time=d.processing_vi if lang == "vi" else d.processing_en,
+        processing_time=localized(d.processing_vi, d.processing_en, lang),
         received_at=d.clock_started_at,
         due_at=d.original_due_at,
         return_place=return_place,
@@ -223,7 +223,7 @@ def supplement_request_for_intake(session: Session, office_code: str, *, procedu
                        email=applicant.email, id_number=applicant.cccd or "")
     return SupplementRequestContent(
         lang=lang, form_set=_form_set_key(now), issuer=issuer, issued_at=now, dossier_code="", applicant=person,
-        procedure_name=proc.name_vi if lang == "vi" else (proc.name_en or proc.name_vi),
+        procedure_name=localized(proc.name_vi, proc.name_en, lang),
         items=_items(list(missing), reasons), bring_to=bring_to, officer_name=officer_name, note=note,
         bring_by=bring_by, contact_phone=issuer.phone,
     )
@@ -342,8 +342,9 @@ def control_slip_content(session: Session, dossier_id: uuid.UUID | str, *, lang:
     check_language(lang)
     now = utc_now(now)
     d = get_dossier(session, dossier_id, now=now)
-    field = session.scalar(select(Procedure.field_vi if lang == "vi" else Procedure.field_en)
-                           .join(Dossier, Dossier.procedure_id == Procedure.id).where(Dossier.id == d.id)) or ""
+    fields = session.execute(select(Procedure.field_vi, Procedure.field_en)
+                             .join(Dossier, Dossier.procedure_id == Procedure.id).where(Dossier.id == d.id)).first()
+    field = localized(fields.field_vi, fields.field_en, lang) if fields else ""
     qr = _tracking_qr(d, signer, tracking_host, now)
     with language(lang):
         issuer = issuer_for(session, d.office_code, lang)
@@ -434,7 +435,7 @@ def daily_report_content(session: Session, office_code: str, day: date, *, count
         shown |= {s.id for s in counter.services}
     shown |= set(tallies)
     lines = tuple(
-        ServiceLine(service_name=s.name_vi if lang == "vi" else (s.name_en or s.name_vi), issued=t.issued,
+        ServiceLine(service_name=localized(s.name_vi, s.name_en, lang), issued=t.issued,
                     served=t.served, no_show=t.no_show, called=t.called, wait_seconds=round(t.wait),
                     timed=t.timed, serve_seconds=round(t.serve))
         for s in services if s.id in shown
@@ -465,7 +466,7 @@ def daily_report_content(session: Session, office_code: str, day: date, *, count
         else:
             fee = 0
         dossiers.append(DossierLine(at=at, code=code, applicant_name=name,
-                                    procedure_name=pname_vi if lang == "vi" else (pname_en or pname_vi),
+                                    procedure_name=localized(pname_vi, pname_en, lang),
                                     outcome=_REPORTED[action], fee_vnd=fee, staff_name=who or ""))
     dossiers.sort(key=lambda line: (line.at, line.code))
     return DailyReportContent(

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from core.citizen import mask_phone
-from core.i18n import current_language
+from core.i18n import localized
 from core.text import fold
 
 
 def _pick(vi: str | None, en: str | None) -> str:
-    return (en or vi or "") if current_language() == "en" else (vi or en or "")
+    return localized(vi, en)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from core.citizen import normalize_phone, validate_cccd
 from core.due_date import ProcessingTime
 from core.errors import MotcuaError, ValidationError
 from core.fees import FeeInput, FeeRule
-from core.i18n import _, current_language
+from core.i18n import _, current_language, localized
 from core.money import format_money
 from core.scanned import ScanKind, classify
 from core.text import clean_name, fold, nfc
@@ -162,7 +162,7 @@ class ProcedureChoice:
 
 
 def _name(vi: str, en: str, lang: str) -> str:
-    return vi if lang == "vi" else (en or vi)
+    return localized(vi, en, lang)
 
 
 def procedure_catalog(ctx: CounterContext) -> list[ProcedureChoice]:
@@ -247,7 +247,7 @@ def procedure_details(ctx: CounterContext, code: str) -> ProcedureDetails:
             processing=processing.describe(), fee_rule_text=rule.describe(), checklist=docs,
             needs_copies=rule.kind in ("per_copy", "per_page"), needs_pages=rule.kind == "per_page",
             free_within_days=rule.free_within_days,
-            variants=tuple((v.key, v.label_vi if lang == "vi" else (v.label_en or v.label_vi)) for v in rule.variants),
+            variants=tuple((v.key, localized(v.label_vi, v.label_en, lang)) for v in rule.variants),
             has_verification=processing.has_verification)
 
 

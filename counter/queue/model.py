@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import DomainError, MotcuaError
-from core.i18n import _, current_language
+from core.i18n import _, current_language, localized
 from counter.context import CounterContext
 from local_db.models import Ticket, TicketEvent
 from local_db.office_settings import office_today
@@ -44,7 +44,7 @@ TRANSFERRED = "transferred"
 
 
 def _pick(vi: str, en: str) -> str:
-    return en if current_language() == "en" and en else vi
+    return localized(vi, en)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from core.citizen import mask_phone, normalize_phone
 from core.errors import QuotaExceeded, ValidationError
-from core.i18n import _, current_language, language
+from core.i18n import _, current_language, language, localized
 from core.text import clean_name, fold, mask_name
 from core.working_calendar import to_office_time
 from kiosk.context import KioskContext
@@ -92,7 +92,7 @@ class BookingError(Exception):
 
 
 def _pick(lang: str, vi: str, en: str) -> str:
-    return vi if lang == "vi" else (en or vi)
+    return localized(vi, en, lang)
 
 
 # -- procedures ----------------------------------------------------------------------------

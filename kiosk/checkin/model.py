@@ -38,7 +38,7 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from core.errors import DomainError
-from core.i18n import _, current_language
+from core.i18n import _, current_language, localized
 from core.scanned import ScanKind, classify
 from core.text import mask_name
 from core.tokens import AppointmentToken, Result
@@ -114,12 +114,10 @@ class CheckInResult:
         return self.outcome in OFFER_TICKET
 
     def service_name(self, lang: str | None = None) -> str:
-        lang = lang or current_language()
-        return (self.service_name_en or self.service_name_vi) if lang == "en" else self.service_name_vi
+        return localized(self.service_name_vi, self.service_name_en, lang)
 
     def procedure_name(self, lang: str | None = None) -> str:
-        lang = lang or current_language()
-        return (self.procedure_name_en or self.procedure_name_vi) if lang == "en" else self.procedure_name_vi
+        return localized(self.procedure_name_vi, self.procedure_name_en, lang)
 
 
 _NOT_OURS_KINDS = {ScanKind.TICKET, ScanKind.RECEIPT, ScanKind.ID_CARD, ScanKind.BAD_ID_CARD, ScanKind.UNKNOWN}

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from core.due_date import ProcessingTime
 from core.fees import FeeRule
-from core.i18n import _, current_language, language, ngettext
+from core.i18n import _, language, localized, ngettext
 from core.text import fold
 from kiosk.context import KioskContext
 from local_db.models import Counter, Procedure, Service
@@ -42,10 +42,10 @@ class GuideEntry:
     counters: tuple[int, ...]  # counters that receive this procedure's queue
 
     def name(self, lang: str | None = None) -> str:
-        return self.name_vi if (lang or current_language()) == "vi" else (self.name_en or self.name_vi)
+        return localized(self.name_vi, self.name_en, lang)
 
     def field(self, lang: str | None = None) -> str:
-        return self.field_vi if (lang or current_language()) == "vi" else (self.field_en or self.field_vi)
+        return localized(self.field_vi, self.field_en, lang)
 
     def fee_words(self) -> str:
         return FeeRule.from_dict(self.fee_rule).describe()
@@ -54,7 +54,7 @@ class GuideEntry:
         return ProcessingTime.from_dict(self.processing).describe()
 
     def where_words(self) -> str:
-        service = self.service_name_vi if current_language() == "vi" else (self.service_name_en or self.service_name_vi)
+        service = localized(self.service_name_vi, self.service_name_en)
         if not self.counters:
             return _("At the reception counters (queue: {service})").format(service=service)
         numbers = ", ".join(str(n) for n in self.counters)

@@ -73,7 +73,7 @@ from sqlalchemy import case, func, null, select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
-from core.i18n import _, check_language, language, pgettext
+from core.i18n import _, check_language, language, localized, pgettext
 from core.text import fold
 from core.working_calendar import OFFICE_TZ
 from local_db.models import (
@@ -462,7 +462,7 @@ def counter_label(row: QueueRow) -> str:
 
 def row_name(row: QueueRow | FieldRow, lang: str) -> str:
     """The service's or field's name in ``lang`` (a clerk's name is the same in both)."""
-    return row.name_vi if lang == "vi" else (row.name_en or row.name_vi)
+    return localized(row.name_vi, row.name_en, lang)
 
 
 def rating_label(rating: str) -> str:
@@ -523,7 +523,7 @@ def dashboard_csv(d: Dashboard, lang: str = "vi") -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     with language(lang):
-        name = d.office_name_vi if lang == "vi" else d.office_name_en
+        name = localized(d.office_name_vi, d.office_name_en, lang)
         w.writerow([_("One-stop desk summary report")])
         w.writerow([pgettext("dashboard", "Office"), name, d.office_code])
         w.writerow([pgettext("dashboard", "From"), d.since.isoformat(), pgettext("dashboard", "To"),
