@@ -70,26 +70,16 @@ class QueuePanel(Screen):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the F-keys work while the page has focus
 
         # the ticket at the desk
-        self.title = label(role="title")
-        self.title.setObjectName("queue-title")
-        self.caption = label(role="subtitle", center=True)
-        self.caption.setObjectName("queue-caption")
-        self.number = label(role="huge", center=True, wrap=False)
-        self.number.setObjectName("queue-number")
-        self.service = label(role="big", center=True)
-        self.service.setObjectName("queue-service")
-        self.priority = label(role="info", center=True)
-        self.priority.setObjectName("queue-priority")
-        self.transferred = label(role="info", center=True)
-        self.transferred.setObjectName("queue-transferred")
-        self.times = label(role="subtitle", center=True)
-        self.times.setObjectName("queue-times")
-        self.timer_caption = label(role="hint", center=True)
-        self.timer_caption.setObjectName("queue-timer-caption")
-        self.timer = label(role="big", center=True, wrap=False)
-        self.timer.setObjectName("queue-timer")
-        self.idle_hint = label(role="hint", center=True)
-        self.idle_hint.setObjectName("queue-idle-hint")
+        self.title = label(role="title", name="queue-title")
+        self.caption = label(role="subtitle", center=True, name="queue-caption")
+        self.number = label(role="huge", center=True, wrap=False, name="queue-number")
+        self.service = label(role="big", center=True, name="queue-service")
+        self.priority = label(role="info", center=True, name="queue-priority")
+        self.transferred = label(role="info", center=True, name="queue-transferred")
+        self.times = label(role="subtitle", center=True, name="queue-times")
+        self.timer_caption = label(role="hint", center=True, name="queue-timer-caption")
+        self.timer = label(role="big", center=True, wrap=False, name="queue-timer")
+        self.idle_hint = label(role="hint", center=True, name="queue-idle-hint")
         desk = panel()
         desk.setObjectName("queue-desk")
         desk_layout = vbox(desk, margin=20, spacing=8)
@@ -117,16 +107,13 @@ class QueuePanel(Screen):
             shortcut.activated.connect(handlers[action])
             self.shortcuts[action] = shortcut
 
-        self.message = label(role="hint")
-        self.message.setObjectName("queue-message")
+        self.message = label(role="hint", name="queue-message")
         self.message.hide()
 
         # who waits
         self.waiting_title = label(role="subtitle")
-        self.waiting_total = label(role="big")
-        self.waiting_total.setObjectName("queue-waiting-total")
-        self.waiting_detail = label(role="hint")
-        self.waiting_detail.setObjectName("queue-waiting-detail")
+        self.waiting_total = label(role="big", name="queue-waiting-total")
+        self.waiting_detail = label(role="hint", name="queue-waiting-detail")
         self.rows_widget = QWidget()
         self.rows = QGridLayout(self.rows_widget)
         self.rows.setContentsMargins(0, 0, 0, 0)
@@ -134,8 +121,7 @@ class QueuePanel(Screen):
         self.rows.setVerticalSpacing(10)
         self.row_labels: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
         self.heads: tuple[QLabel, QLabel, QLabel] | None = None
-        self.closed = label(role="info")
-        self.closed.setObjectName("queue-closed")
+        self.closed = label(role="info", name="queue-closed")
         self.closed.hide()
         side = panel()
         side.setObjectName("queue-waiting")
@@ -423,11 +409,9 @@ class QueuePanel(Screen):
             self.rows.addWidget(self.heads[2], 0, 2, Qt.AlignmentFlag.AlignRight)
             self.row_labels = {}
             for i, s in enumerate(st.services, start=1):
-                name, count, prio = label(role="subtitle"), label(role="subtitle", wrap=False), \
-                    label(role="subtitle", wrap=False)
-                name.setObjectName(f"queue-service-{s.code}")
-                count.setObjectName(f"queue-waiting-{s.code}")
-                prio.setObjectName(f"queue-priority-{s.code}")
+                name = label(role="subtitle", name=f"queue-service-{s.code}")
+                count = label(role="subtitle", wrap=False, name=f"queue-waiting-{s.code}")
+                prio = label(role="subtitle", wrap=False, name=f"queue-priority-{s.code}")
                 for w in (count, prio):
                     w.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.rows.addWidget(name, i, 0)
