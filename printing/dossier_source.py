@@ -23,6 +23,7 @@ from core.dossier_states import DossierAction
 from core.errors import DomainError
 from core.i18n import _, check_language, language, localized, pgettext
 from core.text import fold, nfc
+from core.ticket_states import TicketStatus
 from core.tokens import ReceiptToken, Signer, receipt_url
 from core.working_calendar import OFFICE_TZ
 from local_db.models import (
@@ -420,12 +421,12 @@ def daily_report_content(session: Session, office_code: str, day: date, *, count
     for service_id, status, issued_at, called_at, serving_at, finished_at in session.execute(stmt):
         t = tallies.setdefault(service_id, _Tally())
         t.issued += 1
-        if status == "done":
+        if status == TicketStatus.DONE:
             t.served += 1
             if serving_at is not None and finished_at is not None:
                 t.timed += 1
                 t.serve += (finished_at - serving_at).total_seconds()
-        elif status == "no_show":
+        elif status == TicketStatus.NO_SHOW:
             t.no_show += 1
         if called_at is not None:
             t.called += 1

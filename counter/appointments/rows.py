@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from core.appointment_states import AppointmentStatus
 from core.citizen import mask_phone
 from core.i18n import localized
 from core.text import fold
@@ -55,7 +56,7 @@ class ApptRow:
 
     @property
     def booked(self) -> bool:
-        return self.status == "booked"
+        return self.status == AppointmentStatus.BOOKED
 
     @property
     def overdue(self) -> bool:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import DomainError, MotcuaError
 from core.i18n import _, current_language, localized
+from core.ticket_states import AT_COUNTER, TicketStatus
 from counter.context import CounterContext
 from local_db.models import Ticket, TicketEvent
 from local_db.office_settings import office_today
@@ -152,14 +153,14 @@ class PanelState:
 
     @property
     def can_recall(self) -> bool:
-        return self.current is not None and self.current.status == "called"
+        return self.current is not None and self.current.status == TicketStatus.CALLED
 
     can_start = can_recall  # a called citizen came to the desk
     can_no_show = can_recall  # ... or did not
 
     @property
     def can_finish(self) -> bool:
-        return self.current is not None and self.current.status == "serving"
+        return self.current is not None and self.current.status == TicketStatus.SERVING
 
     @property
     def can_transfer(self) -> bool:
@@ -258,7 +259,7 @@ def clerk_words(exc: MotcuaError, code: str = "") -> MotcuaError:
 def _at_this_counter(session: Session, ctx: CounterContext, ticket_id: uuid.UUID) -> TicketInfo:
     """The ticket, if it is the one this counter called or serves (the panel may be stale)."""
     info = get_ticket(session, ticket_id)
-    if info.status not in ("called", "serving") or info.counter_number != _counter_number(ctx):
+    if info.status not in AT_COUNTER or info.counter_number != _counter_number(ctx):
         raise DomainError(f"ticket {info.code} is not at counter {ctx.counter_number}", code="ticket_elsewhere",
                           ticket=info.code)
     return info

@@ -25,6 +25,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from core.i18n import _, ngettext, pgettext
+from core.ticket_states import TicketStatus
 from counter.context import CounterContext
 from counter.queue import model, tour
 from counter.queue.model import NOBODY_WAITING, CurrentTicket, Notice, PanelState
@@ -311,7 +312,7 @@ class QueuePanel(Screen):
     def take_in_dossier(self) -> None:
         """The citizen being served hands in papers: the intake wizard, tied to their ticket."""
         current = self._ticket()
-        if self.busy or current is None or current.status != "serving":
+        if self.busy or current is None or current.status != TicketStatus.SERVING:
             return
         self.go("intake", ticket_id=str(current.id))
 
@@ -327,7 +328,7 @@ class QueuePanel(Screen):
             "call": st is not None and st.can_call, "recall": st is not None and st.can_recall,
             "start": st is not None and st.can_start, "finish": st is not None and st.can_finish,
             "no_show": st is not None and st.can_no_show, "transfer": st is not None and st.can_transfer,
-            "intake": self._ticket() is not None and self._ticket().status == "serving",
+            "intake": self._ticket() is not None and self._ticket().status == TicketStatus.SERVING,
         }
         # The next step of the usual round is the one blue button: call, then start, then finish.
         # (Only an enabled button is blue: the theme draws a disabled primary button as enabled.)
@@ -368,7 +369,7 @@ class QueuePanel(Screen):
         self.priority.setVisible(bool(flags))
         self.transferred.setText(transferred_words(t.transferred) if t.transferred else "")
         self.transferred.setVisible(t.transferred is not None)
-        if t.status == "serving":
+        if t.status == TicketStatus.SERVING:
             self.caption.setText(_("Serving"))
             self.times.setText(_("Serving since {time}").format(time=hhmm(t.serving_at)) if t.serving_at else "")
             self.timer_caption.setText(_("Service time"))

@@ -37,6 +37,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from core.appointment_states import AppointmentStatus
 from core.errors import DomainError
 from core.i18n import _, current_language, localized
 from core.scanned import ScanKind, classify
@@ -159,11 +160,11 @@ def check_in_scan(ctx: KioskContext, text: str, lang: str | None = None) -> Chec
                 return _from_token(Outcome.WRONG_DAY, token, past=True)
             return _from_token(Outcome.TOO_LATE, token)
         facts = _facts(s, ctx.office_code, appt.id)
-        if appt.status == "cancelled":
+        if appt.status == AppointmentStatus.CANCELLED:
             return CheckInResult(Outcome.CANCELLED, **facts)
-        if appt.status == "checked_in":
+        if appt.status == AppointmentStatus.CHECKED_IN:
             return CheckInResult(Outcome.ALREADY_CHECKED_IN, **facts)
-        if appt.status == "no_show":
+        if appt.status == AppointmentStatus.NO_SHOW:
             return CheckInResult(Outcome.TOO_LATE, past=True, **facts)
         try:
             done = check_in(s, ctx.actor, appt.id, now=now)

@@ -23,10 +23,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.i18n import localized
+from core.ticket_states import AT_COUNTER
 from local_db import journal
 from local_db.models import Ticket, TicketEvent
 from local_db.office_settings import get_office, load_rules, office_today
-from local_db.ops.queue_common import AT_COUNTER, OfficeSnapshot, now_or
+from local_db.ops.queue_common import OfficeSnapshot, now_or
 from local_db.ops.queue_status import queue_overview
 
 CALL_ACTIONS = ("call", "recall")  # the TicketEvent actions the board announces (local_db/ops/queue.py)

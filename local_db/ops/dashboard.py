@@ -75,6 +75,7 @@ from sqlalchemy.orm import Session
 from core.errors import ValidationError
 from core.i18n import _, check_language, language, localized, pgettext
 from core.text import fold
+from core.ticket_states import TicketStatus
 from core.working_calendar import OFFICE_TZ
 from local_db.models import (
     Counter,
@@ -310,11 +311,11 @@ def _queue(session: Session, office_code: str, since: date, until: date,
             groups.append(by_staff.setdefault(username, _Tally()))
         called = first_call.get(moved, called_at) if moved is not None else called_at
         wait = max(0.0, (called - issued_at).total_seconds()) if called is not None else None
-        serve = service_seconds(called_at, serving_at, finished_at) if status == "done" else None
+        serve = service_seconds(called_at, serving_at, finished_at) if status == TicketStatus.DONE else None
         for g in groups:
             g.tickets += 1
-            g.served += status == "done"
-            g.no_show += status == "no_show"
+            g.served += status == TicketStatus.DONE
+            g.no_show += status == TicketStatus.NO_SHOW
             if wait is not None:
                 g.waits.append(wait)
             if serve is not None:

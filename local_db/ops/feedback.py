@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
 from core.text import nfc
+from core.ticket_states import TicketStatus
 from core.working_calendar import OFFICE_TZ, to_office_time
 from local_db import journal
 from local_db.models import Counter, Dossier, Feedback, Staff, Ticket
@@ -45,7 +46,7 @@ MAX_TIMES_CONTACTED = 99
 MAX_COMMENT = 2000
 
 #: Tickets a citizen can rate: they have been served (or are being served) at a counter.
-RATEABLE_TICKET_STATUSES = ("serving", "done")
+RATEABLE_TICKET_STATUSES = (TicketStatus.SERVING, TicketStatus.DONE)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.ticket_states import AT_COUNTER, TicketStatus
 from local_db.models import Ticket
 from local_db.office_settings import office_today
 from local_db.ops.wait_estimate import estimate_minutes, recent_service_seconds
 from local_db.ops.queue_common import (
-    AT_COUNTER, TicketInfo, OfficeSnapshot, estimate_wait, ticket_info, load_ticket, now_or, waiting_today,
+    TicketInfo, OfficeSnapshot, estimate_wait, ticket_info, load_ticket, now_or, waiting_today,
 )
 
 
@@ -67,7 +68,7 @@ def position(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = N
     if t.status in AT_COUNTER:
         return ticket_info(t, office, people_ahead=0, estimated_wait_min=0)
     day = office_today(now)
-    if t.status != "waiting" or t.day != day:
+    if t.status != TicketStatus.WAITING or t.day != day:
         return ticket_info(t, office)
     ahead, minutes = estimate_wait(session, office, t, day)
     return ticket_info(t, office, people_ahead=ahead, estimated_wait_min=minutes)
