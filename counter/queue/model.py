@@ -23,18 +23,16 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import DomainError, MotcuaError
 from core.i18n import _, current_language, localized
 from core.ticket_states import AT_COUNTER, TicketStatus
 from counter.context import CounterContext
-from local_db.models import Ticket, TicketEvent
 from local_db.office_settings import office_today
 from local_db.ops import queue as queue_ops
 from local_db.ops.queue_common import OfficeSnapshot, TicketInfo, waiting_today
-from local_db.ops.queue_status import counter_state, get_ticket
+from local_db.ops.queue_status import counter_state, get_ticket, last_transfer
 from printing.roll_source import priority_label
 
 # Notices: what the last action wants said on the status line (the view words them).
@@ -170,16 +168,12 @@ class PanelState:
 # -- reading ------------------------------------------------------------------------------
 
 def _transferred(session: Session, office: OfficeSnapshot, ticket_id: uuid.UUID) -> Transferred | None:
-    row = session.execute(select(TicketEvent.detail).where(TicketEvent.ticket_id == ticket_id,
-                                                           TicketEvent.action == "transfer")
-                          .order_by(TicketEvent.at.desc(), TicketEvent.id.desc()).limit(1)).first()
-    if row is None:
+    last = last_transfer(session, ticket_id)
+    if last is None:
         return None
-    detail = row.detail or {}
-    svc = office.service_by_code.get(detail.get("from_service") or "")
-    note = detail.get("note") or session.scalar(select(Ticket.note).where(Ticket.id == ticket_id)) or ""
-    return Transferred(from_counter=detail.get("from_counter"), from_service_vi=svc.name_vi if svc else "",
-                       from_service_en=svc.name_en if svc else "", note=note)
+    svc = office.service_by_code.get(last.from_service_code)
+    return Transferred(from_counter=last.from_counter, from_service_vi=svc.name_vi if svc else "",
+                       from_service_en=svc.name_en if svc else "", note=last.note)
 
 
 def _current(session: Session, office: OfficeSnapshot, info: TicketInfo) -> CurrentTicket:

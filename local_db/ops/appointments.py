@@ -467,6 +467,13 @@ def mark_no_shows(session: Session, actor: Actor, *, now: datetime | None = None
     return count
 
 
+def appointment_status(session: Session, office_code: str, appointment_id: uuid.UUID) -> str | None:
+    """The status of this office's appointment, or None when the office does not have it (an
+    online booking not pulled yet, or a code of another office)."""
+    return session.scalar(select(Appointment.status).where(Appointment.id == appointment_id,
+                                                           Appointment.office_code == office_code))
+
+
 def get_appointment(session: Session, appointment: uuid.UUID | str) -> AppointmentInfo:
     """An appointment by id or by code (``LHX7K2MP``, case and dashes ignored)."""
     return _info(session, _find(session, appointment).id)

@@ -189,6 +189,33 @@ def give_feedback(session: Session, actor: Actor, *, rating: str, ticket_id: uui
     return _info(session, fb)
 
 
+@dataclass(frozen=True)
+class RatingCheck:
+    """Can this ticket or dossier be rated now? ``outcome`` is ``ok``, ``not_served`` (a
+    ticket not served yet, or unknown here), ``already_rated`` or ``unknown`` (no such
+    dossier); ``code`` is the ticket's or dossier's code when it is known."""
+
+    outcome: str
+    code: str = ""
+
+
+def rating_check(session: Session, *, ticket_id: uuid.UUID | None = None,
+                 dossier_id: uuid.UUID | None = None) -> RatingCheck:
+    """What :func:`give_feedback` would say about rating this ticket (or else this dossier),
+    asked before the citizen fills the form: the kiosk says so at once rather than after."""
+    if ticket_id is not None:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None or ticket.status not in RATEABLE_TICKET_STATUSES:
+            return RatingCheck("not_served", ticket.code if ticket is not None else "")
+        rated = session.scalar(select(Feedback.id).where(Feedback.ticket_id == ticket.id).limit(1))
+        return RatingCheck("already_rated" if rated is not None else "ok", ticket.code)
+    dossier = session.get(Dossier, dossier_id) if dossier_id is not None else None
+    if dossier is None:
+        return RatingCheck("unknown")
+    rated = session.scalar(select(Feedback.id).where(Feedback.dossier_id == dossier.id).limit(1))
+    return RatingCheck("already_rated" if rated is not None else "ok", dossier.code)
+
+
 def _refuse_second(session: Session, condition: Any, what: str) -> None:
     existing = session.scalar(select(Feedback.id).where(condition).limit(1))
     if existing is not None:
@@ -262,5 +289,5 @@ def feedback_summary(session: Session, office_code: str, *, since: date, until: 
 
 __all__ = [
     "CRITERIA", "CRITERIA_QUESTIONS_VI", "RATINGS", "RATING_LABELS_VI", "FeedbackInfo", "FeedbackSummary",
-    "feedback_summary", "get_feedback", "give_feedback", "validate_criteria",
+    "RatingCheck", "feedback_summary", "get_feedback", "give_feedback", "rating_check", "validate_criteria",
 ]

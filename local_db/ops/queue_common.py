@@ -1,6 +1,11 @@
 """What the queue modules share: the ticket as screens see it, the office snapshot
 (services and counters), the list of waiting tickets, and how one change of a ticket is
-written (its event, outbox and audit rows). Private to local_db/ops/queue*.py."""
+written (its event, outbox and audit rows).
+
+Public (``__all__``): the names screens read with — the counter's queue panel lays the
+snapshot and today's waiting tickets out itself, the kiosk lists the priority reasons.
+The writing helpers (``log_change``, ``move_ticket``, ``load_ticket``, ...) are for
+local_db/ops/queue*.py only: a screen changes a ticket through local_db/ops/queue.py."""
 
 from __future__ import annotations
 
@@ -314,3 +319,6 @@ def move_ticket(session: Session, t: Ticket, allowed: tuple[TicketStatus, ...], 
     session.refresh(t)
     return old
 
+
+__all__ = ["PRIORITY_REASONS", "TICKET_SOURCES", "TICKET_STATUSES", "CounterRow", "OfficeSnapshot", "ServiceRow",
+           "TicketInfo", "WaitingTicket", "waiting_today"]
