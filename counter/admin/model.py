@@ -58,7 +58,9 @@ from local_db.office_settings import (
     valid_kiosk_pin,
 )
 from local_db.office_setup import seed_national_holidays
+from local_db.ops import catalog
 from local_db.ops import staff as staff_ops
+from local_db.ops.holidays import holidays_in_year
 from local_db.ops.print_jobs import device_printers
 from local_db.ops.staff import require_role
 from printing.printer_spec import parse_printer
@@ -123,17 +125,17 @@ def _view(session: Session, ctx: CounterContext, year: int | None, done: Done | 
     now = ctx.now()
     today = office_today(now)
     year = year or today.year
-    services = session.scalars(select(Service).where(Service.office_code == ctx.office_code)
-                               .order_by(Service.sort_order, Service.code)).all()
+    services = catalog.all_services(session, ctx.office_code)
     order = {s.id: i for i, s in enumerate(services)}
-    counters = session.scalars(select(Counter).where(Counter.office_code == ctx.office_code)
-                               .order_by(Counter.number)).all()
+    code_of = {s.id: s.code for s in services}
+    counters = catalog.all_counters(session, ctx.office_code)
     return AdminView(
         office_code=ctx.office_code, enrolled=_enrolled(session, ctx.office_code), today=today,
         staff=tuple(staff_ops.list_staff(session, ctx.office_code)),
         services=tuple(ServiceRow(s.code, s.prefix, s.name_vi, s.name_en, s.active) for s in services),
         counters=tuple(CounterRow(c.id, c.number, c.name, c.active, c.is_open,
-                                  tuple(s.code for s in sorted(c.services, key=lambda s: order.get(s.id, 0))))
+                                  tuple(code_of[i] for i in sorted(c.service_ids, key=lambda i: order.get(i, 0))
+                                        if i in code_of))
                        for c in counters),
         year=year, holidays=_holidays(session, ctx.office_code, year),
         rules=load_rules(session, ctx.office_code), notices=load_notices(session, ctx.office_code),
@@ -141,10 +143,7 @@ def _view(session: Session, ctx: CounterContext, year: int | None, done: Done | 
 
 
 def _holidays(session: Session, office_code: str, year: int) -> tuple[HolidayRow, ...]:
-    rows = session.scalars(select(Holiday).where(Holiday.office_code == office_code,
-                                                 Holiday.day >= date(year, 1, 1),
-                                                 Holiday.day <= date(year, 12, 31)).order_by(Holiday.day)).all()
-    return tuple(HolidayRow(h.day, h.name, h.kind, h.source) for h in rows)
+    return tuple(HolidayRow(h.day, h.name, h.kind, h.source) for h in holidays_in_year(session, office_code, year))
 
 
 def in_year(ctx: CounterContext, view: AdminView, year: int) -> AdminView:

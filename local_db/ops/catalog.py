@@ -43,6 +43,7 @@ class ServiceEntry:
     prefix: str
     name_vi: str
     name_en: str
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class CounterEntry:
     number: int
     name: str
     active: bool
+    is_open: bool
     service_ids: frozenset[uuid.UUID]
     service_names_vi: tuple[str, ...]  # in the counter's order of services
     service_names_en: tuple[str, ...]
@@ -87,7 +89,15 @@ def service_by_code(session: Session, office_code: str, code: str) -> ServiceEnt
 
 
 def _service(sv: Service) -> ServiceEntry:
-    return ServiceEntry(id=sv.id, code=sv.code, prefix=sv.prefix, name_vi=sv.name_vi, name_en=sv.name_en)
+    return ServiceEntry(id=sv.id, code=sv.code, prefix=sv.prefix, name_vi=sv.name_vi, name_en=sv.name_en,
+                        active=sv.active)
+
+
+def all_services(session: Session, office_code: str) -> list[ServiceEntry]:
+    """Every service of the office, in use or not, in display order (the admin's list)."""
+    rows = session.scalars(select(Service).where(Service.office_code == office_code)
+                           .order_by(Service.sort_order, Service.code))
+    return [_service(sv) for sv in rows]
 
 
 def active_services(session: Session, office_code: str) -> list[ServiceEntry]:
@@ -98,7 +108,7 @@ def active_services(session: Session, office_code: str) -> list[ServiceEntry]:
 
 
 def _entry(c: Counter) -> CounterEntry:
-    return CounterEntry(id=c.id, number=c.number, name=c.name, active=c.active,
+    return CounterEntry(id=c.id, number=c.number, name=c.name, active=c.active, is_open=c.is_open,
                         service_ids=frozenset(sv.id for sv in c.services),
                         service_names_vi=tuple(sv.name_vi for sv in c.services),
                         service_names_en=tuple(sv.name_en for sv in c.services))
@@ -108,6 +118,12 @@ def active_counters(session: Session, office_code: str) -> list[CounterEntry]:
     """The office's active counters, by number."""
     rows = session.scalars(select(Counter).where(Counter.office_code == office_code, Counter.active.is_(True))
                            .order_by(Counter.number)).all()
+    return [_entry(c) for c in rows]
+
+
+def all_counters(session: Session, office_code: str) -> list[CounterEntry]:
+    """Every counter of the office, in use or not, by number (the admin's list)."""
+    rows = session.scalars(select(Counter).where(Counter.office_code == office_code).order_by(Counter.number))
     return [_entry(c) for c in rows]
 
 
@@ -136,4 +152,5 @@ def recent_procedure_ids(session: Session, office_code: str, *, staff_id: uuid.U
 
 
 __all__ = ["CatalogProcedure", "CounterEntry", "ServiceEntry", "active_counters", "active_procedures", "active_services",
-           "counter_entry", "procedure_by_code", "recent_procedure_ids", "service_by_code"]
+           "all_counters", "all_services", "counter_entry", "procedure_by_code", "recent_procedure_ids",
+           "service_by_code"]

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import update
 
 from local_db.database import Database
-from local_db.models import Counter, Procedure, Service
+from local_db.models import Counter, Holiday, Procedure, Service
 from local_db.office_setup import OfficeRefs
 from local_db.ops import catalog
 from local_db.ops import queue as q
@@ -20,6 +20,7 @@ from local_db.ops.citizens import CitizenInput, find_citizens, upsert_citizen
 from local_db.ops.dossier_desk import desk_counts, received_by
 from local_db.ops.dossiers import DocumentLine, receive_dossier, send_to_processing
 from local_db.ops.feedback import give_feedback, rating_check
+from local_db.ops.holidays import holidays_in_year
 from local_db.ops.queue_status import last_transfer
 from local_db.ops.slots import create_slots, slot_ids_of_day, slots_of_days
 
@@ -49,6 +50,8 @@ def test_the_catalog_lists_only_what_is_in_use(db: Database, office: OfficeRefs)
         four = catalog.counter_entry(s, office.office_code, 4)
         ht = catalog.service_by_code(s, office.office_code, "HT")
         services = catalog.active_services(s, office.office_code)
+        every_counter = catalog.all_counters(s, office.office_code)
+        every_service = catalog.all_services(s, office.office_code)
     assert MARITAL_STATUS not in procedures and procedures  # the others are all there
     assert hidden is not None and hidden.service_code == "HT"  # an old booking still finds its name
     assert [c.number for c in counters] == [1, 2, 3]
@@ -57,6 +60,20 @@ def test_the_catalog_lists_only_what_is_in_use(db: Database, office: OfficeRefs)
     assert [sv.code for sv in services] == ["HT", "CT", "KD", "XH", "TK"]
     one = next(c for c in counters if c.number == 1)
     assert one.service_names_en == ("Civil status", "Result return")
+    assert [(c.number, c.active) for c in every_counter] == [(1, True), (2, True), (3, True), (4, False)]
+    assert [sv.code for sv in every_service] == ["HT", "CT", "KD", "XH", "TK"]
+
+
+def test_the_calendar_table_of_one_year(db: Database, office: OfficeRefs) -> None:
+    with db.write() as s:
+        s.add(Holiday(office_code=office.office_code, day=date(2027, 1, 2), name="Nghỉ bù", kind="day_off",
+                      source="announced"))
+        s.add(Holiday(office_code=office.office_code, day=date(2026, 12, 26), name="Làm bù", kind="working_day",
+                      source="announced"))
+    with db.read() as s:
+        days = holidays_in_year(s, office.office_code, 2027)
+    assert (date(2027, 1, 2), "Nghỉ bù", "day_off", "announced") in [(h.day, h.name, h.kind, h.source) for h in days]
+    assert all(h.day.year == 2027 for h in days) and [h.day for h in days] == sorted(h.day for h in days)
 
 
 def test_recent_procedures_are_this_clerks_or_this_counters(db: Database, office: OfficeRefs) -> None:
