@@ -73,13 +73,13 @@ def active_procedures(session: Session, office_code: str) -> list[CatalogProcedu
     """Every active procedure of the office with its service, in no particular order (each
     screen sorts for its own reader)."""
     rows = session.execute(_PROCEDURES.where(Procedure.office_code == office_code, Procedure.active.is_(True)))
-    return [_procedure(p, sv) for p, sv in rows.tuples()]
+    return [_procedure(p, sv) for p, sv in rows]
 
 
 def procedure_by_code(session: Session, office_code: str, code: str) -> CatalogProcedure | None:
     """The procedure with this national code, active or not (an old booking names it)."""
     row = session.execute(_PROCEDURES.where(Procedure.office_code == office_code, Procedure.code == code)).first()
-    return _procedure(*row.tuple()) if row is not None else None
+    return _procedure(row[0], row[1]) if row is not None else None
 
 
 def service_by_code(session: Session, office_code: str, code: str) -> ServiceEntry | None:

@@ -50,7 +50,7 @@ def desk_counts(session: Session, office_code: str, *, now: datetime,
         return int(session.scalar(select(func.count()).select_from(Dossier).where(office, *where)) or 0)
 
     by_status = {status: int(n) for status, n in session.execute(
-        select(Dossier.status, func.count()).where(office).group_by(Dossier.status)).tuples()}
+        select(Dossier.status, func.count()).where(office).group_by(Dossier.status))}
     return DeskCounts(overdue=count(open_, Dossier.due_at < now),
                       due_today=count(open_, Dossier.due_at >= start, Dossier.due_at < end),
                       mine=count(Dossier.received_by == staff_id) if staff_id is not None else 0,
@@ -66,7 +66,7 @@ def received_by(session: Session, dossier_ids: Iterable[uuid.UUID]) -> dict[uuid
         select(Dossier.id, Counter.number, Staff.full_name, Dossier.received_by)
         .outerjoin(Counter, Counter.id == Dossier.counter_id)
         .outerjoin(Staff, Staff.id == Dossier.received_by)
-        .where(Dossier.id.in_(ids))).tuples()
+        .where(Dossier.id.in_(ids)))
     return {d_id: ReceivedBy(number, name or "", by) for d_id, number, name, by in rows}
 
 

@@ -162,7 +162,7 @@ def slots_of_days(session: Session, office_code: str, days: list[date], *,
         select(Slot, Service.code).join(Service, Service.id == Slot.service_id)
         .where(Slot.office_code == office_code, Slot.day.in_(days), Service.active.is_(True))
         .order_by(Slot.day, Slot.start_time, Service.sort_order, Service.code)
-        .execution_options(populate_existing=True)).tuples().all()
+        .execution_options(populate_existing=True)).all()
     appts: dict[uuid.UUID, list[BookedPlace]] = {}
     if with_appointments and rows:
         ticket = (select(Ticket.code).where(Ticket.appointment_id == Appointment.id)
@@ -174,7 +174,7 @@ def slots_of_days(session: Session, office_code: str, days: list[date], *,
             .outerjoin(Procedure, Procedure.id == Appointment.procedure_id)
             .where(Appointment.slot_id.in_([slot.id for slot, _c in rows]))
             .order_by(Appointment.booked_at, Appointment.code)
-            .execution_options(populate_existing=True)).tuples()
+            .execution_options(populate_existing=True))
         for a, name, phone, pcode, pvi, pen, tcode in found:
             appts.setdefault(a.slot_id, []).append(BookedPlace(
                 id=a.id, slot_id=a.slot_id, code=a.code, citizen_name=name, phone=phone or "", status=a.status,

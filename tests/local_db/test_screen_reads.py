@@ -148,7 +148,7 @@ def test_a_dossiers_checklist_in_order_and_only_in_its_office(db: Database, offi
         assert checklist_items(s, office.office_code, uuid.uuid4()) is None
     assert items is not None
     assert [(i.position, i.name, i.received) for i in items] == [
-        (0, "Tờ khai", True), (1, "Giấy tờ tùy thân", True), (2, "Giấy tờ khác", False)]
+        (1, "Tờ khai", True), (2, "Giấy tờ tùy thân", True), (3, "Giấy tờ khác", False)]
 
 
 def test_the_day_view_lists_slots_with_their_bookings(db: Database, office: OfficeRefs) -> None:
@@ -159,8 +159,8 @@ def test_the_day_view_lists_slots_with_their_bookings(db: Database, office: Offi
                                                                           phone="0987654321"),
                       source="counter", procedure_code=MARITAL_STATUS, now=NOW - timedelta(days=1))
         gone = book(s, office.actor("canbo1"), made[1].id, CitizenInput(full_name="Đỗ Thị Cúc", phone="0987000000"),
-                    source="counter", now=NOW - timedelta(days=1))
-        cancel(s, office.actor("canbo1"), gone.id, now=NOW - timedelta(days=1))
+                    source="counter", now=NOW - timedelta(days=1) + timedelta(minutes=1))  # booked after
+        cancel(s, office.actor("canbo1"), gone.id, now=NOW - timedelta(days=1) + timedelta(minutes=2))
         s.execute(update(Service).where(Service.code == "CT").values(active=False))
         create_slots(s, office.actor("giamsat"), "CT", MONDAY, start=time(8), end=time(9), minutes=60,
                      office_quota=1, online_quota=0, now=NOW - timedelta(days=1))
