@@ -1,4 +1,4 @@
-"""The dossier state machine of DESIGN.md §4: the only moves a dossier can make."""
+"""The dossier state machine of docs/ARCHITECTURE.md §4: the only moves a dossier can make."""
 
 from __future__ import annotations
 

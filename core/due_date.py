@@ -1,6 +1,6 @@
 """When a dossier is due: the processing time of a procedure laid over the working calendar.
 
-Rules (DESIGN §4, Decree 61 art. 18, Civil Status Law art. 5(3)):
+Rules (docs/ARCHITECTURE.md §4, Decree 61 art. 18, Civil Status Law art. 5(3)):
 
 * ``working_days``: N working days = N x 8 working hours counted from the receipt moment
   within working hours; a receipt outside them starts the clock at the next working moment.

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.errors import ValidationError
-from core.i18n import _, current_language, language, lazy_gettext
+from core.i18n import _, language, lazy_gettext, localized
 from core.money import format_money, format_vnd
 
 FeeKind = Literal["free", "fixed", "per_copy", "per_page"]
@@ -191,7 +191,7 @@ class FeeRule:
         if self.free_within_days is not None:
             text = _("Free within {days} days; later: {fee}").format(days=self.free_within_days, fee=text)
         for v in self.variants:
-            label = v.label_vi if current_language() == "vi" else v.label_en
+            label = localized(v.label_vi, v.label_en)
             text += f"; {label}: {format_money(v.amount_vnd)}"
         return text
 

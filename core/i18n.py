@@ -1,4 +1,4 @@
-"""The one translation system (DESIGN.md §7): gettext, with Babel catalogues.
+"""The one translation system (docs/ARCHITECTURE.md §3.7): gettext, with Babel catalogues.
 
 Source strings (msgids) are English; Vietnamese is the default language, so every string a
 user can see must have a Vietnamese translation (a test keeps the catalogue 100 %
@@ -126,6 +126,18 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it now (module-level tables)."""
     return message
+
+
+def localized(vi: str | None, en: str | None, lang: str | None = None) -> str:
+    """The Vietnamese or English text of data named in both (an office, a service, a
+    procedure, a fee variant), in ``lang`` or the current language.
+
+    Catalogue rows often have no English name yet: an English screen or printout then shows
+    the Vietnamese one rather than an empty line. Vietnamese falls back to English the same
+    way (a row known only by its English name still shows something)."""
+    if (lang or current_language()) == "vi":
+        return vi or en or ""
+    return en or vi or ""
 
 
 def translate_to(lang: str, message: str) -> str:

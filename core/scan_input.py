@@ -1,4 +1,4 @@
-"""Telling a keyboard-wedge QR scanner from a person typing (DESIGN.md §6).
+"""Telling a keyboard-wedge QR scanner from a person typing (docs/ARCHITECTURE.md §6).
 
 A USB scanner in keyboard mode "types" what it read, one key every ~1-10 ms, and presses
 Enter at the end; a person types a key every ~60 ms or slower (even a fast typist's rolled

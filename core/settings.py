@@ -1,4 +1,4 @@
-"""Machine settings: what belongs to this machine, not to the office (DESIGN.md §1).
+"""Machine settings: what belongs to this machine, not to the office (docs/ARCHITECTURE.md §1).
 
 Read from ``settings.toml`` in the platform's config dir (or the file named by
 ``MOTCUA_CONFIG``); every setting can be overridden by an environment variable

@@ -1,4 +1,4 @@
-"""Signed QR tokens: queue tickets, appointments and dossier receipts (DESIGN.md §6).
+"""Signed QR tokens: queue tickets, appointments and dossier receipts (docs/ARCHITECTURE.md §6).
 
 A token is a short binary record, signed with the Ed25519 key of whoever issued it (the
 office device that printed it, or the central server for an online booking), written as

@@ -71,8 +71,7 @@ class CounterWindow(QWidget):
         self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self)
 
         self.office = label(role="subtitle")
-        self.who = label()
-        self.who.setObjectName("desk-who")
+        self.who = label(name="desk-who")
         self.language = button(name="desk-language", on_click=self.toggle_language)
         self.lock_button = button(name="desk-lock", on_click=self.lock)
         self.sign_out_button = button(name="desk-sign-out", on_click=self.sign_out)
@@ -102,8 +101,7 @@ class CounterWindow(QWidget):
         self.side.setFixedWidth(230)
 
         self.sync_status = button(role="link", name="desk-sync", on_click=self.show_sync)  # opens the refusals
-        self.printer_status = label(role="hint")
-        self.printer_status.setObjectName("desk-printer")
+        self.printer_status = label(role="hint", name="desk-printer")
         status = QWidget()
         bar = hbox(status, [self.sync_status], margin=8, spacing=24)
         bar.addStretch(1)

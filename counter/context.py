@@ -12,6 +12,7 @@ from typing import Any
 
 from core.actor import Actor
 from core.errors import DomainError
+from core.i18n import localized
 from core.settings import Settings
 from core.tokens import Signer
 from local_db.attachment_store import AttachmentStore
@@ -75,4 +76,4 @@ class CounterContext:
         return device_signer(session, self.device_id)
 
     def office_name(self, lang: str) -> str:
-        return self.office_name_vi if lang == "vi" else (self.office_name_en or self.office_name_vi)
+        return localized(self.office_name_vi, self.office_name_en, lang)

@@ -55,17 +55,14 @@ class SyncDialog(QDialog):
         self.status = status
         self.now = now
         self.sent: set[Any] = set()  # settled here while open: "being sent" until the agent is done
-        self.summary = label(sync_words(status, now))
-        self.summary.setObjectName("sync-summary")
+        self.summary = label(sync_words(status, now), name="sync-summary")
         self.summary.setWordWrap(True)
         self.rejected = QTreeWidget()
         self.rejected.setObjectName("sync-rejected")
         self.rejected.setRootIsDecorated(False)
         self.rejected.setWordWrap(True)
-        self.note = label(role="hint")
-        self.note.setObjectName("sync-note")
-        self.confirm_text = label()
-        self.confirm_text.setObjectName("sync-confirm-text")
+        self.note = label(role="hint", name="sync-note")
+        self.confirm_text = label(name="sync-confirm-text")
         self.confirm_yes = button(_("Keep the centre's version"), "primary", self._confirmed, name="sync-confirm-yes")
         self.confirm_no = button(_("Cancel"), "", self._cancel, name="sync-confirm-no")
         self.confirm_box = QWidget()
@@ -77,8 +74,7 @@ class SyncDialog(QDialog):
         row.addWidget(self.confirm_no, 1)
         self.confirm_box.hide()
         self.asked: Rejected | None = None
-        self.error = label(role="error")
-        self.error.setObjectName("sync-error")
+        self.error = label(role="error", name="sync-error")
         self.error.hide()
         items: list[QWidget] = [self.summary, self.rejected, self.confirm_box, self.error, self.note]
         if status.notices:

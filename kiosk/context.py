@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from core.actor import Actor
+from core.i18n import localized
 from core.settings import Settings
 from core.tokens import Signer
 from local_db.database import Database
@@ -59,4 +60,4 @@ class KioskContext:
         return device_signer(session, self.device_id)
 
     def office_name(self, lang: str) -> str:
-        return self.office_name_vi if lang == "vi" else (self.office_name_en or self.office_name_vi)
+        return localized(self.office_name_vi, self.office_name_en, lang)

@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from core.appointment_states import HOLDING
 from core.dossier_states import DossierStatus, next_state, replay
 from core.errors import TransitionError
 from core.working_calendar import OFFICE_TZ
@@ -61,7 +62,7 @@ CREATION_OPS: dict[str, tuple[str, ...]] = {
 }
 
 # Appointments in these states hold their place in the slot (they count in *_booked).
-HOLDING_STATUSES: tuple[str, ...] = ("booked", "checked_in", "no_show")
+HOLDING_STATUSES: tuple[str, ...] = HOLDING
 ONLINE_SOURCE = "online"
 CHECK_CACHE_KIB = -262_144  # SQLite page cache of the checking connections: 256 MiB
 FEEDBACK_STATE = "given"

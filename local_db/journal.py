@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
@@ -29,6 +30,7 @@ def _upsert_serial(dialect: str):  # type: ignore[no-untyped-def]
 _UPSERT_SERIAL = {d: _upsert_serial(d) for d in ("sqlite", "postgresql")}
 _OUTBOX_INSERT = insert(Outbox.__table__)
 _AUDIT_INSERT = insert(AuditLog.__table__)
+_ACTOR_MAX = 200  # AuditLog.actor is String(200): a longer label is cut here, nowhere else
 
 
 def next_serial(session: Session, key: str) -> int:
@@ -87,16 +89,44 @@ def record(
         "to_state": to_state, "payload": jsonable(payload), "schema_version": OUTBOX_SCHEMA_VERSION,
         "device_time": now, "state": "pending", "attempts": 0, "last_error": "",
     })
-    conn.execute(_AUDIT_INSERT, {
-        "id": new_id(), "office_code": actor.office_code, "at": now, "device_id": actor.device_id,
-        "staff_id": actor.staff_id, "actor": actor.label or "", "action": op_type, "entity": entity,
-        "entity_id": entity_id, "op_id": op_id, "detail": jsonable(audit_detail or {}),
-    })
+    audit(session, actor, action=op_type, entity=entity, entity_id=entity_id, now=now, op_id=op_id,
+          detail=audit_detail)
     return op_id
+
+
+def audit(
+    session: Session,
+    actor: Actor | None,
+    *,
+    action: str,
+    entity: str,
+    now: datetime,
+    entity_id: uuid.UUID | None = None,
+    op_id: uuid.UUID | None = None,
+    detail: Mapping[str, Any] | None = None,
+    office_code: str = "",
+    label: str = "",
+) -> None:
+    """Write one audit row in the caller's transaction: the one place that shapes it.
+
+    :func:`record` calls it for every operation; a staff action that sends nothing to the
+    centre (a login, a printout on request, a counter opening) calls it alone. ``detail``
+    goes through :func:`jsonable` and the actor's label is cut to the column's size here, so
+    no caller has to remember either. ``actor`` None is the office's own machinery (the sync
+    agent): then ``office_code`` and ``label`` say which office and what acted.
+    """
+    who = label or (actor.label if actor is not None else "")
+    session.connection().execute(_AUDIT_INSERT, {
+        "id": new_id(), "office_code": actor.office_code if actor is not None else office_code, "at": now,
+        "device_id": actor.device_id if actor is not None else None,
+        "staff_id": actor.staff_id if actor is not None else None, "actor": who[:_ACTOR_MAX],
+        "action": action, "entity": entity, "entity_id": entity_id, "op_id": op_id,
+        "detail": jsonable(dict(detail or {})),
+    })
 
 
 def pending_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Outbox).where(Outbox.state == "pending")) or 0)
 
 
-__all__ = ["record", "next_serial", "peek_serial", "change_marker", "jsonable", "pending_count"]
+__all__ = ["record", "audit", "next_serial", "peek_serial", "change_marker", "jsonable", "pending_count"]

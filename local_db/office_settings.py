@@ -1,4 +1,4 @@
-"""Office settings kept in the database (DESIGN.md §1), typed, with defaults.
+"""Office settings kept in the database (docs/ARCHITECTURE.md §1), typed, with defaults.
 
 Whatever belongs to the office rather than to a machine: working hours, Saturday opening,
 the priority rule, the kiosk PIN. Every machine of the office reads the same values.

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from core.dossier_states import DossierAction
 from core.errors import DomainError
-from core.i18n import _, check_language, language, lazy_gettext, pgettext
+from core.i18n import _, check_language, language, lazy_gettext, localized, pgettext
 from core.text import fold, nfc
+from core.ticket_states import TicketStatus
 from core.tokens import ReceiptToken, Signer, receipt_url
 from core.working_calendar import OFFICE_TZ
 from local_db.models import (
@@ -77,7 +78,7 @@ def place_of(parent_name: str, fallback: str = "") -> str:
 
 def issuer_for(session: Session, office_code: str, lang: str) -> Issuer:
     office = get_office(session, office_code)
-    name = office.name_vi if lang == "vi" else (office.name_en or office.name_vi)
+    name = localized(office.name_vi, office.name_en, lang)
     return Issuer(parent_name=office.parent_name_vi, office_name=name,
                   place=place_of(office.parent_name_vi, office.name_vi), address=office.address, phone=office.phone)
 
@@ -94,7 +95,7 @@ def _applicant(d: DossierDetail) -> Applicant:
 
 
 def _procedure_name(d: DossierDetail, lang: str) -> str:
-    return d.procedure_name_vi if lang == "vi" else (d.procedure_name_en or d.procedure_name_vi)
+    return localized(d.procedure_name_vi, d.procedure_name_en, lang)
 
 
 def _form_set_key(when: datetime) -> str:
@@ -149,7 +150,7 @@ def receipt_content(session: Session, dossier_id: uuid.UUID | str, *, signer: Si
         documents=tuple(ReceivedDocument(name=doc.name, originals=doc.originals, certified=doc.certified,
                                          copies=doc.copies) for doc in d.documents if doc.received_any),
         sets=d.sets,
-        processing_time=d.processing_vi if lang == "vi" else d.processing_en,
+        processing_time=localized(d.processing_vi, d.processing_en, lang),
         received_at=d.clock_started_at,
         due_at=d.original_due_at,
         return_place=return_place,
@@ -224,7 +225,7 @@ def supplement_request_for_intake(session: Session, office_code: str, *, procedu
                        email=applicant.email, id_number=applicant.cccd or "")
     return SupplementRequestContent(
         lang=lang, form_set=_form_set_key(now), issuer=issuer, issued_at=now, dossier_code="", applicant=person,
-        procedure_name=proc.name_vi if lang == "vi" else (proc.name_en or proc.name_vi),
+        procedure_name=localized(proc.name_vi, proc.name_en, lang),
         items=_items(list(missing), reasons), bring_to=bring_to, officer_name=officer_name, note=note,
         bring_by=bring_by, contact_phone=issuer.phone,
     )
@@ -343,8 +344,9 @@ def control_slip_content(session: Session, dossier_id: uuid.UUID | str, *, lang:
     check_language(lang)
     now = utc_now(now)
     d = get_dossier(session, dossier_id, now=now)
-    field = session.scalar(select(Procedure.field_vi if lang == "vi" else Procedure.field_en)
-                           .join(Dossier, Dossier.procedure_id == Procedure.id).where(Dossier.id == d.id)) or ""
+    fields = session.execute(select(Procedure.field_vi, Procedure.field_en)
+                             .join(Dossier, Dossier.procedure_id == Procedure.id).where(Dossier.id == d.id)).first()
+    field = localized(fields.field_vi, fields.field_en, lang) if fields else ""
     qr = _tracking_qr(d, signer, tracking_host, now)
     with language(lang):
         issuer = issuer_for(session, d.office_code, lang)
@@ -421,12 +423,12 @@ def daily_report_content(session: Session, office_code: str, day: date, *, count
     for service_id, status, issued_at, called_at, serving_at, finished_at in session.execute(stmt):
         t = tallies.setdefault(service_id, _Tally())
         t.issued += 1
-        if status == "done":
+        if status == TicketStatus.DONE:
             t.served += 1
             if serving_at is not None and finished_at is not None:
                 t.timed += 1
                 t.serve += (finished_at - serving_at).total_seconds()
-        elif status == "no_show":
+        elif status == TicketStatus.NO_SHOW:
             t.no_show += 1
         if called_at is not None:
             t.called += 1
@@ -436,7 +438,7 @@ def daily_report_content(session: Session, office_code: str, day: date, *, count
         shown |= {s.id for s in counter.services}
     shown |= set(tallies)
     lines = tuple(
-        ServiceLine(service_name=s.name_vi if lang == "vi" else (s.name_en or s.name_vi), issued=t.issued,
+        ServiceLine(service_name=localized(s.name_vi, s.name_en, lang), issued=t.issued,
                     served=t.served, no_show=t.no_show, called=t.called, wait_seconds=round(t.wait),
                     timed=t.timed, serve_seconds=round(t.serve))
         for s in services if s.id in shown
@@ -467,7 +469,7 @@ def daily_report_content(session: Session, office_code: str, day: date, *, count
         else:
             fee = 0
         dossiers.append(DossierLine(at=at, code=code, applicant_name=name,
-                                    procedure_name=pname_vi if lang == "vi" else (pname_en or pname_vi),
+                                    procedure_name=localized(pname_vi, pname_en, lang),
                                     outcome=_REPORTED[action], fee_vnd=fee, staff_name=who or ""))
     dossiers.sort(key=lambda line: (line.at, line.code))
     return DailyReportContent(

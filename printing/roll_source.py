@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.i18n import N_, _, check_language, language
+from core.i18n import N_, _, check_language, language, localized
 from core.text import mask_name
 from core.tokens import MAX_MASKED_NAME_BYTES, AppointmentToken, Signer, TicketToken
 from local_db.models import Appointment, Office, Procedure, Service, Ticket
@@ -51,9 +51,7 @@ def _office(session: Session, office_code: str) -> Office:
 
 def _pick(lang: str, vi: str | None, en: str | None) -> str:
     """The English text on an English document when there is one, else the Vietnamese."""
-    if lang == "en" and en:
-        return en
-    return vi or en or ""
+    return localized(vi, en, lang)
 
 
 def priority_label(reason: str | None, lang: str) -> str:
@@ -163,7 +161,7 @@ def _documents(procedure: Procedure, lang: str) -> list[str]:
             if isinstance(doc, str):
                 out.append(doc)
                 continue
-            name = str(doc.get("name_en") if lang == "en" and doc.get("name_en") else doc.get("name", "")).strip()
+            name = localized(str(doc.get("name") or ""), str(doc.get("name_en") or ""), lang).strip()
             if not name:
                 continue
             if doc.get("required", True) is False:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.appointment_states import AppointmentStatus
 from core.dossier_states import DossierAction
 from core.working_calendar import OFFICE_TZ
 from local_db.models import Appointment, Dossier, DossierEvent, Ticket
@@ -54,7 +55,7 @@ def _samples(session: Session, office_code: str, device_id: uuid.UUID, tracking_
         out.append(Sample("ticket", "ticket",
                           lambda s, lang: roll_source.ticket_content(s, ticket, signer=signer, lang=lang, now=now)))
     appointment = _newest(session, select(Appointment.id).where(Appointment.office_code == office_code,
-                                                                Appointment.status == "booked")
+                                                                Appointment.status == AppointmentStatus.BOOKED)
                           .order_by(Appointment.created_at.desc()))
     if appointment is not None:
         for paper in ("80mm", "A5"):

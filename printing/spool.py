@@ -13,7 +13,7 @@ Nothing escapes ``run_once``: a document that cannot be rendered, a printer that
 offline or out of paper all leave the job failed and waiting for its retry; the operation
 that queued it committed long ago. After a failure the worker stops for this round rather
 than push every other waiting job at a printer that just failed. Progress goes to a plain
-callback (DESIGN.md §3.4); a Qt adapter in ui/ turns it into signals.
+callback (docs/ARCHITECTURE.md §3.4); a Qt adapter in ui/ turns it into signals.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from core.i18n import _, language
+from core.i18n import _, language, localized
 from core.tokens import TicketToken
 from core.working_calendar import OFFICE_TZ
 from local_db.office_settings import get_office
@@ -34,7 +34,7 @@ def queue_test_page(session: Session, *, office_code: str, device_id: uuid.UUID,
     with language(lang):
         service = _("Test page")
     content = TicketContent(
-        lang=lang, office_name=office.name_en if lang == "en" and office.name_en else office.name_vi,
+        lang=lang, office_name=localized(office.name_vi, office.name_en, lang),
         ticket_code=TEST_CODE, service_name=service, counters=(1,), ahead=0, wait_minutes=None,
         issued_at=now, token=token)
     return queue_document(session, office_code=office_code, device_id=device_id, kind="ticket", content=content,

@@ -1,4 +1,4 @@
-"""The office's sync agent: pushes the outbox, pulls the centre's changes (DESIGN.md §5).
+"""The office's sync agent: pushes the outbox, pulls the centre's changes (docs/ARCHITECTURE.md §5).
 
 A headless process beside the apps (``motcua sync run``). Each round:
 

@@ -1,4 +1,4 @@
-"""The wire format between an office's sync agent and the central server (DESIGN.md §5).
+"""The wire format between an office's sync agent and the central server (docs/ARCHITECTURE.md §5).
 
 One module both sides import, so the agent and the server cannot drift apart. JSON over
 HTTPS; every request but enrollment carries ``Authorization: Bearer <credential>``. The

@@ -1,4 +1,4 @@
-"""The layering of DESIGN.md §2, kept by import-linter: Qt never leaks below ui/, arrows
+"""The layering of docs/ARCHITECTURE.md §2, kept by import-linter: Qt never leaks below ui/, arrows
 point one way, and the database commands never load Qt."""
 
 from __future__ import annotations

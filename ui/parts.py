@@ -27,7 +27,7 @@ from ui.theme import set_role
 
 
 def label(text: str = "", role: str = "", *, center: bool = False, wrap: bool = True,
-          parent: QWidget | None = None) -> QLabel:
+          name: str = "", parent: QWidget | None = None) -> QLabel:
     widget = QLabel(text, parent)
     widget.setWordWrap(wrap)
     widget.setTextFormat(Qt.TextFormat.PlainText)
@@ -35,6 +35,8 @@ def label(text: str = "", role: str = "", *, center: bool = False, wrap: bool = 
         widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
     if role:
         set_role(widget, role)
+    if name:
+        widget.setObjectName(name)
     return widget
 
 

@@ -1,4 +1,4 @@
-"""The print worker in a background thread, its progress as Qt signals (DESIGN.md §3.4).
+"""The print worker in a background thread, its progress as Qt signals (docs/ARCHITECTURE.md §3.4).
 
 printing/spool.py reports through a plain callback from its own thread; this adapter
 turns each report into a queued signal, so screens learn on the GUI thread that their

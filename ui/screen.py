@@ -1,4 +1,4 @@
-"""Screens and the stack that shows one at a time (DESIGN.md §3.5).
+"""Screens and the stack that shows one at a time (docs/ARCHITECTURE.md §3.5).
 
 A screen is a widget plus its view model; it never imports another screen. To move on it
 emits ``navigate(name, params)``; the composition root (kiosk/app.py, counter/app.py)

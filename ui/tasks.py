@@ -1,4 +1,4 @@
-"""Run work off the UI thread and get the result back on it (DESIGN.md §3.4).
+"""Run work off the UI thread and get the result back on it (docs/ARCHITECTURE.md §3.4).
 
 Database writes, printing and QR decoding never run on the GUI thread: a kiosk that
 freezes while the printer driver thinks looks broken to the citizen in front of it. A

@@ -65,21 +65,18 @@ class CalendarTab(AdminTab):
         # the table of one year
         self.prev_button = button(name="admin-cal-prev-year", on_click=lambda: self.step_year(-1))
         self.next_button = button(name="admin-cal-next-year", on_click=lambda: self.step_year(1))
-        self.year_label = label(role="big", center=True, wrap=False)
-        self.year_label.setObjectName("admin-cal-year")
+        self.year_label = label(role="big", center=True, wrap=False, name="admin-cal-year")
         self.tree = make_tree("admin-cal-days", 4)
         header = self.tree.header()
         for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
                                     QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(col, mode)
         self.tree.itemSelectionChanged.connect(self._enable)
-        self.empty = label(role="info")
-        self.empty.setObjectName("admin-cal-empty")
+        self.empty = label(role="info", name="admin-cal-empty")
         self.empty.hide()
         self.remove_button = button(name="admin-cal-remove", on_click=self.remove)
         self.seed_button = button(name="admin-cal-seed", on_click=self.seed)
-        self.centre = label(role="info")
-        self.centre.setObjectName("admin-cal-centre")
+        self.centre = label(role="info", name="admin-cal-centre")
         self.centre.hide()
 
         # a day to add

@@ -47,8 +47,7 @@ class CountersTab(AdminTab):
             header.setSectionResizeMode(col, mode)
         self.tree.itemSelectionChanged.connect(self._selected)
 
-        self.heading = label(role="subtitle")
-        self.heading.setObjectName("admin-counter-heading")
+        self.heading = label(role="subtitle", name="admin-counter-heading")
         self.number_label, self.name_label = label(), label()
         self.number = QSpinBox()
         self.number.setObjectName("admin-counter-number")
@@ -67,8 +66,7 @@ class CountersTab(AdminTab):
         self.services_grid.setContentsMargins(0, 0, 0, 0)
         self.services_grid.setHorizontalSpacing(16)
         self.service_boxes: dict[str, QCheckBox] = {}
-        self.catalog = label(role="hint")
-        self.catalog.setObjectName("admin-counter-catalog")
+        self.catalog = label(role="hint", name="admin-counter-catalog")
         self.save_button = button(role="primary", name="admin-counter-save", on_click=self.save)
         self.new_button = button(name="admin-counter-new", on_click=self.new_counter)
 

@@ -13,7 +13,7 @@ local_db/ops/staff.py, which also writes the outbox (staff is a synced entity). 
 the holiday table and the office rules are the office's own tables: the audit row is
 written here, the way local_db/ops/counters.py does, and no outbox row.
 
-Ownership (DESIGN.md §5): once the office is enrolled (``Office.enrolled``) staff accounts,
+Ownership (docs/ARCHITECTURE.md §5): once the office is enrolled (``Office.enrolled``) staff accounts,
 holidays and the catalog (services) belong to the centre and are read-only here
 (``centre_owned``); clearing a lockout stays (it is the office's own login state), and so
 do the counters' arrangement, the working hours and the desk settings (office rules).
@@ -41,7 +41,6 @@ from sqlalchemy.orm import Session
 from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
 from core.i18n import _, current_language
-from core.ids import new_id
 from core.passwords import hash_password
 from core.settings import save_setting
 from core.text import collapse_spaces, nfc
@@ -50,7 +49,7 @@ from counter.admin.rows import AdminView, CounterRow, Done, HolidayRow, ServiceR
 from counter.context import CounterContext
 from local_db import journal
 from local_db.base import utcnow
-from local_db.models import AuditLog, Counter, Holiday, Office, OfficeSetting, Service
+from local_db.models import Counter, Holiday, Office, OfficeSetting, Service
 from local_db.office_settings import (
     KIOSK_PIN_RULE,
     load_rules,
@@ -59,7 +58,9 @@ from local_db.office_settings import (
     valid_kiosk_pin,
 )
 from local_db.office_setup import seed_national_holidays
+from local_db.ops import catalog
 from local_db.ops import staff as staff_ops
+from local_db.ops.holidays import holidays_in_year
 from local_db.ops.print_jobs import device_printers
 from local_db.ops.staff import require_role
 from printing.printer_spec import parse_printer
@@ -124,17 +125,17 @@ def _view(session: Session, ctx: CounterContext, year: int | None, done: Done | 
     now = ctx.now()
     today = office_today(now)
     year = year or today.year
-    services = session.scalars(select(Service).where(Service.office_code == ctx.office_code)
-                               .order_by(Service.sort_order, Service.code)).all()
+    services = catalog.all_services(session, ctx.office_code)
     order = {s.id: i for i, s in enumerate(services)}
-    counters = session.scalars(select(Counter).where(Counter.office_code == ctx.office_code)
-                               .order_by(Counter.number)).all()
+    code_of = {s.id: s.code for s in services}
+    counters = catalog.all_counters(session, ctx.office_code)
     return AdminView(
         office_code=ctx.office_code, enrolled=_enrolled(session, ctx.office_code), today=today,
         staff=tuple(staff_ops.list_staff(session, ctx.office_code)),
         services=tuple(ServiceRow(s.code, s.prefix, s.name_vi, s.name_en, s.active) for s in services),
         counters=tuple(CounterRow(c.id, c.number, c.name, c.active, c.is_open,
-                                  tuple(s.code for s in sorted(c.services, key=lambda s: order.get(s.id, 0))))
+                                  tuple(code_of[i] for i in sorted(c.service_ids, key=lambda i: order.get(i, 0))
+                                        if i in code_of))
                        for c in counters),
         year=year, holidays=_holidays(session, ctx.office_code, year),
         rules=load_rules(session, ctx.office_code), notices=load_notices(session, ctx.office_code),
@@ -142,10 +143,7 @@ def _view(session: Session, ctx: CounterContext, year: int | None, done: Done | 
 
 
 def _holidays(session: Session, office_code: str, year: int) -> tuple[HolidayRow, ...]:
-    rows = session.scalars(select(Holiday).where(Holiday.office_code == office_code,
-                                                 Holiday.day >= date(year, 1, 1),
-                                                 Holiday.day <= date(year, 12, 31)).order_by(Holiday.day)).all()
-    return tuple(HolidayRow(h.day, h.name, h.kind, h.source) for h in rows)
+    return tuple(HolidayRow(h.day, h.name, h.kind, h.source) for h in holidays_in_year(session, office_code, year))
 
 
 def in_year(ctx: CounterContext, view: AdminView, year: int) -> AdminView:
@@ -189,9 +187,7 @@ def _refuse_if_enrolled(session: Session, office_code: str) -> None:
 
 def _audit(session: Session, actor: Actor, action: str, entity: str, entity_id: uuid.UUID | None,
            now: datetime, **detail: Any) -> None:
-    session.add(AuditLog(id=new_id(), office_code=actor.office_code, at=now, device_id=actor.device_id,
-                         staff_id=actor.staff_id, actor=(actor.label or "")[:200], action=action, entity=entity,
-                         entity_id=entity_id, detail=journal.jsonable(detail)))
+    journal.audit(session, actor, action=action, entity=entity, entity_id=entity_id, now=now, detail=detail)
     session.flush()
 
 

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from core.i18n import current_language
+from core.i18n import localized
 from core.working_calendar import WorkingHours
 from local_db.office_settings import OfficeRules
 from local_db.ops.print_jobs import DevicePrinter
@@ -15,7 +15,7 @@ from local_db.ops.staff import StaffInfo
 
 
 def _pick(vi: str, en: str) -> str:
-    return en if current_language() == "en" and en else vi
+    return localized(vi, en)
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,7 @@ class SettingsTab(AdminTab):
         super().__init__(act, parent)
 
         self.pin_heading = label(role="subtitle")
-        self.pin_state = label()
-        self.pin_state.setObjectName("admin-pin-state")
+        self.pin_state = label(name="admin-pin-state")
         self.pin_label, self.pin_again_label = label(), label()
         digits = QRegularExpressionValidator(QRegularExpression("[0-9]{0,6}"))
         self.pin = password_field("admin-pin")
@@ -186,8 +185,7 @@ class NoticesTab(AdminTab):
         self.list.setWordWrap(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemSelectionChanged.connect(self._enable)
-        self.empty = label(role="info")
-        self.empty.setObjectName("admin-notices-empty")
+        self.empty = label(role="info", name="admin-notices-empty")
         self.line_label = label()
         self.line = QLineEdit()
         self.line.setObjectName("admin-notice-line")
@@ -199,8 +197,8 @@ class NoticesTab(AdminTab):
         self.remove_button = button(name="admin-notice-remove", on_click=self.remove)
         self.up_button = button(name="admin-notice-up", on_click=lambda: self.move(-1))
         self.down_button = button(name="admin-notice-down", on_click=lambda: self.move(1))
-        self.unsaved = label(role="info")  # a framed box: easy to see before leaving the page
-        self.unsaved.setObjectName("admin-notices-unsaved")
+        # a framed box: easy to see before leaving the page
+        self.unsaved = label(role="info", name="admin-notices-unsaved")
         self.save_button = button(role="primary", name="admin-notices-save", on_click=self.save)
 
         entry = hbox(spacing=8)

@@ -77,10 +77,8 @@ class StaffTab(AdminTab):
             header.setSectionResizeMode(col, mode)
         self.tree.itemSelectionChanged.connect(self._selected)
 
-        self.heading = label(role="subtitle")
-        self.heading.setObjectName("admin-staff-heading")
-        self.centre = label(role="info")
-        self.centre.setObjectName("admin-staff-centre")
+        self.heading = label(role="subtitle", name="admin-staff-heading")
+        self.centre = label(role="info", name="admin-staff-centre")
         self.centre.hide()
         self.username_label, self.name_label, self.role_label = label(), label(), label()
         self.username = QLineEdit()

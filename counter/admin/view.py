@@ -131,8 +131,7 @@ class AdminPage(Screen):
         self.tab = "staff"
         self._message: tuple[str, Callable[[], str]] | None = None
 
-        self.title = label(role="title")
-        self.title.setObjectName("admin-title")
+        self.title = label(role="title", name="admin-title")
         self.tab_buttons: dict[str, QPushButton] = {}
         tabs_row = hbox(spacing=8)
         tabs_row.addWidget(self.title)
@@ -151,8 +150,7 @@ class AdminPage(Screen):
             # In large text a tab may not fit: it scrolls instead of pushing the window taller.
             self.areas[tab] = scroll_area(self.tabs[tab])
             self.stack.addWidget(self.areas[tab])
-        self.message = label(role="hint")
-        self.message.setObjectName("admin-message")
+        self.message = label(role="hint", name="admin-message")
         self.message.hide()
         layout = vbox(self, margin=16, spacing=12)
         layout.addLayout(tabs_row)

@@ -33,7 +33,6 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.citizen import normalize_phone
@@ -53,12 +52,12 @@ from counter.appointments.rows import (
     SlotRow,
 )
 from counter.context import CounterContext
-from local_db.models import Appointment, Citizen, Procedure, Service, Slot, Ticket
 from local_db.office_settings import calendar_for, load_rules, office_today
 from local_db.ops import appointments as ops
+from local_db.ops import catalog
 from local_db.ops.citizens import CitizenInput
 from local_db.ops.search import search_appointments
-from local_db.ops.slots import create_slots, set_slot_capacity
+from local_db.ops.slots import create_slots, set_slot_capacity, slot_ids_of_day, slots_of_days
 from local_db.ops.staff import Forbidden, has_role
 from printing.roll_source import appointment_slip_content, ticket_content
 from printing.spool import queue_document
@@ -106,9 +105,8 @@ def _step(is_open: Any, d: date, direction: int) -> date:
 
 
 def _services(session: Session, office_code: str) -> tuple[ServiceOption, ...]:
-    rows = session.scalars(select(Service).where(Service.office_code == office_code, Service.active.is_(True))
-                           .order_by(Service.sort_order, Service.code))
-    return tuple(ServiceOption(code=s.code, prefix=s.prefix, name_vi=s.name_vi, name_en=s.name_en) for s in rows)
+    return tuple(ServiceOption(code=s.code, prefix=s.prefix, name_vi=s.name_vi, name_en=s.name_en)
+                 for s in catalog.active_services(session, office_code))
 
 
 def _slot_rows(session: Session, office_code: str, days: list[date], now: datetime,
@@ -118,40 +116,24 @@ def _slot_rows(session: Session, office_code: str, days: list[date], now: dateti
     rules = load_rules(session, office_code)
     early = timedelta(minutes=rules.appointment_early_minutes)
     late = timedelta(minutes=rules.appointment_late_minutes)
-    rows = session.execute(
-        select(Slot, Service.code).join(Service, Service.id == Slot.service_id)
-        .where(Slot.office_code == office_code, Slot.day.in_(days), Service.active.is_(True))
-        .order_by(Slot.day, Slot.start_time, Service.sort_order, Service.code)
-        .execution_options(populate_existing=True)).all()
-    appts: dict[uuid.UUID, list[ApptRow]] = {}
-    if with_appointments and rows:
-        ticket = (select(Ticket.code).where(Ticket.appointment_id == Appointment.id)
-                  .order_by(Ticket.issued_at.desc()).limit(1).scalar_subquery())
-        found = session.execute(
-            select(Appointment, Citizen.full_name, Citizen.phone, Procedure.code, Procedure.name_vi,
-                   Procedure.name_en, ticket)
-            .join(Citizen, Citizen.id == Appointment.citizen_id)
-            .outerjoin(Procedure, Procedure.id == Appointment.procedure_id)
-            .where(Appointment.slot_id.in_([slot.id for slot, _c in rows]))
-            .order_by(Appointment.booked_at, Appointment.code)
-            .execution_options(populate_existing=True)).all()
-        ends = {slot.id: ops.slot_end(slot) + late for slot, _c in rows}
-        for a, name, phone, pcode, pvi, pen, tcode in found:
-            appts.setdefault(a.slot_id, []).append(ApptRow(
-                id=a.id, code=a.code, citizen_name=name, phone=phone or "", status=a.status, source=a.source,
-                ticket_code=tcode, procedure_code=pcode, procedure_name_vi=pvi or "", procedure_name_en=pen or "",
-                booked_at=a.booked_at, checked_in_at=a.checked_in_at, window_closed=ends[a.slot_id] < local))
     out = []
-    for slot, code in rows:
-        svc = services.get(code)
+    for day_slot in slots_of_days(session, office_code, days, with_appointments=with_appointments):
+        slot = day_slot.slot
+        svc = services.get(slot.service_code)
         if svc is None:
             continue
+        closed = ops.slot_end(slot) + late < local
+        appts = tuple(ApptRow(
+            id=a.id, code=a.code, citizen_name=a.citizen_name, phone=a.phone, status=a.status, source=a.source,
+            ticket_code=a.ticket_code, procedure_code=a.procedure_code, procedure_name_vi=a.procedure_name_vi,
+            procedure_name_en=a.procedure_name_en, booked_at=a.booked_at, checked_in_at=a.checked_in_at,
+            window_closed=closed) for a in day_slot.appointments)
         out.append(SlotRow(
             id=slot.id, service=svc, day=slot.day, start=slot.start_time, end=slot.end_time,
             office_quota=slot.office_quota, office_booked=slot.office_booked, online_quota=slot.online_quota,
             online_booked=slot.online_booked, check_in_from=ops.slot_start(slot) - early,
             check_in_until=ops.slot_end(slot) + late, over=ops.slot_end(slot) <= local,
-            appointments=tuple(appts.get(slot.id, ()))))
+            appointments=appts))
     return out
 
 
@@ -208,14 +190,12 @@ def booking_choices(ctx: CounterContext, first_day: date | None = None, count: i
         slots = tuple(x for x in _slot_rows(s, ctx.office_code, days, now, with_appointments=False)
                       if x.office_quota > 0)
         services = _services(s, ctx.office_code)
-        by_id = {sv.id: sv.code for sv in s.scalars(select(Service).where(Service.office_code == ctx.office_code))}
-        procs = s.scalars(select(Procedure).where(Procedure.office_code == ctx.office_code,
-                                                  Procedure.active.is_(True)).order_by(Procedure.name_folded))
+        procs = sorted(catalog.active_procedures(s, ctx.office_code), key=lambda p: p.name_folded)
         active = {sv.code for sv in services}
         procedures = tuple(ProcedureOption(code=p.code, name_vi=p.name_vi, name_en=p.name_en,
-                                           service_code=by_id[p.service_id],
+                                           service_code=p.service_code,
                                            folded=f"{p.name_folded} {fold(p.name_en)} {p.code.lower()}")
-                           for p in procs if by_id.get(p.service_id) in active)
+                           for p in procs if p.service_code in active)
     return SlotChoices(days=tuple(days), slots=slots, procedures=procedures, services=services)
 
 
@@ -393,8 +373,7 @@ def create_day_slots(ctx: CounterContext, service_code: str, day: date, start: t
 
     def move() -> Done:
         with ctx.db.write() as s:
-            before = set(s.scalars(select(Slot.id).join(Service, Service.id == Slot.service_id).where(
-                Slot.office_code == ctx.office_code, Service.code == service_code, Slot.day == day)))
+            before = slot_ids_of_day(s, ctx.office_code, service_code, day)
             made = create_slots(s, ctx.actor, service_code, day, start=start, end=end, minutes=minutes,
                                 office_quota=office_quota, online_quota=online_quota, now=ctx.now())
         return Done(SLOTS_CREATED, count=sum(1 for x in made if x.id not in before), day=day)

@@ -6,13 +6,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from core.appointment_states import AppointmentStatus
 from core.citizen import mask_phone
-from core.i18n import current_language
+from core.i18n import localized
 from core.text import fold
 
 
 def _pick(vi: str | None, en: str | None) -> str:
-    return (en or vi or "") if current_language() == "en" else (vi or en or "")
+    return localized(vi, en)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class ApptRow:
 
     @property
     def booked(self) -> bool:
-        return self.status == "booked"
+        return self.status == AppointmentStatus.BOOKED
 
     @property
     def overdue(self) -> bool:

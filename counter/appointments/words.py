@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core.appointment_states import AppointmentStatus
 from core.i18n import _, current_language, ngettext, pgettext
 from core.working_calendar import to_office_time
 from counter.appointments import model
@@ -30,11 +31,11 @@ def action_words(action: str) -> str:
 
 
 def status_words(a: ApptRow) -> str:
-    if a.status == "checked_in":
+    if a.status == AppointmentStatus.CHECKED_IN:
         return pgettext("counter appointments", "Checked in, ticket {ticket}").format(ticket=a.ticket_code or "")
-    if a.status == "cancelled":
+    if a.status == AppointmentStatus.CANCELLED:
         return pgettext("counter appointments", "Cancelled")
-    if a.status == "no_show":
+    if a.status == AppointmentStatus.NO_SHOW:
         return pgettext("counter appointments", "Absent")
     if a.overdue:
         return pgettext("counter appointments", "Booked, check-in time over")
@@ -43,8 +44,10 @@ def status_words(a: ApptRow) -> str:
 
 def hit_status_words(status: str) -> str:
     """The status of a search hit (its row only knows the status name)."""
-    return {"booked": pgettext("counter appointments", "Booked"), "checked_in": pgettext("counter appointments", "Checked in"),
-            "cancelled": pgettext("counter appointments", "Cancelled"), "no_show": pgettext("counter appointments", "Absent")}.get(status, status)
+    return {AppointmentStatus.BOOKED: pgettext("counter appointments", "Booked"),
+            AppointmentStatus.CHECKED_IN: pgettext("counter appointments", "Checked in"),
+            AppointmentStatus.CANCELLED: pgettext("counter appointments", "Cancelled"),
+            AppointmentStatus.NO_SHOW: pgettext("counter appointments", "Absent")}.get(status, status)
 
 
 def hit_words(h: SearchHit) -> str:
@@ -144,7 +147,7 @@ def counts_words(slots: tuple[SlotRow, ...]) -> str:
     """``5 lịch hẹn · 3 còn chờ · 1 đã tiếp nhận`` of the slots shown."""
     appts = [a for s in slots for a in s.appointments]
     booked = sum(1 for a in appts if a.booked)
-    came = sum(1 for a in appts if a.status == "checked_in")
+    came = sum(1 for a in appts if a.status == AppointmentStatus.CHECKED_IN)
     parts = [ngettext("{n} appointment", "{n} appointments", len(appts)).format(n=len(appts)),
              _("{n} still expected").format(n=booked), _("{n} checked in").format(n=came)]
     over = sum(1 for a in appts if a.overdue)

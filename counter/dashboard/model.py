@@ -23,9 +23,8 @@ from typing import Any
 
 from core.errors import ValidationError
 from core.i18n import _, check_language, pgettext
-from core.ids import new_id
 from counter.context import CounterContext
-from local_db.models import AuditLog
+from local_db import journal
 from local_db.office_settings import office_today
 from local_db.ops.dashboard import Dashboard, dashboard, dashboard_csv
 from local_db.ops.staff import Forbidden, has_role, role_label
@@ -121,9 +120,8 @@ def file_stem(d: Dashboard) -> str:
 def _audit(ctx: CounterContext, action: str, d: Dashboard, **detail: Any) -> None:
     actor = ctx.actor
     with ctx.db.write() as s:
-        s.add(AuditLog(id=new_id(), office_code=ctx.office_code, at=ctx.now(), device_id=actor.device_id,
-                       staff_id=actor.staff_id, actor=actor.label or "", action=action, entity="dashboard",
-                       entity_id=None, detail={"since": d.since.isoformat(), "until": d.until.isoformat(), **detail}))
+        journal.audit(s, actor, action=action, entity="dashboard", now=ctx.now(),
+                      detail={"since": d.since, "until": d.until, **detail})
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -176,11 +174,8 @@ def print_report(ctx: CounterContext, d: Dashboard, lang: str = "vi") -> uuid.UU
     with ctx.db.write() as s:
         job = queue_document(s, office_code=ctx.office_code, device_id=ctx.device_id, kind=REPORT_KIND,
                              content=_content(ctx, s, d, lang), printer=ctx.printer, title=file_stem(d), now=now)
-        s.add(AuditLog(id=new_id(), office_code=ctx.office_code, at=now, device_id=actor.device_id,
-                       staff_id=actor.staff_id, actor=actor.label or "", action="dashboard_print",
-                       entity="dashboard", entity_id=None,
-                       detail={"since": d.since.isoformat(), "until": d.until.isoformat(), "lang": lang,
-                               "print_job": str(job.id)}))
+        journal.audit(s, actor, action="dashboard_print", entity="dashboard", now=now,
+                      detail={"since": d.since, "until": d.until, "lang": lang, "print_job": job.id})
         return job.id
 
 

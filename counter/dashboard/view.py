@@ -106,8 +106,7 @@ class DashboardPage(Screen):
         periods.addStretch(1)
 
         # what is shown, and the ways out
-        self.period_label = label(role="title")
-        self.period_label.setObjectName("dashboard-period")
+        self.period_label = label(role="title", name="dashboard-period")
         self.csv_button = button(name="dashboard-csv", on_click=self.export_csv)
         self.pdf_button = button(name="dashboard-pdf", on_click=self.export_pdf)
         self.print_button = button(name="dashboard-print", on_click=self.print_report)
@@ -116,8 +115,7 @@ class DashboardPage(Screen):
         for b in (self.csv_button, self.pdf_button, self.print_button):
             b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
             outs.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
-        self.message = label(role="hint")
-        self.message.setObjectName("dashboard-message")
+        self.message = label(role="hint", name="dashboard-message")
         self.message.hide()
 
         # the headline figures: the on-time rate large on the left, the others in a grid
@@ -145,8 +143,7 @@ class DashboardPage(Screen):
         charts = vbox(spacing=12)
         charts.addWidget(self.tickets_chart, 1)
         charts.addWidget(self.dossiers_chart, 1)
-        self.note = label(role="hint")
-        self.note.setObjectName("dashboard-note")
+        self.note = label(role="hint", name="dashboard-note")
         tables = vbox(spacing=6)
         tables.addWidget(self.tabs, 1)
         tables.addWidget(self.note)

@@ -45,12 +45,9 @@ class DetailPane(QFrame):
         self.setObjectName("dossier-detail")
         self.view: DossierView | None = None
 
-        self.code = label(role="title", wrap=False)
-        self.code.setObjectName("dossier-code")
-        self.status = label(role="subtitle")
-        self.status.setObjectName("dossier-status")
-        self.deadline = label(role="error")
-        self.deadline.setObjectName("dossier-deadline")
+        self.code = label(role="title", wrap=False, name="dossier-code")
+        self.status = label(role="subtitle", name="dossier-status")
+        self.deadline = label(role="error", name="dossier-deadline")
         self.deadline.hide()
         self.head = QWidget()
         head = vbox(self.head, [], margin=0, spacing=4)
@@ -60,10 +57,8 @@ class DetailPane(QFrame):
         head.addLayout(code_row)
         head.addWidget(self.deadline)
 
-        self.facts = label()
-        self.facts.setObjectName("dossier-facts")
-        self.dates = label()
-        self.dates.setObjectName("dossier-dates")
+        self.facts = label(name="dossier-facts")
+        self.dates = label(name="dossier-dates")
         for w in (self.facts, self.dates):
             w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             w.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -87,8 +82,7 @@ class DetailPane(QFrame):
             area = scroll_area(page)
             area.setMinimumHeight(round(TAB_MIN_HEIGHT * current_theme().scale))
             self.tabs.addTab(area, "")
-        self.placeholder = label(role="hint")
-        self.placeholder.setObjectName("dossier-placeholder")
+        self.placeholder = label(role="hint", name="dossier-placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         self.buttons: dict[str, QPushButton] = {}

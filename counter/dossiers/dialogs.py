@@ -61,10 +61,8 @@ class ActionDialog(QDialog):
         self.heading = label(title, "title")
         self.who = label(_("{name} · {procedure}").format(name=view.dossier.applicant_name,
                                                           procedure=view.procedure), "subtitle")
-        self.hint = label(role="hint")
-        self.hint.setObjectName("dossier-dialog-hint")
-        self.message = label(role="error")
-        self.message.setObjectName("dossier-dialog-message")
+        self.hint = label(role="hint", name="dossier-dialog-hint")
+        self.message = label(role="error", name="dossier-dialog-message")
         self.message.hide()
         self.ok = button(self.ok_words(), "primary", name="dossier-dialog-ok")
         self.cancel = button(pgettext("counter dossiers", "Cancel (Esc)"), name="dossier-dialog-cancel")
@@ -301,8 +299,8 @@ class RescheduleDialog(ActionDialog):
         d = self.view.dossier
         self.hint.setText(_("A dossier can be rescheduled only once. The apology (form 04) is printed with the "
                             "new date and the reason."))
-        self.current = label(_("Current due date: {when}").format(when=moment_words(d.due_at)), "subtitle")
-        self.current.setObjectName("dossier-current-due")
+        self.current = label(_("Current due date: {when}").format(when=moment_words(d.due_at)), "subtitle",
+                             name="dossier-current-due")
         self.date_label = label(_("New date and time"))
         self.date = QDateEdit()
         self.date.setObjectName("dossier-new-date")

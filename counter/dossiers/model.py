@@ -27,13 +27,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.dossier_states import TRANSITIONS, DossierAction, DossierStatus
 from core.errors import DomainError, MotcuaError, NotFound, ValidationError
 from core.i18n import _, language, pgettext
-from core.ids import new_id
 from core.money import format_money
 from core.tokens import ReceiptToken, Result, extract_token
 from counter.context import CounterContext
@@ -46,9 +44,9 @@ from counter.dossiers.rows import (
     Outcome,
     Row,
 )
-from local_db.models import AuditLog, Counter, Dossier, Staff
+from local_db import journal
 from local_db.ops import dossier_moves as moves
-from local_db.ops.attachments import dossier_ids_missing_scans, scans_missing_clause
+from local_db.ops.attachments import dossier_ids_missing_scans
 from local_db.ops.dossier_info import (
     OPEN_STATES,
     DossierEventInfo,
@@ -57,6 +55,7 @@ from local_db.ops.dossier_info import (
     office_day_bounds,
 )
 from local_db.ops.dossier_info import list_dossiers as list_op
+from local_db.ops.dossier_desk import desk_counts, received_by
 from local_db.ops.scan_check import check_scan
 from local_db.ops.search import search_dossiers
 from printing.dossier_source import (
@@ -79,39 +78,25 @@ def _due_today(info: Any, start: datetime, end: datetime) -> bool:
 
 
 def _counts(s: Session, ctx: CounterContext, now: datetime) -> Counts:
-    start, end = office_day_bounds(now)
-    office = Dossier.office_code == ctx.office_code
-    open_ = Dossier.status.in_(OPEN_STATES)
-
-    def count(*where: Any) -> int:
-        return int(s.scalar(select(func.count()).select_from(Dossier).where(office, *where)) or 0)
-
-    by_status = {status: int(n) for status, n in s.execute(
-        select(Dossier.status, func.count()).where(office).group_by(Dossier.status)).all()}
-    staff_id = ctx.staff.id if ctx.staff is not None else None
-    return Counts(overdue=count(open_, Dossier.due_at < now),
-                  due_today=count(open_, Dossier.due_at >= start, Dossier.due_at < end),
-                  mine=count(Dossier.received_by == staff_id) if staff_id is not None else 0,
-                  by_status=by_status, scans_missing=count(scans_missing_clause(Dossier.id)))
+    c = desk_counts(s, ctx.office_code, now=now, staff_id=ctx.staff.id if ctx.staff is not None else None)
+    return Counts(overdue=c.overdue, due_today=c.due_today, mine=c.mine, by_status=c.by_status,
+                  scans_missing=c.scans_missing)
 
 
 def _rows(s: Session, infos: list[DossierInfo], now: datetime) -> list[Row]:
     if not infos:
         return []
-    extra = {d_id: (number, name, by) for d_id, number, name, by in s.execute(
-        select(Dossier.id, Counter.number, Staff.full_name, Dossier.received_by)
-        .outerjoin(Counter, Counter.id == Dossier.counter_id)
-        .outerjoin(Staff, Staff.id == Dossier.received_by)
-        .where(Dossier.id.in_([i.id for i in infos]))).all()}
+    extra = received_by(s, [i.id for i in infos])
     start, end = office_day_bounds(now)
     rows = []
     for i in infos:
-        number, name, by = extra.get(i.id, (None, None, None))
+        by = extra.get(i.id)
+        number, name, by_id = (by.counter_number, by.clerk_name, by.staff_id) if by else (None, "", None)
         rows.append(Row(
             id=i.id, code=i.code, procedure_code=i.procedure_code, procedure_name_vi=i.procedure_name_vi,
             procedure_name_en=i.procedure_name_en, applicant_name=i.applicant_name, status=i.status,
             received_at=i.received_at, due_at=i.due_at, overdue=i.overdue, due_today=_due_today(i, start, end),
-            counter_number=number, clerk_name=name or "", received_by=by, rescheduled=i.reschedule_count > 0))
+            counter_number=number, clerk_name=name, received_by=by_id, rescheduled=i.reschedule_count > 0))
     return rows
 
 
@@ -274,9 +259,7 @@ def _audit(s: Session, ctx: CounterContext, action: str, dossier_id: uuid.UUID, 
            now: datetime) -> None:
     """Papers printed on request change no state, but who printed what is in the audit log."""
     actor = ctx.actor
-    s.add(AuditLog(id=new_id(), office_code=actor.office_code, at=now, device_id=actor.device_id,
-                   staff_id=actor.staff_id, actor=actor.label or "", action=action, entity="dossier",
-                   entity_id=dossier_id, detail=detail))
+    journal.audit(s, actor, action=action, entity="dossier", entity_id=dossier_id, now=now, detail=detail)
 
 
 def _queue(s: Session, ctx: CounterContext, kind: str, content: Any, view: DossierView, now: datetime) -> uuid.UUID:

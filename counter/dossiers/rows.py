@@ -6,13 +6,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.i18n import _, current_language, pgettext
+from core.i18n import _, localized, pgettext
 from counter.dossiers.names import PAPERS, event_words, moment_words
 from local_db.ops.dossier_info import DossierDetail
 
 
 def _pick(vi: str, en: str) -> str:
-    return en if current_language() == "en" and en else vi
+    return localized(vi, en)
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,9 @@ class ApplicantStep(QWidget):
         super().__init__()
         self.heading = label(role="title")
         self.hint = label(role="hint")
-        self.scan_message = label(role="info")
-        self.scan_message.setObjectName("intake-scan-message")
+        self.scan_message = label(role="info", name="intake-scan-message")
         self.scan_message.setVisible(False)
-        self.known = label(role="info")
-        self.known.setObjectName("intake-known")
+        self.known = label(role="info", name="intake-known")
         self.known.setVisible(False)
         self.edits: dict[str, QLineEdit] = {}
         self.captions: dict[str, QLabel] = {}

@@ -26,8 +26,7 @@ class DocumentsStep(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.heading = label(role="title")
-        self.procedure = label(role="subtitle")
-        self.procedure.setObjectName("intake-documents-procedure")
+        self.procedure = label(role="subtitle", name="intake-documents-procedure")
         self.hint = label(role="hint")
         self.all_button = button(name="intake-all-received", on_click=self.all_received)
         self.grid_host = QWidget()
@@ -38,10 +37,8 @@ class DocumentsStep(QWidget):
         self.headers = [label(role="hint", wrap=False) for _i in range(6)]
         self.rows: list[tuple[DocumentEntry, QLabel, QSpinBox, QSpinBox, QSpinBox, QCheckBox]] = []
         self.scans: list[ScanCell] = []
-        self.summary = label(role="info")
-        self.summary.setObjectName("intake-documents-summary")
-        self.offered = label(role="info")
-        self.offered.setObjectName("intake-documents-offered")
+        self.summary = label(role="info", name="intake-documents-summary")
+        self.offered = label(role="info", name="intake-documents-offered")
         self.offered.hide()
         self._offered: list[str] = []
         top = QWidget()
@@ -60,8 +57,7 @@ class DocumentsStep(QWidget):
         self._say_offered()
         self.procedure.setText(state.procedure_name)
         for r, doc in enumerate(state.documents, start=1):
-            name = label(doc.name)
-            name.setObjectName(f"intake-doc-{r - 1}")
+            name = label(doc.name, name=f"intake-doc-{r - 1}")
             spins = []
             for what in ("originals", "certified", "copies"):
                 spin = QSpinBox()

@@ -15,14 +15,10 @@ class DoneStep(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.outcome: Outcome | None = None
-        self.heading = label(role="title")
-        self.heading.setObjectName("intake-done-title")
-        self.code = label(role="big", wrap=True)
-        self.code.setObjectName("intake-done-code")
-        self.details = label(role="subtitle")
-        self.details.setObjectName("intake-done-details")
-        self.printing = label(role="info")
-        self.printing.setObjectName("intake-print-status")
+        self.heading = label(role="title", name="intake-done-title")
+        self.code = label(role="big", wrap=True, name="intake-done-code")
+        self.details = label(role="subtitle", name="intake-done-details")
+        self.printing = label(role="info", name="intake-print-status")
         self.next_hint = label(role="hint")
         vbox(self, [self.heading, self.code, self.details, self.printing, self.next_hint], spacing=12).addStretch(1)
 

@@ -27,7 +27,6 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
@@ -35,17 +34,18 @@ from core.citizen import normalize_phone, validate_cccd
 from core.due_date import ProcessingTime
 from core.errors import MotcuaError, ValidationError
 from core.fees import FeeInput, FeeRule
-from core.i18n import _, current_language
-from core.ids import new_id
+from core.i18n import _, current_language, localized
 from core.money import format_money
 from core.scanned import ScanKind, classify
 from core.text import clean_name, fold, nfc
 from core.working_calendar import to_office_time
 from counter.context import CounterContext
 from counter.scanning.work import attach_kept, attachment_store
-from local_db.models import AuditLog, Citizen, Counter, Dossier, Procedure
+from local_db import journal
 from local_db.office_settings import office_today
-from local_db.ops.citizens import CitizenInfo, CitizenInput, citizen_info
+from local_db.ops import catalog
+from local_db.ops import citizens as citizen_ops
+from local_db.ops.citizens import CitizenInfo, CitizenInput
 from local_db.ops.dossier_info import DocumentLine
 from local_db.ops.dossier_intake import (
     active_procedure,
@@ -162,7 +162,7 @@ class ProcedureChoice:
 
 
 def _name(vi: str, en: str, lang: str) -> str:
-    return vi if lang == "vi" else (en or vi)
+    return localized(vi, en, lang)
 
 
 def procedure_catalog(ctx: CounterContext) -> list[ProcedureChoice]:
@@ -174,22 +174,12 @@ def procedure_catalog(ctx: CounterContext) -> list[ProcedureChoice]:
     with ctx.db.read() as s:
         counter = None
         if ctx.counter_number is not None:
-            counter = s.scalars(select(Counter).where(Counter.office_code == ctx.office_code,
-                                                      Counter.number == ctx.counter_number)).first()
-        served = {svc.id for svc in counter.services} if counter is not None else set()
-        mine = []
-        if staff_id is not None:
-            mine.append(Dossier.received_by == staff_id)
-        if counter is not None:
-            mine.append(Dossier.counter_id == counter.id)
-        recent: list[uuid.UUID] = []
-        if mine:
-            last = func.max(Dossier.received_at)
-            recent = list(s.scalars(
-                select(Dossier.procedure_id).where(Dossier.office_code == ctx.office_code, or_(*mine))
-                .group_by(Dossier.procedure_id).order_by(last.desc()).limit(RECENT_LIMIT)))
-        procs = s.scalars(select(Procedure).where(Procedure.office_code == ctx.office_code,
-                                                  Procedure.active.is_(True))).all()
+            counter = catalog.counter_entry(s, ctx.office_code, ctx.counter_number)
+        served = counter.service_ids if counter is not None else frozenset()
+        recent = catalog.recent_procedure_ids(s, ctx.office_code, staff_id=staff_id,
+                                              counter_id=counter.id if counter is not None else None,
+                                              limit=RECENT_LIMIT)
+        procs = catalog.active_procedures(s, ctx.office_code)
     rank = {pid: i for i, pid in enumerate(recent)}
     out = []
     for p in procs:
@@ -247,7 +237,7 @@ def procedure_details(ctx: CounterContext, code: str) -> ProcedureDetails:
             processing=processing.describe(), fee_rule_text=rule.describe(), checklist=docs,
             needs_copies=rule.kind in ("per_copy", "per_page"), needs_pages=rule.kind == "per_page",
             free_within_days=rule.free_within_days,
-            variants=tuple((v.key, v.label_vi if lang == "vi" else (v.label_en or v.label_vi)) for v in rule.variants),
+            variants=tuple((v.key, localized(v.label_vi, v.label_en, lang)) for v in rule.variants),
             has_verification=processing.has_verification)
 
 
@@ -362,19 +352,8 @@ def read_scan(text: str, today: date) -> ScanOutcome:
 def find_citizens(ctx: CounterContext, *, cccd: str = "", phone: str = "") -> list[CitizenInfo]:
     """Known citizens with this CCCD, or this phone (newest first; several people may share
     a family phone). Nothing for a value that is not a valid number."""
-    today = office_today(ctx.now())
     with ctx.db.read() as s:
-        q = select(Citizen).where(Citizen.office_code == ctx.office_code)
-        try:
-            if cccd.strip():
-                q = q.where(Citizen.cccd == validate_cccd(cccd, today=today))
-            elif phone.strip():
-                q = q.where(Citizen.phone == normalize_phone(phone))
-            else:
-                return []
-        except ValidationError:
-            return []
-        return [citizen_info(c) for c in s.scalars(q.order_by(Citizen.updated_at.desc()).limit(5))]
+        return citizen_ops.find_citizens(s, ctx.office_code, cccd=cccd, phone=phone, today=office_today(ctx.now()))
 
 
 def fill_from_citizen(state: IntakeState, c: CitizenInfo) -> IntakeState:
@@ -504,9 +483,7 @@ class Outcome:
 
 def _audit(s: Session, ctx: CounterContext, action: str, detail: dict[str, Any], now: datetime) -> None:
     actor = ctx.actor
-    s.add(AuditLog(id=new_id(), office_code=actor.office_code, at=now, device_id=actor.device_id,
-                   staff_id=actor.staff_id, actor=actor.label or "", action=action, entity="dossier", entity_id=None,
-                   detail=detail))
+    journal.audit(s, actor, action=action, entity="dossier", now=now, detail=detail)
 
 
 def _ticket(state: IntakeState) -> uuid.UUID | None:

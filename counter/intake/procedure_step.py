@@ -46,8 +46,7 @@ class ProcedureStep(QWidget):
         self.results.setWordWrap(True)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the cursor stays in the search box
-        self.empty = label(role="hint")
-        self.empty.setObjectName("intake-no-procedure")
+        self.empty = label(role="hint", name="intake-no-procedure")
         self.search.textChanged.connect(lambda _t: self.refilter())
         vbox(self, [self.drafts_panel, self.heading, self.hint, self.search_label, self.search, self.results,
                     self.empty], spacing=8)
@@ -68,8 +67,7 @@ class ProcedureStep(QWidget):
                 time=f"{to_office_time(when):%H:%M %d/%m}", procedure=offer.procedure_name or "–",
                 applicant=offer.applicant_name or "–", step=step_words(offer.step))
             row = QWidget()
-            lab = label(text)
-            lab.setObjectName(f"intake-draft-{i}")
+            lab = label(text, name=f"intake-draft-{i}")
             go = button(_("Resume (Alt+R)") if i == 0 else pgettext("counter intake", "Resume"), "primary" if i == 0 else "",
                         lambda o=offer: self.resume.emit(o), name=f"intake-draft-resume-{i}")
             drop = button(pgettext("counter intake", "Discard"), "", lambda o=offer: self.drop.emit(o), name=f"intake-draft-discard-{i}")

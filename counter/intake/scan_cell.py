@@ -21,8 +21,7 @@ class ScanCell(QWidget):
         self.button = sized(button(name=f"intake-doc-{index}-scan", on_click=lambda: self.requested.emit(self.index)))
         self.button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it; Space presses it
         self.button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-        self.state = label(role="hint", wrap=False)
-        self.state.setObjectName(f"intake-doc-{index}-scanned")
+        self.state = label(role="hint", wrap=False, name=f"intake-doc-{index}-scanned")
         hbox(self, [self.button, self.state], spacing=8).addStretch(1)
         self.retranslate()
 

@@ -38,8 +38,7 @@ class StepBar(QWidget):
         self.labels: dict[str, QLabel] = {}
         row = hbox(self, margin=0, spacing=8)
         for step in steps:
-            lab = label(role="badge", wrap=False)
-            lab.setObjectName(f"intake-stepbar-{step}")
+            lab = label(role="badge", wrap=False, name=f"intake-stepbar-{step}")
             self.labels[step] = lab
             row.addWidget(lab)
         row.addStretch(1)

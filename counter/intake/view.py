@@ -88,8 +88,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
 
         self.bar = StepBar(STEPS)
         self.bar.setObjectName("intake-stepbar")
-        self.where = label(role="hint")
-        self.where.setObjectName("intake-where")
+        self.where = label(role="hint", name="intake-where")
         self.pages = QStackedWidget()
         self.procedure = ProcedureStep()
         self.documents = DocumentsStep()
@@ -102,8 +101,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
             area = scroll_area(self.page_of[step])
             page_background(self.page_of[step])
             self.pages.addWidget(area)
-        self.status = label(role="hint")
-        self.status.setObjectName("intake-status")
+        self.status = label(role="hint", name="intake-status")
         self.status.setVisible(False)
 
         self.back_button = button(name="intake-back", on_click=self.back)

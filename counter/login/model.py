@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from counter.context import CounterContext
-from local_db.models import Counter
 from local_db.office_settings import load_rules
+from local_db.ops import catalog
 from local_db.ops import staff as staff_ops
 from local_db.ops.counters import set_counter_open
 
@@ -24,10 +22,8 @@ class CounterChoice:
 def counters(ctx: CounterContext) -> list[CounterChoice]:
     """The office's active counters, by number."""
     with ctx.db.read() as s:
-        rows = s.execute(select(Counter.number, Counter.name).where(Counter.office_code == ctx.office_code,
-                                                                    Counter.active.is_(True))
-                         .order_by(Counter.number)).all()
-    return [CounterChoice(number=n, name=name) for n, name in rows]
+        rows = catalog.active_counters(s, ctx.office_code)
+    return [CounterChoice(number=c.number, name=c.name) for c in rows]
 
 
 def idle_lock_minutes(ctx: CounterContext) -> int:

@@ -23,17 +23,16 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import DomainError, MotcuaError
-from core.i18n import _, current_language
+from core.i18n import _, current_language, localized
+from core.ticket_states import AT_COUNTER, TicketStatus
 from counter.context import CounterContext
-from local_db.models import Ticket, TicketEvent
 from local_db.office_settings import office_today
 from local_db.ops import queue as queue_ops
 from local_db.ops.queue_common import OfficeSnapshot, TicketInfo, waiting_today
-from local_db.ops.queue_status import counter_state, get_ticket
+from local_db.ops.queue_status import counter_state, get_ticket, last_transfer
 from printing.roll_source import priority_label
 
 # Notices: what the last action wants said on the status line (the view words them).
@@ -44,7 +43,7 @@ TRANSFERRED = "transferred"
 
 
 def _pick(vi: str, en: str) -> str:
-    return en if current_language() == "en" and en else vi
+    return localized(vi, en)
 
 
 @dataclass(frozen=True)
@@ -152,14 +151,14 @@ class PanelState:
 
     @property
     def can_recall(self) -> bool:
-        return self.current is not None and self.current.status == "called"
+        return self.current is not None and self.current.status == TicketStatus.CALLED
 
     can_start = can_recall  # a called citizen came to the desk
     can_no_show = can_recall  # ... or did not
 
     @property
     def can_finish(self) -> bool:
-        return self.current is not None and self.current.status == "serving"
+        return self.current is not None and self.current.status == TicketStatus.SERVING
 
     @property
     def can_transfer(self) -> bool:
@@ -169,16 +168,12 @@ class PanelState:
 # -- reading ------------------------------------------------------------------------------
 
 def _transferred(session: Session, office: OfficeSnapshot, ticket_id: uuid.UUID) -> Transferred | None:
-    row = session.execute(select(TicketEvent.detail).where(TicketEvent.ticket_id == ticket_id,
-                                                           TicketEvent.action == "transfer")
-                          .order_by(TicketEvent.at.desc(), TicketEvent.id.desc()).limit(1)).first()
-    if row is None:
+    last = last_transfer(session, ticket_id)
+    if last is None:
         return None
-    detail = row.detail or {}
-    svc = office.service_by_code.get(detail.get("from_service") or "")
-    note = detail.get("note") or session.scalar(select(Ticket.note).where(Ticket.id == ticket_id)) or ""
-    return Transferred(from_counter=detail.get("from_counter"), from_service_vi=svc.name_vi if svc else "",
-                       from_service_en=svc.name_en if svc else "", note=note)
+    svc = office.service_by_code.get(last.from_service_code)
+    return Transferred(from_counter=last.from_counter, from_service_vi=svc.name_vi if svc else "",
+                       from_service_en=svc.name_en if svc else "", note=last.note)
 
 
 def _current(session: Session, office: OfficeSnapshot, info: TicketInfo) -> CurrentTicket:
@@ -258,7 +253,7 @@ def clerk_words(exc: MotcuaError, code: str = "") -> MotcuaError:
 def _at_this_counter(session: Session, ctx: CounterContext, ticket_id: uuid.UUID) -> TicketInfo:
     """The ticket, if it is the one this counter called or serves (the panel may be stale)."""
     info = get_ticket(session, ticket_id)
-    if info.status not in ("called", "serving") or info.counter_number != _counter_number(ctx):
+    if info.status not in AT_COUNTER or info.counter_number != _counter_number(ctx):
         raise DomainError(f"ticket {info.code} is not at counter {ctx.counter_number}", code="ticket_elsewhere",
                           ticket=info.code)
     return info

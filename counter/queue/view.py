@@ -25,6 +25,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from core.i18n import _, ngettext, pgettext
+from core.ticket_states import TicketStatus
 from counter.context import CounterContext
 from counter.queue import model, tour
 from counter.queue.model import NOBODY_WAITING, CurrentTicket, Notice, PanelState
@@ -71,26 +72,16 @@ class QueuePanel(Screen):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the F-keys work while the page has focus
 
         # the ticket at the desk
-        self.title = label(role="title")
-        self.title.setObjectName("queue-title")
-        self.caption = label(role="subtitle", center=True)
-        self.caption.setObjectName("queue-caption")
-        self.number = label(role="huge", center=True, wrap=False)
-        self.number.setObjectName("queue-number")
-        self.service = label(role="big", center=True)
-        self.service.setObjectName("queue-service")
-        self.priority = label(role="info", center=True)
-        self.priority.setObjectName("queue-priority")
-        self.transferred = label(role="info", center=True)
-        self.transferred.setObjectName("queue-transferred")
-        self.times = label(role="subtitle", center=True)
-        self.times.setObjectName("queue-times")
-        self.timer_caption = label(role="hint", center=True)
-        self.timer_caption.setObjectName("queue-timer-caption")
-        self.timer = label(role="big", center=True, wrap=False)
-        self.timer.setObjectName("queue-timer")
-        self.idle_hint = label(role="hint", center=True)
-        self.idle_hint.setObjectName("queue-idle-hint")
+        self.title = label(role="title", name="queue-title")
+        self.caption = label(role="subtitle", center=True, name="queue-caption")
+        self.number = label(role="huge", center=True, wrap=False, name="queue-number")
+        self.service = label(role="big", center=True, name="queue-service")
+        self.priority = label(role="info", center=True, name="queue-priority")
+        self.transferred = label(role="info", center=True, name="queue-transferred")
+        self.times = label(role="subtitle", center=True, name="queue-times")
+        self.timer_caption = label(role="hint", center=True, name="queue-timer-caption")
+        self.timer = label(role="big", center=True, wrap=False, name="queue-timer")
+        self.idle_hint = label(role="hint", center=True, name="queue-idle-hint")
         desk = panel()
         desk.setObjectName("queue-desk")
         desk_layout = vbox(desk, margin=20, spacing=8)
@@ -118,16 +109,13 @@ class QueuePanel(Screen):
             shortcut.activated.connect(handlers[action])
             self.shortcuts[action] = shortcut
 
-        self.message = label(role="hint")
-        self.message.setObjectName("queue-message")
+        self.message = label(role="hint", name="queue-message")
         self.message.hide()
 
         # who waits
         self.waiting_title = label(role="subtitle")
-        self.waiting_total = label(role="big")
-        self.waiting_total.setObjectName("queue-waiting-total")
-        self.waiting_detail = label(role="hint")
-        self.waiting_detail.setObjectName("queue-waiting-detail")
+        self.waiting_total = label(role="big", name="queue-waiting-total")
+        self.waiting_detail = label(role="hint", name="queue-waiting-detail")
         self.rows_widget = QWidget()
         self.rows = QGridLayout(self.rows_widget)
         self.rows.setContentsMargins(0, 0, 0, 0)
@@ -135,8 +123,7 @@ class QueuePanel(Screen):
         self.rows.setVerticalSpacing(10)
         self.row_labels: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
         self.heads: tuple[QLabel, QLabel, QLabel] | None = None
-        self.closed = label(role="info")
-        self.closed.setObjectName("queue-closed")
+        self.closed = label(role="info", name="queue-closed")
         self.closed.hide()
         side = panel()
         side.setObjectName("queue-waiting")
@@ -326,7 +313,7 @@ class QueuePanel(Screen):
     def take_in_dossier(self) -> None:
         """The citizen being served hands in papers: the intake wizard, tied to their ticket."""
         current = self._ticket()
-        if self.busy or current is None or current.status != "serving":
+        if self.busy or current is None or current.status != TicketStatus.SERVING:
             return
         self.go("intake", ticket_id=str(current.id))
 
@@ -342,7 +329,7 @@ class QueuePanel(Screen):
             "call": st is not None and st.can_call, "recall": st is not None and st.can_recall,
             "start": st is not None and st.can_start, "finish": st is not None and st.can_finish,
             "no_show": st is not None and st.can_no_show, "transfer": st is not None and st.can_transfer,
-            "intake": self._ticket() is not None and self._ticket().status == "serving",
+            "intake": self._ticket() is not None and self._ticket().status == TicketStatus.SERVING,
         }
         # The next step of the usual round is the one blue button: call, then start, then finish.
         # (Only an enabled button is blue: the theme draws a disabled primary button as enabled.)
@@ -383,7 +370,7 @@ class QueuePanel(Screen):
         self.priority.setVisible(bool(flags))
         self.transferred.setText(transferred_words(t.transferred) if t.transferred else "")
         self.transferred.setVisible(t.transferred is not None)
-        if t.status == "serving":
+        if t.status == TicketStatus.SERVING:
             self.caption.setText(_("Serving"))
             self.times.setText(_("Serving since {time}").format(time=hhmm(t.serving_at)) if t.serving_at else "")
             self.timer_caption.setText(_("Service time"))
@@ -424,11 +411,9 @@ class QueuePanel(Screen):
             self.rows.addWidget(self.heads[2], 0, 2, Qt.AlignmentFlag.AlignRight)
             self.row_labels = {}
             for i, s in enumerate(st.services, start=1):
-                name, count, prio = label(role="subtitle"), label(role="subtitle", wrap=False), \
-                    label(role="subtitle", wrap=False)
-                name.setObjectName(f"queue-service-{s.code}")
-                count.setObjectName(f"queue-waiting-{s.code}")
-                prio.setObjectName(f"queue-priority-{s.code}")
+                name = label(role="subtitle", name=f"queue-service-{s.code}")
+                count = label(role="subtitle", wrap=False, name=f"queue-waiting-{s.code}")
+                prio = label(role="subtitle", wrap=False, name=f"queue-priority-{s.code}")
                 for w in (count, prio):
                     w.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.rows.addWidget(name, i, 0)

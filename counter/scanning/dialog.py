@@ -105,8 +105,7 @@ class ScanDialog(QDialog):
         self._message: tuple[str, str] | None = None
         self.resize(1280, 800)
 
-        self.heading = label(role="title")
-        self.heading.setObjectName("scan-heading")
+        self.heading = label(role="title", name="scan-heading")
         self.scanner = ScannerPanel(tasks)
         self.scanner.scanned.connect(lambda pages: self.add_pages(pages))
         self.scanner.failed.connect(self.show_error)
@@ -135,10 +134,8 @@ class ScanDialog(QDialog):
         self.strip.currentRowChanged.connect(lambda _r: self._draw_preview())
         self.preview = PagePreview()
         self.preview.setObjectName("scan-preview")
-        self.count = label(role="hint")
-        self.count.setObjectName("scan-count")
-        self.error = label(role="error")
-        self.error.setObjectName("scan-error")
+        self.count = label(role="hint", name="scan-count")
+        self.error = label(role="error", name="scan-error")
         self.error.hide()
         self.left_button = sized(button(name="scan-move-left", on_click=lambda: self.move(-1)))
         self.right_button = sized(button(name="scan-move-right", on_click=lambda: self.move(1)))

@@ -22,17 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageOps
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
 from core.i18n import _
 from local_db.attachment_store import AttachmentStore
-from local_db.models import Dossier, DossierDocument
 from local_db.ops.attachments import (
     AttachmentInfo,
     attach_scan,
+    checklist_items,
     download_to_store,
     drop_unused,
     fetch_back,
@@ -136,8 +135,7 @@ def attach_kept(session: Session, actor: Actor, dossier_id: uuid.UUID, kept: Seq
                 store: AttachmentStore, *, now: Any = None) -> list[AttachmentInfo]:
     """Attach scans kept before the dossier existed: ``kept`` is (checklist position, sha256,
     pages) per item. Runs in the caller's transaction (the intake's save)."""
-    docs = {d.position: d.id for d in session.scalars(
-        select(DossierDocument).where(DossierDocument.dossier_id == dossier_id))}
+    docs = {d.position: d.document_id for d in checklist_items(session, actor.office_code, dossier_id) or ()}
     out = []
     for position, sha256, pages in kept:
         if position not in docs:
@@ -178,18 +176,15 @@ def dossier_scans(ctx: Any, dossier_id: uuid.UUID | str) -> tuple[ItemScans, ...
     """Every checklist item of the dossier, in order, with its scans (history included)."""
     dossier_id = uuid.UUID(str(dossier_id))
     with ctx.db.read() as s:
-        dossier = s.get(Dossier, dossier_id)
-        if dossier is None or dossier.office_code != ctx.office_code:
+        docs = checklist_items(s, ctx.office_code, dossier_id)
+        if docs is None:
             raise NotFound(_("This dossier does not exist in this office."), code="dossier_not_found")
-        docs = s.scalars(select(DossierDocument).where(DossierDocument.dossier_id == dossier_id)
-                         .order_by(DossierDocument.position)).all()
         infos = list_attachments(s, dossier_id)
         by_doc: dict[uuid.UUID, list[AttachmentInfo]] = {}
         for info in infos:
             by_doc.setdefault(info.document_id, []).append(info)
-        return tuple(ItemScans(document_id=d.id, name=d.name,
-                               received=not d.missing and (d.originals + d.certified + d.copies) > 0,
-                               versions=tuple(sorted(by_doc.get(d.id, []), key=lambda a: -a.version)))
+        return tuple(ItemScans(document_id=d.document_id, name=d.name, received=d.received,
+                               versions=tuple(sorted(by_doc.get(d.document_id, []), key=lambda a: -a.version)))
                      for d in docs)
 
 

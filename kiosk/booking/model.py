@@ -12,17 +12,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select
-
 from core.citizen import mask_phone, normalize_phone
 from core.errors import QuotaExceeded, ValidationError
-from core.i18n import _, current_language, language
+from core.i18n import _, current_language, language, localized
 from core.text import clean_name, fold, mask_name
 from core.working_calendar import to_office_time
 from kiosk.context import KioskContext
-from local_db.models import Procedure, Service
 from local_db.office_settings import calendar_for, office_today
-from local_db.ops import appointments
+from local_db.ops import appointments, catalog
 from local_db.ops.citizens import CitizenInput
 from local_db.ops.slots import list_slots
 from printing.roll_source import appointment_slip_content
@@ -92,7 +89,7 @@ class BookingError(Exception):
 
 
 def _pick(lang: str, vi: str, en: str) -> str:
-    return vi if lang == "vi" else (en or vi)
+    return localized(vi, en, lang)
 
 
 # -- procedures ----------------------------------------------------------------------------
@@ -104,18 +101,17 @@ def search_procedures(ctx: KioskContext, query: str = "", lang: str | None = Non
     lang = lang or current_language()
     words = fold(query).split()
     with ctx.db.read() as s:
-        rows = s.execute(select(Procedure, Service).join(Service, Service.id == Procedure.service_id)
-                         .where(Procedure.office_code == ctx.office_code, Procedure.active.is_(True))).all()
+        rows = catalog.active_procedures(s, ctx.office_code)
     hits = []
-    for proc, service in rows:
+    for proc in rows:
         haystack = f"{proc.name_folded} {fold(proc.name_en)} {proc.code.lower()}"
         if all(w in haystack for w in words):
             rank = proc.name_folded.find(words[0]) if words else 0
-            hits.append((rank if rank >= 0 else 999, proc.name_folded, proc, service))
+            hits.append((rank if rank >= 0 else 999, proc.name_folded, proc))
     hits.sort(key=lambda h: (h[0], h[1]))
     return [ProcedureChoice(code=p.code, name=_pick(lang, p.name_vi, p.name_en), field=_pick(lang, p.field_vi, p.field_en),
-                            service_code=sv.code, service_name=_pick(lang, sv.name_vi, sv.name_en))
-            for _r, _f, p, sv in hits]
+                            service_code=p.service_code, service_name=_pick(lang, p.service_name_vi, p.service_name_en))
+            for _r, _f, p in hits]
 
 
 # -- days and slots ------------------------------------------------------------------------

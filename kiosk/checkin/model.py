@@ -35,20 +35,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
-
+from core.appointment_states import AppointmentStatus
 from core.errors import DomainError
-from core.i18n import _, current_language
+from core.i18n import _, current_language, localized
 from core.scanned import ScanKind, classify
 from core.text import mask_name
 from core.tokens import AppointmentToken, Result
 from core.working_calendar import OFFICE_TZ
 from kiosk.context import KioskContext
 from kiosk.words import counters_words, wait_words
-from local_db.models import Appointment, Procedure, Service
 from local_db.office_settings import load_rules, office_today
+from local_db.ops import catalog
 from local_db.ops.appointments import (
     CheckIn,
+    appointment_status,
     check_in,
     check_in_window,
     get_appointment,
@@ -114,12 +114,10 @@ class CheckInResult:
         return self.outcome in OFFER_TICKET
 
     def service_name(self, lang: str | None = None) -> str:
-        lang = lang or current_language()
-        return (self.service_name_en or self.service_name_vi) if lang == "en" else self.service_name_vi
+        return localized(self.service_name_vi, self.service_name_en, lang)
 
     def procedure_name(self, lang: str | None = None) -> str:
-        lang = lang or current_language()
-        return (self.procedure_name_en or self.procedure_name_vi) if lang == "en" else self.procedure_name_vi
+        return localized(self.procedure_name_vi, self.procedure_name_en, lang)
 
 
 _NOT_OURS_KINDS = {ScanKind.TICKET, ScanKind.RECEIPT, ScanKind.ID_CARD, ScanKind.BAD_ID_CARD, ScanKind.UNKNOWN}
@@ -148,11 +146,11 @@ def check_in_scan(ctx: KioskContext, text: str, lang: str | None = None) -> Chec
         token = verification.token
         if result is Result.WRONG_OFFICE:
             return _from_token(Outcome.WRONG_OFFICE, token)
-        appt = s.get(Appointment, token.entity_id)
-        if appt is None and result in (Result.VALID, Result.EXPIRED) and centre_signed(s, verification.key_id):
+        status = appointment_status(s, ctx.office_code, token.entity_id)
+        if status is None and result in (Result.VALID, Result.EXPIRED) and centre_signed(s, verification.key_id):
             # An online booking not pulled yet: the centre's signature is proof enough.
             return _check_in_online(ctx, s, text, token, lang, now)
-        if appt is None or appt.office_code != ctx.office_code:
+        if status is None:
             if result is Result.VALID:
                 return _from_token(Outcome.NOT_YET_HERE, token)
             # Proven, ours, but over and never pulled here: its time has passed.
@@ -160,15 +158,15 @@ def check_in_scan(ctx: KioskContext, text: str, lang: str | None = None) -> Chec
             if day != now.astimezone(OFFICE_TZ).date():
                 return _from_token(Outcome.WRONG_DAY, token, past=True)
             return _from_token(Outcome.TOO_LATE, token)
-        facts = _facts(s, ctx.office_code, appt.id)
-        if appt.status == "cancelled":
+        facts = _facts(s, ctx.office_code, token.entity_id)
+        if status == AppointmentStatus.CANCELLED:
             return CheckInResult(Outcome.CANCELLED, **facts)
-        if appt.status == "checked_in":
+        if status == AppointmentStatus.CHECKED_IN:
             return CheckInResult(Outcome.ALREADY_CHECKED_IN, **facts)
-        if appt.status == "no_show":
+        if status == AppointmentStatus.NO_SHOW:
             return CheckInResult(Outcome.TOO_LATE, past=True, **facts)
         try:
-            done = check_in(s, ctx.actor, appt.id, now=now)
+            done = check_in(s, ctx.actor, token.entity_id, now=now)
         except DomainError as exc:
             # check_in refuses before it writes anything: nothing to roll back.
             return _refused(exc, facts, now)
@@ -212,8 +210,7 @@ def _check_in_online(ctx: KioskContext, s, text: str, token: AppointmentToken, l
 def _token_facts(s, office_code: str, token: AppointmentToken) -> dict:  # type: ignore[no-untyped-def,type-arg]
     """What the token tells, with the office's check-in window around it, for the refusals."""
     rules = load_rules(s, office_code)
-    service = s.scalars(select(Service).where(Service.office_code == office_code,
-                                              Service.code == token.service_code)).first()
+    service = catalog.service_by_code(s, office_code, token.service_code)
     return {
         "masked_name": token.masked_name, "appointment_code": "",
         "service_name_vi": service.name_vi if service else token.service_code,
@@ -235,12 +232,9 @@ def _from_token(outcome: Outcome, token: AppointmentToken, *, past: bool = False
 def _facts(s, office_code: str, appointment_id: uuid.UUID) -> dict:  # type: ignore[no-untyped-def]
     info = get_appointment(s, appointment_id)
     opens, closes = check_in_window(s, office_code, info.slot)
-    proc_en = ""
-    if info.procedure_code:
-        proc_en = s.scalar(select(Procedure.name_en).where(Procedure.office_code == office_code,
-                                                           Procedure.code == info.procedure_code)) or ""
-    service = s.scalars(select(Service).where(Service.office_code == office_code,
-                                              Service.code == info.slot.service_code)).first()
+    proc = catalog.procedure_by_code(s, office_code, info.procedure_code) if info.procedure_code else None
+    proc_en = proc.name_en if proc is not None else ""
+    service = catalog.service_by_code(s, office_code, info.slot.service_code)
     start = datetime.combine(info.slot.day, info.slot.start_time, tzinfo=OFFICE_TZ)
     end = datetime.combine(info.slot.day, info.slot.end_time, tzinfo=OFFICE_TZ)
     return {

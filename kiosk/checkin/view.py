@@ -82,11 +82,9 @@ class CheckInScreen(Screen):
         self.camera = CameraView(tasks, use_camera=use_camera)
         self.camera.scanned.connect(self.on_scan)
         self.camera.availability_changed.connect(lambda _ok: self._show_camera_state())
-        self.no_camera = label(role="info", center=True)
-        self.no_camera.setObjectName("checkin-no-camera")
+        self.no_camera = label(role="info", center=True, name="checkin-no-camera")
         self.scanner_hint = label(role="hint", center=True)
-        self.status = label(role="hint", center=True)
-        self.status.setObjectName("checkin-status")
+        self.status = label(role="hint", center=True, name="checkin-status")
         self.back = button(name="checkin-back", on_click=lambda: self.go("start"))
         scan_layout = vbox(self.scan_page, [self.title, self.instructions, self.camera, self.no_camera,
                                             self.scanner_hint, self.status], margin=0, spacing=22)
@@ -95,20 +93,15 @@ class CheckInScreen(Screen):
 
         # --- welcome page
         self.welcome_page = QWidget()
-        self.welcome = label(role="title", center=True)
-        self.welcome.setObjectName("checkin-welcome")
+        self.welcome = label(role="title", center=True, name="checkin-welcome")
         self.welcome_text = label(role="subtitle", center=True)
-        self.number = label(role="huge", center=True, wrap=False)
-        self.number.setObjectName("checkin-ticket-number")
-        self.service = label(role="big", center=True)
-        self.service.setObjectName("checkin-service")
-        self.procedure = label(role="subtitle", center=True)
-        self.procedure.setObjectName("checkin-procedure")
+        self.number = label(role="huge", center=True, wrap=False, name="checkin-ticket-number")
+        self.service = label(role="big", center=True, name="checkin-service")
+        self.procedure = label(role="subtitle", center=True, name="checkin-procedure")
         self.counters = label(role="subtitle", center=True)
         self.ahead = label(role="subtitle", center=True)
         self.wait = label(role="subtitle", center=True)
-        self.printing = label(role="info", center=True)
-        self.printing.setObjectName("checkin-print-status")
+        self.printing = label(role="info", center=True, name="checkin-print-status")
         self.done = button(role="primary", name="checkin-done", on_click=lambda: self.go("start"))
         welcome_layout = vbox(self.welcome_page, [self.welcome, self.welcome_text, self.number, self.service,
                                                   self.procedure, self.counters, self.ahead, self.wait,
@@ -118,10 +111,8 @@ class CheckInScreen(Screen):
 
         # --- problem page
         self.problem_page = QWidget()
-        self.headline = label(role="title", center=True)
-        self.headline.setObjectName("checkin-headline")
-        self.explanation = label(role="error", center=False)
-        self.explanation.setObjectName("checkin-explanation")
+        self.headline = label(role="title", center=True, name="checkin-headline")
+        self.explanation = label(role="error", center=False, name="checkin-explanation")
         self.take_ticket = button(role="primary", name="checkin-take-ticket", on_click=lambda: self.go("ticket_service"))
         self.again = button(name="checkin-again", on_click=self._again)
         self.problem_back = button(name="checkin-problem-back", on_click=lambda: self.go("start"))

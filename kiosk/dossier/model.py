@@ -20,7 +20,7 @@ from datetime import datetime
 
 from core.dossier_states import DossierStatus
 from core.errors import NotFound
-from core.i18n import N_, _, current_language
+from core.i18n import N_, _, current_language, localized
 from core.scanned import ScanKind, classify
 from core.tokens import ReceiptToken, Result
 from core.working_calendar import OFFICE_TZ
@@ -57,8 +57,7 @@ class DossierView:
     as_of: datetime | None  # last contact with the centre, when offline (None: never / online)
 
     def procedure_name(self, lang: str | None = None) -> str:
-        lang = lang or current_language()
-        return self.procedure_name_vi if lang == "vi" else (self.procedure_name_en or self.procedure_name_vi)
+        return localized(self.procedure_name_vi, self.procedure_name_en, lang)
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from core.due_date import ProcessingTime
 from core.fees import FeeRule
-from core.i18n import _, current_language, language, ngettext
+from core.i18n import _, language, localized, ngettext
 from core.text import fold
 from kiosk.context import KioskContext
-from local_db.models import Counter, Procedure, Service
+from local_db.ops import catalog
 from printing.checklist_content import ChecklistContent, ChecklistItem
 from printing.spool import queue_document
 
@@ -42,10 +40,10 @@ class GuideEntry:
     counters: tuple[int, ...]  # counters that receive this procedure's queue
 
     def name(self, lang: str | None = None) -> str:
-        return self.name_vi if (lang or current_language()) == "vi" else (self.name_en or self.name_vi)
+        return localized(self.name_vi, self.name_en, lang)
 
     def field(self, lang: str | None = None) -> str:
-        return self.field_vi if (lang or current_language()) == "vi" else (self.field_en or self.field_vi)
+        return localized(self.field_vi, self.field_en, lang)
 
     def fee_words(self) -> str:
         return FeeRule.from_dict(self.fee_rule).describe()
@@ -54,7 +52,7 @@ class GuideEntry:
         return ProcessingTime.from_dict(self.processing).describe()
 
     def where_words(self) -> str:
-        service = self.service_name_vi if current_language() == "vi" else (self.service_name_en or self.service_name_vi)
+        service = localized(self.service_name_vi, self.service_name_en)
         if not self.counters:
             return _("At the reception counters (queue: {service})").format(service=service)
         numbers = ", ".join(str(n) for n in self.counters)
@@ -67,22 +65,19 @@ def load_guide(ctx: KioskContext) -> list[GuideEntry]:
     """Every active procedure of the office, by field then name."""
     with ctx.db.read() as s:
         counters: dict[uuid.UUID, list[int]] = {}
-        for counter in s.scalars(select(Counter).where(Counter.office_code == ctx.office_code,
-                                                       Counter.active.is_(True))):
-            for service in counter.services:
-                counters.setdefault(service.id, []).append(counter.number)
-        rows = s.execute(select(Procedure, Service.name_vi, Service.name_en)
-                         .join(Service, Service.id == Procedure.service_id)
-                         .where(Procedure.office_code == ctx.office_code, Procedure.active.is_(True))).all()
-        entries = [
-            GuideEntry(code=p.code, name_vi=p.name_vi, name_en=p.name_en, field_vi=p.field_vi, field_en=p.field_en,
-                       name_folded=p.name_folded or fold(p.name_vi),
-                       documents=tuple(ChecklistItem(str(d.get("name", "")), bool(d.get("required", True)))
-                                       for d in (p.documents or [])),
-                       fee_rule=dict(p.fee_rule), processing=dict(p.processing), service_name_vi=sname_vi,
-                       service_name_en=sname_en, counters=tuple(sorted(counters.get(p.service_id, []))))
-            for p, sname_vi, sname_en in rows
-        ]
+        for counter in catalog.active_counters(s, ctx.office_code):
+            for service_id in counter.service_ids:
+                counters.setdefault(service_id, []).append(counter.number)
+        rows = catalog.active_procedures(s, ctx.office_code)
+    entries = [
+        GuideEntry(code=p.code, name_vi=p.name_vi, name_en=p.name_en, field_vi=p.field_vi, field_en=p.field_en,
+                   name_folded=p.name_folded or fold(p.name_vi),
+                   documents=tuple(ChecklistItem(str(d.get("name", "")), bool(d.get("required", True)))
+                                   for d in p.documents),
+                   fee_rule=p.fee_rule, processing=p.processing, service_name_vi=p.service_name_vi,
+                   service_name_en=p.service_name_en, counters=tuple(sorted(counters.get(p.service_id, []))))
+        for p in rows
+    ]
     return sorted(entries, key=lambda e: (e.field_vi, e.name_vi))
 
 

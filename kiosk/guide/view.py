@@ -37,10 +37,8 @@ class GuideScreen(Screen):
         self.query.setObjectName("guide-search")
         self.query.textChanged.connect(lambda _t: self._refresh())
         self.keyboard = keyboard_for("text", self.query, on_touch=True)
-        self.heading = label(role="big")
-        self.heading.setObjectName("guide-heading")
-        self.status = label(role="hint", center=True)
-        self.status.setObjectName("guide-status")
+        self.heading = label(role="big", name="guide-heading")
+        self.status = label(role="hint", center=True, name="guide-status")
         inner = QWidget()
         self.list_layout = vbox(inner, spacing=14)
         self.list_layout.addStretch(1)
@@ -169,19 +167,15 @@ class ProcedureScreen(Screen):
         self.entry: GuideEntry | None = None
         self.job_id: uuid.UUID | None = None
         self.print_state = ""
-        self.title = label(role="title")
-        self.title.setObjectName("guide-name")
+        self.title = label(role="title", name="guide-name")
         self.sub = label(role="hint")
         self.docs_heading = label(role="big")
-        self.docs = label(role="subtitle")
-        self.docs.setObjectName("guide-documents")
-        self.facts = label(role="subtitle")
-        self.facts.setObjectName("guide-facts")
+        self.docs = label(role="subtitle", name="guide-documents")
+        self.facts = label(role="subtitle", name="guide-facts")
         card = panel()
         vbox(card, [self.docs_heading, self.docs, self.facts], margin=24, spacing=14)
         self.print_button = button(role="primary", name="guide-print", on_click=self.print)
-        self.printing = label(role="info", center=True)
-        self.printing.setObjectName("guide-print-status")
+        self.printing = label(role="info", center=True, name="guide-print-status")
         self.back = button(name="back", on_click=lambda: self.go("guide"))
         # No scroll area: the longest checklist of the catalogue fits the portrait screen,
         # and wrapped labels inside a scroll area lay out too short on their first showing.

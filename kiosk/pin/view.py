@@ -38,10 +38,8 @@ class PinScreen(Screen):
         self.checking = False
         self.title = label(role="title", center=True)
         self.hint = label(role="subtitle", center=True)
-        self.dots = label(role="big", center=True, wrap=False)
-        self.dots.setObjectName("pin-dots")
-        self.status = label(role="hint", center=True)
-        self.status.setObjectName("pin-status")
+        self.dots = label(role="big", center=True, wrap=False, name="pin-dots")
+        self.status = label(role="hint", center=True, name="pin-status")
         self.keys = {}
         grid = QGridLayout()
         grid.setSpacing(18)

@@ -13,19 +13,17 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from core.errors import MotcuaError
 from core.i18n import N_, _, current_language
 from core.scanned import ScanKind, classify
 from core.tokens import ReceiptToken, Result, TicketToken
 from kiosk.context import KioskContext
-from local_db.models import Counter, Dossier, Feedback, Ticket
+from local_db.ops import catalog
 from local_db.ops.feedback import (
-    RATEABLE_TICKET_STATUSES,
     RATINGS,
     FeedbackInfo,
     give_feedback,
+    rating_check,
 )
 from local_db.ops.scan_check import check_scan
 from ui.failures import failure_words
@@ -95,10 +93,8 @@ class Identified:
 
 def counter_choices(ctx: KioskContext) -> list[CounterChoice]:
     with ctx.db.read() as s:
-        counters = s.scalars(select(Counter).where(Counter.office_code == ctx.office_code, Counter.active.is_(True))
-                             .order_by(Counter.number)).all()
-        return [CounterChoice(c.number, c.name, tuple(sv.name_vi for sv in c.services),
-                              tuple(sv.name_en for sv in c.services)) for c in counters]
+        counters = catalog.active_counters(s, ctx.office_code)
+    return [CounterChoice(c.number, c.name, c.service_names_vi, c.service_names_en) for c in counters]
 
 
 def identify_scan(ctx: KioskContext, text: str) -> Identified:
@@ -114,18 +110,18 @@ def identify_scan(ctx: KioskContext, text: str) -> Identified:
             return Identified(REFUSED, messages=dict(check.messages))
         token = check.token
         if isinstance(token, TicketToken):
-            ticket = s.get(Ticket, token.entity_id)
-            if ticket is None or ticket.status not in RATEABLE_TICKET_STATUSES:
+            rating = rating_check(s, ticket_id=token.entity_id)
+            if rating.outcome == NOT_SERVED:
                 return Identified(NOT_SERVED, code=token.ticket_code)
-            if s.scalar(select(Feedback.id).where(Feedback.ticket_id == ticket.id)) is not None:
-                return Identified(ALREADY_RATED, code=ticket.code)
-            return Identified(OK, Target(ticket_id=ticket.id, ticket_code=ticket.code))
-        dossier = s.get(Dossier, token.entity_id)
-        if dossier is None:
+            if rating.outcome == ALREADY_RATED:
+                return Identified(ALREADY_RATED, code=rating.code)
+            return Identified(OK, Target(ticket_id=token.entity_id, ticket_code=rating.code))
+        rating = rating_check(s, dossier_id=token.entity_id)
+        if rating.outcome == "unknown":
             return Identified(NOT_RATEABLE)
-        if s.scalar(select(Feedback.id).where(Feedback.dossier_id == dossier.id)) is not None:
-            return Identified(ALREADY_RATED, code=dossier.code)
-        return Identified(OK, Target(dossier_id=dossier.id, dossier_code=dossier.code))
+        if rating.outcome == ALREADY_RATED:
+            return Identified(ALREADY_RATED, code=rating.code)
+        return Identified(OK, Target(dossier_id=token.entity_id, dossier_code=rating.code))
 
 
 def submit(ctx: KioskContext, target: Target, rating: str, criteria: dict[str, Any]) -> FeedbackInfo:

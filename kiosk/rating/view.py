@@ -51,8 +51,7 @@ class RatingScreen(Screen):
         self.title = label(role="title", center=True)
         self.scan_hint = label(role="subtitle", center=True)
         self.or_label = label(role="subtitle", center=True)
-        self.error = label(role="error")
-        self.error.setObjectName("rating-error")
+        self.error = label(role="error", name="rating-error")
         self.grid = QGridLayout()
         self.grid.setSpacing(18)
         self.buttons: dict[int, QPushButton] = {}
@@ -151,8 +150,7 @@ class RatingFormScreen(Screen):
         self.answers: dict[str, Any] = {}
         self.busy = False
         self.title = label(role="title", center=True)
-        self.about = label(role="subtitle", center=True)
-        self.about.setObjectName("rating-about")
+        self.about = label(role="subtitle", center=True, name="rating-about")
         self.levels = {key: button(role="choice", name=f"rating-{key}", on_click=lambda k=key: self.choose(k))
                        for key in RATING_WORDS}
         for b in self.levels.values():
@@ -163,8 +161,7 @@ class RatingFormScreen(Screen):
         inner = QWidget()
         inner_layout = vbox(inner, spacing=14)
         for key, _q, answers in QUESTIONS:
-            q = label(role="subtitle")
-            q.setObjectName(f"question-{key}")
+            q = label(role="subtitle", name=f"question-{key}")
             self.questions[key] = q
             row = []
             for value, _text in answers:
@@ -176,8 +173,7 @@ class RatingFormScreen(Screen):
             vbox(box, [q], margin=16, spacing=10).addLayout(hbox(items=row, spacing=12))
             inner_layout.addWidget(box)
         inner_layout.addStretch(1)
-        self.status = label(role="error")
-        self.status.setObjectName("rating-status")
+        self.status = label(role="error", name="rating-status")
         self.send = button(role="primary", name="rating-send", on_click=self.send_rating)
         self.back = button(name="back", on_click=lambda: self.go("rating"))
         layout = vbox(self, [self.title, self.about, *self.levels.values(), self.more], margin=40, spacing=16)
@@ -285,8 +281,7 @@ class RatingThanksScreen(Screen):
     def __init__(self, ctx: KioskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.title = label(role="big", center=True)
-        self.title.setObjectName("rating-thanks")
+        self.title = label(role="big", center=True, name="rating-thanks")
         self.text = label(role="subtitle", center=True)
         self.done = button(role="primary", name="done", on_click=lambda: self.go("start"))
         layout = vbox(self, margin=40, spacing=30)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from core.i18n import current_language
+from core.i18n import current_language, localized
 from core.working_calendar import to_office_time
 from kiosk.context import KioskContext
 from local_db.office_settings import calendar_for
@@ -95,7 +95,7 @@ def service_choices(ctx: KioskContext) -> ServiceMenu:
         queues = queue_overview(s, ctx.office_code, now=now)
         closed = closed_until(s, ctx.office_code, now)
     return ServiceMenu(closed_until=closed, choices=[
-        ServiceChoice(code=q.code, name=q.name_vi if lang == "vi" else (q.name_en or q.name_vi), waiting=q.waiting,
+        ServiceChoice(code=q.code, name=localized(q.name_vi, q.name_en, lang), waiting=q.waiting,
                       estimated_wait_min=q.estimated_wait_min, counters_open=q.counters_open) for q in queues])
 
 

@@ -45,8 +45,7 @@ class ServiceScreen(Screen):
         self.ctx, self.tasks = ctx, tasks
         self.title = label(role="title", center=True)
         self.hint = label(role="subtitle", center=True)
-        self.status = label(role="hint", center=True)
-        self.status.setObjectName("ticket-status")
+        self.status = label(role="hint", center=True, name="ticket-status")
         self.list_layout = vbox(spacing=18)
         self.back = button(name="back", on_click=lambda: self.go("start"))
         layout = vbox(self, [self.title, self.hint], margin=40, spacing=22)
@@ -107,8 +106,7 @@ class PriorityScreen(Screen):
         self.none = button(role="primary", name="priority-none", on_click=lambda: self._take(None))
         self.reasons = {code: button(role="choice", name=f"priority-{code}", on_click=lambda c=code: self._take(c))
                         for code, _text in PRIORITY_CHOICES}
-        self.status = label(role="hint", center=True)
-        self.status.setObjectName("ticket-status")
+        self.status = label(role="hint", center=True, name="ticket-status")
         self.back = button(name="back", on_click=lambda: self.go("ticket_service"))
         layout = vbox(self, [self.title, self.hint, self.none, *self.reasons.values(), self.status], margin=40,
                       spacing=18)
@@ -170,14 +168,12 @@ class TicketDoneScreen(Screen):
         self.ctx = ctx
         self.ticket: IssuedTicket | None = None
         self.heading = label(role="subtitle", center=True)
-        self.number = label(role="huge", center=True, wrap=False)
-        self.number.setObjectName("ticket-number")
+        self.number = label(role="huge", center=True, wrap=False, name="ticket-number")
         self.service = label(role="big", center=True)
         self.counters = label(role="subtitle", center=True)
         self.ahead = label(role="subtitle", center=True)
         self.wait = label(role="subtitle", center=True)
-        self.printing = label(role="info", center=True)
-        self.printing.setObjectName("print-status")
+        self.printing = label(role="info", center=True, name="print-status")
         self.done = button(role="primary", name="done", on_click=lambda: self.go("start"))
         layout = vbox(self, [self.heading, self.number, self.service, self.counters, self.ahead, self.wait,
                              self.printing], margin=40, spacing=18)

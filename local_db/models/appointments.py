@@ -47,7 +47,7 @@ class Appointment(IdMixin, TimestampMixin, OfficeOwned, Base):
     procedure_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("procedure.id"))
     citizen_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("citizen.id"), index=True)
     source: Mapped[str] = mapped_column(String(16))  # kiosk / counter / phone / online
-    status: Mapped[str] = mapped_column(String(16))  # booked / checked_in / no_show / cancelled
+    status: Mapped[str] = mapped_column(String(16))  # a core.appointment_states.AppointmentStatus value
     booked_at: Mapped[datetime]
     checked_in_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]

@@ -1,7 +1,7 @@
 """What leaves the office and what is kept for the record: outbox, audit log, counters.
 
 These are written in the same transaction as the change they describe, so a change and
-its outbox row exist together or not at all (DESIGN.md §5).
+its outbox row exist together or not at all (docs/ARCHITECTURE.md §5).
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ class Ticket(IdMixin, TimestampMixin, OfficeOwned, Base):
     code: Mapped[str] = mapped_column(String(12))  # prefix + at least 3 digits: A015, A1000
     priority_reason: Mapped[str | None] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(String(16))  # walk_in / appointment / counter
-    status: Mapped[str] = mapped_column(String(16))  # waiting / called / serving / done / no_show
+    status: Mapped[str] = mapped_column(String(16))  # a core.ticket_states.TicketStatus value
     counter_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counter.id"))
     target_counter_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counter.id"))
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))

@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
+from core.appointment_states import AppointmentStatus
 from core.citizen import mask_phone
 from core.errors import (
     DomainError,
@@ -53,7 +54,7 @@ from local_db.ops.citizens import clean as clean_citizen
 from local_db.ops.queue import TicketInfo, issue_ticket
 
 BOOKING_SOURCES = ("kiosk", "counter", "phone", "online")
-STATUSES = ("booked", "checked_in", "no_show", "cancelled")
+STATUSES = tuple(AppointmentStatus)
 
 #: Appointment codes are read out on the phone and typed at a kiosk: no 0/O, no 1/I.
 CODE_PREFIX = "LH"  # "lịch hẹn"
@@ -327,7 +328,8 @@ def book(session: Session, actor: Actor, slot_id: uuid.UUID, citizen: CitizenInp
     person = upsert_citizen(session, actor.office_code, citizen, today=today)
     appt = Appointment(office_code=actor.office_code, code=_new_code(session), slot_id=slot.id,
                        procedure_id=procedure.id if procedure else None, citizen_id=person.id, source=source,
-                       status="booked", booked_at=now, checked_in_at=None, cancelled_at=None, note=note)
+                       status=AppointmentStatus.BOOKED.value, booked_at=now, checked_in_at=None, cancelled_at=None,
+                       note=note)
     session.add(appt)
     session.flush()
     _event(session, actor, appt, "book", now, {"slot_id": slot.id, "source": source, "side": side})
@@ -341,7 +343,7 @@ def book(session: Session, actor: Actor, slot_id: uuid.UUID, citizen: CitizenInp
 
 
 def _require_booked(appt: Appointment, doing: LazyText) -> None:
-    if appt.status != "booked":
+    if appt.status != AppointmentStatus.BOOKED:
         raise TransitionError(lazy_gettext("Cannot {doing} the appointment {code}: the appointment is {status}", doing=doing,
                                            code=appt.code, status=appt.status),
                               code="illegal_transition", status=appt.status, appointment_code=appt.code)
@@ -356,10 +358,11 @@ def cancel(session: Session, actor: Actor, appointment_id: uuid.UUID | str, *, r
     reason = collapse_spaces(nfc(reason or ""))
     side = side_of(appt.source)
     _give_back_place(session, appt.slot_id, side)
-    appt.status = "cancelled"
+    appt.status = AppointmentStatus.CANCELLED.value
     appt.cancelled_at = now
     _event(session, actor, appt, "cancel", now, {"reason": reason})
-    _record(session, actor, appt, "cancel", now, "booked", {"slot_id": appt.slot_id, "side": side, "reason": reason})
+    _record(session, actor, appt, "cancel", now, AppointmentStatus.BOOKED,
+            {"slot_id": appt.slot_id, "side": side, "reason": reason})
     return _info(session, appt.id)
 
 
@@ -389,7 +392,7 @@ def reschedule(session: Session, actor: Actor, appointment_id: uuid.UUID | str, 
     appt.slot_id = new_slot.id
     detail = {"from_slot_id": old_slot.id, "to_slot_id": new_slot.id, "side": side}
     _event(session, actor, appt, "reschedule", now, detail)
-    _record(session, actor, appt, "reschedule", now, "booked", {
+    _record(session, actor, appt, "reschedule", now, AppointmentStatus.BOOKED, {
         **detail, "day": new_slot.day, "start_time": new_slot.start_time, "end_time": new_slot.end_time})
     return _info(session, appt.id)
 
@@ -403,14 +406,14 @@ def check_in(session: Session, actor: Actor, appointment: uuid.UUID | str, *,
     """
     now = _now(now)
     appt = _find(session, appointment, actor.office_code)
-    if appt.status == "cancelled":
+    if appt.status == AppointmentStatus.CANCELLED:
         raise DomainError(lazy_gettext("The appointment {code} has been cancelled", code=appt.code), code="cancelled",
                           appointment_code=appt.code)
-    if appt.status == "no_show":
+    if appt.status == AppointmentStatus.NO_SHOW:
         raise DomainError(lazy_gettext("The appointment {code} is past its time and was marked as a no-show", code=appt.code),
                           code="no_show",
                           appointment_code=appt.code)
-    if appt.status == "checked_in":
+    if appt.status == AppointmentStatus.CHECKED_IN:
         ticket_code = session.scalar(select(Ticket.code).where(Ticket.appointment_id == appt.id)
                                      .order_by(Ticket.issued_at.desc()).limit(1))
         raise DomainError(lazy_gettext("The appointment {code} is already checked in, queue number {ticket}", code=appt.code,
@@ -442,15 +445,16 @@ def issue_check_in(session: Session, actor: Actor, appt: Appointment, service_co
     event and the ``check_in`` op (from "booked"). ``payload`` replaces the op's default
     ``{"code"}`` part (an online booking checked in from its QR has no real code yet)."""
     ticket = issue_ticket(session, actor, service_code, source="appointment", appointment_id=appt.id, now=now)
-    appt.status = "checked_in"
+    appt.status = AppointmentStatus.CHECKED_IN.value
     appt.checked_in_at = now
     detail = {"ticket_id": ticket.id, "ticket_code": ticket.code}
     _event(session, actor, appt, "check_in", now, detail)
     if payload is None:
-        _record(session, actor, appt, "check_in", now, "booked", detail)
+        _record(session, actor, appt, "check_in", now, AppointmentStatus.BOOKED, detail)
     else:
         journal.record(session, actor, entity="appointment", entity_id=appt.id, op_type="check_in",
-                       payload={**payload, **detail}, now=now, from_state="booked", to_state=appt.status)
+                       payload={**payload, **detail}, now=now, from_state=AppointmentStatus.BOOKED,
+                       to_state=appt.status)
     return CheckIn(appointment=_info(session, appt.id), ticket=ticket)
 
 
@@ -462,20 +466,27 @@ def mark_no_shows(session: Session, actor: Actor, *, now: datetime | None = None
     late = timedelta(minutes=rules.appointment_late_minutes)
     rows = session.execute(
         select(Appointment, Slot).join(Slot, Slot.id == Appointment.slot_id)
-        .where(Appointment.office_code == actor.office_code, Appointment.status == "booked",
+        .where(Appointment.office_code == actor.office_code, Appointment.status == AppointmentStatus.BOOKED,
                Slot.day <= local.date())
         .order_by(Slot.day, Slot.start_time, Appointment.booked_at)).all()
     count = 0
     for appt, slot in rows:
         if slot_end(slot) + late >= local:
             continue
-        appt.status = "no_show"
+        appt.status = AppointmentStatus.NO_SHOW.value
         _event(session, actor, appt, "no_show", now, {"slot_id": slot.id})
-        _record(session, actor, appt, "no_show", now, "booked",
+        _record(session, actor, appt, "no_show", now, AppointmentStatus.BOOKED,
                 {"slot_id": slot.id, "day": slot.day, "end_time": slot.end_time})
         count += 1
     session.flush()
     return count
+
+
+def appointment_status(session: Session, office_code: str, appointment_id: uuid.UUID) -> str | None:
+    """The status of this office's appointment, or None when the office does not have it (an
+    online booking not pulled yet, or a code of another office)."""
+    return session.scalar(select(Appointment.status).where(Appointment.id == appointment_id,
+                                                           Appointment.office_code == office_code))
 
 
 def get_appointment(session: Session, appointment: uuid.UUID | str) -> AppointmentInfo:

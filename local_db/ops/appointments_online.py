@@ -38,6 +38,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
+from core.appointment_states import HOLDING, AppointmentStatus
 from core.errors import DomainError
 from core.i18n import LazyText, lazy_gettext
 from core.text import fold
@@ -61,7 +62,6 @@ from local_db.ops.sync_outbox import CENTRAL_STATE
 
 #: The code an online booking checked in from its QR has until the centre's is pulled.
 PLACEHOLDER_PREFIX = "LT-"
-HOLDING = ("booked", "checked_in", "no_show")
 
 
 def placeholder_code(appointment_id: uuid.UUID) -> str:
@@ -143,7 +143,8 @@ def check_in_online_token(session: Session, actor: Actor, text: str, *, now: dat
     session.add(citizen)
     session.flush()
     appt = Appointment(id=token.entity_id, office_code=office_code, code=placeholder_code(token.entity_id),
-                       slot_id=slot.id, procedure_id=None, citizen_id=citizen.id, source="online", status="booked",
+                       slot_id=slot.id, procedure_id=None, citizen_id=citizen.id, source="online",
+                       status=AppointmentStatus.BOOKED.value,
                        booked_at=token.issued_at, checked_in_at=None, cancelled_at=None, note="")
     session.add(appt)
     session.flush()
@@ -153,7 +154,7 @@ def check_in_online_token(session: Session, actor: Actor, text: str, *, now: dat
                                  detail=journal.jsonable({"slot_id": slot.id, "source": "online", "side": "online",
                                                           "from": "token"})))
     op_id = journal.record(session, actor, entity="appointment", entity_id=appt.id, op_type="book", now=now,
-                           from_state=None, to_state="booked",
+                           from_state=None, to_state=AppointmentStatus.BOOKED,
                            payload={"source": "centre", "from": "token", "slot_id": slot.id, "side": "online",
                                     "service_code": token.service_code, "day": slot.day,
                                     "start_time": slot.start_time, "end_time": slot.end_time})

@@ -252,6 +252,27 @@ def _scanned(document_id: Any) -> ColumnElement[bool]:
     return exists().where(_A.document_id == document_id, _A.replaced_by.is_(None))
 
 
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One line of a dossier's checklist, as the scan screens list it."""
+
+    document_id: uuid.UUID
+    position: int
+    name: str
+    received: bool  # handed in (not missing, at least one paper)
+
+
+def checklist_items(session: Session, office_code: str, dossier_id: uuid.UUID) -> list[ChecklistItem] | None:
+    """The dossier's checklist in order; None when the office has no such dossier."""
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None or dossier.office_code != office_code:
+        return None
+    docs = session.scalars(select(DossierDocument).where(DossierDocument.dossier_id == dossier_id)
+                           .order_by(DossierDocument.position))
+    return [ChecklistItem(document_id=d.id, position=d.position, name=d.name,
+                          received=not d.missing and (d.originals + d.certified + d.copies) > 0) for d in docs]
+
+
 def missing_scans(session: Session, dossier_id: uuid.UUID) -> list[str]:
     """Names of the checklist items received but not scanned yet, in checklist order."""
     d = DossierDocument
@@ -390,7 +411,8 @@ def fetch_back(session: Session, store: AttachmentStore, client: BlobSource, att
 
 
 __all__ = [
-    "AttachmentInfo", "BlobSource", "BuiltPdfLike", "ENTITY", "OP_ATTACH", "PruneReport", "UNUSED_GRACE",
-    "attach_scan", "download_to_store", "drop_unused", "dossier_ids_missing_scans", "fetch_back", "get_attachment",
+    "AttachmentInfo", "BlobSource", "BuiltPdfLike", "ChecklistItem", "ENTITY", "OP_ATTACH", "PruneReport",
+    "UNUSED_GRACE", "attach_scan", "checklist_items", "download_to_store", "drop_unused", "dossier_ids_missing_scans",
+    "fetch_back", "get_attachment",
     "list_attachments", "mark_uploaded", "missing_scans", "prune_local", "scans_missing_clause",
 ]

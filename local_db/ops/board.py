@@ -22,10 +22,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.i18n import localized
+from core.ticket_states import AT_COUNTER
 from local_db import journal
 from local_db.models import Ticket, TicketEvent
 from local_db.office_settings import get_office, load_rules, office_today
-from local_db.ops.queue_common import AT_COUNTER, OfficeSnapshot, now_or
+from local_db.ops.queue_common import OfficeSnapshot, now_or
 from local_db.ops.queue_status import queue_overview
 
 CALL_ACTIONS = ("call", "recall")  # the TicketEvent actions the board announces (local_db/ops/queue.py)
@@ -65,7 +67,7 @@ class WaitingLine:
     counters_open: tuple[int, ...]
 
     def name(self, lang: str) -> str:
-        return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
+        return localized(self.name_vi, self.name_en, lang)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class BoardState:
     announce_english: bool = False  # repeat each call in English
 
     def office_name(self, lang: str) -> str:
-        return self.office_name_vi if lang == "vi" else (self.office_name_en or self.office_name_vi)
+        return localized(self.office_name_vi, self.office_name_en, lang)
 
     @property
     def latest(self) -> Call | None:

@@ -63,6 +63,24 @@ def clean(data: CitizenInput, *, today: date | None = None) -> CitizenInput:
                         email=data.email.strip(), birth_date=data.birth_date, gender=gender)
 
 
+def find_citizens(session: Session, office_code: str, *, cccd: str = "", phone: str = "", today: date | None = None,
+                  limit: int = 5) -> list[CitizenInfo]:
+    """Known citizens with this CCCD, or else this phone, newest first (several people may
+    share a family phone). Nothing for a value that is not a valid number: the clerk is
+    still typing it."""
+    q = select(Citizen).where(Citizen.office_code == office_code)
+    try:
+        if cccd.strip():
+            q = q.where(Citizen.cccd == validate_cccd(cccd, today=today))
+        elif phone.strip():
+            q = q.where(Citizen.phone == normalize_phone(phone))
+        else:
+            return []
+    except ValidationError:
+        return []
+    return [citizen_info(c) for c in session.scalars(q.order_by(Citizen.updated_at.desc()).limit(limit))]
+
+
 def upsert_citizen(session: Session, office_code: str, data: CitizenInput, *, today: date | None = None) -> Citizen:
     """The citizen with this CCCD (or, without one, this name and phone), created or updated.
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from core.actor import Actor
 from core.errors import NotFound
 from core.i18n import lazy_gettext
-from core.ids import new_id
-from local_db.models import AuditLog, Counter
+from local_db import journal
+from local_db.models import Counter
 
 
 def set_counter_open(session: Session, actor: Actor, number: int, is_open: bool, *,
@@ -28,6 +28,5 @@ def set_counter_open(session: Session, actor: Actor, number: int, is_open: bool,
     if ctr.is_open == is_open:
         return
     ctr.is_open = is_open
-    session.add(AuditLog(id=new_id(), office_code=actor.office_code, at=now, device_id=actor.device_id, staff_id=actor.staff_id,
-                         actor=actor.label, action="counter_open" if is_open else "counter_close", entity="counter",
-                         entity_id=ctr.id, detail={"number": number}))
+    journal.audit(session, actor, action="counter_open" if is_open else "counter_close", entity="counter",
+                  entity_id=ctr.id, now=now, detail={"number": number})

@@ -29,7 +29,7 @@ Dossiers:
 * Received: received on a day of the period.
 * Resolved ("đã giải quyết"): the result became ready (``ready_at``: result back from the
   processing body, or handled at the desk) on a day of the period. A result later handed
-  back is still counted once, on the day it was ready. DESIGN.md §4 measures on-time
+  back is still counted once, on the day it was ready. docs/ARCHITECTURE.md §4 measures on-time
   at ``ready``, so refusals and withdrawals never reach it: they are counted apart
   (``rejected``, ``withdrawn``, on the day they were closed) and stay out of the rate.
 * On time: ready at or before the legal due moment, ``original_due_at`` (restarted from
@@ -73,8 +73,9 @@ from sqlalchemy import case, func, null, select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
-from core.i18n import _, check_language, language, pgettext, lazy_gettext
+from core.i18n import _, check_language, language, lazy_gettext, localized, pgettext
 from core.text import fold
+from core.ticket_states import TicketStatus
 from core.working_calendar import OFFICE_TZ
 from local_db.models import (
     Counter,
@@ -310,11 +311,11 @@ def _queue(session: Session, office_code: str, since: date, until: date,
             groups.append(by_staff.setdefault(username, _Tally()))
         called = first_call.get(moved, called_at) if moved is not None else called_at
         wait = max(0.0, (called - issued_at).total_seconds()) if called is not None else None
-        serve = service_seconds(called_at, serving_at, finished_at) if status == "done" else None
+        serve = service_seconds(called_at, serving_at, finished_at) if status == TicketStatus.DONE else None
         for g in groups:
             g.tickets += 1
-            g.served += status == "done"
-            g.no_show += status == "no_show"
+            g.served += status == TicketStatus.DONE
+            g.no_show += status == TicketStatus.NO_SHOW
             if wait is not None:
                 g.waits.append(wait)
             if serve is not None:
@@ -462,7 +463,7 @@ def counter_label(row: QueueRow) -> str:
 
 def row_name(row: QueueRow | FieldRow, lang: str) -> str:
     """The service's or field's name in ``lang`` (a clerk's name is the same in both)."""
-    return row.name_vi if lang == "vi" else (row.name_en or row.name_vi)
+    return localized(row.name_vi, row.name_en, lang)
 
 
 def rating_label(rating: str) -> str:
@@ -523,7 +524,7 @@ def dashboard_csv(d: Dashboard, lang: str = "vi") -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     with language(lang):
-        name = d.office_name_vi if lang == "vi" else d.office_name_en
+        name = localized(d.office_name_vi, d.office_name_en, lang)
         w.writerow([_("One-stop desk summary report")])
         w.writerow([pgettext("dashboard", "Office"), name, d.office_code])
         w.writerow([pgettext("dashboard", "From"), d.since.isoformat(), pgettext("dashboard", "To"),

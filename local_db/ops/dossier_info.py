@@ -1,6 +1,6 @@
 """What screens see of a dossier, and the read-only queries that build it.
 
-Screens get frozen dataclasses, never ORM rows (DESIGN.md §2). Times are aware UTC; a
+Screens get frozen dataclasses, never ORM rows (docs/ARCHITECTURE.md §2). Times are aware UTC; a
 screen converts them to office time for display. ``overdue`` is computed at the ``now``
 the caller passes, so a list and its filters agree with each other.
 """

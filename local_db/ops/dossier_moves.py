@@ -1,4 +1,4 @@
-"""Every move of a received dossier (DESIGN.md §4's table), each one transaction.
+"""Every move of a received dossier (docs/ARCHITECTURE.md §4's table), each one transaction.
 
 The table itself lives in core.dossier_states: each move asks ``next_state`` first, which
 raises TransitionError before anything is written, so an illegal move leaves no event and

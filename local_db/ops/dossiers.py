@@ -1,4 +1,4 @@
-"""Dossier operations: intake (form 01), every move of DESIGN.md §4's table, and reading.
+"""Dossier operations: intake (form 01), every move of docs/ARCHITECTURE.md §4's table, and reading.
 
 The work is split in three modules; import from here:
 

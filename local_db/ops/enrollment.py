@@ -1,4 +1,4 @@
-"""The office's enrollment with the centre, as the database keeps it (DESIGN.md §5, §6).
+"""The office's enrollment with the centre, as the database keeps it (docs/ARCHITECTURE.md §5, §6).
 
 ``motcua sync enroll`` trades a one-time code for a credential (sync/agent side); this
 module stores what came back: the credential on the agent's own device row, the centre's

@@ -22,6 +22,7 @@ from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
 from core.i18n import LazyText, lazy_gettext
 from core.text import nfc
+from core.ticket_states import TicketStatus
 from core.working_calendar import OFFICE_TZ, to_office_time
 from local_db import journal
 from local_db.models import Counter, Dossier, Feedback, Staff, Ticket
@@ -46,7 +47,7 @@ MAX_TIMES_CONTACTED = 99
 MAX_COMMENT = 2000
 
 #: Tickets a citizen can rate: they have been served (or are being served) at a counter.
-RATEABLE_TICKET_STATUSES = ("serving", "done")
+RATEABLE_TICKET_STATUSES = (TicketStatus.SERVING, TicketStatus.DONE)
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,33 @@ def give_feedback(session: Session, actor: Actor, *, rating: str, ticket_id: uui
     return _info(session, fb)
 
 
+@dataclass(frozen=True)
+class RatingCheck:
+    """Can this ticket or dossier be rated now? ``outcome`` is ``ok``, ``not_served`` (a
+    ticket not served yet, or unknown here), ``already_rated`` or ``unknown`` (no such
+    dossier); ``code`` is the ticket's or dossier's code when it is known."""
+
+    outcome: str
+    code: str = ""
+
+
+def rating_check(session: Session, *, ticket_id: uuid.UUID | None = None,
+                 dossier_id: uuid.UUID | None = None) -> RatingCheck:
+    """What :func:`give_feedback` would say about rating this ticket (or else this dossier),
+    asked before the citizen fills the form: the kiosk says so at once rather than after."""
+    if ticket_id is not None:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None or ticket.status not in RATEABLE_TICKET_STATUSES:
+            return RatingCheck("not_served", ticket.code if ticket is not None else "")
+        rated = session.scalar(select(Feedback.id).where(Feedback.ticket_id == ticket.id).limit(1))
+        return RatingCheck("already_rated" if rated is not None else "ok", ticket.code)
+    dossier = session.get(Dossier, dossier_id) if dossier_id is not None else None
+    if dossier is None:
+        return RatingCheck("unknown")
+    rated = session.scalar(select(Feedback.id).where(Feedback.dossier_id == dossier.id).limit(1))
+    return RatingCheck("already_rated" if rated is not None else "ok", dossier.code)
+
+
 def _refuse_second(session: Session, condition: Any, message: LazyText) -> None:
     existing = session.scalar(select(Feedback.id).where(condition).limit(1))
     if existing is not None:
@@ -268,5 +296,5 @@ def feedback_summary(session: Session, office_code: str, *, since: date, until: 
 
 __all__ = [
     "CRITERIA", "CRITERIA_QUESTIONS_VI", "RATINGS", "RATING_LABELS_VI", "FeedbackInfo", "FeedbackSummary",
-    "feedback_summary", "get_feedback", "give_feedback", "validate_criteria",
+    "RatingCheck", "feedback_summary", "get_feedback", "give_feedback", "rating_check", "validate_criteria",
 ]

@@ -1,5 +1,5 @@
 """Is the office linked to the central server? What the sync agent last wrote, for the
-apps' indicator. The apps never talk to the network themselves (DESIGN.md §1)."""
+apps' indicator. The apps never talk to the network themselves (docs/ARCHITECTURE.md §1)."""
 
 from __future__ import annotations
 

@@ -30,8 +30,9 @@ from core.actor import Actor
 from core.errors import NotFound, TransitionError, ValidationError
 from core.i18n import lazy_gettext
 from core.ids import new_id
+from local_db import journal
 from local_db.journal import jsonable
-from local_db.models import AuditLog, Device, PrintJob
+from local_db.models import Device, PrintJob
 
 STATES = ("queued", "printing", "done", "failed", "cancelled")
 WAITING_STATES = ("queued", "printing", "failed")  # paper still owed
@@ -198,9 +199,7 @@ def set_pdf_path(session: Session, job_id: uuid.UUID, pdf_path: str) -> None:
 def _audit(session: Session, actor: Actor, action: str, job: PrintJob, now: datetime, detail: dict[str, Any]) -> None:
     # journal.record would also write an outbox row; print jobs stay in the office, so the
     # audit row of this staff action is written on its own.
-    session.add(AuditLog(id=new_id(), office_code=actor.office_code, at=now, device_id=actor.device_id,
-                         staff_id=actor.staff_id, actor=actor.label or "", action=action, entity="print_job",
-                         entity_id=job.id, op_id=None, detail=jsonable(detail)))
+    journal.audit(session, actor, action=action, entity="print_job", entity_id=job.id, now=now, detail=detail)
 
 
 def reprint(session: Session, actor: Actor, job_id: uuid.UUID, now: datetime | None = None, *,

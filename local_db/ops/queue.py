@@ -1,6 +1,6 @@
 """The office queue: issuing tickets, calling them to counters, serving, transfers, positions.
 
-Lifecycle (DESIGN.md §4): waiting -> called -> serving -> done | no_show. A transfer puts a
+Lifecycle (docs/ARCHITECTURE.md §4): waiting -> called -> serving -> done | no_show. A transfer puts a
 waiting, called or serving ticket back to waiting, in another queue (service) or for one
 counter, keeping its number and its place in arrival order (``queued_at``). A recall
 re-announces a called ticket. Anything else raises :class:`TransitionError`.
@@ -40,12 +40,13 @@ from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
 from core.i18n import lazy_gettext
 from core.ids import new_id
+from core.ticket_states import AT_COUNTER, WAS_CALLED, TicketStatus
 from core.working_calendar import OFFICE_TZ
 from local_db import journal
 from local_db.models import Appointment, Slot, Ticket
 from local_db.office_settings import OfficeRules, load_rules, office_today
 from local_db.ops.queue_common import (
-    AT_COUNTER, CounterRow, OfficeSnapshot, TICKET_INSERT, WAS_CALLED, WaitingTicket, chunks, estimate_wait,
+    CounterRow, OfficeSnapshot, TICKET_INSERT, WaitingTicket, chunks, estimate_wait,
     load_ticket, log_change, move_ticket, now_or, ticket_info, waiting_today,
 )
 from local_db.ops.queue_common import (  # noqa: F401  (the queue's public names live here too)
@@ -54,6 +55,8 @@ from local_db.ops.queue_common import (  # noqa: F401  (the queue's public names
 from local_db.ops.queue_status import (  # noqa: F401
     CounterState, ServiceQueue, counter_state, get_ticket, position, queue_overview,
 )
+
+T = TicketStatus
 
 
 # -- operations -----------------------------------------------------------------------------
@@ -84,7 +87,7 @@ def issue_ticket(session: Session, actor: Actor, service_code: str, *, priority_
     number = journal.next_serial(session, f"ticket:{office_code}:{svc.code}:{day.isoformat()}")
     values = dict(id=new_id(), office_code=office_code, service_id=svc.id, queue_service_id=svc.id, day=day,
                   number=number, code=f"{svc.prefix}{number:03d}", priority_reason=priority_reason, source=source,
-                  status="waiting", counter_id=None, target_counter_id=None, staff_id=None,
+                  status=TicketStatus.WAITING.value, counter_id=None, target_counter_id=None, staff_id=None,
                   appointment_id=appointment_id, issued_at=now, queued_at=now, called_at=None, serving_at=None,
                   finished_at=None, call_count=0, note="")
     session.connection().execute(TICKET_INSERT, values)
@@ -171,13 +174,13 @@ def call_next(session: Session, actor: Actor, counter_number: int, *, now: datet
             return None
         pick, lane = picked
         taken = session.connection().execute(
-            update(Ticket).where(Ticket.id == pick.id, Ticket.status == "waiting")
-            .values(status="called", counter_id=ctr.id, staff_id=actor.staff_id, called_at=now,
+            update(Ticket).where(Ticket.id == pick.id, Ticket.status == TicketStatus.WAITING)
+            .values(status=TicketStatus.CALLED.value, counter_id=ctr.id, staff_id=actor.staff_id, called_at=now,
                     call_count=Ticket.call_count + 1)
             .execution_options(synchronize_session=False))
         if taken.rowcount == 1:
             t = load_ticket(session, None, pick.id)
-            log_change(session, actor, t, office, action="call", from_state="waiting", now=now,
+            log_change(session, actor, t, office, action="call", from_state=TicketStatus.WAITING, now=now,
                        counter_id=ctr.id, detail={"counter": ctr.number, "lane": lane})
             return ticket_info(t, office)
         cands = [w for w in cands if w.id != pick.id]  # taken meanwhile: try the next one
@@ -185,8 +188,8 @@ def call_next(session: Session, actor: Actor, counter_number: int, *, now: datet
 
 
 def _at_counter_move(session: Session, actor: Actor, ticket_id: uuid.UUID, now: datetime | None, *,
-                     allowed: tuple[str, ...], to_status: str, action: str, with_call_count: bool = False,
-                     **values: Any) -> TicketInfo:
+                     allowed: tuple[TicketStatus, ...], to_status: TicketStatus, action: str,
+                     with_call_count: bool = False, **values: Any) -> TicketInfo:
     """A move of the ticket at its counter (recall, serve, finish, no-show), logged once."""
     now = now_or(now)
     t = load_ticket(session, actor, ticket_id)
@@ -202,8 +205,8 @@ def _at_counter_move(session: Session, actor: Actor, ticket_id: uuid.UUID, now: 
 
 def recall(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
     """Announce a called ticket again (the display board polls the 'recall' events)."""
-    return _at_counter_move(session, actor, ticket_id, now, allowed=("called",), to_status="called",
-                            action="recall", with_call_count=True, call_count=Ticket.call_count + 1)
+    return _at_counter_move(session, actor, ticket_id, now, allowed=(T.CALLED,), to_status=T.CALLED, action="recall",
+                            with_call_count=True, call_count=Ticket.call_count + 1)
 
 
 def start_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
@@ -211,20 +214,20 @@ def start_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: 
     values: dict[str, Any] = {"serving_at": at}
     if actor.staff_id is not None:
         values["staff_id"] = actor.staff_id  # whoever serves is the clerk of record
-    return _at_counter_move(session, actor, ticket_id, at, allowed=("called",), to_status="serving",
+    return _at_counter_move(session, actor, ticket_id, at, allowed=(T.CALLED,), to_status=T.SERVING,
                             action="serve", **values)
 
 
 def finish_serving(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
     at = now_or(now)
-    return _at_counter_move(session, actor, ticket_id, at, allowed=("serving",), to_status="done",
+    return _at_counter_move(session, actor, ticket_id, at, allowed=(T.SERVING,), to_status=T.DONE,
                             action="finish", finished_at=at)
 
 
 def mark_no_show(session: Session, actor: Actor, ticket_id: uuid.UUID, *, now: datetime | None = None) -> TicketInfo:
     """The citizen did not come to the desk after being called."""
     at = now_or(now)
-    return _at_counter_move(session, actor, ticket_id, at, allowed=("called",), to_status="no_show",
+    return _at_counter_move(session, actor, ticket_id, at, allowed=(T.CALLED,), to_status=T.NO_SHOW,
                             action="no_show", with_call_count=True, finished_at=at)
 
 
@@ -244,12 +247,12 @@ def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service
     from_service = t.queue_service_id
     to_service = office.service(to_service_code).id if to_service_code is not None else from_service
     to_counter = office.counter(to_counter_number) if to_counter_number is not None else None
-    if (t.status == "waiting" and to_service == from_service and to_counter is None
+    if (t.status == TicketStatus.WAITING and to_service == from_service and to_counter is None
             and t.target_counter_id is None):
         raise ValidationError(lazy_gettext("This number is already in that queue"), field="to_service_code",
                               code="transfer_noop")
     left_counter = t.counter_id
-    old = move_ticket(session, t, ("waiting", "called", "serving"), "waiting", "transfer",
+    old = move_ticket(session, t, (TicketStatus.WAITING, *AT_COUNTER), TicketStatus.WAITING, "transfer",
                       queue_service_id=to_service, target_counter_id=to_counter.id if to_counter else None,
                 counter_id=None, staff_id=None, called_at=None, serving_at=None, call_count=0,
                 note=note.strip()[:500] if note.strip() else t.note)

@@ -1,6 +1,11 @@
 """What the queue modules share: the ticket as screens see it, the office snapshot
 (services and counters), the list of waiting tickets, and how one change of a ticket is
-written (its event, outbox and audit rows). Private to local_db/ops/queue*.py."""
+written (its event, outbox and audit rows).
+
+Public (``__all__``): the names screens read with — the counter's queue panel lays the
+snapshot and today's waiting tickets out itself, the kiosk lists the priority reasons.
+The writing helpers (``log_change``, ``move_ticket``, ``load_ticket``, ...) are for
+local_db/ops/queue*.py only: a screen changes a ticket through local_db/ops/queue.py."""
 
 from __future__ import annotations
 
@@ -17,15 +22,14 @@ from core.actor import Actor
 from core.errors import DomainError, NotFound, TransitionError
 from core.i18n import lazy_gettext
 from core.ids import new_id
+from core.ticket_states import TicketStatus
 from local_db import journal
 from local_db.models import Counter, Service, Ticket, TicketEvent, counter_service
 from local_db.ops.wait_estimate import estimate_minutes, recent_service_seconds
 
 PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "small_child", "merit")
 TICKET_SOURCES = ("walk_in", "appointment", "counter")
-TICKET_STATUSES = ("waiting", "called", "serving", "done", "no_show")
-AT_COUNTER = ("called", "serving")  # the counter's current ticket
-WAS_CALLED = ("called", "serving", "done", "no_show")
+TICKET_STATUSES = tuple(TicketStatus)
 ENTITY = "ticket"
 _IN_CHUNK = 500  # ids per IN (...) list
 
@@ -88,7 +92,7 @@ _COUNTERS = (select(Counter.id, Counter.number, Counter.name, Counter.is_open, C
              .where(Counter.office_code == bindparam("office")))
 _QUEUE_ROWS = (select(Ticket.id, Ticket.source, Ticket.priority_reason, Ticket.queued_at)
                .where(Ticket.office_code == bindparam("office"), Ticket.day == bindparam("day"),
-                      Ticket.status == "waiting", Ticket.queue_service_id == bindparam("queue"),
+                      Ticket.status == TicketStatus.WAITING, Ticket.queue_service_id == bindparam("queue"),
                       Ticket.target_counter_id.is_(None)))
 TICKET_INSERT = insert(Ticket.__table__)
 _EVENT_INSERT = insert(TicketEvent.__table__)
@@ -206,7 +210,7 @@ def waiting_today(session: Session, office_code: str, day: date,
     stmt = (select(Ticket.id, Ticket.number, Ticket.service_id, Ticket.queue_service_id, Ticket.priority_reason,
                    Ticket.source, Ticket.queued_at, Ticket.issued_at, Ticket.target_counter_id,
                    Ticket.appointment_id)
-            .where(Ticket.office_code == office_code, Ticket.day == day, Ticket.status == "waiting"))
+            .where(Ticket.office_code == office_code, Ticket.day == day, Ticket.status == TicketStatus.WAITING))
     if queue_service_ids is not None:
         wanted = Ticket.queue_service_id.in_(list(queue_service_ids))
         stmt = stmt.where(wanted if counter_id is None else (wanted | (Ticket.target_counter_id == counter_id)))
@@ -304,7 +308,7 @@ def load_ticket(session: Session, actor: Actor | None, ticket_id: uuid.UUID) -> 
     return t
 
 
-def move_ticket(session: Session, t: Ticket, allowed: tuple[str, ...], to_status: str, action: str,
+def move_ticket(session: Session, t: Ticket, allowed: tuple[TicketStatus, ...], to_status: TicketStatus, action: str,
                 **values: Any) -> str:
     """Move the ticket with a guarded UPDATE (WHERE status = the state we saw); returns the old state."""
     old = t.status
@@ -321,3 +325,6 @@ def move_ticket(session: Session, t: Ticket, allowed: tuple[str, ...], to_status
     session.refresh(t)
     return old
 
+
+__all__ = ["PRIORITY_REASONS", "TICKET_SOURCES", "TICKET_STATUSES", "CounterRow", "OfficeSnapshot", "ServiceRow",
+           "TicketInfo", "WaitingTicket", "waiting_today"]

@@ -12,11 +12,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from local_db.models import Ticket
+from core.ticket_states import AT_COUNTER, TicketStatus
+from local_db.models import Ticket, TicketEvent
 from local_db.office_settings import office_today
 from local_db.ops.wait_estimate import estimate_minutes, recent_service_seconds
 from local_db.ops.queue_common import (
-    AT_COUNTER, TicketInfo, OfficeSnapshot, estimate_wait, ticket_info, load_ticket, now_or, waiting_today,
+    TicketInfo, OfficeSnapshot, estimate_wait, ticket_info, load_ticket, now_or, waiting_today,
 )
 
 
@@ -67,7 +68,7 @@ def position(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = N
     if t.status in AT_COUNTER:
         return ticket_info(t, office, people_ahead=0, estimated_wait_min=0)
     day = office_today(now)
-    if t.status != "waiting" or t.day != day:
+    if t.status != TicketStatus.WAITING or t.day != day:
         return ticket_info(t, office)
     ahead, minutes = estimate_wait(session, office, t, day)
     return ticket_info(t, office, people_ahead=ahead, estimated_wait_min=minutes)
@@ -121,3 +122,25 @@ def counter_state(session: Session, office_code: str, counter_number: int, *,
         current=current, waiting=len(mine), priority_waiting=sum(1 for w in mine if w.priority_reason),
         transferred_here=sum(1 for w in mine if w.target_counter_id == ctr.id), waiting_by_service=by_service)
 
+
+@dataclass(frozen=True)
+class LastTransfer:
+    """Where a ticket came from in its latest transfer, and the note the sender wrote."""
+
+    from_counter: int | None
+    from_service_code: str
+    note: str
+
+
+def last_transfer(session: Session, ticket_id: uuid.UUID) -> LastTransfer | None:
+    """The ticket's latest transfer (None if it was never transferred). The note is the one
+    written with that transfer, else the ticket's own."""
+    row = session.execute(select(TicketEvent.detail).where(TicketEvent.ticket_id == ticket_id,
+                                                           TicketEvent.action == "transfer")
+                          .order_by(TicketEvent.at.desc(), TicketEvent.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    detail = row.detail or {}
+    note = detail.get("note") or session.scalar(select(Ticket.note).where(Ticket.id == ticket_id)) or ""
+    return LastTransfer(from_counter=detail.get("from_counter"), from_service_code=detail.get("from_service") or "",
+                        note=note)

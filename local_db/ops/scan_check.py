@@ -33,16 +33,18 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.appointment_states import AppointmentStatus
 from core.i18n import LANGUAGES, _, language
 from core.scanned import ScanKind, token_kind
+from core.ticket_states import FINISHED, TicketStatus
 from core.tokens import Result, Verification, extract_token, verify
 from local_db.models import Appointment, Ticket
 from local_db.ops.signing import office_key_ring
 
 #: Ticket statuses after which its QR is used up.
-TICKET_USED = frozenset({"done", "no_show"})
+TICKET_USED = FINISHED
 #: Appointment statuses after which its QR is used up (everything but "booked").
-APPOINTMENT_USED = frozenset({"checked_in", "cancelled", "no_show"})
+APPOINTMENT_USED = frozenset(AppointmentStatus) - {AppointmentStatus.BOOKED}
 
 
 def _status(session: Session, kind: ScanKind | None, entity_id: uuid.UUID) -> str | None:
@@ -63,14 +65,14 @@ def _used(kind: ScanKind | None, status: str | None) -> bool:
 
 def _used_message(kind: ScanKind | None, status: str | None) -> str | None:
     """A more precise message than verify's for some used states (None: keep verify's)."""
-    if kind is ScanKind.TICKET and status == "no_show":
+    if kind is ScanKind.TICKET and status == TicketStatus.NO_SHOW:
         return _(
             "This queue number was called but nobody came to the counter, so it can no longer "
             "be used. Please take a new number."
         )
-    if kind is ScanKind.APPOINTMENT and status == "cancelled":
+    if kind is ScanKind.APPOINTMENT and status == AppointmentStatus.CANCELLED:
         return _("This appointment has been cancelled. Please book again or take a queue number.")
-    if kind is ScanKind.APPOINTMENT and status == "no_show":
+    if kind is ScanKind.APPOINTMENT and status == AppointmentStatus.NO_SHOW:
         return _(
             "This appointment was marked as missed (nobody came in time), so it can no longer be used. "
             "Please book again or take a queue number."

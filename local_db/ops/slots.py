@@ -8,6 +8,7 @@ them from there; appointments never imports this one).
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select, update
@@ -18,7 +19,7 @@ from core.errors import NotFound, ValidationError
 from core.i18n import lazy_gettext
 from core.working_calendar import national_holidays
 from local_db import journal
-from local_db.models import Service, Slot
+from local_db.models import Appointment, Citizen, Procedure, Service, Slot, Ticket
 from local_db.office_settings import calendar_for, load_rules
 from local_db.ops.appointments import SlotInfo, _now, load_slot, slot_info
 
@@ -131,8 +132,73 @@ def list_slots(session: Session, office_code: str, service_code: str, day: date,
     return [slot_info(s, service_code) for s in rows]
 
 
+@dataclass(frozen=True)
+class BookedPlace:
+    """An appointment as the counter's day view lists it under its slot (the clerk sees the
+    whole phone number and the ticket its check-in issued)."""
+
+    id: uuid.UUID
+    slot_id: uuid.UUID
+    code: str
+    citizen_name: str
+    phone: str
+    status: str
+    source: str
+    ticket_code: str | None
+    procedure_code: str | None
+    procedure_name_vi: str
+    procedure_name_en: str
+    booked_at: datetime
+    checked_in_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DaySlot:
+    slot: SlotInfo
+    appointments: tuple[BookedPlace, ...]
+
+
+def slots_of_days(session: Session, office_code: str, days: list[date], *,
+                  with_appointments: bool = True) -> list[DaySlot]:
+    """Every slot of these days in the office's active services (by day, time, then service
+    order), each with its appointments by booking time when asked for."""
+    rows = session.execute(
+        select(Slot, Service.code).join(Service, Service.id == Slot.service_id)
+        .where(Slot.office_code == office_code, Slot.day.in_(days), Service.active.is_(True))
+        .order_by(Slot.day, Slot.start_time, Service.sort_order, Service.code)
+        .execution_options(populate_existing=True)).all()
+    appts: dict[uuid.UUID, list[BookedPlace]] = {}
+    if with_appointments and rows:
+        ticket = (select(Ticket.code).where(Ticket.appointment_id == Appointment.id)
+                  .order_by(Ticket.issued_at.desc()).limit(1).scalar_subquery())
+        found = session.execute(
+            select(Appointment, Citizen.full_name, Citizen.phone, Procedure.code, Procedure.name_vi,
+                   Procedure.name_en, ticket)
+            .join(Citizen, Citizen.id == Appointment.citizen_id)
+            .outerjoin(Procedure, Procedure.id == Appointment.procedure_id)
+            .where(Appointment.slot_id.in_([slot.id for slot, _c in rows]))
+            .order_by(Appointment.booked_at, Appointment.code)
+            .execution_options(populate_existing=True))
+        for a, name, phone, pcode, pvi, pen, tcode in found:
+            appts.setdefault(a.slot_id, []).append(BookedPlace(
+                id=a.id, slot_id=a.slot_id, code=a.code, citizen_name=name, phone=phone or "", status=a.status,
+                source=a.source, ticket_code=tcode, procedure_code=pcode, procedure_name_vi=pvi or "",
+                procedure_name_en=pen or "", booked_at=a.booked_at, checked_in_at=a.checked_in_at))
+    return [DaySlot(slot_info(slot, code), tuple(appts.get(slot.id, ()))) for slot, code in rows]
+
+
+def slot_ids_of_day(session: Session, office_code: str, service_code: str, day: date) -> set[uuid.UUID]:
+    """The ids of a service's slots on one day (to tell new slots from those already there)."""
+    return set(session.scalars(select(Slot.id).join(Service, Service.id == Slot.service_id).where(
+        Slot.office_code == office_code, Service.code == service_code, Slot.day == day)))
+
+
 __all__ = [
+    "BookedPlace",
+    "DaySlot",
     "create_slots",
     "list_slots",
     "set_slot_capacity",
+    "slot_ids_of_day",
+    "slots_of_days",
 ]

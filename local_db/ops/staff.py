@@ -1,5 +1,5 @@
 """Staff accounts, Qt-free: signing in at a counter, the idle-lock unlock, roles, and the
-admin's account management (DESIGN.md §7).
+admin's account management (docs/ARCHITECTURE.md §7).
 
 Login works offline: it asks only the office database, where every account of the office
 lives with its argon2id hash (core/passwords.py). After ``LOCK_AFTER`` wrong passwords in a
@@ -39,13 +39,12 @@ from sqlalchemy.orm import Session
 from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
 from core.i18n import LazyText, lazy_gettext, lazy_pgettext, pgettext
-from core.ids import new_id
 from core.passwords import hash_password, needs_rehash, verify_password
 from core.text import collapse_spaces, nfc
 from core.working_calendar import to_office_time
 from local_db import journal
 from local_db.database import Database
-from local_db.models import AuditLog, Office, Staff
+from local_db.models import Office, Staff
 
 ROLES = ("clerk", "supervisor", "admin")  # each role can do what the ones before it can
 
@@ -54,7 +53,6 @@ LOCK_MINUTES = 15
 MIN_PASSWORD = 8
 MAX_FULL_NAME = 200  # the column's length
 _USERNAME = re.compile(r"[a-z0-9._]{3,32}")
-_ACTOR_MAX = 200  # AuditLog.actor
 
 T = TypeVar("T")
 
@@ -263,9 +261,8 @@ def _audit(session: Session, office_code: str, device_id: uuid.UUID, entity_id: 
            action: str, now: datetime, *, staff_id: uuid.UUID | None = None, **detail: Any) -> None:
     """One audit row of a login attempt. ``staff_id`` (who acted) is set only once the
     password proved it; ``entity_id`` is the account tried, when it exists."""
-    session.add(AuditLog(id=new_id(), office_code=office_code, at=now, device_id=device_id, staff_id=staff_id,
-                         actor=actor[:_ACTOR_MAX], action=action, entity="staff", entity_id=entity_id,
-                         detail=journal.jsonable(detail)))
+    journal.audit(session, Actor(office_code, device_id, staff_id, actor), action=action, entity="staff",
+                  entity_id=entity_id, now=now, detail=detail)
     session.flush()
 
 
@@ -383,10 +380,8 @@ def clear_lockout(session: Session, actor: Actor, staff_id: uuid.UUID, *, now: d
     staff.failed_logins = 0
     staff.locked_until = None
     session.flush()
-    session.add(AuditLog(id=new_id(), office_code=actor.office_code, at=now, device_id=actor.device_id,
-                         staff_id=actor.staff_id, actor=(actor.label or "")[:_ACTOR_MAX], action="clear_lockout",
-                         entity="staff", entity_id=staff.id,
-                         detail=journal.jsonable({"locked_until": was})))
+    journal.audit(session, actor, action="clear_lockout", entity="staff", entity_id=staff.id, now=now,
+                  detail={"locked_until": was})
     session.flush()
     return _info(staff)
 

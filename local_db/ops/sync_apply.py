@@ -1,4 +1,4 @@
-"""Applying a page of the centre's change log to the office database (DESIGN.md §5 "Pull").
+"""Applying a page of the centre's change log to the office database (docs/ARCHITECTURE.md §5 "Pull").
 
 The agent applies each page together with its cursor in ONE transaction (the caller's):
 a crash mid-page leaves neither the changes nor the cursor, so the page comes again and

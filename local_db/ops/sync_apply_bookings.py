@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from core.appointment_states import HOLDING, AppointmentStatus
 from core.errors import MotcuaError
 from local_db import journal
 from local_db.models import (
@@ -43,7 +44,6 @@ from local_db.ops.sync_pull_page import (
     uuid_of,
 )
 
-HOLDING = ("booked", "checked_in", "no_show")  # appointments that hold their place
 
 
 def pulled_slot(page: PulledPage, change: ChangeLike) -> bool:
@@ -122,7 +122,7 @@ def pulled_appointment(page: PulledPage, change: ChangeLike) -> bool:
         appt = session.scalars(select(Appointment).where(Appointment.code == d["code"]).limit(1)).first()
         if appt is not None and appt.source != "online":
             raise Skip(f"appointment code {d['code']} is already used here by an office booking")
-    status = "cancelled" if change.op == "delete" else str(d.get("status", "booked"))
+    status = AppointmentStatus.CANCELLED if change.op == "delete" else str(d.get("status", AppointmentStatus.BOOKED))
     merged = appt is not None and _merge_checked_in_from_token(page, appt, d)
     if page.own_echo(d):
         return merged
@@ -135,8 +135,8 @@ def pulled_appointment(page: PulledPage, change: ChangeLike) -> bool:
     if merged:
         session.flush()
     slot_id = page.local_id(Slot, d["slot_id"]) if d.get("slot_id") else appt.slot_id
-    if status == "cancelled" and appt.status != "cancelled":
-        if appt.status == "checked_in":
+    if status == AppointmentStatus.CANCELLED and appt.status != AppointmentStatus.CANCELLED:
+        if appt.status == AppointmentStatus.CHECKED_IN:
             ticket = session.scalar(select(Ticket.code).where(Ticket.appointment_id == appt.id)
                                     .order_by(Ticket.issued_at.desc()).limit(1))
             cancelled_at = moment_of(d.get("cancelled_at"))
@@ -146,22 +146,24 @@ def pulled_appointment(page: PulledPage, change: ChangeLike) -> bool:
                        entity="appointment", entity_id=appt.id, now=page.now, code=appt.code, ticket=ticket or "")
             return merged
         before = appt.status
-        appt.status = "cancelled"
+        appt.status = AppointmentStatus.CANCELLED.value
         appt.cancelled_at = moment_of(d.get("cancelled_at")) or page.now
         session.add(AppointmentEvent(office_code=appt.office_code, appointment_id=appt.id, at=appt.cancelled_at,
                                      action="cancel", staff_id=None, detail={"source": CENTRE_LABEL}))
-        trail(page, "appointment", appt.id, "cancel", before, "cancelled",
+        trail(page, "appointment", appt.id, "cancel", before, AppointmentStatus.CANCELLED,
                {"code": appt.code, "slot_id": appt.slot_id, "side": "online"})
         page.touched_slots.add(appt.slot_id)
         return True
-    if status == "booked" and appt.status == "booked" and slot_id is not None and slot_id != appt.slot_id:
+    if (status == AppointmentStatus.BOOKED and appt.status == AppointmentStatus.BOOKED and slot_id is not None
+            and slot_id != appt.slot_id):
         old = appt.slot_id
         appt.slot_id = slot_id
         detail = {"from_slot_id": old, "to_slot_id": slot_id, "side": "online"}
         session.add(AppointmentEvent(office_code=appt.office_code, appointment_id=appt.id, at=page.now,
                                      action="reschedule", staff_id=None,
                                      detail=journal.jsonable({**detail, "source": CENTRE_LABEL})))
-        trail(page, "appointment", appt.id, "reschedule", "booked", "booked", {"code": appt.code, **detail})
+        trail(page, "appointment", appt.id, "reschedule", AppointmentStatus.BOOKED, AppointmentStatus.BOOKED,
+              {"code": appt.code, **detail})
         page.touched_slots.update((old, slot_id))
         return True
     return merged  # check-in and no-show are the office's: the centre's older view never reverts them
@@ -222,20 +224,22 @@ def _new_online_booking(page: PulledPage, appt_id: uuid.UUID, d: dict[str, Any],
     citizen_id = _citizen(page, dict(d.get("citizen") or {}))
     booked_at = moment_of(d.get("booked_at")) or page.now
     appt = Appointment(id=appt_id, office_code=page.office_code, code=str(d["code"]), slot_id=slot_id,
-                       procedure_id=procedure_id, citizen_id=citizen_id, source="online", status="booked",
+                       procedure_id=procedure_id, citizen_id=citizen_id, source="online",
+                       status=AppointmentStatus.BOOKED.value,
                        booked_at=booked_at, checked_in_at=None, cancelled_at=None, note=str(d.get("note") or ""))
     session.add(appt)
     session.flush()
     session.add(AppointmentEvent(office_code=page.office_code, appointment_id=appt.id, at=booked_at, action="book",
                                  staff_id=None, detail=journal.jsonable({"slot_id": slot_id, "source": "online",
                                                                          "side": "online", "from": CENTRE_LABEL})))
-    trail(page, "appointment", appt.id, "book", None, "booked",
+    trail(page, "appointment", appt.id, "book", None, AppointmentStatus.BOOKED,
            {"code": appt.code, "slot_id": slot_id, "source": "online", "side": "online"})
-    if status == "cancelled":
-        appt.status = "cancelled"
+    if status == AppointmentStatus.CANCELLED:
+        appt.status = AppointmentStatus.CANCELLED.value
         appt.cancelled_at = moment_of(d.get("cancelled_at")) or page.now
         session.add(AppointmentEvent(office_code=page.office_code, appointment_id=appt.id, at=appt.cancelled_at,
                                      action="cancel", staff_id=None, detail={"source": CENTRE_LABEL}))
-        trail(page, "appointment", appt.id, "cancel", "booked", "cancelled", {"code": appt.code, "side": "online"})
+        trail(page, "appointment", appt.id, "cancel", AppointmentStatus.BOOKED, AppointmentStatus.CANCELLED,
+              {"code": appt.code, "side": "online"})
     page.touched_slots.add(slot_id)
     return True

@@ -1,4 +1,4 @@
-"""The outbox as the sync agent and the apps see it (DESIGN.md §5), Qt-free.
+"""The outbox as the sync agent and the apps see it (docs/ARCHITECTURE.md §5), Qt-free.
 
 The agent takes the office's operations in ``seq`` order, a bounded batch at a time
 (:func:`next_batch`), and writes back what the centre answered (:func:`record_results`).
@@ -35,11 +35,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, case, exists, func, insert, or_, select, update
+from sqlalchemy import bindparam, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from core.i18n import N_, _
-from core.ids import new_id
 from local_db import journal
 from local_db.models import AuditLog, Office, Outbox, SyncStatus
 from local_db.ops.link_state import KEY as LINK_KEY
@@ -174,7 +173,6 @@ _STILL_WAITING = or_(*(_O.state == state for state in WAITING_STATES))  # no IN 
 _JUDGED = (update(Outbox.__table__).where(_O.op_id == bindparam("b_op_id"), _STILL_WAITING)
            .values(state=bindparam("b_state"), last_error=bindparam("b_error"), sent_at=bindparam("b_now"),
                    attempts=_O.attempts + 1))
-_AUDIT = insert(AuditLog.__table__)
 _ACK_CHUNK = 500
 
 
@@ -210,16 +208,13 @@ def record_results(session: Session, results: Iterable[OpResultLike], now: datet
             params.append({"b_op_id": r.op_id, "b_state": state, "b_error": reason, "b_now": now})
             counts[state] += 1
             if state != "held":  # the record of what the centre said, kept after a person resolves it
-                audits.append({
-                    "id": new_id(), "office_code": row.office_code, "at": now, "device_id": None, "staff_id": None,
-                    "actor": SYNC_ACTOR, "action": f"sync_{state}", "entity": row.entity,
-                    "entity_id": row.entity_id, "op_id": r.op_id,
-                    "detail": journal.jsonable({"reason": r.reason, "code": r.code, "server_state": r.server_state}),
-                })
+                audits.append((row, r))
         if params:
             conn.execute(_JUDGED, params)
-        if audits:
-            conn.execute(_AUDIT, audits)
+        for row, r in audits:
+            journal.audit(session, None, office_code=row.office_code, label=SYNC_ACTOR, action=f"sync_{r.status}",
+                          entity=row.entity, entity_id=row.entity_id, now=now, op_id=r.op_id,
+                          detail={"reason": r.reason, "code": r.code, "server_state": r.server_state})
     known = n_acked + sum(counts.values())
     total = len(acked) + len(judged)
     return RecordedResults(acked=n_acked, unknown=max(0, total - known), **counts)

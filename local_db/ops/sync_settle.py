@@ -26,11 +26,9 @@ from sqlalchemy.orm import Session
 from core.actor import Actor
 from core.errors import DomainError, NotFound
 from core.i18n import N_, _, lazy_gettext
-from core.ids import new_id
 from local_db import journal
 from local_db.models import (
     Appointment,
-    AuditLog,
     Citizen,
     Device,
     Dossier,
@@ -124,11 +122,9 @@ def settle_problem(session: Session, actor: Actor, op_id: uuid.UUID | str, now: 
                           code="not_a_problem", state=row.state)
     was = row.state
     row.state = SETTLING_STATE
-    session.add(AuditLog(id=new_id(), office_code=row.office_code, at=now, device_id=actor.device_id,
-                         staff_id=staff.id, actor=(actor.label or staff.full_name)[:200], action=SETTLE_ACTION,
-                         entity=row.entity, entity_id=row.entity_id, op_id=op_id,
-                         detail=journal.jsonable({"from_state": was, "by": staff.username,
-                                                  "keep": "centre", "reason": row.last_error})))
+    journal.audit(session, actor, action=SETTLE_ACTION, entity=row.entity, entity_id=row.entity_id, now=now,
+                  op_id=op_id, label=actor.label or staff.full_name,
+                  detail={"from_state": was, "by": staff.username, "keep": "centre", "reason": row.last_error})
     session.flush()
     return SettleInfo(op_id=op_id, entity=row.entity, entity_id=row.entity_id, op_type=row.op_type,
                       state=SETTLING_STATE, was=was, subject=subject)
@@ -155,9 +151,9 @@ def mark_settled(session: Session, op_id: uuid.UUID, *, status: str, code: str =
     else:
         row.state = SETTLED_STATE
     row.attempts += 1
-    session.add(AuditLog(id=new_id(), office_code=row.office_code, at=now, device_id=None, staff_id=None,
-                         actor=SYNC_ACTOR, action=SETTLED_ACTION, entity=row.entity, entity_id=row.entity_id,
-                         op_id=op_id, detail={"status": status, "code": code, "state": row.state}))
+    journal.audit(session, None, office_code=row.office_code, label=SYNC_ACTOR, action=SETTLED_ACTION,
+                  entity=row.entity, entity_id=row.entity_id, now=now, op_id=op_id,
+                  detail={"status": status, "code": code, "state": row.state})
     session.flush()
     return row.state
 

@@ -18,11 +18,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from core.ticket_states import TicketStatus
 from local_db.models import Ticket
 
 _RECENT = (select(Ticket.called_at, Ticket.serving_at, Ticket.finished_at)
            .where(Ticket.office_code == bindparam("office"), Ticket.day == bindparam("day"),
-                  Ticket.status == "done", Ticket.queue_service_id == bindparam("queue"))
+                  Ticket.status == TicketStatus.DONE, Ticket.queue_service_id == bindparam("queue"))
            .order_by(Ticket.finished_at.desc()).limit(bindparam("n")))
 DEFAULT_SERVICE_SECONDS = 6 * 60.0  # when a queue has no history yet
 SAMPLE_SIZE = 30

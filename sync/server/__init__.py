@@ -1,4 +1,4 @@
-"""The city's central server (DESIGN.md §1, §5): FastAPI over its own database.
+"""The city's central server (docs/ARCHITECTURE.md §1, §5): FastAPI over its own database.
 
 It receives every office's operations (push), keeps a projection of each office entity,
 and publishes what the centre owns (catalog, staff, holidays, device keys, online bookings,

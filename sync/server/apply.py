@@ -1,4 +1,4 @@
-"""The push side: judging a batch of office ops, each exactly once (DESIGN.md §5).
+"""The push side: judging a batch of office ops, each exactly once (docs/ARCHITECTURE.md §5).
 
 Idempotency: every judged op is stored by its op id in the same transaction that applies
 it (``centre_op``), so a batch sent again — the response was lost, a proxy replayed it —

@@ -1,4 +1,4 @@
-"""Enrollment and device credentials (DESIGN.md §5 "Device identity").
+"""Enrollment and device credentials (docs/ARCHITECTURE.md §5 "Device identity").
 
 The city's IT makes a one-time code for an office (``motcua server enroll-code``); a device
 trades it for a credential once. The centre keeps only SHA-256 hashes of codes and

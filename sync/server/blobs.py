@@ -1,4 +1,4 @@
-"""Attachments, content-addressed by SHA-256 and uploaded resumably (DESIGN.md §5).
+"""Attachments, content-addressed by SHA-256 and uploaded resumably (docs/ARCHITECTURE.md §5).
 
 A scanned document can be megabytes on an office's weak link, so an upload cut halfway
 resumes where it stopped: ``HEAD`` says how many bytes the centre has, ``PATCH`` appends a

@@ -1,4 +1,4 @@
-"""Appointment slots and bookings at the centre: two quotas, never mixed (DESIGN.md §5).
+"""Appointment slots and bookings at the centre: two quotas, never mixed (docs/ARCHITECTURE.md §5).
 
 Each slot has an office quota (kiosk, counter, phone — booked in the office, offline if need
 be) and an online quota (booked on the city's website, here). Each side books only its own,

@@ -1,5 +1,5 @@
 """What the centre owns and publishes: the procedure catalog (with its services), staff
-accounts and the holiday table (DESIGN.md §5 "Ownership").
+accounts and the holiday table (docs/ARCHITECTURE.md §5 "Ownership").
 
 Each publication upserts the centre's row and appends a change only when the row really
 changed, so publishing the same catalog twice sends offices nothing new. Ids are derived

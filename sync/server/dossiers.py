@@ -1,5 +1,5 @@
 """Dossiers at the centre: the office's moves judged against the centre's state, and the
-centre's own moves (DESIGN.md §4-§5).
+centre's own moves (docs/ARCHITECTURE.md §4-§5).
 
 A dossier moves by state-machine commands (core/dossier_states.py). An office move carries
 ``from_state``; when the centre's state is not that any more — a central move happened

@@ -1,4 +1,4 @@
-"""The centre's own Ed25519 key: it signs online bookings' QR tokens (DESIGN.md §6).
+"""The centre's own Ed25519 key: it signs online bookings' QR tokens (docs/ARCHITECTURE.md §6).
 
 Made on first use and published as a "device" change of kind "centre" for every office, so
 a kiosk can verify an online booking's QR offline, even one it has not pulled yet.

@@ -1,4 +1,4 @@
-"""core/ must stay importable without a database, Qt or a network client (DESIGN §2)."""
+"""core/ must stay importable without a database, Qt or a network client (docs/ARCHITECTURE.md §2)."""
 
 import subprocess
 import sys

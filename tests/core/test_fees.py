@@ -178,3 +178,8 @@ def test_describe():
     assert CORRECTION.describe_vi() == "25.000 đ/hồ sơ; Người dưới 14 tuổi: 5.000 đ"
     assert EXTRACT_COPY.describe_en() == "8,000 VND per copy"
     assert FeeRule("free").describe_vi() == "Miễn phí"
+
+
+def test_an_english_description_names_a_variant_without_english_in_vietnamese() -> None:
+    rule = FeeRule("fixed", amount_vnd=25000, variants=(FeeVariant("under_14", 5000, "Người dưới 14 tuổi", ""),))
+    assert rule.describe_en() == "25,000 VND per case; Người dưới 14 tuổi: 5,000 VND"

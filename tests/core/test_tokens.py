@@ -1,4 +1,4 @@
-"""QR tokens (DESIGN.md §6): compact signed text, offline verification with typed results."""
+"""QR tokens (docs/ARCHITECTURE.md §6): compact signed text, offline verification with typed results."""
 
 from __future__ import annotations
 

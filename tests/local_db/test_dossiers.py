@@ -349,7 +349,7 @@ def test_withdraw_even_while_waiting_for_a_supplement(db: Database, office: Offi
         move(db, office, request_supplement, receive(db, office).id, items=["", " "])
 
 
-# Written out from DESIGN.md §4, independently of core.dossier_states.
+# Written out from docs/ARCHITECTURE.md §4, independently of core.dossier_states.
 LEGAL = {
     "received": {"send_to_processing", "request_supplement", "handle_at_desk", "reject", "withdraw", "reschedule"},
     "in_processing": {"request_supplement", "result_back", "reject", "withdraw", "reschedule"},

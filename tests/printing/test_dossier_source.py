@@ -278,3 +278,20 @@ def test_later_forms_carry_the_tracking_qr_and_it_verifies(db: Database, office:
     assert text == content.qr_text and text.startswith(f"HTTPS://{HOST}/T/")
     check = verify(text, ring, office_code=office.office_code, now=hanoi(27, 9))
     assert check.result is Result.VALID and check.token.dossier_code == info.code
+
+
+def test_an_english_slip_falls_back_to_the_vietnamese_names_the_catalogue_lacks(db: Database, office: OfficeRefs) -> None:
+    """A procedure with no English name or field yet: the English form 05 prints the
+    Vietnamese ones rather than leaving them out."""
+    from local_db.models import Procedure
+
+    with db.write() as s:
+        proc = s.get(Procedure, office.procedures[MARITAL_STATUS])
+        assert proc is not None and proc.field_vi
+        proc.name_en, proc.field_en = "", ""
+        name_vi, field_vi = proc.name_vi, proc.field_vi
+    info = receive(db, office)
+    with db.read() as s:
+        content = control_slip_content(s, info.id, lang="en")
+    assert content.procedure_name == name_vi
+    assert content.processing_body == f"Specialist officer ({field_vi})"

@@ -1,4 +1,4 @@
-"""A keyboard-wedge QR scanner, heard application-wide (DESIGN.md §6).
+"""A keyboard-wedge QR scanner, heard application-wide (docs/ARCHITECTURE.md §6).
 
 A USB scanner "types" the code it read, very fast, then presses Enter. Installed on the
 QApplication, :class:`ScannerInput` passes every printable key press to

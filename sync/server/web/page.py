@@ -28,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from core.citizen import normalize_phone, validate_cccd
 from core.errors import ValidationError
-from core.i18n import LANGUAGES, N_, _, language, ngettext
+from core.i18n import LANGUAGES, N_, _, language, localized, ngettext
 from core.text import clean_name
 from core.working_calendar import OFFICE_TZ
 from sync.server.database import CentreDatabase
@@ -102,10 +102,10 @@ class Page:
         """The Vietnamese or English name of an office / procedure / field."""
         if thing is None:
             return ""
-        return (getattr(thing, "name_en", "") if self.lang == "en" else "") or getattr(thing, "name_vi", "")
+        return localized(getattr(thing, "name_vi", ""), getattr(thing, "name_en", ""), self.lang)
 
     def field_name(self, proc: data.Procedure) -> str:
-        return (proc.field_en if self.lang == "en" else "") or proc.field_vi
+        return localized(proc.field_vi, proc.field_en, self.lang)
 
     def toggle_url(self, fallback: str | None) -> str:
         other = "en" if self.lang == "vi" else "vi"
