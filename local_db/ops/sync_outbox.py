@@ -77,13 +77,19 @@ class OutboxOp:
 
 
 class OpResultLike(Protocol):
-    """What :func:`record_results` reads of each answer (sync.protocol.OpResult has it)."""
+    """What :func:`record_results` reads of each answer (sync.protocol.OpResult has it).
+    Read-only members, so a narrower type there (``status`` a Literal) still fits."""
 
-    op_id: uuid.UUID
-    status: str
-    reason: str
-    code: str
-    server_state: dict[str, Any] | None
+    @property
+    def op_id(self) -> uuid.UUID: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def server_state(self) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,7 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
             start = read[0]
             rows, more = changelog.page(session, caller.office_code, start, limit)
             changes = [Change(seq=r.seq, office_code=r.office_code, entity=r.entity, entity_id=r.entity_id,
-                              op=r.op, data=r.data) for r in rows]  # type: ignore[arg-type]
+                              op=r.op, data=r.data) for r in rows]
         _touch_now_and_then(caller)
         _compact_now_and_then()
         cursor = changelog.make_cursor(rows[-1].seq if rows else start, current_floor)

@@ -247,8 +247,8 @@ def apply_appointment_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
             .format(state=_(STATUS_WORDS[proj.status]) if proj.status in STATUS_WORDS else proj.status),
             server_state=public_state(proj))
     side = _side(proj, p)
-    slot_id = proj.data.get("slot_id") or p.get("slot_id")
-    old_slot = uuid.UUID(str(slot_id)) if slot_id else None
+    named_slot = proj.data.get("slot_id") or p.get("slot_id")
+    old_slot = uuid.UUID(str(named_slot)) if named_slot else None
     if op.op_type == "reschedule":
         new_slot = uuid.UUID(str(need(p, "to_slot_id")))
         if side == "online":
