@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from core.errors import ValidationError
 from core.i18n import _, language, ngettext
@@ -51,8 +51,8 @@ class ProcessingTime:
     def has_verification(self) -> bool:
         return self.verification_extra_days > 0
 
-    def to_dict(self) -> dict:
-        data: dict = {"kind": self.kind}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind}
         if self.kind != "same_day":
             data["days"] = self.days
         if self.verification_extra_days:
@@ -60,7 +60,7 @@ class ProcessingTime:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> ProcessingTime:
+    def from_dict(cls, data: dict[str, Any]) -> ProcessingTime:
         if not isinstance(data, dict) or "kind" not in data:
             raise ValidationError("Thiếu loại thời hạn xử lý", field="processing")
         return cls(

@@ -206,7 +206,7 @@ def waiting_today(session: Session, office_code: str, day: date,
     if queue_service_ids is not None:
         wanted = Ticket.queue_service_id.in_(list(queue_service_ids))
         stmt = stmt.where(wanted if counter_id is None else (wanted | (Ticket.target_counter_id == counter_id)))
-    return [WaitingTicket(*r) for r in session.connection().execute(stmt).all()]
+    return [WaitingTicket._make(r) for r in session.connection().execute(stmt).all()]
 
 
 def _lane(source: str, priority_reason: str | None) -> int:

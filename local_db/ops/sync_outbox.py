@@ -169,7 +169,7 @@ def next_batch(session: Session, office_code: str, limit: int, *, after_seq: int
             .where(Outbox.office_code == office_code, Outbox.state.in_(WAITING_STATES), Outbox.seq > after_seq,
                    ~blocked)
             .order_by(Outbox.seq).limit(limit))
-    return [OutboxOp(*row) for row in session.execute(stmt)]
+    return [OutboxOp(*tuple(row)) for row in session.execute(stmt)]
 
 
 _ACK = (update(Outbox.__table__).where(_O.op_id.in_(bindparam("ids", expanding=True)),

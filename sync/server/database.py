@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Engine, Table, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -127,4 +127,13 @@ def lock_office(session: Session, office_code: str) -> None:
                         {"ns": OFFICE_LOCK_NAMESPACE, "k": office_lock_key(office_code)})
 
 
-__all__ = ["CentreDatabase", "bulk_insert", "lock_office", "make_engine", "normalise_url", "office_lock_key"]
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE run through ``Session.execute`` matched. The session types
+    its answer as a plain Result; for such a statement it is a CursorResult, which counts."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"a {type(result).__name__} counts no rows (not an UPDATE or DELETE)")
+    return result.rowcount
+
+
+__all__ = ["CentreDatabase", "bulk_insert", "lock_office", "make_engine", "normalise_url", "office_lock_key",
+           "rowcount"]
