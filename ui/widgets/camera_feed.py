@@ -9,16 +9,19 @@ emits ``availability_changed(False)`` once and stops. Tests and the tour skip th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QCameraDevice
 
 #: A preview this size is plenty for a slip held 20-40 cm away or an A4 page under the arm.
 PREFERRED_SIZE = QSize(1280, 720)
 
 
-def camera_devices() -> list:  # type: ignore[type-arg]
+def camera_devices() -> list[QCameraDevice]:
     """The video inputs Qt can see (empty without a camera or a multimedia back-end)."""
     try:
         from PySide6.QtMultimedia import QMediaDevices
