@@ -68,7 +68,7 @@ class Settings:
     def effective_device_name(self) -> str:
         return self.device_name or f"{socket.gethostname()}-{self.device_kind}"
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
 

@@ -178,7 +178,7 @@ class _Checker:
         self.db = db
         self.report = report
         self.max_listed = max_listed
-        self.conn: Connection = None  # type: ignore[assignment]  # set inside the snapshot
+        self.conn: Connection = None  # type: ignore[assignment]  # set inside the snapshot, before any check
 
     # -- plumbing ------------------------------------------------------------------------
 

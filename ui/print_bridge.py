@@ -20,7 +20,7 @@ from printing.spool import PrintEvent, PrintWorker
 class PrintBridge(QObject):
     # printing.spool.PrintEvent. Named like QObject.event() (kiosk and counter connect to it);
     # PySide6 still dispatches Qt events to QObject's own event().
-    event = Signal(object)  # type: ignore[assignment]
+    event = Signal(object)  # type: ignore[assignment]  # shadows QObject.event() on purpose, see above
 
     def __init__(self, db: Database, device_id: uuid.UUID, printer: str, pdf_dir: Path,
                  parent: QObject | None = None, poll: float = 0.3) -> None:

@@ -113,7 +113,7 @@ class OfficeSnapshot:
         self.counter_by_number = {c.number: c for c in self.counters.values()}
 
     @classmethod
-    def of(cls, session: Session, office_code: str) -> "OfficeSnapshot":
+    def of(cls, session: Session, office_code: str) -> OfficeSnapshot:
         """The snapshot, read once per session: a user action reads it once, and a batch
         (the demo seed runs a whole day in one transaction) does not read it per ticket."""
         cache = session.info.setdefault("queue_office", {})

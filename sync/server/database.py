@@ -107,7 +107,9 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
 
     names = list(rows[0])
     json_columns = {name for name in names if isinstance(table.c[name].type, JSON)}
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a live pooled psycopg connection
+    cursor = driver.cursor()
     with cursor, cursor.copy(f'COPY {table.name} ({", ".join(names)}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([Jsonb(row[n]) if n in json_columns and row[n] is not None else row[n] for n in names])
