@@ -42,6 +42,8 @@ demo: setup
 
 test: setup
 	$(BIN)/lint-imports
+	$(BIN)/mypy core local_db sync printing scanning ui
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -n auto
 
 bench: setup

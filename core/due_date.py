@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from core.errors import ValidationError
 from core.i18n import _, language, lazy_gettext, ngettext
@@ -53,8 +53,8 @@ class ProcessingTime:
     def has_verification(self) -> bool:
         return self.verification_extra_days > 0
 
-    def to_dict(self) -> dict:
-        data: dict = {"kind": self.kind}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind}
         if self.kind != "same_day":
             data["days"] = self.days
         if self.verification_extra_days:
@@ -62,7 +62,7 @@ class ProcessingTime:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> ProcessingTime:
+    def from_dict(cls, data: dict[str, Any]) -> ProcessingTime:
         if not isinstance(data, dict) or "kind" not in data:
             raise ValidationError(lazy_gettext("The kind of processing time is missing"), field="processing")
         return cls(

@@ -25,7 +25,7 @@ figures are configuration, not law.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from core.errors import ValidationError
 from core.i18n import _, language, lazy_gettext, localized
@@ -109,8 +109,8 @@ class FeeRule:
 
     # --- JSON ---------------------------------------------------------------------
 
-    def to_dict(self) -> dict:
-        data: dict = {"kind": self.kind}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind}
         if self.kind in ("fixed", "per_copy"):
             data["amount_vnd"] = self.amount_vnd
         if self.tiers:
@@ -127,7 +127,7 @@ class FeeRule:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> FeeRule:
+    def from_dict(cls, data: dict[str, Any]) -> FeeRule:
         if not isinstance(data, dict) or "kind" not in data:
             raise ValidationError(lazy_gettext("The fee kind is missing"), field="fee")
         try:

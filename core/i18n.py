@@ -69,7 +69,7 @@ def conflicting_translations(lang: str) -> list[tuple[str, str | None, str, str]
             if not message.id:
                 continue
             msgid = message.id if isinstance(message.id, str) else message.id[0]
-            text = message.string if isinstance(message.string, str) else tuple(message.string)
+            text = message.string if isinstance(message.string, str) else tuple(message.string or ())
             key = (msgid, message.context)
             if key in seen and seen[key][1] != text:
                 found.append((msgid, message.context, seen[key][0], po.name))

@@ -15,8 +15,10 @@ import os
 import re
 import socket
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -66,7 +68,7 @@ class Settings:
     def effective_device_name(self) -> str:
         return self.device_name or f"{socket.gethostname()}-{self.device_kind}"
 
-    def replace(self, **changes: object) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
 
@@ -78,12 +80,12 @@ def _coerce(name: str, raw: object, default: object) -> object:
     return raw
 
 
-def load_settings(path: Path | None = None, environ: dict[str, str] | None = None,
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None,
                   **overrides: object) -> Settings:
     """File, then environment, then explicit keyword overrides (command-line flags)."""
     environ = os.environ if environ is None else environ
     path = path or config_path()
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     known = {f.name: f for f in fields(Settings)}
     if path.exists():
         try:
@@ -100,12 +102,12 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
             values[name] = env
     values.update({k: v for k, v in overrides.items() if v is not None})
     defaults = Settings()
-    coerced = {k: _coerce(k, v, getattr(defaults, k)) for k, v in values.items()}
+    coerced: dict[str, Any] = {k: _coerce(k, v, getattr(defaults, k)) for k, v in values.items()}
     return Settings(**coerced)
 
 
 def save_setting(name: str, value: str, path: Path | None = None,
-                 environ: dict[str, str] | None = None) -> Path:
+                 environ: Mapping[str, str] | None = None) -> Path:
     """Write one machine setting into the settings file, keeping every other line (and the
     IT person's comments) as it is; returns the file written.
 

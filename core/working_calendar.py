@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from threading import Lock
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays as _holidays
@@ -110,15 +111,15 @@ class WorkingHours:
             timedelta(),
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "periods": [[_hhmm(s), _hhmm(e)] for s, e in self.periods],
             "same_day_cutoff": _hhmm(self.same_day_cutoff),
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> WorkingHours:
-        kwargs: dict = {}
+    def from_dict(cls, data: dict[str, Any]) -> WorkingHours:
+        kwargs: dict[str, Any] = {}
         if "periods" in data:
             try:
                 kwargs["periods"] = tuple(

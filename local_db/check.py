@@ -100,6 +100,7 @@ def run_check(db: Database, *, full: bool = False, max_listed: int = MAX_LISTED)
             if not db.is_sqlite:
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
+                cache_size = -2000  # SQLite's default; read below
                 if db.is_sqlite:  # a bigger page cache for this pass only: fewer reads of index pages
                     cache_size = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
                     conn.exec_driver_sql(f"PRAGMA cache_size={CHECK_CACHE_KIB}")
@@ -178,7 +179,7 @@ class _Checker:
         self.db = db
         self.report = report
         self.max_listed = max_listed
-        self.conn: Connection = None  # type: ignore[assignment]  # set inside the snapshot
+        self.conn: Connection = None  # type: ignore[assignment]  # set inside the snapshot, before any check
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -294,12 +295,14 @@ class _Checker:
         self._listed = 0
         for name, model in _ENTITY_MODELS.items():
             gone = ~exists().where(model.id == Outbox.entity_id)
+
+            def describe(r: Any, name: str = name) -> str:
+                return (f"outbox rows of {name} {r[0]} (first seq {r[1]}, {r[2]} rows) "
+                        f"point at a {name} that does not exist")
             self.listing(
                 self.conn.execute(select(Outbox.entity_id, func.min(Outbox.seq), func.count())
                                   .where(Outbox.entity == name, gone).group_by(Outbox.entity_id)),
-                lambda r, name=name: (f"outbox rows of {name} {r[0]} (first seq {r[1]}, {r[2]} rows) "
-                                      f"point at a {name} that does not exist"),
-                f"{name}s missing behind their outbox rows")
+                describe, f"{name}s missing behind their outbox rows")
 
     def check_trail(self, name: str) -> None:
         """Every entity was created through the outbox and its last outbox row is its status."""

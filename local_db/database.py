@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_LOCK_KEY = 0x4D6F7443  # "MotC"
@@ -90,3 +90,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE run through ``Session.execute`` matched. The session types
+    its answer as a plain Result; for such a statement it is a CursorResult, which counts."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"a {type(result).__name__} counts no rows (not an UPDATE or DELETE)")
+    return result.rowcount

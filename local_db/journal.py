@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from core.actor import Actor
 from core.ids import new_id
@@ -20,7 +21,7 @@ CHANGE_SERIAL = "change"
 OUTBOX_SCHEMA_VERSION = 1
 
 
-def _upsert_serial(dialect: str):  # type: ignore[no-untyped-def]
+def _upsert_serial(dialect: str) -> ReturningInsert[int]:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(Serial).values(key=bindparam("key"), value=1)
     return stmt.on_conflict_do_update(index_elements=[Serial.key], set_={"value": Serial.value + 1}) \

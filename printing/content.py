@@ -14,9 +14,12 @@ import types
 import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def from_data(cls: type[T], data: dict[str, Any]) -> T:
     a job queued by an older version still prints)."""
     hints = typing.get_type_hints(cls)
     kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         if f.name in data:
             kwargs[f.name] = _typed(hints[f.name], data[f.name])
     return cls(**kwargs)
@@ -110,7 +113,7 @@ def _typed(hint: Any, value: Any) -> Any:
         return datetime.fromisoformat(value)
     if hint is date:
         return date.fromisoformat(value)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return from_data(hint, value)
     if origin is tuple:
         inner = args[0] if args else Any

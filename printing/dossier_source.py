@@ -399,6 +399,7 @@ def daily_report_content(session: Session, office_code: str, day: date, *, count
     """
     check_language(lang)
     now = utc_now(now)
+    counter: Counter | None = None
     counter_id = None
     if counter_number is not None:
         counter = session.scalars(select(Counter).where(Counter.office_code == office_code,
@@ -434,7 +435,7 @@ def daily_report_content(session: Session, office_code: str, day: date, *, count
             t.called += 1
             t.wait += max(0.0, (called_at - issued_at).total_seconds())
     shown = {s.id for s in services if s.active and counter_id is None and staff_id is None}
-    if counter_id is not None:
+    if counter is not None:
         shown |= {s.id for s in counter.services}
     shown |= set(tallies)
     lines = tuple(

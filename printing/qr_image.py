@@ -9,11 +9,16 @@ refused here rather than silently printed as a denser byte-mode code.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
 
 import qrcode
 import qrcode.util
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.platypus import Flowable
+
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
+    from reportlab.pdfgen.canvas import Canvas
 
 QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
 # One fixed mask pattern. Choosing the "best" of the eight masks costs the pure-Python
@@ -34,12 +39,13 @@ def qr_matrix(text: str, *, border: int = QUIET_ZONE) -> tuple[tuple[bool, ...],
     if not is_alphanumeric(text):
         raise ValueError("QR text must be uppercase alphanumeric-mode characters (0-9 A-Z space $%*+-./:)")
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border, mask_pattern=MASK_PATTERN)
-    code.add_data(qrcode.util.QRData(text, mode=qrcode.util.MODE_ALPHA_NUM))
+    # types-qrcode declares MODE_ALPHA_NUM a plain int, its overloads want Literal[1, 2, 4]
+    code.add_data(qrcode.util.QRData(text, mode=qrcode.util.MODE_ALPHA_NUM))  # type: ignore[call-overload]
     code.make(fit=True)
     return tuple(tuple(row) for row in code.get_matrix())
 
 
-def qr_image(text: str, *, module_px: int = 8, border: int = QUIET_ZONE):
+def qr_image(text: str, *, module_px: int = 8, border: int = QUIET_ZONE) -> PILImage.Image:
     """A 1-bit PIL image of the code, ``module_px`` pixels a module."""
     from PIL import Image
 
@@ -47,7 +53,7 @@ def qr_image(text: str, *, module_px: int = 8, border: int = QUIET_ZONE):
     n = len(matrix)
     small = Image.new("1", (n, n), 1)
     small.putdata([0 if dark else 1 for row in matrix for dark in row])
-    return small.resize((n * module_px, n * module_px), Image.NEAREST)
+    return small.resize((n * module_px, n * module_px), Image.Resampling.NEAREST)
 
 
 @lru_cache(maxsize=64)
@@ -74,7 +80,7 @@ def qr_pdf_operators(text: str, size: float) -> str:
     return "\n".join(ops)
 
 
-def draw_qr(canvas, text: str, x: float, y: float, size: float) -> None:
+def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
     """Draw the code as vector squares on a reportlab canvas, (x, y) its lower-left corner,
     ``size`` points wide including the quiet zone."""
     canvas.saveState()
@@ -86,7 +92,8 @@ def draw_qr(canvas, text: str, x: float, y: float, size: float) -> None:
 class QrFlowable(Flowable):
     """A platypus flowable drawing one QR code ``size`` points square (quiet zone included)."""
 
-    def __init__(self, text: str, size: float, *, before: float = 0, after: float = 0, align: str = "CENTER") -> None:
+    def __init__(self, text: str, size: float, *, before: float = 0, after: float = 0,
+                 align: Literal["LEFT", "CENTER", "RIGHT"] = "CENTER") -> None:
         super().__init__()
         if not is_alphanumeric(text):  # refuse bad text when the document is built, not when drawn
             raise ValueError("QR text must be uppercase alphanumeric-mode characters (0-9 A-Z space $%*+-./:)")

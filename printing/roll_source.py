@@ -70,7 +70,7 @@ def ticket_content(session: Session, ticket_id: uuid.UUID, *, signer: Signer, la
     check_language(lang)
     now = _now(now)
     info = position(session, ticket_id, now=now)  # NotFound for an unknown ticket
-    office_code = session.scalar(select(Ticket.office_code).where(Ticket.id == info.id))
+    office_code = session.scalars(select(Ticket.office_code).where(Ticket.id == info.id)).one()
     office = _office(session, office_code)
     token = TicketToken(entity_id=info.id, office_code=office_code, issued_at=info.issued_at, day=info.day,
                         ticket_code=info.code)
@@ -117,7 +117,7 @@ def appointment_slip_content(session: Session, appointment_id: uuid.UUID | str, 
         raise ValueError(f"unknown paper {paper!r}; expected one of {', '.join(PAPERS)}")
     now = _now(now)
     info = get_appointment(session, appointment_id)
-    office_code = session.scalar(select(Appointment.office_code).where(Appointment.id == info.id))
+    office_code = session.scalars(select(Appointment.office_code).where(Appointment.id == info.id)).one()
     office = _office(session, office_code)
     service = session.scalars(select(Service).where(Service.office_code == office_code,
                                                     Service.code == info.slot.service_code)).one()

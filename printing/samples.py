@@ -14,14 +14,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from core.appointment_states import AppointmentStatus
 from core.dossier_states import DossierAction
 from core.working_calendar import OFFICE_TZ
+from local_db.database import Database
 from local_db.models import Appointment, Dossier, DossierEvent, Ticket
 from local_db.ops.signing import device_signer
 from printing import dossier_source, roll_source
@@ -35,7 +36,10 @@ class Sample:
     build: Callable[[Session, str], Any]  # (session, lang) -> content record
 
 
-def _newest(session: Session, stmt) -> Any:  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+def _newest(session: Session, stmt: Select[T]) -> T | None:
     return session.scalars(stmt.limit(1)).first()
 
 
@@ -59,9 +63,10 @@ def _samples(session: Session, office_code: str, device_id: uuid.UUID, tracking_
                           .order_by(Appointment.created_at.desc()))
     if appointment is not None:
         for paper in ("80mm", "A5"):
-            out.append(Sample(f"appointment_slip_{paper.lower()}", "appointment_slip",
-                              lambda s, lang, paper=paper: roll_source.appointment_slip_content(
-                                  s, appointment, signer=signer, lang=lang, paper=paper, now=now)))
+            def slip(s: Session, lang: str, paper: str = paper, appointment: uuid.UUID = appointment) -> Any:
+                return roll_source.appointment_slip_content(s, appointment, signer=signer, lang=lang, paper=paper,
+                                                            now=now)
+            out.append(Sample(f"appointment_slip_{paper.lower()}", "appointment_slip", slip))
     # The dossier with the longest history makes the fullest receipt and control slip.
     busiest = _newest(session, select(DossierEvent.dossier_id).join(Dossier, Dossier.id == DossierEvent.dossier_id)
                       .where(Dossier.office_code == office_code).group_by(DossierEvent.dossier_id)
@@ -76,8 +81,9 @@ def _samples(session: Session, office_code: str, device_id: uuid.UUID, tracking_
     ):
         found = _dossier_with_event(session, office_code, action)
         if found is not None:
-            out.append(Sample(name, name, lambda s, lang, make=make, found=found: make(
-                s, found, lang=lang, signer=signer, tracking_host=tracking_host, now=now)))
+            def form(s: Session, lang: str, make: Callable[..., Any] = make, found: uuid.UUID = found) -> Any:
+                return make(s, found, lang=lang, signer=signer, tracking_host=tracking_host, now=now)
+            out.append(Sample(name, name, form))
     if busiest is not None:
         out.append(Sample("control_slip", "control_slip", lambda s, lang: dossier_source.control_slip_content(
             s, busiest, lang=lang, signer=signer, tracking_host=tracking_host, now=now)))
@@ -90,7 +96,7 @@ def _samples(session: Session, office_code: str, device_id: uuid.UUID, tracking_
     return out
 
 
-def write_samples(db, office_code: str, device_id: uuid.UUID, out_dir: Path, *,  # type: ignore[no-untyped-def]
+def write_samples(db: Database, office_code: str, device_id: uuid.UUID, out_dir: Path, *,
                   langs: Iterable[str] = ("vi", "en"), png_dpi: int | None = None,
                   tracking_host: str = "MOTCUA.LOCALHOST", now: datetime | None = None) -> list[Path]:
     """Write ``<name>-<lang>.pdf`` (and ``<name>-<lang>-<page>.png`` at ``png_dpi``) for every

@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import img2pdf
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -197,10 +197,9 @@ def _is_blank_image(image: Image.Image) -> bool:
         image = image.convert("RGBA" if "transparency" in image.info or image.mode == "PA" else "RGB")
     if image.mode in ("RGBA", "LA"):
         image = image.convert("RGB" if image.mode == "RGBA" else "L")
-    extrema = image.getextrema()
-    if not isinstance(extrema[0], tuple):
-        extrema = (extrema,)
-    return all(high - low <= BLANK_SPREAD for low, high in extrema)  # type: ignore[operator]
+    extrema = image.getextrema()  # one band: (low, high); several: a (low, high) per band
+    bands = cast(tuple[tuple[float, float], ...], extrema if isinstance(extrema[0], tuple) else (extrema,))
+    return all(high - low <= BLANK_SPREAD for low, high in bands)
 
 
 def _image_pdf(data: bytes, image: Image.Image, number: int) -> bytes:
@@ -303,8 +302,8 @@ def _png_pdf(data: bytes, image: Image.Image) -> bytes | None:
     out = [b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"]
     offsets = []
     position = len(out[0])
-    for number, body in enumerate(objects, start=1):
-        chunk = b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    for number, obj in enumerate(objects, start=1):
+        chunk = b"%d 0 obj\n%s\nendobj\n" % (number, obj)
         offsets.append(position)
         out.append(chunk)
         position += len(chunk)
@@ -343,7 +342,7 @@ def _blank_pdf_pages(pdf: bytes, numbers: Sequence[int]) -> list[int]:
         for number in numbers:
             png = _run_pdftoppm(["-png", "-gray", "-r", "18", "-f", str(number), "-l", str(number), "-singlefile"], src, number)
             with Image.open(io.BytesIO(png)) as image:
-                low, high = image.convert("L").getextrema()  # type: ignore[misc]
+                low, high = cast(tuple[float, float], image.convert("L").getextrema())  # one band: one pair
             if high - low == 0:
                 blank.append(number)
     return blank

@@ -89,7 +89,8 @@ def list_devices(*, timeout: float = LIST_TIMEOUT_S) -> list[ScannerDevice]:
     for line in result.stdout.splitlines():
         parts = line.split(_SEP)
         if len(parts) == 4 and parts[0]:
-            devices.append(ScannerDevice(*(p.strip() for p in parts)))  # type: ignore[arg-type]
+            name, vendor, model, kind = (p.strip() for p in parts)
+            devices.append(ScannerDevice(name, vendor, model, kind))
     return devices
 
 

@@ -58,7 +58,8 @@ class Refused(SyncError):
 
     @property
     def status(self) -> int:
-        return int(self.details.get("status", 0))
+        status = self.details.get("status", 0)  # the HTTP status _send raised it with
+        return status if isinstance(status, int) else 0
 
     @property
     def reason_code(self) -> str:
@@ -173,7 +174,8 @@ class CentreClient:
         if not auth:
             sent["Authorization"] = None  # requests drops a header set to None
         try:
-            resp = self.session.request(method, url, data=data, params=params, headers=sent,
+            resp = self.session.request(method, url, data=data, params=params,
+                                        headers=sent,  # type: ignore[arg-type]  # requests' types lack its None
                                         timeout=self.timeout)
         except requests.exceptions.SSLError as exc:
             raise Unreachable(_("The central server's certificate could not be verified."), url=url,

@@ -23,14 +23,18 @@ def make_app(argv: Sequence[str] | None = None, *, theme: Theme | None = None, l
              name: str = "MotCua") -> QApplication:
     """The application (created once per process), themed, in ``language``."""
     os.environ.setdefault("QT_LOGGING_RULES", _QUIET)
-    app = QApplication.instance()
-    if app is None:
+    existing = QApplication.instance()
+    if existing is None:
         QApplication.setAttribute(Qt.ApplicationAttribute.AA_SynthesizeMouseForUnhandledTouchEvents, True)
         app = QApplication(list(argv if argv is not None else sys.argv[:1]))
+    elif isinstance(existing, QApplication):
+        app = existing
+    else:
+        raise TypeError(f"this process already runs a {type(existing).__name__}; windows need a QApplication")
     app.setApplicationName(name)
     app.setOrganizationName("MotCua")
     app.setStyle("Fusion")  # the same look on every OS, so the stylesheet draws the same
     use_app_font(app)
     apply_theme(app, theme or Theme())
     set_language(language)
-    return app  # type: ignore[return-value]
+    return app

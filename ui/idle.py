@@ -10,6 +10,7 @@ stay. It is paused while the start screen is showing (nothing to forget there).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
@@ -25,7 +26,7 @@ class IdleWatcher(QObject):
     timed_out = Signal()
 
     def __init__(self, timeout: float = 60.0, warn: float = 10.0, parent: QObject | None = None,
-                 clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
         self.timeout, self.warn, self.clock = timeout, warn, clock
         self._last = clock()

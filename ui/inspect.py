@@ -14,6 +14,7 @@ import re
 from array import array
 from collections import Counter
 from functools import cache
+from typing import TypeVar
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPixmap
@@ -34,7 +35,10 @@ def _shown(widget: QWidget, root: QWidget) -> bool:
     return widget.isVisibleTo(root) and widget.width() > 0 and widget.height() > 0
 
 
-def _visible(root: QWidget, kind: type) -> list:
+W = TypeVar("W", bound=QWidget)
+
+
+def _visible(root: QWidget, kind: type[W]) -> list[W]:
     found = [w for w in root.findChildren(kind) if _shown(w, root)]
     if isinstance(root, kind):
         found.insert(0, root)
@@ -109,8 +113,8 @@ def _leak_patterns() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
     for message in load_catalog("vi"):
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+        strings = (message.string,) if isinstance(message.string, str) else tuple(message.string or ())
         for msgid in ids:
             if not msgid or msgid in strings or not re.search(r"[A-Za-z]{2}", msgid):
                 continue

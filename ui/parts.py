@@ -153,7 +153,7 @@ def clear_layout(layout: QLayout) -> None:
     old button would still show and take a tap."""
     while layout.count():
         item = layout.takeAt(0)
-        widget = item.widget()
+        widget = item.widget() if item is not None else None
         if widget is not None:
             widget.hide()
             widget.deleteLater()

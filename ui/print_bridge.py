@@ -8,6 +8,7 @@ paper printed, or that the printer is out of paper and the job waits.
 from __future__ import annotations
 
 import threading
+import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -17,9 +18,11 @@ from printing.spool import PrintEvent, PrintWorker
 
 
 class PrintBridge(QObject):
-    event = Signal(object)  # printing.spool.PrintEvent
+    # printing.spool.PrintEvent. Named like QObject.event() (kiosk and counter connect to it);
+    # PySide6 still dispatches Qt events to QObject's own event().
+    event = Signal(object)  # type: ignore[assignment]  # shadows QObject.event() on purpose, see above
 
-    def __init__(self, db: Database, device_id, printer: str, pdf_dir: Path,  # type: ignore[no-untyped-def]
+    def __init__(self, db: Database, device_id: uuid.UUID, printer: str, pdf_dir: Path,
                  parent: QObject | None = None, poll: float = 0.3) -> None:
         super().__init__(parent)
         self.worker = PrintWorker(db, device_id, printer, pdf_dir, on_change=self._report)

@@ -79,7 +79,7 @@ class Navigator(QStackedWidget):
         screen.navigate.connect(lambda name, params: self.go(name, **params))
         return screen
 
-    def screen(self, name: str) -> Screen:
+    def screen(self, name: str) -> Screen:  # type: ignore[override]  # by name; QWidget.screen() is the display
         return self._screens[name]
 
     @property

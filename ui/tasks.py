@@ -35,7 +35,7 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, runner: TaskRunner, task_id: int, fn: Callable[..., Any], args: tuple, kwargs: dict,
+    def __init__(self, runner: TaskRunner, task_id: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
                  on_done: Callback | None, on_error: Callback | None) -> None:
         super().__init__()
         self.runner, self.task_id = runner, task_id

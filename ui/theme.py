@@ -90,8 +90,8 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
 
 
 def current_theme(app: QApplication | None = None) -> Theme:
-    app = app or QApplication.instance()
-    theme = app.property("motcua_theme") if app is not None else None
+    instance = app or QApplication.instance()
+    theme = instance.property("motcua_theme") if instance is not None else None
     return theme if isinstance(theme, Theme) else Theme()
 
 

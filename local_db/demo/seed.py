@@ -15,6 +15,7 @@ import uuid
 from collections import Counter as Tally
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -65,7 +66,7 @@ def _at(day: date, hhmm: float) -> datetime:
 
 def _arrival_hours(rng: random.Random, n: int) -> list[float]:
     """Morning peak around 8:30, a smaller afternoon peak around 14:30."""
-    hours = []
+    hours: list[float] = []
     while len(hours) < n:
         h = rng.gauss(8.8, 1.0) if rng.random() < 0.62 else rng.gauss(14.6, 0.9)
         if 7.0 <= h <= 11.2 or 13.5 <= h <= 16.6:
@@ -75,13 +76,13 @@ def _arrival_hours(rng: random.Random, n: int) -> list[float]:
 
 class _Simulation:
     def __init__(self, refs: OfficeRefs, rng: random.Random, calendar: WorkingCalendar,
-                 summary: SeedSummary, catalog: list[dict]) -> None:
+                 summary: SeedSummary, catalog: list[dict[str, Any]]) -> None:
         self.refs, self.rng, self.cal, self.summary = refs, rng, calendar, summary
-        self.by_service: dict[str, list[dict]] = {}
+        self.by_service: dict[str, list[dict[str, Any]]] = {}
         for row in catalog:
             self.by_service.setdefault(row["service_code"], []).append(row)
         self.people: list[DemoPerson] = []
-        self.moves: list[tuple[datetime, int, str, uuid.UUID, dict]] = []  # heap of planned dossier moves
+        self.moves: list[tuple[datetime, int, str, uuid.UUID, dict[str, Any]]] = []  # heap of planned dossier moves
         self._n = 0
 
     def actor(self, username: str | None) -> Actor:
@@ -126,7 +127,7 @@ class _Simulation:
 
     def simulate_queue(self, s: Session, day: date, stop_at: datetime | None) -> None:
         rng = self.rng
-        arrivals: list[tuple[datetime, str, object]] = []
+        arrivals: list[tuple[datetime, str, str | uuid.UUID]] = []
         for h in _arrival_hours(rng, rng.randint(55, 95)):
             service = rng.choices(list(SERVICE_WEIGHTS), weights=list(SERVICE_WEIGHTS.values()))[0]
             arrivals.append((_at(day, h), "walk_in", service))
@@ -167,7 +168,7 @@ class _Simulation:
                 continue
             free_at[counter] = self.serve(s, ticket, counter, clerk, t_free, day, stop_at)
 
-    def arrive(self, s: Session, arrival: tuple[datetime, str, object]) -> None:
+    def arrive(self, s: Session, arrival: tuple[datetime, str, str | uuid.UUID]) -> None:
         at, kind, what = arrival
         if kind == "walk_in":
             priority = None
@@ -176,7 +177,7 @@ class _Simulation:
             queue_ops.issue_ticket(s, self.actor(None), str(what), priority_reason=priority, now=at)
         else:
             try:
-                appt_ops.check_in(s, self.actor(None), what, now=at)  # type: ignore[arg-type]
+                appt_ops.check_in(s, self.actor(None), what, now=at)
                 self.summary.appointments["checked_in"] += 1
             except DomainError:
                 return
@@ -225,7 +226,7 @@ class _Simulation:
             request_content=row["name_vi"])
         self.plan_life(info, row, at)
 
-    def plan_life(self, info: dossier_ops.DossierInfo, row: dict, received: datetime) -> None:
+    def plan_life(self, info: dossier_ops.DossierInfo, row: dict[str, Any], received: datetime) -> None:
         """Decide now what will happen to the dossier later, so every state appears."""
         rng = self.rng
         same_day = ProcessingTime.from_dict(row["processing"]).kind == "same_day"

@@ -39,6 +39,7 @@ from core.i18n import LazyText, lazy_gettext, lazy_pgettext
 from core.text import collapse_spaces, mask_name, nfc
 from core.working_calendar import OFFICE_TZ, to_office_time
 from local_db import journal
+from local_db.database import rowcount
 from local_db.models import (
     Appointment,
     AppointmentEvent,
@@ -187,7 +188,7 @@ def _take_place(session: Session, slot_id: uuid.UUID, side: str) -> bool:
         stmt = (update(Slot).where(Slot.id == slot_id, Slot.online_booked < Slot.online_quota)
                 .values(online_booked=Slot.online_booked + 1))
     result = session.execute(stmt.execution_options(synchronize_session=False))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rowcount(result) == 1
 
 
 def _give_back_place(session: Session, slot_id: uuid.UUID, side: str) -> None:
@@ -198,7 +199,7 @@ def _give_back_place(session: Session, slot_id: uuid.UUID, side: str) -> None:
         stmt = (update(Slot).where(Slot.id == slot_id, Slot.online_booked > 0)
                 .values(online_booked=Slot.online_booked - 1))
     result = session.execute(stmt.execution_options(synchronize_session=False))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         # A booked appointment always holds one place: a zero count means the table was edited.
         raise DomainError(lazy_gettext("The places booked in the slot do not match its appointments"),
                           code="slot_count_mismatch",

@@ -43,6 +43,7 @@ from core.ids import new_id
 from core.limits import MAX_ATTACHMENT_BYTES
 from local_db import journal
 from local_db.attachment_store import AttachmentStore, sha256_of
+from local_db.database import rowcount
 from local_db.models import (
     Dossier,
     DossierAttachment,
@@ -312,7 +313,7 @@ def mark_uploaded(session: Session, attachment_ids: Sequence[uuid.UUID], now: da
     result = session.execute(update(DossierAttachment).where(
         DossierAttachment.id.in_(list(attachment_ids)), DossierAttachment.uploaded_at.is_(None))
         .values(uploaded_at=_utc(now)).execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
 def prune_local(session: Session, store: AttachmentStore, *, keep_days: int | None = None,
@@ -348,7 +349,7 @@ def prune_local(session: Session, store: AttachmentStore, *, keep_days: int | No
         if store.remove(sha):
             removed += 1
             freed += size
-    return PruneReport(removed, int(marked.rowcount or 0), freed)  # type: ignore[attr-defined]
+    return PruneReport(removed, rowcount(marked), freed)
 
 
 UNUSED_GRACE = timedelta(days=1)  # a file this young may be on its way into a row

@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from core.i18n import localized
@@ -96,7 +96,7 @@ class BoardState:
         return next((c for c in self.counters if c.number == number), None)
 
 
-def _today_ids(office_code: str, day: date):  # type: ignore[no-untyped-def]
+def _today_ids(office_code: str, day: date) -> Select[uuid.UUID]:
     # Driving the event look-up from today's tickets (ix_ticket_queue) and the events' ticket
     # index keeps it as cheap on years of history as on an empty table.
     return select(Ticket.id).where(Ticket.office_code == office_code, Ticket.day == day)

@@ -68,8 +68,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import case, func, null, select
+from sqlalchemy import ColumnElement, case, func, null, select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
@@ -253,7 +254,7 @@ def _local_day(moment: datetime) -> date:
 
 
 def _queue(session: Session, office_code: str, since: date, until: date,
-           days: dict[date, list]) -> QueueFigures:  # type: ignore[type-arg]
+           days: dict[date, list[Any]]) -> QueueFigures:
     conn = session.connection()
     services = conn.execute(select(Service.code, Service.name_vi, Service.name_en, Service.active,
                                    Service.sort_order).where(Service.office_code == office_code)).all()
@@ -281,12 +282,13 @@ def _queue(session: Session, office_code: str, since: date, until: date,
             first_call[ticket_id] = at if at.tzinfo else at.replace(tzinfo=UTC)  # min() over SQLite text
     # Small keys (code, number, username) come back instead of ids, and a ticket's id only
     # when it was transferred: parsing thousands of UUIDs would cost more than the rest.
+    moved_id: ColumnElement[Any]
     if not moved_ids:
         moved_id = null().label("moved")
     elif len(moved_ids) <= _MOVED_IN_CASE:
         moved_id = case((Ticket.id.in_(moved_ids), Ticket.id), else_=None)
     else:  # a most unusual period: every id, sorted out below
-        moved_id = Ticket.id
+        moved_id = Ticket.id.expression
     moved_set = set(moved_ids)
     tickets = conn.execute(
         select(Service.code, Counter.number, Staff.username, Ticket.status, Ticket.day, Ticket.issued_at,
@@ -354,7 +356,7 @@ class _FieldTally:
 
 
 def _dossiers(session: Session, office_code: str, start: datetime, end: datetime, now: datetime,
-              days: dict[date, list]) -> DossierFigures:  # type: ignore[type-arg]
+              days: dict[date, list[Any]]) -> DossierFigures:
     conn = session.connection()
     # The catalog is small: read whole, for the fields' names and display order.
     catalog = conn.execute(
@@ -432,7 +434,7 @@ def dashboard(session: Session, office_code: str, *, since: date, until: date, n
     office = get_office(session, office_code)
     start, end = _bounds(since, until)
     # day -> [tickets, waits (s), dossiers received, on time, late]
-    days: dict[date, list] = {since + timedelta(days=i): [0, [], 0, 0, 0]  # type: ignore[type-arg]
+    days: dict[date, list[Any]] = {since + timedelta(days=i): [0, [], 0, 0, 0]
                               for i in range((until - since).days + 1)}
     queue = _queue(session, office_code, since, until, days)
     dossiers = _dossiers(session, office_code, start, end, now, days)

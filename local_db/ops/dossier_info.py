@@ -156,7 +156,7 @@ def on_time(info_or_row: Any, now: datetime | None = None) -> bool | None:
 # --- queries -------------------------------------------------------------------------------
 
 
-def _summary_select() -> Select[Any]:
+def _summary_select() -> Select[Dossier, str, str, str, str, str | None, str | None]:
     return (select(Dossier, Procedure.code, Procedure.name_vi, Procedure.name_en,
                    Citizen.full_name, Citizen.phone, Citizen.cccd)
             .join(Procedure, Procedure.id == Dossier.procedure_id)
@@ -222,12 +222,12 @@ def get_dossier(session: Session, dossier: uuid.UUID | str, *, now: datetime | N
         for doc in session.scalars(select(DossierDocument).where(DossierDocument.dossier_id == row.id)
                                    .order_by(DossierDocument.position))
     )
-    event_rows = session.execute(
+    event_rows = list(session.execute(
         select(DossierEvent, Staff.full_name, Counter.number)
         .outerjoin(Staff, Staff.id == DossierEvent.staff_id)
         .outerjoin(Counter, Counter.id == DossierEvent.counter_id)
         .where(DossierEvent.dossier_id == row.id)
-    ).all()
+    ).all())
     # "step" is the event's place in the history, written by the operation: device clocks
     # may repeat or go back, the order of operations on one dossier never does.
     event_rows.sort(key=lambda r: (r[0].detail.get("step", 0), r[0].at))

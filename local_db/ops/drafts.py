@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.actor import Actor
 from core.errors import NotFound
 from core.i18n import lazy_gettext
+from local_db.database import rowcount
 from local_db.journal import jsonable
 from local_db.models import IntakeDraft
 
@@ -68,4 +69,4 @@ def get_draft(session: Session, draft_id: uuid.UUID) -> DraftInfo:
 
 def discard_draft(session: Session, draft_id: uuid.UUID) -> bool:
     """Drop a draft (its dossier was saved, or the clerk threw it away)."""
-    return bool(session.execute(delete(IntakeDraft).where(IntakeDraft.id == draft_id)).rowcount)
+    return bool(rowcount(session.execute(delete(IntakeDraft).where(IntakeDraft.id == draft_id))))

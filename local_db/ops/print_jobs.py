@@ -31,6 +31,7 @@ from core.errors import NotFound, TransitionError, ValidationError
 from core.i18n import lazy_gettext
 from core.ids import new_id
 from local_db import journal
+from local_db.database import rowcount
 from local_db.journal import jsonable
 from local_db.models import Device, PrintJob
 
@@ -216,7 +217,7 @@ def reprint(session: Session, actor: Actor, job_id: uuid.UUID, now: datetime | N
     info = enqueue(session, office_code=old.office_code, device_id=device_id or old.device_id,
                    document=old.document, data=dict(old.data or {}), printer=printer or old.printer,
                    copies=copies or old.copies, ref_id=old.ref_id, title=old.title, now=now)
-    _audit(session, actor, "reprint", session.get(PrintJob, info.id), now,  # type: ignore[arg-type]
+    _audit(session, actor, "reprint", _job(session, info.id), now,
            {"from_job": old.id, "document": old.document, "ref_id": old.ref_id, "title": old.title,
             "device_id": info.device_id, "copies": info.copies})
     return info
@@ -291,7 +292,7 @@ def recover_stale(session: Session, device_id: uuid.UUID, now: datetime | None =
         update(PrintJob).where(PrintJob.device_id == device_id, PrintJob.state == "printing")
         .values(state="queued", next_attempt_at=now, updated_at=now)
         .execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)
+    return rowcount(result)
 
 
 def forget_pdfs(session: Session, device_id: uuid.UUID, before: datetime) -> int:
@@ -301,7 +302,7 @@ def forget_pdfs(session: Session, device_id: uuid.UUID, before: datetime) -> int
         update(PrintJob).where(PrintJob.device_id == device_id, PrintJob.state.in_(("done", "cancelled")),
                                PrintJob.pdf_path != "", PrintJob.updated_at < before)
         .values(pdf_path="").execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)
+    return rowcount(result)
 
 
 @dataclass(frozen=True)

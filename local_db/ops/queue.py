@@ -127,17 +127,22 @@ def _privileged_streak_full(session: Session, office_code: str, day: date, ctr: 
     return len(last) >= limit and all(r.priority_reason or r.source == "appointment" for r in last)
 
 
+def _window(w: WaitingTicket, windows: dict[uuid.UUID, tuple[datetime, datetime, datetime]]
+            ) -> tuple[datetime, datetime, datetime] | None:
+    return windows.get(w.appointment_id) if w.source == "appointment" and w.appointment_id else None
+
+
 def _in_window(w: WaitingTicket, windows: dict[uuid.UUID, tuple[datetime, datetime, datetime]], now: datetime) -> bool:
-    win = windows.get(w.appointment_id) if w.source == "appointment" and w.appointment_id else None
+    win = _window(w, windows)
     return win is not None and win[0] <= now <= win[1]
 
 
 def _pick(cands: list[WaitingTicket], windows: dict[uuid.UUID, tuple[datetime, datetime, datetime]], now: datetime,
           streak_full: bool) -> tuple[WaitingTicket, str] | None:
     """The ticket to call and the lane it was called from (appointment / priority / normal)."""
-    in_window = [w for w in cands if _in_window(w, windows, now)]
+    in_window = [(win, w) for w in cands if (win := _window(w, windows)) is not None and win[0] <= now <= win[1]]
     if in_window:
-        return min(in_window, key=lambda w: (windows[w.appointment_id][2], w.arrival())), "appointment"  # type: ignore[index]
+        return min(in_window, key=lambda pair: (pair[0][2], pair[1].arrival()))[1], "appointment"
     priority = [w for w in cands if w.priority_reason]
     normal = [w for w in cands if not w.priority_reason]
     if priority and not (streak_full and normal):

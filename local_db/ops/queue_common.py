@@ -118,7 +118,7 @@ class OfficeSnapshot:
         self.counter_by_number = {c.number: c for c in self.counters.values()}
 
     @classmethod
-    def of(cls, session: Session, office_code: str) -> "OfficeSnapshot":
+    def of(cls, session: Session, office_code: str) -> OfficeSnapshot:
         """The snapshot, read once per session: a user action reads it once, and a batch
         (the demo seed runs a whole day in one transaction) does not read it per ticket."""
         cache = session.info.setdefault("queue_office", {})
@@ -214,7 +214,7 @@ def waiting_today(session: Session, office_code: str, day: date,
     if queue_service_ids is not None:
         wanted = Ticket.queue_service_id.in_(list(queue_service_ids))
         stmt = stmt.where(wanted if counter_id is None else (wanted | (Ticket.target_counter_id == counter_id)))
-    return [WaitingTicket(*r) for r in session.connection().execute(stmt).all()]
+    return [WaitingTicket._make(r) for r in session.connection().execute(stmt).all()]
 
 
 def _lane(source: str, priority_reason: str | None) -> int:

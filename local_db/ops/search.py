@@ -289,7 +289,7 @@ class AppointmentHit:
     procedure_code: str | None
 
 
-def _appointment_select() -> Select[Any]:
+def _appointment_select() -> Select[Appointment, date, time, time, str, str, str]:
     return (select(Appointment, Slot.day, Slot.start_time, Slot.end_time, Citizen.full_name, Service.code,
                    Procedure.code)
             .join(Slot, Slot.id == Appointment.slot_id)

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
@@ -115,7 +115,7 @@ def _journalled(session: Session, device_id: uuid.UUID) -> bool:
                           .limit(1)) is not None
 
 
-def _unjournalled(office_code: str):  # type: ignore[no-untyped-def]
+def _unjournalled(office_code: str) -> tuple[ColumnElement[bool], ...]:
     journalled = exists().where(Outbox.entity == ENTITY, Outbox.entity_id == Device.id)
     return (Device.office_code == office_code, Device.private_key.is_not(None),
             Device.kind.not_in(NOT_REGISTERED_KINDS), ~journalled)

@@ -19,6 +19,7 @@ from core.errors import NotFound, ValidationError
 from core.i18n import lazy_gettext
 from core.working_calendar import national_holidays
 from local_db import journal
+from local_db.database import rowcount
 from local_db.models import Appointment, Citizen, Procedure, Service, Slot, Ticket
 from local_db.office_settings import calendar_for, load_rules
 from local_db.ops.appointments import SlotInfo, _now, load_slot, slot_info
@@ -106,7 +107,7 @@ def set_slot_capacity(session: Session, actor: Actor, slot_id: uuid.UUID, *, off
         update(Slot).where(Slot.id == slot.id, Slot.office_booked <= office_quota, Slot.online_booked <= online_quota)
         .values(office_quota=office_quota, online_quota=online_quota, updated_at=now)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         slot, _ = load_slot(session, slot.id)
         raise ValidationError(
             lazy_gettext("Places cannot go below those booked ({office} at the office, {online} online)",

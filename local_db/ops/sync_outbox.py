@@ -76,13 +76,19 @@ class OutboxOp:
 
 
 class OpResultLike(Protocol):
-    """What :func:`record_results` reads of each answer (sync.protocol.OpResult has it)."""
+    """What :func:`record_results` reads of each answer (sync.protocol.OpResult has it).
+    Read-only members, so a narrower type there (``status`` a Literal) still fits."""
 
-    op_id: uuid.UUID
-    status: str
-    reason: str
-    code: str
-    server_state: dict[str, Any] | None
+    @property
+    def op_id(self) -> uuid.UUID: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def server_state(self) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -162,7 +168,7 @@ def next_batch(session: Session, office_code: str, limit: int, *, after_seq: int
             .where(Outbox.office_code == office_code, Outbox.state.in_(WAITING_STATES), Outbox.seq > after_seq,
                    ~blocked)
             .order_by(Outbox.seq).limit(limit))
-    return [OutboxOp(*row) for row in session.execute(stmt)]
+    return [OutboxOp(*tuple(row)) for row in session.execute(stmt)]
 
 
 _ACK = (update(Outbox.__table__).where(_O.op_id.in_(bindparam("ids", expanding=True)),

@@ -22,14 +22,21 @@ CENTRE_LABEL = "centre"
 
 
 class ChangeLike(Protocol):
-    """One change of the centre's log (sync.protocol.Change has these fields)."""
+    """One change of the centre's log (sync.protocol.Change has these fields). Read-only
+    members, so a narrower type there (``op`` a Literal) still fits."""
 
-    seq: int
-    office_code: str | None
-    entity: str
-    entity_id: uuid.UUID
-    op: str
-    data: dict[str, Any]
+    @property
+    def seq(self) -> int: ...
+    @property
+    def office_code(self) -> str | None: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def entity_id(self) -> uuid.UUID: ...
+    @property
+    def op(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
 
 
 class Skip(Exception):

@@ -216,7 +216,7 @@ class EscposBackend:
         if type(device)._read is Escpos._read:
             return  # a connection that cannot read (Dummy, File): nothing to ask
         try:
-            sock = getattr(device, "device", None)
+            sock: Any = getattr(device, "device", None)
             if hasattr(sock, "settimeout"):
                 sock.settimeout(STATUS_TIMEOUT_S)
             status = device.paper_status()

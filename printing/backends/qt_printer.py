@@ -66,7 +66,7 @@ class QtBackend:
 
     def send(self, request: PrintRequest) -> None:
         _ensure_app()
-        document = QPdfDocument(None)
+        document = QPdfDocument()
         try:
             status = document.load(str(request.pdf_path))
             if status != QPdfDocument.Error.None_ or document.pageCount() == 0:

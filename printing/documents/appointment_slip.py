@@ -16,7 +16,9 @@ import io
 from datetime import datetime
 
 from reportlab.lib.pagesizes import A5
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -143,7 +145,7 @@ def printed_text(content: AppointmentSlipContent) -> str:
     return _("Printed at {time} on {date}").format(time=f"{at:%H:%M}", date=f"{at:%d/%m/%Y}")
 
 
-def _checklist(content: AppointmentSlipContent, head, item) -> list[Flowable]:
+def _checklist(content: AppointmentSlipContent, head: ParagraphStyle, item: ParagraphStyle) -> list[Flowable]:
     heading = para(_("PLEASE BRING"), head)
     heading.keepWithNext = True
     parts: list[Flowable] = [heading]
@@ -252,7 +254,7 @@ def _a5_pdf(content: AppointmentSlipContent) -> bytes:
     buffer = io.BytesIO()
     footer = _("Appointment {code} - page {page}")
 
-    def on_page(canvas, doc) -> None:
+    def on_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(REGULAR, _A_FOOT.fontSize)
         canvas.drawRightString(A5[0] - A5_MARGIN_X, A5_MARGIN_BOTTOM / 2,

@@ -330,7 +330,7 @@ def grid(paper: str, head: Sequence[str], rows: Iterable[Sequence[str | Flowable
         data.append([Paragraph(f"<b>{esc(v)}</b>", kinds[a]) for v, a in zip(total, align)])
     scale = PAPERS[paper].width / sum(widths)
     table = Table(data, colWidths=[w * scale for w in widths], repeatRows=1)
-    style = [
+    style: list[tuple[Any, ...]] = [
         FONT,
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -390,7 +390,7 @@ def _numbered_canvas(paper: Paper, footer: str) -> type[Canvas]:
 
         def showPage(self) -> None:
             self._saved.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # types-reportlab lacks Canvas's private state
 
         def save(self) -> None:
             pages = len(self._saved)
@@ -398,7 +398,8 @@ def _numbered_canvas(paper: Paper, footer: str) -> type[Canvas]:
                 self.__dict__.update(state)
                 if pages > 1:
                     self.setFont(ITALIC, 7)
-                    text = page_text.format(page=self._pageNumber, pages=pages)
+                    page = self._pageNumber  # type: ignore[attr-defined]  # as above
+                    text = page_text.format(page=page, pages=pages)
                     if footer:
                         text = f"{footer} · {text}"
                     self.drawRightString(paper.size[0] - paper.right, paper.bottom - 6 * mm, text)

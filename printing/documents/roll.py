@@ -17,9 +17,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Literal
 from xml.sax.saxutils import escape
 
-from reportlab.lib.colors import black, white
+from reportlab.lib.colors import Color, black, white
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -45,7 +46,8 @@ CAP_HEIGHT = 0.714
 
 
 def style(name: str, *, size: float = 9, leading: float | None = None, font: str = REGULAR,
-          align: int = TA_LEFT, before: float = 0, after: float = 0, color=black, indent: float = 0,
+          align: Literal[0, 1, 2, 4] = TA_LEFT, before: float = 0, after: float = 0, color: Color = black,
+          indent: float = 0,
           first_indent: float = 0) -> ParagraphStyle:
     """A paragraph style of the family (``<b>`` and ``<i>`` work in its markup)."""
     return ParagraphStyle(
@@ -163,8 +165,8 @@ class CheckItem(Flowable):
         _, height = self._para.wrap(avail_width - self._indent, avail_height)
         if height <= KEEP_WHOLE:
             return []
-        parts = self._para.split(avail_width - self._indent, avail_height)
-        if len(parts) < 2:
+        parts = _halves(self._para.split(avail_width - self._indent, avail_height))
+        if parts is None:
             return []
         head = _CheckPart(parts[0], self.box, self.gap, with_box=True)
         tail = _CheckPart(parts[1], self.box, self.gap, with_box=False)
@@ -191,8 +193,8 @@ class _CheckPart(Flowable):
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        parts = self._para.split(avail_width - self.box - self.gap, avail_height)
-        if len(parts) < 2:
+        parts = _halves(self._para.split(avail_width - self.box - self.gap, avail_height))
+        if parts is None:
             return []
         return [_CheckPart(parts[0], self.box, self.gap, with_box=self.with_box),
                 _CheckPart(parts[1], self.box, self.gap, with_box=False)]
@@ -201,6 +203,14 @@ class _CheckPart(Flowable):
         if self.with_box:
             _draw_box(self.canv, self.height, self._para.style, self.box)
         self._para.drawOn(self.canv, self.box + self.gap, 0)
+
+
+def _halves(parts: list[Flowable]) -> tuple[Paragraph, Paragraph] | None:
+    """A paragraph's split in two (Paragraph.split answers paragraphs, typed as flowables), or
+    None when it did not split."""
+    if len(parts) < 2 or not isinstance(parts[0], Paragraph) or not isinstance(parts[1], Paragraph):
+        return None
+    return parts[0], parts[1]
 
 
 def _draw_box(c: Canvas, height: float, st: ParagraphStyle, box: float) -> None:
@@ -269,7 +279,8 @@ def roll_pdf(flowables: Sequence[Flowable], *, title: str, subject: str = "") ->
     height = MARGIN_TOP + total + MARGIN_BOTTOM
 
     buffer = io.BytesIO()
-    c = Canvas(buffer, pagesize=(PAGE_WIDTH, height), pageCompression=1, invariant=1, initialFontName=REGULAR)
+    c = Canvas(buffer, pagesize=(PAGE_WIDTH, height), pageCompression=1, invariant=1,
+               initialFontName=REGULAR)  # type: ignore[arg-type]  # types-reportlab: initialFontName is a str
     c.setTitle(title)
     c.setSubject(subject)
     c.setAuthor("MotCua")
@@ -277,7 +288,7 @@ def roll_pdf(flowables: Sequence[Flowable], *, title: str, subject: str = "") ->
     y = height - MARGIN_TOP
     for f, before, w, h, after in placed:
         y -= before + h
-        f.drawOn(c, MARGIN_X, y, _sW=CONTENT_WIDTH - w)
+        f.drawOn(c, MARGIN_X, y, _sW=CONTENT_WIDTH - w)  # type: ignore[call-arg]  # types-reportlab lacks _sW
         y -= after
     c.showPage()
     c.save()

@@ -148,7 +148,7 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
             start = read[0]
             rows, more = changelog.page(session, caller.office_code, start, limit)
             changes = [Change(seq=r.seq, office_code=r.office_code, entity=r.entity, entity_id=r.entity_id,
-                              op=r.op, data=r.data) for r in rows]  # type: ignore[arg-type]
+                              op=r.op, data=r.data) for r in rows]
         _touch_now_and_then(caller)
         _compact_now_and_then()
         cursor = changelog.make_cursor(rows[-1].seq if rows else start, current_floor)
@@ -237,16 +237,17 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
 
     def openapi() -> dict[str, Any]:
         """The generated document plus the schemas of bodies parsed by hand (the push)."""
-        if app.openapi_schema is None:
+        doc = app.openapi_schema
+        if doc is None:
             doc = default_openapi()  # (kept as app.openapi_schema: completed in place)
             schemas = doc.setdefault("components", {}).setdefault("schemas", {})
             body = PushRequest.model_json_schema(ref_template=_SCHEMA_REF)
             for name, schema in body.pop("$defs", {}).items():
                 schemas.setdefault(name, schema)
             schemas["PushRequest"] = body
-        return app.openapi_schema  # type: ignore[return-value]
+        return doc
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
     return app
 
 

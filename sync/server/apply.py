@@ -117,7 +117,7 @@ def _wrong_office() -> Verdict:
 
 
 def _result(op_id: uuid.UUID, verdict: Verdict) -> OpResult:
-    return OpResult(op_id=op_id, status=verdict.status, code=verdict.code, reason=verdict.reason,  # type: ignore[arg-type]
+    return OpResult(op_id=op_id, status=verdict.status, code=verdict.code, reason=verdict.reason,
                     server_state=verdict.server_state)
 
 

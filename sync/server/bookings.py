@@ -48,7 +48,7 @@ from core.tokens import AppointmentToken
 from core.working_calendar import OFFICE_TZ
 from sync.protocol import Op
 from sync.server import changelog
-from sync.server.database import lock_office
+from sync.server.database import lock_office, rowcount
 from sync.server.keys import centre_signer
 from sync.server.models import (
     CentreEntity,
@@ -151,7 +151,7 @@ def _count(session: Session, slot_id: uuid.UUID, side: str, delta: int) -> bool:
     if delta < 0:
         stmt = stmt.where(column > 0)
     result = session.execute(stmt.values({column.key: column + delta}).execution_options(synchronize_session=False))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(rowcount(result))
 
 
 def slot_ids_named(batch: Batch, ops: Sequence[Op]) -> set[uuid.UUID]:
@@ -247,8 +247,8 @@ def apply_appointment_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
             .format(state=_(STATUS_WORDS[proj.status]) if proj.status in STATUS_WORDS else proj.status),
             server_state=public_state(proj))
     side = _side(proj, p)
-    slot_id = proj.data.get("slot_id") or p.get("slot_id")
-    old_slot = uuid.UUID(str(slot_id)) if slot_id else None
+    named_slot = proj.data.get("slot_id") or p.get("slot_id")
+    old_slot = uuid.UUID(str(named_slot)) if named_slot else None
     if op.op_type == "reschedule":
         new_slot = uuid.UUID(str(need(p, "to_slot_id")))
         if side == "online":

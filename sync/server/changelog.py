@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
+from sync.server.database import rowcount
 from sync.server.models import CentreChange, CentreMeta, utcnow
 
 CHANGELOG_LOCK_KEY = 0x4D434C47  # "MCLG"
@@ -120,7 +121,7 @@ def compact(session: Session, older_than: timedelta, now: datetime | None = None
         return 0
     deleted = session.execute(delete(CentreChange).where(superseded).execution_options(synchronize_session=False))
     _set_floor(session, max(floor(session), int(top)))
-    return int(deleted.rowcount or 0)  # type: ignore[attr-defined]
+    return rowcount(deleted)
 
 
 def _set_floor(session: Session, value: int) -> None:

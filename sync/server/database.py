@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Engine, Table, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -107,7 +107,9 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
 
     names = list(rows[0])
     json_columns = {name for name in names if isinstance(table.c[name].type, JSON)}
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a live pooled psycopg connection
+    cursor = driver.cursor()
     with cursor, cursor.copy(f'COPY {table.name} ({", ".join(names)}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([Jsonb(row[n]) if n in json_columns and row[n] is not None else row[n] for n in names])
@@ -127,4 +129,13 @@ def lock_office(session: Session, office_code: str) -> None:
                         {"ns": OFFICE_LOCK_NAMESPACE, "k": office_lock_key(office_code)})
 
 
-__all__ = ["CentreDatabase", "bulk_insert", "lock_office", "make_engine", "normalise_url", "office_lock_key"]
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE run through ``Session.execute`` matched. The session types
+    its answer as a plain Result; for such a statement it is a CursorResult, which counts."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"a {type(result).__name__} counts no rows (not an UPDATE or DELETE)")
+    return result.rowcount
+
+
+__all__ = ["CentreDatabase", "bulk_insert", "lock_office", "make_engine", "normalise_url", "office_lock_key",
+           "rowcount"]

@@ -195,6 +195,7 @@ def move_dossier(session: Session, dossier_id: uuid.UUID | str, action: DossierA
     data["central_events"] = [*data.get("central_events", []), event]
     proj.data, proj.status, proj.dirty = data, to_state, True
     seq = _publish(batch, proj, event)
+    assert seq is not None  # this batch does not defer its changes: each is appended at once
     batch.flush()
     return CentralMove(dossier_id=dossier_id, office_code=office, code=proj.code, action=action.value,
                        from_state=from_state, to_state=to_state, due_at=data.get("due_at"), change_seq=seq)

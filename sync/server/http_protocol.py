@@ -17,6 +17,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 
 class NoDelayH11Protocol(H11Protocol):
+    # the signature of uvicorn's own (also ignored there): asyncio.Transport, narrower than BaseProtocol's
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -34,6 +34,7 @@ from sqlalchemy import (
     MetaData,
     PrimaryKeyConstraint,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -85,6 +86,11 @@ SeqType = BigInteger().with_variant(Integer(), "sqlite")
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType, list[Any]: JSONType}
+
+    if TYPE_CHECKING:
+        # Every class here is mapped to one Table (DeclarativeBase types it as any FromClause),
+        # and the operations build Core inserts and updates on it.
+        __table__: ClassVar[Table]
 
 
 class CentreOffice(Base):

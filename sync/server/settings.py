@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.settings import default_data_dir
 from sync.protocol import MAX_BLOB_BYTES
@@ -43,13 +45,14 @@ class ServerSettings:
     def effective_database_url(self) -> str:
         return self.database_url or default_database_url()
 
-    def replace(self, **changes: object) -> ServerSettings:
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+    def replace(self, **changes: Any) -> ServerSettings:
+        return dataclasses.replace(self, **changes)
 
 
-def load_server_settings(database_url: str | None = None, environ: dict[str, str] | None = None) -> ServerSettings:
+def load_server_settings(database_url: str | None = None, environ: Mapping[str, str] | None = None
+                         ) -> ServerSettings:
     environ = os.environ if environ is None else environ
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     url = database_url or environ.get(ENV_DATABASE_URL, "")
     if url:
         values["database_url"] = url
@@ -59,4 +62,4 @@ def load_server_settings(database_url: str | None = None, environ: dict[str, str
         raw = environ.get(f"MOTCUA_SERVER_{name.upper()}")
         if raw:
             values[name] = convert(raw)
-    return ServerSettings(**values)  # type: ignore[arg-type]
+    return ServerSettings(**values)

@@ -220,7 +220,7 @@ def _shapes(conn: sqlite3.Connection, where: str) -> dict[tuple[str, str], dict[
     rows = conn.execute(
         "SELECT o.entity, o.op_type, o.payload, a.detail, o.device_time, a.at, a.actor, o.entity_id "
         f"FROM outbox o JOIN audit_log a ON a.op_id = o.op_id WHERE {where}").fetchall()
-    for entity, op, payload, audit, device_time, at, actor, entity_id in rows:
+    for entity, op, payload, audit, device_time, at, _actor, _entity_id in rows:
         assert DB_TIME.fullmatch(device_time) and device_time == at
         s = shapes.setdefault((entity, op), {"payload": set(), "audit": set(), "event": set()})
         s["payload"] |= _key_paths(json.loads(payload))

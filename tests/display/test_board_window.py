@@ -168,7 +168,7 @@ def test_numbers_are_at_least_a_tenth_of_the_screen_high(qtbot, board: DisplayWi
 def test_the_board_keeps_every_last_call_row_short(qtbot, board: DisplayWindow, desk: Desk) -> None:  # type: ignore[no-untyped-def]
     for _ in range(CALL_ROWS + 2):
         desk.issue("HT")
-    for i in range(CALL_ROWS + 2):
+    for _ in range(CALL_ROWS + 2):
         ticket = desk.call(1)
         with desk.db.write() as s:
             from local_db.ops import queue as q

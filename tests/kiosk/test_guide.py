@@ -127,7 +127,7 @@ def test_every_tour_state(qtbot, nav: Navigator):  # type: ignore[no-untyped-def
         for lang in ("vi", "en"):
             with language(lang):
                 screen.retranslate()
-                for state, put in screen.tour_states():
+                for _state, put in screen.tour_states():
                     put()
                     QApplication.processEvents()
         assert shown(nav, "guide-name") or shown(nav, "guide-status") or shown(nav, "guide-heading")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from core.ids import new_id
 from local_db import migrate
-from local_db.database import Database
+from local_db.database import Database, rowcount
 from local_db.journal import next_serial, record
-from local_db.models import AuditLog, Office, Outbox
+from local_db.models import AuditLog, Office, Outbox, Service
+from local_db.office_setup import OfficeRefs
 
 
 def test_template_is_at_head(db: Database) -> None:
@@ -69,3 +70,16 @@ def test_naive_datetimes_are_refused(db: Database) -> None:
             office.enrolled_at = None  # type: ignore[attr-defined]
             office.created_at = datetime(2026, 1, 1)
             s.flush()
+
+
+def test_rowcount_counts_the_rows_an_update_matched_and_refuses_a_query(db: Database, office: OfficeRefs) -> None:
+    """The guarded UPDATEs (a quota place taken, a print job re-queued) act on this count."""
+    with db.write() as s:
+        renamed = s.execute(update(Service).where(Service.office_code == office.office_code)
+                            .values(sort_order=Service.sort_order + 1).execution_options(synchronize_session=False))
+        assert rowcount(renamed) == len(office.services) > 0
+        none = s.execute(update(Service).where(Service.code == "NO-SUCH").values(sort_order=0)
+                         .execution_options(synchronize_session=False))
+        assert rowcount(none) == 0
+        with pytest.raises(TypeError):
+            rowcount(s.execute(select(Service.code)))

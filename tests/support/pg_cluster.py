@@ -48,7 +48,7 @@ class PgCluster:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-    def start(self) -> "PgCluster":
+    def start(self) -> PgCluster:
         if self.as_root:
             shutil.chown(self.root, "postgres", "postgres")
         else:

@@ -10,10 +10,13 @@ emits ``availability_changed(False)`` once and stops. Tests and the tour skip th
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QCameraDevice
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +24,7 @@ log = logging.getLogger(__name__)
 PREFERRED_SIZE = QSize(1280, 720)
 
 
-def camera_devices() -> list:  # type: ignore[type-arg]
+def camera_devices() -> list[QCameraDevice]:
     """The video inputs Qt can see (empty without a camera or a multimedia back-end)."""
     try:
         from PySide6.QtMultimedia import QMediaDevices

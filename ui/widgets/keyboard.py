@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGridLayout, QLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from core import vietnamese_input as vi
 from core.i18n import pgettext
@@ -129,28 +129,23 @@ class OnScreenKeyboard(QWidget):
 
     # -- building --------------------------------------------------------------------------
     def _rebuild(self) -> None:
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            if item.widget() is not None:
-                _drop_widget(item.widget())
-            elif item.layout() is not None:
-                _drop_layout(item.layout())
+        _drop_layout(self._layout)
         self.keys = {}
         self.shift = False
         if self.mode == "text":
-            rows = ([*"1234567890"],) if self.digits_row else ()
-            rows += ([*_TEXT_ROWS[0]], [*_TEXT_ROWS[1]], ["shift", *_TEXT_ROWS[2], "backspace"], [*_VI_ROW],
-                     [f"tone-{t}" for t in vi.TONES], ["clear", "space", "ok"])
+            rows: list[list[str]] = [[*"1234567890"]] if self.digits_row else []
+            rows += [[*_TEXT_ROWS[0]], [*_TEXT_ROWS[1]], ["shift", *_TEXT_ROWS[2], "backspace"], [*_VI_ROW],
+                     [f"tone-{t}" for t in vi.TONES], ["clear", "space", "ok"]]
             for row in rows:
                 self._row(row)
         elif self.mode == "code":
-            for row in (*_CODE_ROWS, ("clear", "backspace", "ok")):
-                self._row([*row] if isinstance(row, str) else list(row))
+            for code_row in (*_CODE_ROWS, ("clear", "backspace", "ok")):
+                self._row([*code_row] if isinstance(code_row, str) else list(code_row))
         else:
             grid = QGridLayout()
             grid.setSpacing(12)
-            for r, row in enumerate((*_KEYPAD_ROWS, ("clear", "0", "backspace"))):
-                for c, name in enumerate(row):
+            for r, pad_row in enumerate((*_KEYPAD_ROWS, ("clear", "0", "backspace"))):
+                for c, name in enumerate(pad_row):
                     grid.addWidget(self._make(name, "keypad"), r, c)
             grid.addWidget(self._make("ok", "keypad"), 4, 0, 1, 3)
             self._layout.addLayout(grid)
@@ -168,8 +163,9 @@ class OnScreenKeyboard(QWidget):
         self._layout.addLayout(row)
 
     def _make(self, name: str, role: str) -> QPushButton:
-        b = button(role=role if name != "ok" else "primary", name=f"key-{name}",
-                   on_click=lambda n=name: self.press(n))
+        def on_click(n: str = name) -> None:
+            self.press(n)
+        b = button(role=role if name != "ok" else "primary", name=f"key-{name}", on_click=on_click)
         if name == "ok":
             b.setProperty("keyboard_ok", True)
         b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -221,13 +217,15 @@ def _drop_widget(widget: QWidget) -> None:
     widget.deleteLater()
 
 
-def _drop_layout(layout) -> None:  # type: ignore[no-untyped-def]
+def _drop_layout(layout: QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
-        if item.widget() is not None:
-            _drop_widget(item.widget())
-        elif item.layout() is not None:
-            _drop_layout(item.layout())
+        widget = item.widget() if item is not None else None
+        inner = item.layout() if item is not None else None
+        if widget is not None:
+            _drop_widget(widget)
+        elif inner is not None:
+            _drop_layout(inner)
     layout.deleteLater()
 
 

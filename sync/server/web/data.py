@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.text import fold, search_tokens
 from core.tokens import KeyRing
 from core.working_calendar import OFFICE_TZ
+from sync.server.keys import office_key_ring
 from sync.server.models import (
     CentreEntity,
     CentreHoliday,
@@ -295,10 +296,5 @@ def any_office_ring(session: Session) -> KeyRing:
 
 
 def office_ring(session: Session, office_code: str) -> KeyRing:
-    """The office's key ring: keys.office_key_ring when the server has it, else the same
-    reading of the "device" projections done here."""
-    try:
-        from sync.server.keys import office_key_ring  # type: ignore[attr-defined]
-    except ImportError:
-        return KeyRing.from_public_keys(_device_keys(session, office_code))
+    """The office's key ring: the keys of its devices that are not revoked (keys.office_key_ring)."""
     return office_key_ring(session, office_code)

@@ -36,9 +36,9 @@ def hit(session: Session, kind: str, key: str, *, limit: int, window: timedelta 
     """Count one hit; True while the window's count is within ``limit``."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(_TABLE).values(kind=kind, key=key[:80], window_start=window_start(now, window), hits=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["kind", "key", "window_start"],
-                                      set_={"hits": _TABLE.c.hits + 1}).returning(_TABLE.c.hits)
-    hits = int(session.execute(stmt).scalar_one())
+    counted = stmt.on_conflict_do_update(index_elements=["kind", "key", "window_start"],
+                                         set_={"hits": _TABLE.c.hits + 1}).returning(_TABLE.c.hits)
+    hits = int(session.execute(counted).scalar_one())
     if secrets.randbelow(500) == 0:
         session.execute(delete(_TABLE).where(_TABLE.c.window_start < now - KEEP))
     return hits <= limit

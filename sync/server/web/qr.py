@@ -7,13 +7,14 @@ import io
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.image.pil import PilImage
 
 
 def qr_png(text: str, box: int = 6) -> bytes:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box, border=4)
     code.add_data(text)
     code.make(fit=True)
-    image = code.make_image(fill_color="black", back_color="white")
+    image = code.make_image(PilImage, fill_color="black", back_color="white")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
