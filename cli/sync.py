@@ -17,10 +17,12 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 import threading
 from datetime import datetime, timezone
 
 from cli.common import check_database, settings_from
+from core.errors import MotcuaError
 from core.i18n import _, language
 
 
@@ -52,7 +54,13 @@ def run(args: argparse.Namespace) -> int:
         with language(settings.language):
             handler = {"enroll": _enroll, "run": _run, "once": _once, "status": _status,
                        "settle": _settle}[args.sync_command]
-            return handler(db, settings, args)
+            try:
+                return handler(db, settings, args)
+            except MotcuaError as exc:
+                # Said here, in the machine's language: an error is translated when it is
+                # read, and cli.main reads it outside this block.
+                print(f"motcua: {exc.message}", file=sys.stderr)
+                return 1
     finally:
         db.dispose()
 
