@@ -26,7 +26,7 @@ def log_file(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_a_bug_in_a_task_says_sorry_with_a_number_and_the_log_has_its_traceback_once(  # type: ignore[no-untyped-def]
-        desk, office, log_file, monkeypatch):
+        desk, office, log_file, monkeypatch):  # noqa: F811 - the imported fixture
     issue(desk, office, "HT")
     marker = f"bug-{uuid.uuid4().hex[:8]}"
 
@@ -57,7 +57,7 @@ def test_a_bug_in_a_task_says_sorry_with_a_number_and_the_log_has_its_traceback_
     assert log_file.read_text(encoding="utf-8").count(marker) == record.count(marker)  # logged once
 
 
-def test_a_database_that_is_really_gone_still_says_so(desk, office, log_file, tmp_path):  # type: ignore[no-untyped-def]
+def test_a_database_that_is_really_gone_still_says_so(desk, office, log_file, tmp_path):  # type: ignore[no-untyped-def]  # noqa: F811 - the imported fixture
     issue(desk, office, "HT")
     gone = gone_database(desk.ctx.db, tmp_path)
     desk.ctx.db = gone

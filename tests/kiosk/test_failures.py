@@ -24,7 +24,7 @@ def log_file(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_a_bug_behind_the_check_in_shows_an_error_number_logged_with_its_traceback(  # type: ignore[no-untyped-def]
-        qtbot, booth, log_file, monkeypatch):
+        qtbot, booth, log_file, monkeypatch):  # noqa: F811 - the imported fixture
     nav, screen, tasks = booth
     marker = f"kiosk-bug-{uuid.uuid4().hex[:8]}"
 
@@ -48,7 +48,7 @@ def test_a_bug_behind_the_check_in_shows_an_error_number_logged_with_its_traceba
 
 
 def test_a_database_that_is_really_gone_gives_the_way_forward_without_a_number(  # type: ignore[no-untyped-def]
-        booth, kiosk_ctx, office, log_file, tmp_path):
+        booth, kiosk_ctx, office, log_file, tmp_path):  # noqa: F811 - the imported fixture
     nav, screen, tasks = booth
     token = slip_token(kiosk_ctx, book_at(kiosk_ctx, office))  # a good slip: checking it needs the database
     gone = gone_database(kiosk_ctx.db, tmp_path)
