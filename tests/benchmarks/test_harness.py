@@ -329,8 +329,12 @@ def test_rows_have_the_shape_the_operations_write(tiny: bigdb.Cached, tiny_copy:
     for key in sorted(set(real) & set(made)):
         assert made[key] == real[key], key
     # The same columns are filled for the same outcome (the operations stamp created_at with
-    # the wall clock, today; the history was created before today).
-    today = f"{last_day + timedelta(days=1)}"
+    # the wall clock, today; the history was created on office days before today). created_at
+    # is UTC text, so the cut is the UTC moment the office's day after last_day began (17:00
+    # UTC the day before): the office date's own text would cut at 07:00 office time, and
+    # from office midnight to 07:00 the operations' rows would fall on the history's side.
+    cut = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=OFFICE_TZ).astimezone(UTC)
+    today = cut.strftime("%Y-%m-%d %H:%M:%S")
     for table, status in (("ticket", "done"), ("ticket", "no_show"), ("dossier", "returned"),
                           ("dossier", "ready"), ("citizen", None)):
         theirs = set(_filled(conn, table, status, f"created_at >= '{today}'"))
