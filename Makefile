@@ -37,6 +37,12 @@ demo: setup
 test: setup
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -n auto
+	scripts/clock_matrix.sh
+
+# The tests marked wall_clock again with the clock moved to office midnight, a Saturday, a month's and a
+# year's end (scripts/clock_matrix.sh says which moments and why); part of `make test`.
+clock-matrix: setup
+	scripts/clock_matrix.sh
 
 bench: setup
 	$(BIN)/python -m benchmarks

@@ -153,6 +153,7 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.wall_clock  # the history ends yesterday, office time; today's rows are stamped now
 def test_tiny_database_passes_the_check_and_holds_the_history(tiny: bigdb.Cached, tiny_copy: Database) -> None:
     report = run_check(tiny_copy)
     assert report.ok, format_report(report)
@@ -243,6 +244,7 @@ def _filled(conn: sqlite3.Connection, table: str, status: str | None, where: str
     return [frozenset(n for n, v in zip(names, row) if v is not None) for row in cur.fetchall()]
 
 
+@pytest.mark.wall_clock  # the history ends yesterday, office time; today's rows are stamped now
 def test_rows_have_the_shape_the_operations_write(tiny: bigdb.Cached, tiny_copy: Database) -> None:
     """Run the real operations on the last history day and compare their rows with generated ones."""
     db = tiny_copy
