@@ -10,9 +10,9 @@
 # The files are found by grepping for the marker, so marking a test is all it takes.
 #
 # How: one pytest process per moment, MOTCUA_CLOCK_AT set; tests/conftest.py moves the
-# process's wall clock there before anything runs (tests/support/clock_matrix.py says how,
-# and why not libfaketime). The clock runs on from the moment, so a moment's run must stay
-# under a minute for the 16:59 one to mean what it says: each line reports the span covered.
+# process's wall clock there at start-up and back to it before each test, which then runs
+# on the clock running on from the moment (tests/support/clock_matrix.py says how, and why
+# not libfaketime).
 #
 # Only SQLite (`-k "not postgresql"`): the product takes every moment from Python (no
 # server-side now() anywhere), so the dialect adds nothing here, while a PostgreSQL cluster
@@ -50,7 +50,7 @@ for moment in "${MOMENTS[@]}"; do
     "${FILES[@]}" "$@" >"$log" 2>&1
   rc=$?
   took=$(( $(date +%s) - begun ))
-  echo "clock matrix at $moment (+${took}s, office time $(TZ=Asia/Ho_Chi_Minh date -d "$moment" +'%a %d/%m/%Y %H:%M')): $(tail -n 1 "$log")"
+  echo "clock matrix at $moment (${took}s, office time $(TZ=Asia/Ho_Chi_Minh date -d "$moment" +'%a %d/%m/%Y %H:%M')): $(tail -n 1 "$log")"
   if [ $rc -ne 0 ]; then
     cat "$log"
     failed+=("$moment")

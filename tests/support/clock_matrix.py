@@ -1,5 +1,6 @@
-"""The clock matrix's moved clock: ``MOTCUA_CLOCK_AT`` (an ISO moment with its offset) starts
-the whole test process's wall clock there, running on (time-machine, ``tick=True``).
+"""The clock matrix's moved clock: ``MOTCUA_CLOCK_AT`` (an ISO moment with its offset) moves
+the test process's wall clock there (time-machine), at start-up and again before each test,
+and lets it run on from there (``tick=True``).
 
 scripts/clock_matrix.sh runs the tests marked ``wall_clock`` once per awkward moment with it.
 Everything in the process reads the moved clock (``datetime.now``, ``time.time``, fixtures of
@@ -41,6 +42,12 @@ def start(moment: datetime) -> Any:
     traveller = time_machine.travel(moment, tick=True)
     traveller.start()
     return traveller
+
+
+def restart(traveller: Any, moment: datetime) -> Any:
+    """Back to ``moment`` (before each test: each starts at the moment, not a minute past it)."""
+    traveller.stop()
+    return start(moment)
 
 
 def header(moment: datetime) -> str:
