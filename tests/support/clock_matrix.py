@@ -5,8 +5,10 @@ and lets it run on from there (``tick=True``).
 scripts/clock_matrix.sh runs the tests marked ``wall_clock`` once per awkward moment with it.
 Everything in the process reads the moved clock (``datetime.now``, ``time.time``, fixtures of
 every scope included); monotonic clocks, sleeps and Qt timers stay real. Processes a test
-starts (``python -m cli ...``) and Qt's own QDateTime keep the machine's clock, so a marked
-test should run the product in the test process.
+starts (``python -m cli ...``), Qt's own QDateTime, OpenSSL's certificate checks and the
+file system's times keep the machine's clock, so a marked test should run the product in
+the test process and not mix those with the moved clock (a test CA made "now" in 2027 is
+"not yet valid" to OpenSSL in 2026).
 
 Why not libfaketime: with Python 3.11 ``time.sleep`` is a ``clock_nanosleep`` on an absolute
 monotonic deadline, which Debian's libfaketime (0.9.10) either rejects (EINVAL, with the
