@@ -45,6 +45,12 @@ test: setup
 	$(BIN)/mypy core local_db sync printing scanning ui
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -n auto
+	scripts/clock_matrix.sh
+
+# The tests marked wall_clock again with the clock moved to office midnight, a Saturday, a month's and a
+# year's end (scripts/clock_matrix.sh says which moments and why); part of `make test`.
+clock-matrix: setup
+	scripts/clock_matrix.sh
 
 bench: setup
 	$(BIN)/python -m benchmarks

@@ -38,6 +38,34 @@ DIALECTS = ("sqlite", "postgresql")
 # A fixed moment for building the template office, so every test sees the same holidays table.
 TEMPLATE_NOW = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)
 _counter = itertools.count()
+_CLOCK_TRAVEL = pytest.StashKey[tuple[datetime, object]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The clock matrix (scripts/clock_matrix.sh): MOTCUA_CLOCK_AT moves the wall clock."""
+    from tests.support import clock_matrix
+
+    moment = clock_matrix.moment_from_env()
+    if moment is not None:
+        config.stash[_CLOCK_TRAVEL] = (moment, clock_matrix.start(moment))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The clock matrix: every test (its fixtures included) starts at the moment itself; a
+    run of a minute or two would otherwise drift past 16:59 into the next office day."""
+    travel = item.config.stash.get(_CLOCK_TRAVEL, None)
+    if travel is not None:
+        from tests.support import clock_matrix
+
+        moment, traveller = travel
+        item.config.stash[_CLOCK_TRAVEL] = (moment, clock_matrix.restart(traveller, moment))
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    from tests.support import clock_matrix
+
+    moment = clock_matrix.moment_from_env()
+    return clock_matrix.header(moment) if moment is not None else None
 
 
 @pytest.fixture(scope="session")

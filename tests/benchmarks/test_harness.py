@@ -153,6 +153,7 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.wall_clock  # the history ends yesterday, office time; today's rows are stamped now
 def test_tiny_database_passes_the_check_and_holds_the_history(tiny: bigdb.Cached, tiny_copy: Database) -> None:
     report = run_check(tiny_copy)
     assert report.ok, format_report(report)
@@ -243,6 +244,7 @@ def _filled(conn: sqlite3.Connection, table: str, status: str | None, where: str
     return [frozenset(n for n, v in zip(names, row) if v is not None) for row in cur.fetchall()]
 
 
+@pytest.mark.wall_clock  # the history ends yesterday, office time; today's rows are stamped now
 def test_rows_have_the_shape_the_operations_write(tiny: bigdb.Cached, tiny_copy: Database) -> None:
     """Run the real operations on the last history day and compare their rows with generated ones."""
     db = tiny_copy
@@ -329,8 +331,12 @@ def test_rows_have_the_shape_the_operations_write(tiny: bigdb.Cached, tiny_copy:
     for key in sorted(set(real) & set(made)):
         assert made[key] == real[key], key
     # The same columns are filled for the same outcome (the operations stamp created_at with
-    # the wall clock, today; the history was created before today).
-    today = f"{last_day + timedelta(days=1)}"
+    # the wall clock, today; the history was created on office days before today). created_at
+    # is UTC text, so the cut is the UTC moment the office's day after last_day began (17:00
+    # UTC the day before): the office date's own text would cut at 07:00 office time, and
+    # from office midnight to 07:00 the operations' rows would fall on the history's side.
+    cut = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=OFFICE_TZ).astimezone(UTC)
+    today = cut.strftime("%Y-%m-%d %H:%M:%S")
     for table, status in (("ticket", "done"), ("ticket", "no_show"), ("dossier", "returned"),
                           ("dossier", "ready"), ("citizen", None)):
         theirs = set(_filled(conn, table, status, f"created_at >= '{today}'"))

@@ -83,6 +83,7 @@ def test_concurrent_online_bookings_never_exceed_the_quota(centre) -> None:
     assert _slot(centre, slot["id"]).online_booked == 3
 
 
+@pytest.mark.wall_clock  # booked and verified on the real clock, for a slot five days on
 def test_an_online_booking_reaches_the_office_with_a_token_it_can_verify(centre) -> None:
     dev = Device(centre)
     slot = _slots(centre)[0]
