@@ -24,7 +24,7 @@ from local_db.ops.queue import transfer as op_transfer
 from local_db.ops.queue_status import counter_state
 from tests.support.dialects import SQLITE_ONLY
 from ui.app import make_app
-from ui.inspect import describe, elided_labels, untranslated_texts
+from ui.inspect import describe, elided_labels
 from ui.screen import Navigator
 from ui.tasks import TaskRunner
 from ui.theme import Theme, apply_theme
@@ -377,7 +377,11 @@ def test_every_button_shows_its_key_and_the_key_works_on_the_page(desk):  # type
 
 
 @SQLITE_ONLY  # made-up states on screen: the database plays no part
-def test_every_state_is_vietnamese_and_fits(desk, office):  # type: ignore[no-untyped-def]
+def test_every_state_still_fits_when_english_is_chosen_while_it_is_shown(desk, office):  # type: ignore[no-untyped-def]
+    """The language button is pressed with the state already on screen (the retranslated
+    texts must fit as they are). Each state shown afresh in either language is looked at
+    once in the whole desk window (tests/counter/test_counter_tour.py): no English on a
+    Vietnamese screen, nothing clipped, no small target, nothing blank."""
     issue(desk, office, "HT", "disabled")
     states = desk.panel.tour_states()
     names = [name for name, _put in states]
@@ -389,11 +393,9 @@ def test_every_state_is_vietnamese_and_fits(desk, office):  # type: ignore[no-un
         desk.tasks.wait_idle()
         put()
         desk.tasks.wait_idle()
-        for lang in ("vi", "en"):
-            set_language(lang)
-            desk.nav.retranslate()
-            problems += [f"{name}/{lang}: English {t!r}" for t in untranslated_texts(desk.nav, lang)]
-            problems += [f"{name}/{lang}: elided {describe(w)}" for w in elided_labels(desk.nav)]
+        set_language("en")
+        desk.nav.retranslate()
+        problems += [f"{name}/en: elided {describe(w)}" for w in elided_labels(desk.nav)]
         set_language("vi")
         desk.nav.retranslate()
         desk.panel.leave()

@@ -8,7 +8,6 @@ import pytest
 
 from core.i18n import current_language
 from display.app import DisplayWindow
-from ui.inspect import describe, elided_labels, is_blank, untranslated_texts
 from ui.theme import Theme, apply_theme
 
 
@@ -17,8 +16,10 @@ def _states(board: DisplayWindow) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_every_tour_state_is_drawn_fits_and_speaks_the_boards_language(qtbot, made_up_board: DisplayWindow,  # type: ignore[no-untyped-def]
-                                                                       lang: str) -> None:
+def test_every_tour_state_calls_numbers_readable_from_the_back_of_the_hall(qtbot, made_up_board: DisplayWindow,  # type: ignore[no-untyped-def]
+                                                                           lang: str) -> None:
+    """Drawn, every text fitting, no English on the Vietnamese board, no small target: each
+    state in each language is looked at once, by the tour (tests/display/test_board_tour.py)."""
     if current_language() != lang:
         made_up_board.toggle_language()
     states = _states(made_up_board)
@@ -26,9 +27,6 @@ def test_every_tour_state_is_drawn_fits_and_speaks_the_boards_language(qtbot, ma
     for name, put in states.items():
         put()  # type: ignore[operator]
         qtbot.wait(20)
-        assert not is_blank(made_up_board.grab()), name
-        assert [describe(w) for w in elided_labels(made_up_board)] == [], name
-        assert untranslated_texts(made_up_board, lang) == [], name
         for card in made_up_board.view.cards.values():
             if card.has_ticket:
                 assert card.code_px >= 0.10 * made_up_board.height(), (name, card.number)

@@ -1,5 +1,10 @@
 """``motcua tour`` can walk the board like the other apps' windows: one screen, its states
-photographed in both languages, and nothing a reviewer would flag."""
+photographed in both languages, and nothing a reviewer would flag.
+
+The one place where each board state is looked at (tests/display/test_board_look.py checks
+the call sizes of the same states): drawn (not blank), every text fitting, no English on the
+Vietnamese board, no small target, the board's 1920x1080 kept, in both languages, and in
+high contrast."""
 
 from __future__ import annotations
 
@@ -20,5 +25,8 @@ def test_the_tour_photographs_the_board_in_each_state_and_language(made_up_board
     assert "display-board-idle-vi.png" in names and "display-board-busy-en.png" in names
     assert "display-board-fresh_call-vi.png" in names and "display-board-reconnecting-vi.png" in names
     assert "display-board-fresh_call_high_contrast-vi.png" in names
+    for state, _put in made_up_board.nav.screen("board").tour_states():
+        for lang in ("vi", "en"):
+            assert any(s.state == state and s.lang == lang and s.mode == "" for s in shots), (state, lang)
     assert [(s.file, s.findings) for s in shots if s.findings] == []
     assert all((tmp_path / s.file).stat().st_size > 10_000 for s in shots)
