@@ -44,7 +44,7 @@ test: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy core local_db sync printing scanning ui
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 	scripts/clock_matrix.sh
 
 # The tests marked wall_clock again with the clock moved to office midnight, a Saturday, a month's and a

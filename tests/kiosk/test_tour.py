@@ -14,6 +14,11 @@ from cli.tour import MODES, TOUR_NOW, demo_database, open_tour_window, take_tour
 from ui.inspect import elided_labels, is_blank, small_targets, untranslated_texts
 from ui.parts import button, label
 
+# One worker takes the whole module: its tour (~85 s of CPU) is module-scoped, and with
+# xdist's plain `load` a module split across both workers took it twice (make test runs
+# with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("kiosk-tour")
+
 
 @pytest.fixture(scope="module")
 def tour(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
