@@ -409,6 +409,13 @@ def _require_admin(session: Session, actor: Actor) -> Staff:
     return me
 
 
+def require_admin(session: Session, actor: Actor) -> StaffInfo:
+    """:class:`Forbidden` unless ``actor`` is an active administrator of its office, asked of
+    the database: the other operations an administrator alone may run (counters, the office
+    calendar, the office rules) check their caller with it."""
+    return _info(_require_admin(session, actor))
+
+
 def _refuse_if_enrolled(session: Session, office_code: str) -> None:
     enrolled = session.scalar(select(Office.enrolled).where(Office.code == office_code))
     if enrolled:
@@ -464,5 +471,5 @@ def _check_password(password: str) -> str:
 __all__ = [
     "LOCK_AFTER", "LOCK_MINUTES", "MIN_PASSWORD", "ROLES", "Forbidden", "LoginRefused", "StaffInfo",
     "attempt_login", "attempt_unlock", "clear_lockout", "create_staff", "get_staff", "has_role", "list_staff",
-    "login", "require_role", "role_label", "role_name", "set_password", "unlock", "update_staff",
+    "login", "require_admin", "require_role", "role_label", "role_name", "set_password", "unlock", "update_staff",
 ]
