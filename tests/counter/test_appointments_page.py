@@ -482,4 +482,4 @@ def test_every_tour_state_is_vietnamese_and_nothing_is_cut(page, office):  # typ
         root = page.page.dialog or page.nav
         assert untranslated_texts(page.nav) == [], name
         assert [describe(w) for w in elided_labels(root)] == [], name
-    page.page._close_dialog()
+    page.page.dialogs.close()
