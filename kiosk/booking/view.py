@@ -34,7 +34,6 @@ from kiosk.booking.model import (
 from kiosk.context import KioskContext
 from kiosk.words import day_words
 from ui.failures import database_outage, failure_words
-from ui.page_work import PageWork
 from ui.parts import button, clear_layout, label, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -52,7 +51,7 @@ class ProcedureSearchScreen(BookingScreen):
         super().__init__(ctx, tasks, parent)
         self.results: list[ProcedureChoice] = []
         self.buttons: dict[str, Any] = {}
-        self.searches = PageWork(tasks)  # letter by letter: only the newest search's answer is shown
+        self._seq = 0
         self.title = label(role="title", center=True)
         self.hint = label(role="subtitle", center=True)
         self.search = QLineEdit()
@@ -89,10 +88,14 @@ class ProcedureSearchScreen(BookingScreen):
         self.results = []
 
     def _refresh(self) -> None:
-        self.searches.run(search_procedures, self.ctx, self.search.text(), current_language(),
-                          on_done=self._show, on_error=self._failed)
+        self._seq += 1
+        seq = self._seq
+        self.tasks.run(search_procedures, self.ctx, self.search.text(), current_language(),
+                       on_done=lambda r: self._show(seq, r), on_error=self._failed)
 
-    def _show(self, results: list[ProcedureChoice]) -> None:
+    def _show(self, seq: int, results: list[ProcedureChoice]) -> None:
+        if seq != self._seq:
+            return  # an older search finishing late
         self.results = results
         clear_layout(self.list_layout)
         self.buttons = {}
