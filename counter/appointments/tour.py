@@ -84,13 +84,12 @@ def tour_view(page: AppointmentsPage, **changes: Any) -> DayView:
 def show(page: AppointmentsPage, view: DayView | None = None, select: str | None = None, **changes: Any) -> None:
     """Draw ``view`` (or the made-up day with ``changes``) with ``select`` chosen: an
     appointment code, or ``"slot"`` for the second slot."""
-    page._close_dialog()
+    page.dialogs.close()
     page._say("")
     page.search.clear()
     page._clear_hits()
     page.view = view or tour_view(page, **changes)
-    page._seq += 1
-    page._shown_seq = page._seq
+    page.reads.void()  # the made-up day is not undone by a read still on its way
     if select == "slot" and page.view.slots:
         page._want = page.view.slots[1 if len(page.view.slots) > 1 else 0].id
     elif select is not None:
@@ -120,7 +119,7 @@ def show_dialog(page: AppointmentsPage, opener: Callable[..., None], select: str
 
 def book_error(page: AppointmentsPage) -> None:
     """The booking dialog filled in with a phone number too short, sent."""
-    show_dialog(page, page.open_book, select=None)
+    show_dialog(page, page.forms.open_book, select=None)
     dialog = page.dialog
     if isinstance(dialog, BookDialog):
         dialog.search.setText("khai sinh")
@@ -143,8 +142,7 @@ def reschedule(page: AppointmentsPage) -> None:
         return
     others = tuple(s for s in page.view.slots if s.id != slot.id)
     choices = SlotChoices(days=(page.view.day,), slots=others)
-    page._show_dialog(RescheduleDialog(appt, slot, choices, page, embedded=True), page._reschedule_submitted,
-                      True)
+    page.forms.show_reschedule(RescheduleDialog(appt, slot, choices, page, embedded=True), True)
 
 
 def search(page: AppointmentsPage, query: str) -> None:
@@ -196,17 +194,17 @@ def tour_states(page: AppointmentsPage) -> list[tuple[str, Callable[[], None]]]:
         ("changed-meanwhile", lambda: show_error(page, refusal("illegal_transition"))),
         ("slot-full", lambda: show_error(page, model.clerk_words(QuotaExceeded("")))),
         ("not-found", lambda: show_error(page, refusal("appointment_not_found"))),
-        ("clerk-refused", lambda: (show(page, select=code), page._may_manage())),
+        ("clerk-refused", lambda: (show(page, select=code), page.forms.may_manage())),
         ("db-error", lambda: show_error(page, database_outage())),
         ("refresh-error", lambda: (show(page, select=code), page._refresh_failed(database_outage()))),
         ("search-hits", lambda: search(page, "nguyen")),
         ("search-none", lambda: search(page, "khong ai ten nay")),
-        ("book-dialog", lambda: show_dialog(page, page.open_book, select=None)),
+        ("book-dialog", lambda: show_dialog(page, page.forms.open_book, select=None)),
         ("book-dialog-error", lambda: book_error(page)),
         ("reschedule-dialog", lambda: reschedule(page)),
-        ("cancel-dialog", lambda: show_dialog(page, page.open_cancel)),
-        ("capacity-dialog", lambda: show_dialog(page, page.open_capacity, select="slot", can_manage=True)),
-        ("slots-dialog", lambda: show_dialog(page, page.open_slots, select=None, can_manage=True)),
+        ("cancel-dialog", lambda: show_dialog(page, page.forms.open_cancel)),
+        ("capacity-dialog", lambda: show_dialog(page, page.forms.open_capacity, select="slot", can_manage=True)),
+        ("slots-dialog", lambda: show_dialog(page, page.forms.open_slots, select=None, can_manage=True)),
     ]
 
 

@@ -16,7 +16,7 @@ citizens in too).
 
 What the page says lives in words.py, the drawing of the day's rows in tree.py, the moves
 that open a form dialog (book, reschedule, cancel, a slot's places, the day's slots) in
-moves.py (MovesMixin), and the made-up states the tour photographs in tour.py.
+moves.py (FormMoves), and the made-up states the tour photographs in tour.py.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from core.i18n import _, current_language, pgettext
 from counter.appointments import model, tour
 from counter.appointments.dialogs import FormDialog
-from counter.appointments.moves import MovesMixin
+from counter.appointments.moves import FormMoves
 from counter.appointments.rows import ApptRow, DayView, Done, SearchHit, SlotRow
 from counter.appointments.tree import chosen_id, header_words, make_tree, redraw
 from counter.appointments.words import (
@@ -57,7 +57,8 @@ from counter.appointments.words import (
     status_words,
 )
 from counter.context import CounterContext
-from ui.failures import failure_words
+from ui.one_dialog import OneDialog
+from ui.page_work import NotOlder, PageWork
 from ui.parts import button, emphasise, hbox, label, panel, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -87,7 +88,7 @@ def button_words(action: str) -> str:
     return f"{action_words(action)} ({key_name(ACTIONS[action][0])})"
 
 
-class AppointmentsPage(Screen, MovesMixin):
+class AppointmentsPage(Screen):
     name = "appointments"
 
     def __init__(self, ctx: CounterContext, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -95,15 +96,19 @@ class AppointmentsPage(Screen, MovesMixin):
         self.ctx, self.tasks = ctx, tasks
         self.view: DayView | None = None
         self.day: date | None = None  # None: today
-        self.busy = False
-        self.refreshing = False
-        self._seq = 0
-        self._shown_seq = 0
+        # The day's reads: a read asked before a move never undoes the move's day. The
+        # moves (and the reads of a dialog's choices): one at a time.
+        self.reads = PageWork(tasks, guard=NotOlder(), unavailable=lambda: _(
+            "The appointments cannot be read from the office database right now. The page keeps trying."))
+        self.moves = PageWork(tasks, on_busy=lambda _busy: self._enable())
         self._message_kind = ""
         self._message: tuple[str, Callable[[], str]] | None = None
         self._want: uuid.UUID | None = None  # select this appointment (or slot) once the day is read
         self.hits: list[SearchHit] | None = None
-        self.dialog: FormDialog | None = None
+        self.dialogs: OneDialog[FormDialog] = OneDialog(self)
+        self.forms = FormMoves(self, ctx, self.moves, self.dialogs, shown=lambda: self.view, selected=self.selected,
+                               service=self.service_chosen, act=self._act,
+                               say_error=lambda words: self._say("error", "error", words))
         self._tour_real: DayView | None = None  # the real day under the tour's made-up ones (tour.py)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
@@ -169,9 +174,9 @@ class AppointmentsPage(Screen, MovesMixin):
         # the keys
         self.buttons: dict[str, QPushButton] = {}
         handlers: dict[str, Callable[[], Any]] = {
-            "check_in": self.check_in, "book": self.open_book, "reschedule": self.open_reschedule,
-            "absent": self.mark_absent, "cancel": self.open_cancel, "capacity": self.open_capacity,
-            "slots": self.open_slots,
+            "check_in": self.check_in, "book": self.forms.open_book, "reschedule": self.forms.open_reschedule,
+            "absent": self.mark_absent, "cancel": self.forms.open_cancel,
+            "capacity": self.forms.open_capacity, "slots": self.forms.open_slots,
         }
         keys = hbox(spacing=10)
         self.shortcuts: dict[str, QShortcut] = {}
@@ -248,9 +253,9 @@ class AppointmentsPage(Screen, MovesMixin):
         self.setFocus()
 
     def leave(self) -> None:
-        self._shown_seq = self._seq + 1
+        self.reads.void()
         self.refresh_timer.stop()
-        self._close_dialog()
+        self.dialogs.close()
         self._say("")
         self.search.clear()
         self._clear_hits()
@@ -261,42 +266,30 @@ class AppointmentsPage(Screen, MovesMixin):
     def refresh(self, done: Done | None = None, *, force: bool = False) -> None:
         """Read the day again: the timer (skipped while a read is under way), and after a
         move or a day change (``force``: an answer still on its way is then dropped)."""
-        if self.refreshing and not force:
+        if self.reads.busy and not force:
             return
-        self.refreshing = True
-        self._seq += 1
-        seq = self._seq
-        self.tasks.run(model.day_view, self.ctx, self.day, done, on_done=lambda v: self._refreshed(v, seq),
+        self.reads.run(model.day_view, self.ctx, self.day, done, on_done=self._refreshed,
                        on_error=self._refresh_failed)
 
-    def _refreshed(self, view: DayView, seq: int) -> None:
-        self.refreshing = False
-        if seq < self._shown_seq:
-            return
-        self._shown_seq = seq
+    def _refreshed(self, view: DayView) -> None:
         if self._message_kind == "refresh_error":
             self._say("")
         self.view = view
         self._draw()
 
     def _refresh_failed(self, exc: Exception) -> None:
-        self.refreshing = False
         if self._message_kind in ("", "refresh_error", "done"):
-            self._say("refresh_error", "error", lambda: failure_words(exc, unavailable=_(
-                "The appointments cannot be read from the office database right now. The page keeps trying.")))
+            self._say("refresh_error", "error", lambda: self.reads.words(exc))
 
     def _act(self, fn: Callable[..., Done], *args: Any, dialog: FormDialog | None = None, **kwargs: Any) -> None:
         if self.busy:
             return
-        self.busy = True
         if dialog is not None:
             dialog.set_busy(True)
-        self._enable()
-        self.tasks.run(fn, self.ctx, *args, on_done=lambda d: self._acted(d, dialog),
+        self.moves.run(fn, self.ctx, *args, on_done=lambda d: self._acted(d, dialog),
                        on_error=lambda e: self._failed(e, dialog), **kwargs)
 
     def _acted(self, done: Done, dialog: FormDialog | None) -> None:
-        self.busy = False
         if dialog is not None:
             dialog.set_busy(False)
             dialog.finish()
@@ -309,17 +302,30 @@ class AppointmentsPage(Screen, MovesMixin):
         self.refresh(done, force=True)
 
     def _failed(self, exc: Exception, dialog: FormDialog | None) -> None:
-        self.busy = False
         if dialog is not None and self.dialog is dialog:
             dialog.set_busy(False)
             dialog.show_error(error_words(exc))
-            self._reload_choices(dialog, exc)
+            self.forms.reload_choices(dialog, exc)
         else:
             self._say("error", "error", lambda: error_words(exc))
         self._enable()
         self.refresh(self.view.done if self.view else None, force=True)
 
     # --- the moves --------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """A move (or the read of a dialog's choices) is under way."""
+        return self.moves.busy
+
+    @property
+    def dialog(self) -> FormDialog | None:
+        return self.dialogs.current
+
+    def service_chosen(self) -> str | None:
+        """The service filter's choice (None: every service)."""
+        value = self.service.currentData()
+        return value if isinstance(value, str) else None
 
     def selected(self) -> tuple[SlotRow | None, ApptRow | None]:
         items = self.tree.selectedItems()

@@ -59,7 +59,7 @@ def show(page: DashboardPage, role: str | None = None, words: Callable[[], str] 
     page.tasks.wait_idle()
     if page.loaded is None or page.loaded.empty or page.period != "7d":
         show_period(page, "7d")  # real figures under the message, whatever the state before
-    page.busy = page.loading = False
+    page.loading = False
     if changes:
         page.loaded = replace(page.loaded, **changes)  # type: ignore[arg-type]
     page._draw()
@@ -77,7 +77,7 @@ def show_empty(page: DashboardPage) -> None:
     show_period(page, "today")
     assert page.loaded is not None
     page.loaded = replace(page.loaded, dashboard=empty_like(page.loaded.dashboard))
-    page._loaded(page.loaded, page._seq)
+    page._loaded(page.loaded)
 
 
 def tour_states(page: DashboardPage) -> list[tuple[str, Callable[[], None]]]:

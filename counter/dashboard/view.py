@@ -52,6 +52,7 @@ from counter.dashboard.words import (
 from local_db.office_settings import office_today
 from local_db.ops.dashboard import Dashboard
 from ui.parts import button, hbox, label, say, scroll_area, vbox
+from ui.page_work import PageWork
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 from ui.theme import current_theme
@@ -69,8 +70,8 @@ class DashboardPage(Screen):
         self.period: Period = "today"
         self.loaded: Loaded | None = None
         self.loading = False
-        self.busy = False  # an export or a print is under way
-        self._seq = 0  # each load's number: an older answer never replaces a newer one
+        self.loads = PageWork(tasks)  # an older period's answer never replaces a newer one
+        self.saves = PageWork(tasks)  # an export or a print: one at a time
         self.print_job_id: Any = None
         # choose_path(kind, suggested file name) -> the path chosen, "" when cancelled
         # (tests replace it; the default asks with the system's save dialog)
@@ -200,7 +201,7 @@ class DashboardPage(Screen):
         self.setFocus()
 
     def leave(self) -> None:
-        self._seq += 1  # answers still on their way were asked for the page left
+        self.loads.void()  # answers still on their way were asked for the page left
         self.loading = False
         self._say(None)
 
@@ -215,8 +216,7 @@ class DashboardPage(Screen):
 
     def load(self, period: Period) -> None:
         self.period = period
-        self._seq += 1
-        seq = self._seq
+        self.loads.void()  # even a period refused at once: the one before is no longer wanted
         self.loading = True
         self._check_period()
         if not isinstance(period, tuple):  # the two dates show the period chosen, ready to be adjusted
@@ -242,12 +242,9 @@ class DashboardPage(Screen):
                 return
         self._say("hint", lambda: pgettext("counter dashboard", "Loading the figures…"), "loading")
         self._enable()
-        self.tasks.run(model.load, self.ctx, period, on_done=lambda loaded: self._loaded(loaded, seq),
-                       on_error=lambda exc: self._load_failed(exc, seq))
+        self.loads.run(model.load, self.ctx, period, on_done=self._loaded, on_error=self._load_failed)
 
-    def _loaded(self, loaded: Loaded, seq: int) -> None:
-        if seq != self._seq:
-            return  # a period chosen later is on its way
+    def _loaded(self, loaded: Loaded) -> None:
         self.loading = False
         self.loaded = loaded
         if loaded.empty:
@@ -257,9 +254,7 @@ class DashboardPage(Screen):
             self._say(None)
         self._draw()
 
-    def _load_failed(self, exc: Exception, seq: int) -> None:
-        if seq != self._seq:
-            return
+    def _load_failed(self, exc: Exception) -> None:
         self.loading = False
         if isinstance(exc, model.Forbidden):
             self.loaded = None  # a clerk sees no figure at all
@@ -296,31 +291,32 @@ class DashboardPage(Screen):
 
     def _export(self, fn: Callable[..., Any], path: Path, done: Callable[[], str]) -> None:
         assert self.loaded is not None
-        self.busy = True
         self._say("hint", lambda: pgettext("counter dashboard", "Saving…"), "saving")
+        self.saves.run(fn, self.ctx, self.loaded.dashboard, path, current_language(),
+                      on_done=lambda _p: self._saved("ok", done, "exported"), on_error=self._save_failed)
         self._enable()
-        self.tasks.run(fn, self.ctx, self.loaded.dashboard, path, current_language(),
-                       on_done=lambda _p: self._saved("ok", done, "exported"), on_error=self._save_failed)
 
     def print_report(self) -> None:
         if self.loaded is None or self.busy or self.loading:
             return
-        self.busy = True
-        self._enable()
-        self.tasks.run(model.print_report, self.ctx, self.loaded.dashboard, current_language(),
+        self.saves.run(model.print_report, self.ctx, self.loaded.dashboard, current_language(),
                        on_done=self._queued, on_error=self._save_failed)
+        self._enable()
 
     def _queued(self, job_id: Any) -> None:
         self.print_job_id = job_id
         self._saved("hint", lambda: pgettext("counter dashboard", "The report was sent to this desk's printer."), "printing")
 
+    @property
+    def busy(self) -> bool:
+        """An export or a print is under way."""
+        return self.saves.busy
+
     def _saved(self, role: str, words: Callable[[], str], kind: str) -> None:
-        self.busy = False
         self._say(role, words, kind)
         self._enable()
 
     def _save_failed(self, exc: Exception) -> None:
-        self.busy = False
         self._say("error", lambda: save_error_words(exc), "save_error")
         self._enable()
 

@@ -21,6 +21,7 @@ from counter.scanning.dialog import ScanDialog
 from counter.scanning.preview import PdfPreview
 from counter.scanning.sources import sized
 from local_db.ops.attachments import AttachmentInfo
+from ui.page_work import PageWork
 from ui.parts import button, hbox, label, say, vbox
 from ui.tasks import TaskRunner
 
@@ -52,7 +53,7 @@ class ScansPanel(QWidget):
         self.dossier_id: uuid.UUID | None = None
         self.items: tuple[work.ItemScans, ...] = ()
         self.can_scan = False
-        self._seq = 0
+        self.loads = PageWork(tasks)  # the scans of the dossier shown last, not of one before it
         self.dialog: ScanDialog | None = None
         self.pdf_dialog: PdfPreview | None = None
         self.tree = QTreeWidget()
@@ -91,21 +92,12 @@ class ScansPanel(QWidget):
             say(self.message, "")
         self.dossier_id = dossier_id
         self.can_scan = can_scan
-        self._seq += 1
+        self.loads.void()
         if dossier_id is None:
             self.show_items(())
             return
-        seq = self._seq
-        self.tasks.run(work.dossier_scans, self.ctx, dossier_id, on_done=lambda items: self._loaded(items, seq),
-                       on_error=lambda exc: self._load_failed(exc, seq))
-
-    def _load_failed(self, exc: BaseException, seq: int) -> None:
-        if seq == self._seq:
-            say(self.message, work.error_text(exc), "error")
-
-    def _loaded(self, items: tuple[work.ItemScans, ...], seq: int) -> None:
-        if seq == self._seq:
-            self.show_items(items)
+        self.loads.run(work.dossier_scans, self.ctx, dossier_id, on_done=self.show_items,
+                       on_error=lambda exc: say(self.message, work.error_text(exc), "error"))
 
     def show_items(self, items: tuple[work.ItemScans, ...]) -> None:
         chosen = self.chosen()

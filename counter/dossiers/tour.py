@@ -102,8 +102,7 @@ def sample_rows(page: DossiersPage) -> tuple[Row, ...]:
 
 def show_list(page: DossiersPage, rows: tuple[Row, ...] | None = None, **filters: Any) -> None:
     page.tasks.wait_idle()
-    page._list_seq += 1
-    page._list_shown = page._list_seq
+    page.lists.void()  # the made-up list is not replaced by an answer on its way
     rows = sample_rows(page) if rows is None else rows
     counts = Counts(overdue=1, due_today=2, mine=4, scans_missing=2, by_status={"received": 1, "in_processing": 1,
                                                                "needs_supplement": 1, "ready": 1, "returned": 1})
@@ -117,10 +116,9 @@ def show_list(page: DossiersPage, rows: tuple[Row, ...] | None = None, **filters
 
 
 def show_detail(page: DossiersPage, status: str, **changes: Any) -> None:
-    page._close_dialog()
+    page.dialogs.close()
     show_list(page)
-    page._detail_seq += 1
-    page._detail_shown = page._detail_seq
+    page.details.void()
     page.view = sample_view(page, status, **changes)
     page.tabs.setCurrentIndex(0)
     page._draw_detail()
@@ -130,7 +128,7 @@ def show_detail(page: DossiersPage, status: str, **changes: Any) -> None:
 def show_scans(page: DossiersPage) -> None:
     """Made-up scans for the made-up dossier (the panel's question to the database is dropped)."""
     scans = page.scans
-    scans._seq += 1
+    scans.loads.void()
     names = ("Tờ khai cấp giấy xác nhận tình trạng hôn nhân", "Giấy tờ tùy thân",
              "Giấy tờ chứng minh nơi cư trú", "Giấy tờ chứng minh đã ly hôn hoặc vợ/chồng đã chết")
     say(scans.message, "")
@@ -187,7 +185,7 @@ def _states(page: DossiersPage) -> list[tuple[str, Callable[[], None]]]:
     twice = model.clerk_words(DomainError("", code="already_rescheduled", dossier="000.00.04.H26-261120-0007"))
     return [
         ("", page.tasks.wait_idle),
-        ("list", lambda: (show_list(page), page._close_dialog(), setattr(page, "view", None),
+        ("list", lambda: (show_list(page), page.dialogs.close(), setattr(page, "view", None),
                           page._draw_detail())),
         ("list-empty", lambda: (show_list(page, ()), setattr(page, "view", None), page._draw_detail())),
         ("search-no-match", lambda: (show_list(page, (), query="nguyen van x"), setattr(page, "view", None),

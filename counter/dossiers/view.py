@@ -62,7 +62,8 @@ from counter.dossiers.words import (
     key_name,
     paper_words,
 )
-from ui.failures import failure_words
+from ui.one_dialog import OneDialog
+from ui.page_work import NotOlder, PageWork
 from ui.parts import button, hbox, label, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -84,12 +85,15 @@ class DossiersPage(Screen):
         self.ctx, self.tasks = ctx, tasks
         self.listing: Listing | None = None
         self.view: DossierView | None = None
-        self.busy = False
-        self.dialog: ActionDialog | None = None
+        # The list and the dossier shown: an older question answering late is dropped. A
+        # move's answer carries the dossier too, so it is numbered among the detail reads.
+        self.lists = PageWork(tasks, guard=NotOlder(), unavailable=lambda: _(
+            "The list cannot be read from the office database right now. It is asked again in a minute."))
+        self.details = PageWork(tasks, guard=NotOlder())
+        self.moves = PageWork(tasks, on_busy=lambda _busy: self._enable())  # one at a time
+        self.dialogs: OneDialog[ActionDialog] = OneDialog(self, focus=lambda: self.table)
         self.print_job_id: uuid.UUID | None = None
         self.print_paper = ""
-        self._list_seq = self._list_shown = 0
-        self._detail_seq = self._detail_shown = 0
         self._message: tuple[str, Callable[[], str], str] | None = None
         self._print_message: tuple[str, Callable[[], str]] | None = None
         self._selecting = False
@@ -218,13 +222,11 @@ class DossiersPage(Screen):
 
     def leave(self) -> None:
         """Forget the search and the dossier shown (personal data) and any open dialog."""
-        self._list_seq += 1  # answers still on their way were asked for the page left
-        self._list_shown = self._list_seq
-        self._detail_seq += 1
-        self._detail_shown = self._detail_seq
+        self.lists.void()  # answers still on their way were asked for the page left
+        self.details.void()
         self.refresh_timer.stop()
         self.search_timer.stop()
-        self._close_dialog()
+        self.dialogs.close()
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
@@ -268,15 +270,9 @@ class DossiersPage(Screen):
         f = self.filters()
         if model.looks_like_scan(f["query"]):
             return  # a scanned receipt is not a name: Enter looks it up
-        self._list_seq += 1
-        seq = self._list_seq
-        self.tasks.run(model.list_dossiers, self.ctx, **f, on_done=lambda listing: self._listed(listing, seq),
-                       on_error=self._list_failed)
+        self.lists.run(model.list_dossiers, self.ctx, **f, on_done=self._listed, on_error=self._list_failed)
 
-    def _listed(self, listing: Listing, seq: int) -> None:
-        if seq <= self._list_shown:
-            return  # an older question answered late
-        self._list_shown = seq
+    def _listed(self, listing: Listing) -> None:
         self.listing = listing
         if self._message is not None and self._message[2] == "refresh_error":
             self._say(None)
@@ -284,20 +280,13 @@ class DossiersPage(Screen):
         self._draw_list()
 
     def _list_failed(self, exc: Exception) -> None:
-        self._say("error", lambda: failure_words(exc, unavailable=_(
-            "The list cannot be read from the office database right now. It is asked again in a minute.")),
-            "refresh_error")
+        self._say("error", lambda: self.lists.words(exc), "refresh_error")
 
     def open_dossier(self, dossier_id: uuid.UUID | str) -> None:
-        self._detail_seq += 1
-        seq = self._detail_seq
-        self.tasks.run(model.detail, self.ctx, dossier_id, on_done=lambda v: self._detailed(v, seq),
-                       on_error=lambda exc: self._say("error", lambda: error_words(exc)))
+        self.details.run(model.detail, self.ctx, dossier_id, on_done=self._detailed,
+                         on_error=lambda exc: self._say("error", lambda: error_words(exc)))
 
-    def _detailed(self, view: DossierView, seq: int) -> None:
-        if seq <= self._detail_shown:
-            return
-        self._detail_shown = seq
+    def _detailed(self, view: DossierView) -> None:
         if self.view is None or self.view.id != view.id:  # another dossier: the tab that fits the list
             self.tabs.setCurrentIndex(1 if self.chips["scans_missing"].isChecked() else 0)
         self.view = view
@@ -306,17 +295,14 @@ class DossiersPage(Screen):
 
     def scan(self, text: str) -> None:
         """A receipt QR scanned (or pasted) into the search box: its dossier, or why not."""
-        self._detail_seq += 1
-        seq = self._detail_seq
-        self.tasks.run(model.find_by_scan, self.ctx, text, on_done=lambda v: self._scanned(v, seq),
-                       on_error=self._scan_failed)
+        self.details.run(model.find_by_scan, self.ctx, text, on_done=self._scanned, on_error=self._scan_failed)
 
-    def _scanned(self, view: DossierView, seq: int) -> None:
+    def _scanned(self, view: DossierView) -> None:
         self._say(None)
         self.search.blockSignals(True)
         self.search.setText(view.code)  # the list shows that dossier alone
         self.search.blockSignals(False)
-        self._detailed(view, seq)
+        self._detailed(view)
         self.refresh()
 
     def _scan_failed(self, exc: Exception) -> None:
@@ -352,7 +338,7 @@ class DossiersPage(Screen):
     def act(self, action: str, *, embedded: bool = False) -> ActionDialog | None:
         """A button or its key: a paper prints at once; a move opens its dialog."""
         v = self.view
-        if v is None or self.busy or self.dialog is not None:
+        if v is None or self.busy or self.dialogs.is_open:
             return None
         if not v.allows(action):
             self._say("error", lambda: _("“{action}” is not possible for a dossier that is “{status}”.").format(
@@ -368,10 +354,9 @@ class DossiersPage(Screen):
             self._run(fn, v.id)
             return None
         dialog = dialog_for(action)(v, action, self, embedded=embedded)
-        self.dialog = dialog
+        self.dialogs.hold(dialog)
         dialog.submitted.connect(lambda values: self._submitted(dialog, values))
-        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
-        if embedded:
+        if embedded:  # as tall as it needs (fit), not cut to the page: OneDialog.show would cut it
             dialog.resize(min(dialog.width(), self.width() - 40), dialog.height())
             dialog.fit()
             dialog.move((self.width() - dialog.width()) // 2, max(20, (self.height() - dialog.height()) // 2))
@@ -390,26 +375,22 @@ class DossiersPage(Screen):
              **values: Any) -> None:
         if self.busy:
             return
-        self.busy = True
-        self._enable()
-        self._detail_seq += 1
-        seq = self._detail_seq
-        self.tasks.run(fn, self.ctx, dossier_id, **values, on_done=lambda o: self._done(o, seq, dialog),
+        seq = self.details.guard.ask()  # the move's answer is the dossier's newest state
+        self.moves.run(fn, self.ctx, dossier_id, **values, on_done=lambda o: self._done(o, seq, dialog),
                        on_error=lambda exc: self._failed(exc, dialog))
 
     def _done(self, outcome: Outcome, seq: int, dialog: ActionDialog | None) -> None:
-        self.busy = False
         if dialog is not None:
             dialog.done_ok()
         self._say_print(None)  # the last paper's news belongs to the last move
         if outcome.print_job_id is not None:
             self.print_job_id, self.print_paper = outcome.print_job_id, outcome.paper
         self._say("ok", lambda: done_words(outcome))
-        self._detailed(outcome.view, seq)
+        if self.details.guard.answers(seq):
+            self._detailed(outcome.view)
         self.refresh()
 
     def _failed(self, exc: Exception, dialog: ActionDialog | None) -> None:
-        self.busy = False
         if dialog is not None and self.dialog is dialog:
             dialog.failed(error_words(exc))
             if isinstance(exc, ValidationError):
@@ -421,15 +402,14 @@ class DossiersPage(Screen):
         if self.view is not None and not isinstance(exc, ValidationError):
             self.open_dossier(self.view.id)  # the page may have been stale: show what the database says now
 
-    def _dialog_closed(self, dialog: ActionDialog) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
-        dialog.deleteLater()
-        self.table.setFocus()
+    @property
+    def busy(self) -> bool:
+        """A move is under way."""
+        return self.moves.busy
 
-    def _close_dialog(self) -> None:
-        if self.dialog is not None:
-            self.dialog.reject()
+    @property
+    def dialog(self) -> ActionDialog | None:
+        return self.dialogs.current
 
     def on_print_event(self, event: Any) -> None:
         """From the desk's print worker (the lead connects it): what happened to our paper."""

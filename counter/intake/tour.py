@@ -106,7 +106,7 @@ def tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
         def run() -> None:
             put(sample_state("preview", complete=complete), "preview")
             screen.tasks.wait_idle()
-            screen.preview_seq += 1
+            screen.previews.void()
             screen.preview_info = p
             screen.preview_page.show_preview(p)
         return run

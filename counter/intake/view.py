@@ -53,6 +53,7 @@ from counter.intake.words import (
     where_words,
 )
 from local_db.office_settings import office_today
+from ui.page_work import PageWork
 from ui.parts import button, hbox, label, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -72,7 +73,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
         self.draft_id: uuid.UUID | None = None
         self.details: ProcedureDetails | None = None
         self.preview_info: PreviewInfo | None = None
-        self.preview_seq = 0
+        self.previews = PageWork(tasks)  # the preview of what was typed last, not of an older snapshot
         self.outcome: Outcome | None = None
         self.print_job_id: uuid.UUID | None = None
         self.busy = False
@@ -353,17 +354,12 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
     def refresh_preview(self) -> None:
         self.preview_timer.stop()
         self._store()
-        self.preview_seq += 1
-        seq = self.preview_seq
         self.preview_info = None
         self.preview_page.show_preview(None, loading=True)
         snapshot = IntakeState.from_data(self.state.to_data())
-        self.tasks.run(model.preview, self.ctx, snapshot,
-                       on_done=lambda p: self._previewed(seq, p), on_error=self._failed)
+        self.previews.run(model.preview, self.ctx, snapshot, on_done=self._previewed, on_error=self._failed)
 
-    def _previewed(self, seq: int, p: PreviewInfo) -> None:
-        if seq != self.preview_seq:
-            return  # an older answer
+    def _previewed(self, p: PreviewInfo) -> None:
         self.preview_info = p
         self.preview_page.show_preview(p)
 

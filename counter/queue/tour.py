@@ -30,9 +30,8 @@ def show(page: QueuePanel, **changes: Any) -> None:
     """Draw a made-up state on the page (no database write): the tour's pictures."""
     page.tasks.wait_idle()
     base = page.state or model.panel(page.ctx)
-    page._seq += 1
     page._say("")
-    page._show(replace(base, **changes), page._seq)
+    page.show_made_up(replace(base, **changes))
 
 
 def sample_ticket(page: QueuePanel, status: str = "called", **changes: Any) -> CurrentTicket:

@@ -42,7 +42,8 @@ from counter.queue.words import (
     notice_words,
     transferred_words,
 )
-from ui.failures import failure_words
+from ui.one_dialog import OneDialog
+from ui.page_work import NotOlder, PageWork
 from ui.parts import button, clear_layout, emphasise, hbox, label, panel, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -60,15 +61,18 @@ class QueuePanel(Screen):
         super().__init__(parent)
         self.ctx, self.tasks = ctx, tasks
         self.state: PanelState | None = None
-        self.busy = False  # a move is under way: no second one (a double F2 calls one citizen)
-        self.refreshing = False
-        self._seq = 0  # each request's number; an older answer never overwrites a newer one
-        self._shown_seq = 0
+        # The timer's reads and the clerk's moves both answer with the whole panel: one
+        # guard, so an older answer never overwrites a newer one; a move under way allows
+        # no second one (a double F2 calls one citizen).
+        answers = NotOlder()
+        self.reads = PageWork(tasks, guard=answers, unavailable=lambda: _(
+            "The queue cannot be read from the office database right now. The panel keeps trying."))
+        self.moves = PageWork(tasks, guard=answers, on_busy=lambda _busy: self._enable())
         # What the status line says: its kind ("", "nobody_waiting", "notice", "error",
         # "refresh_error") and how to word it again when the language changes.
         self._message_kind = ""
         self._message: tuple[str, Callable[[], str]] | None = None
-        self.dialog: TransferDialog | None = None
+        self.dialogs: OneDialog[TransferDialog] = OneDialog(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the F-keys work while the page has focus
 
         # the ticket at the desk
@@ -173,10 +177,10 @@ class QueuePanel(Screen):
         self.setFocus()
 
     def leave(self) -> None:
-        self._shown_seq = self._seq + 1  # answers still on their way were asked for the page left
+        self.reads.void()  # answers still on their way were asked for the page left
         self.refresh_timer.stop()
         self.tick_timer.stop()
-        self._close_dialog()
+        self.dialogs.close()
         self._say("")
 
     # --- asking the database -------------------------------------------------------------
@@ -184,43 +188,29 @@ class QueuePanel(Screen):
     def refresh(self) -> None:
         """Read the panel again (the timer, and after an error); skipped while a move or
         another read is under way (their answer is as new)."""
-        if self.busy or self.refreshing:
+        if self.busy or self.reads.busy:
             return
-        self.refreshing = True
-        self._seq += 1
-        seq = self._seq
-        self.tasks.run(model.panel, self.ctx, on_done=lambda st: self._refreshed(st, seq),
-                       on_error=self._refresh_failed)
+        self.reads.run(model.panel, self.ctx, on_done=self._refreshed, on_error=self._refresh_failed)
 
-    def _refreshed(self, state: PanelState, seq: int) -> None:
-        self.refreshing = False
+    def _refreshed(self, state: PanelState) -> None:
         if self._message_kind == "refresh_error" or (state.waiting and self._message_kind == NOBODY_WAITING):
             self._say("")  # read again; or someone came, so "nobody waiting" is no longer true
-        self._show(state, seq)
+        self._show(state)
 
     def _refresh_failed(self, exc: Exception) -> None:
-        self.refreshing = False
         if self._message_kind in ("", "refresh_error", "notice"):
-            self._say("refresh_error", "error", lambda: failure_words(exc, unavailable=_(
-                "The queue cannot be read from the office database right now. The panel keeps trying.")))
+            self._say("refresh_error", "error", lambda: self.reads.words(exc))
 
     def _act(self, fn: Callable[..., PanelState], *args: Any, **kwargs: Any) -> None:
         if self.busy:
             return
-        self.busy = True
-        self._seq += 1
-        seq = self._seq
-        self._enable()
-        self.tasks.run(fn, self.ctx, *args, on_done=lambda st: self._acted(st, seq), on_error=self._failed,
-                       **kwargs)
+        self.moves.run(fn, self.ctx, *args, on_done=self._acted, on_error=self._failed, **kwargs)
 
-    def _acted(self, state: PanelState, seq: int) -> None:
-        self.busy = False
+    def _acted(self, state: PanelState) -> None:
         self._say_notice(state.notice)
-        self._show(state, seq)
+        self._show(state)
 
     def _failed(self, exc: Exception) -> None:
-        self.busy = False
         self._say("error", "error", lambda: error_words(exc))
         self._enable()
         self.refresh()  # the panel may have been stale: show what the database says now
@@ -254,19 +244,11 @@ class QueuePanel(Screen):
     def open_transfer(self, *, embedded: bool = False) -> TransferDialog | None:
         """The transfer dialog for the ticket at the desk (window-modal, not blocking: the
         refresh goes on behind it); the move runs when the clerk presses OK."""
-        if self.busy or self.state is None or not self.state.can_transfer or self.dialog is not None:
+        if self.busy or self.state is None or not self.state.can_transfer or self.dialogs.is_open:
             return None
         dialog = TransferDialog(self.state, self, embedded=embedded)
-        self.dialog = dialog
         dialog.accepted.connect(lambda: self._transfer_chosen(dialog))
-        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
-        if embedded:
-            dialog.resize(min(dialog.width(), self.width() - 40), min(dialog.height(), self.height() - 40))
-            dialog.move((self.width() - dialog.width()) // 2, (self.height() - dialog.height()) // 2)
-            dialog.show()
-            dialog.raise_()
-        else:
-            dialog.open()
+        self.dialogs.show(dialog, embedded=embedded)
         dialog.services.setFocus()
         return dialog
 
@@ -277,15 +259,14 @@ class QueuePanel(Screen):
         service, counter, note = choice
         self._act(model.transfer, dialog.ticket_id, to_service_code=service, to_counter_number=counter, note=note)
 
-    def _dialog_closed(self, dialog: TransferDialog) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
-        dialog.deleteLater()
-        self.setFocus()
+    @property
+    def busy(self) -> bool:
+        """A move is under way."""
+        return self.moves.busy
 
-    def _close_dialog(self) -> None:
-        if self.dialog is not None:
-            self.dialog.reject()
+    @property
+    def dialog(self) -> TransferDialog | None:
+        return self.dialogs.current
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -303,10 +284,12 @@ class QueuePanel(Screen):
         kind = NOBODY_WAITING if notice.kind == NOBODY_WAITING else "notice"
         self._say(kind, notice_words(notice)[1], lambda: notice_words(notice)[0])
 
-    def _show(self, state: PanelState, seq: int) -> None:
-        if seq < self._shown_seq:
-            return  # an older read answered late
-        self._shown_seq = seq
+    def show_made_up(self, state: PanelState) -> None:
+        """Show ``state`` (the tour's pictures): answers still on their way are void."""
+        self.reads.void()
+        self._show(state)
+
+    def _show(self, state: PanelState) -> None:
         self.state = state
         self._draw()
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
 from sqlalchemy import select
 
 from core.i18n import set_language
@@ -287,12 +289,21 @@ def test_a_clerk_is_refused(desk, qtbot) -> None:  # type: ignore[no-untyped-def
         assert s.scalars(select(PrintJob)).all() == []
 
 
-def test_a_late_answer_for_an_older_period_is_dropped(desk, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_late_answer_for_an_older_period_is_dropped(desk, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     d = desk
-    old = model.load(d.ctx, "30d")
-    stale_seq = d.page._seq
-    click(d, "dashboard-period-7d", qtbot)
-    d.page._loaded(old, stale_seq)  # the 30-day read answering after the 7-day one
+    real_load, gate = model.load, threading.Event()
+
+    def load(ctx: CounterContext, period: model.Period) -> model.Loaded:
+        if period == "30d":
+            assert gate.wait(10)  # the 30-day read is slow
+        return real_load(ctx, period)
+
+    monkeypatch.setattr(model, "load", load)
+    qtbot.mouseClick(d.nav.findChild(QPushButton, "dashboard-period-30d"), Qt.MouseButton.LeftButton)
+    click(d, "dashboard-period-7d", qtbot)  # chosen while the 30 days are on their way; answered first
+    assert d.page.loaded.day_count == 7
+    gate.set()  # the 30-day read answers after the 7-day one
+    assert d.tasks.wait_idle()
     assert d.page.loaded.day_count == 7 and d.page.period_buttons["7d"].isChecked()
 
 
