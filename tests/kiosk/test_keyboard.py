@@ -81,3 +81,17 @@ def test_digits_keypad_respects_the_field_limit_and_code_mode_types_capitals(qtb
     assert edit.text() == "000.00.04.H26-261123-0001"
     with pytest.raises(ValueError):
         kb.set_mode("emoji")
+
+
+def test_the_keyboard_changes_mode_again_after_the_event_loop_has_run(qtbot, board) -> None:  # type: ignore[no-untyped-def]
+    """The name step, then the phone step, then back to the name: each change of mode rebuilds
+    the keys, and the keyboard's own layout must outlive the old keys' deleteLater (the kiosk's
+    booking details said "Internal C++ object already deleted" after one such round)."""
+    kb, edit, _host = board
+    tap = _tap(qtbot)
+    for mode in ("digits", "text", "digits", "text"):
+        kb.set_mode(mode)
+        qtbot.wait(20)  # the event loop turns: the old keys (and anything deleteLater'd) are freed
+        assert kb.isVisible() and kb.keys and kb.keys["ok"].isVisible()
+    tap(kb.keys["a"])
+    assert edit.text().lower() == "a"

@@ -129,7 +129,7 @@ class OnScreenKeyboard(QWidget):
 
     # -- building --------------------------------------------------------------------------
     def _rebuild(self) -> None:
-        _drop_layout(self._layout)
+        _empty_layout(self._layout)  # the keyboard's own layout stays: only its rows go
         self.keys = {}
         self.shift = False
         if self.mode == "text":
@@ -218,6 +218,11 @@ def _drop_widget(widget: QWidget) -> None:
 
 
 def _drop_layout(layout: QLayout) -> None:
+    _empty_layout(layout)
+    layout.deleteLater()
+
+
+def _empty_layout(layout: QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         widget = item.widget() if item is not None else None
@@ -226,7 +231,6 @@ def _drop_layout(layout: QLayout) -> None:
             _drop_widget(widget)
         elif inner is not None:
             _drop_layout(inner)
-    layout.deleteLater()
 
 
 class _ShowOnTouch(QObject):
