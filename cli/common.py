@@ -61,6 +61,9 @@ def log_office(db) -> None:  # type: ignore[no-untyped-def]
         with db.read() as s:
             code = s.scalars(select(Office.code)).first()
     except Exception:  # noqa: BLE001 - the log's office tag is not worth failing a start for
+        # ...but whatever stopped the read is in the log, traceback included (the app's own
+        # start-up check says the same to the user a moment later).
+        logging.getLogger("motcua").warning("could not read the office code for the log", exc_info=True)
         return
     logs.set_office(code or "")
     logging.getLogger("motcua").info("office database %s, office %s", display_url(db.url), code or "(none yet)")

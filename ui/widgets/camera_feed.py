@@ -31,7 +31,8 @@ def camera_devices() -> list[QCameraDevice]:
 
         return list(QMediaDevices.videoInputs())
     except Exception as exc:  # noqa: BLE001 - no multimedia plugin at all: the same as no camera
-        log.warning("no camera can be used (the multimedia back-end failed): %s: %s", type(exc).__name__, exc)
+        log.warning("no camera can be used (the multimedia back-end failed): %s: %s", type(exc).__name__, exc,
+                    exc_info=True)
         return []
 
 
@@ -74,7 +75,7 @@ class CameraFeed(QObject):
             sink.videoFrameChanged.connect(self._on_video_frame)
             camera.errorOccurred.connect(self._on_error)
         except Exception as exc:  # noqa: BLE001 - a broken camera back-end: the same as no camera, never a crash
-            log.warning("camera unavailable (its back-end failed): %s: %s", type(exc).__name__, exc)
+            log.warning("camera unavailable (its back-end failed): %s: %s", type(exc).__name__, exc, exc_info=True)
             return
         self._camera, self._session, self._sink = camera, session, sink
         self.device_name = str(device.description() or device.id().data().decode("utf-8", "replace"))
