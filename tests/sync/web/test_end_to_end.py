@@ -18,8 +18,8 @@ from datetime import datetime, time, timedelta
 
 from PIL import Image
 from pyzbar.pyzbar import decode
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 from core.i18n import translate_to
@@ -50,10 +50,22 @@ def _qr_on_page(driver) -> str:  # type: ignore[no-untyped-def]
 
 
 def _submit(driver, form_css: str) -> None:  # type: ignore[no-untyped-def]
-    """Press the form's button and wait for the next page (the old one goes stale)."""
+    """Press the form's button and wait for the next page (the old one goes stale).
+
+    While chromium swaps documents, asking about the old button can fail with "Node with
+    given id does not belong to the document" instead of the stale-element error selenium's
+    ``staleness_of`` expects (CI saw it once); both mean the old page is gone."""
     button = driver.find_element(By.CSS_SELECTOR, f"{form_css} button[type=submit]")
     button.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
+
+    def old_page_gone(_driver) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            button.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException is one of these
+            return True
+        return False
+
+    WebDriverWait(driver, 10).until(old_page_gone)
 
 
 def test_booked_on_the_phone_checked_in_offline_at_the_kiosk_then_checked_in_at_the_centre(  # type: ignore[no-untyped-def]
