@@ -23,6 +23,11 @@ Ownership, per entity:
   later ops on it come back ``held`` (not stored, judged again when they come again) until
   a person resolves it (:func:`resolve`: the city's IT, either way; or the office itself,
   keeping the centre's version, :func:`resolve_for_office`); every other entity goes on.
+
+Office scope (sync/server/scope.py): an op that names anything of another office — its
+entity, a slot, the device it comes from (an enrolled agent or a kiosk/counter an office
+registered), a device id to register — is ``rejected`` with code ``wrong_office`` and a
+reason, and changes nothing of either office.
 """
 
 from __future__ import annotations
@@ -45,8 +50,9 @@ from sync.server import bookings, dossiers
 from sync.server.auth import DeviceRef
 from sync.server.blobs import attachment_names, complete_blobs
 from sync.server.database import bulk_insert, lock_office
-from sync.server.models import CentreDevice, CentreEntity, CentreOp, utcnow
+from sync.server.models import CentreEntity, CentreOp, utcnow
 from sync.server.projection import APPLIED, Batch, Malformed, Projection, Verdict, need
+from sync.server.scope import OutOfScope, device_offices
 
 Handler = Callable[[Batch, Op, Projection], Verdict]
 
@@ -112,8 +118,16 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def _wrong_office() -> Verdict:
-    return Verdict("rejected", "wrong_office", _("This operation belongs to another office."))
+def _wrong_office(refused: OutOfScope | None = None) -> Verdict:
+    reason = refused.reason() if refused is not None else _("This operation belongs to another office.")
+    return Verdict("rejected", "wrong_office", reason)
+
+
+def _foreign_devices(session: Session, office: str, ops: Sequence[Op]) -> set[uuid.UUID]:
+    """The device ids the ops name (as their source, or as the device to register) that
+    belong to another office."""
+    named = {op.device_id for op in ops} | {op.entity_id for op in ops if op.entity == "device"}
+    return {device for device, owner in device_offices(session, named).items() if owner != office}
 
 
 def _result(op_id: uuid.UUID, verdict: Verdict) -> OpResult:
@@ -146,8 +160,7 @@ def apply_batch(session: Session, device: DeviceRef, ops: Sequence[Op], now: dat
     batch = Batch(session, office, now=now, device=device, defer_changes=True)
     batch.preload({op.entity_id for op in ops})
     batch.slots.preload(bookings.slot_ids_named(batch, ops))
-    foreign_devices = set(session.scalars(select(CentreDevice.id).where(
-        CentreDevice.id.in_({op.device_id for op in ops}), CentreDevice.office_code != office))) if ops else set()
+    foreign_devices = _foreign_devices(session, office, ops)
     wanted_blobs = {name for op in ops for name in attachment_names(op.payload)}
     have_blobs = complete_blobs(session, office, wanted_blobs)
 
@@ -159,13 +172,16 @@ def apply_batch(session: Session, device: DeviceRef, ops: Sequence[Op], now: dat
         if prior is not None:
             results.append(_result(op.op_id, _wrong_office() if prior["office_code"] != office else _replayed(prior)))
             continue
-        if ((op.office_code not in (None, office)) or op.device_id in foreign_devices
-                or op.payload.get("office_code") not in (None, office)):
+        if ((op.office_code not in (None, office)) or op.payload.get("office_code") not in (None, office)):
             results.append(_result(op.op_id, _wrong_office()))
             continue
-        proj = batch.get(op.entity, op.entity_id)
-        if proj.office_code != office:
-            results.append(_result(op.op_id, _wrong_office()))
+        if op.device_id in foreign_devices or (op.entity == "device" and op.entity_id in foreign_devices):
+            results.append(_result(op.op_id, _wrong_office(OutOfScope("device", op.device_id))))
+            continue
+        try:
+            proj = batch.get(op.entity, op.entity_id)
+        except OutOfScope as refused:
+            results.append(_result(op.op_id, _wrong_office(refused)))
             continue
         key = (op.entity, op.entity_id)
         if proj.blocked_by is not None and proj.blocked_by != op.op_id:
@@ -215,6 +231,10 @@ def _judge(batch: Batch, op: Op, proj: Projection) -> Verdict:
     batch.undo_point()  # a rule that changed a slot or published and then failed leaves nothing behind
     try:
         return handler(batch, op, proj)
+    except OutOfScope as refused:  # the op names a slot (or the like) of another office
+        batch.rollback()
+        proj.status, proj.data, proj.code = before
+        return _wrong_office(refused)
     except (Malformed, KeyError, TypeError, ValueError, IntegrityError) as exc:
         batch.rollback()
         proj.status, proj.data, proj.code = before

@@ -66,6 +66,7 @@ from sync.server.projection import (
     jsonable,
     need,
 )
+from sync.server.scope import OutOfScope, require
 from sync.server.slots import SlotRow
 
 ENTITY = "appointment"
@@ -86,13 +87,17 @@ def slot_data(slot: CentreSlot | SlotRow) -> dict[str, Any]:
                      "online_quota": slot.online_quota, "online_booked": slot.online_booked})
 
 
-def _fresh_slot(session: Session, slot_id: uuid.UUID) -> CentreSlot | None:
-    return session.scalars(select(CentreSlot).where(CentreSlot.id == slot_id)
+def _fresh_slot(session: Session, office_code: str, slot_id: uuid.UUID) -> CentreSlot | None:
+    """The office's slot as the database has it now; OutOfScope if another office's."""
+    slot = session.scalars(select(CentreSlot).where(CentreSlot.id == slot_id)
                            .execution_options(populate_existing=True)).first()
+    if slot is not None:
+        require(office_code, slot.office_code, "slot", slot_id)
+    return slot
 
 
-def _publish_slot(session: Session, slot_id: uuid.UUID, now: datetime) -> None:
-    slot = _fresh_slot(session, slot_id)
+def _publish_slot(session: Session, office_code: str, slot_id: uuid.UUID, now: datetime) -> None:
+    slot = _fresh_slot(session, office_code, slot_id)
     if slot is not None:
         changelog.append(session, slot.office_code, "slot", slot.id, slot_data(slot), now=now)
 
@@ -127,8 +132,9 @@ def create_slots(session: Session, office_code: str, service_code: str, day: dat
 
 
 def _slot_from_payload(batch: Batch, slot_id: uuid.UUID, payload: dict[str, Any]) -> SlotRow | None:
-    """The centre's row of an office slot, made from what a booking op tells of it."""
-    slot = batch.slots.get(slot_id)
+    """The centre's row of the office's slot, made from what a booking op tells of it
+    (OutOfScope: another office's slot)."""
+    slot = batch.slot(slot_id)
     if slot is not None or not all(payload.get(k) for k in ("day", "start_time", "end_time")):
         return slot
     known = batch.find("slot", slot_id)  # quotas the office set before the centre saw a booking
@@ -140,12 +146,12 @@ def _slot_from_payload(batch: Batch, slot_id: uuid.UUID, payload: dict[str, Any]
         online_quota=int(quotas.get("online_quota") or 0), office_booked=0, online_booked=0, updated_at=batch.now))
 
 
-def _count(session: Session, slot_id: uuid.UUID, side: str, delta: int) -> bool:
+def _count(session: Session, office_code: str, slot_id: uuid.UUID, side: str, delta: int) -> bool:
     """Move one side's booked count by ``delta`` in the database (a central action; a push
     counts in its batch's :class:`~sync.server.slots.SlotStore`); the online side never past
     its quota or 0."""
     column = CentreSlot.online_booked if side == "online" else CentreSlot.office_booked
-    stmt = update(CentreSlot).where(CentreSlot.id == slot_id)
+    stmt = update(CentreSlot).where(CentreSlot.id == slot_id, CentreSlot.office_code == office_code)
     if side == "online" and delta > 0:
         stmt = stmt.where(CentreSlot.online_booked < CentreSlot.online_quota)
     if delta < 0:
@@ -161,7 +167,10 @@ def slot_ids_named(batch: Batch, ops: Sequence[Op]) -> set[uuid.UUID]:
         if op.entity == "slot":
             ids.add(op.entity_id)
         elif op.entity == ENTITY:
-            known = batch.find(ENTITY, op.entity_id)
+            try:
+                known = batch.find(ENTITY, op.entity_id)
+            except OutOfScope:
+                continue  # another office's appointment: the push refuses the op
             for value in (op.payload.get("slot_id"), op.payload.get("to_slot_id"),
                           known.data.get("slot_id") if known is not None else None):
                 try:
@@ -216,9 +225,16 @@ def public_state(proj: Projection) -> dict[str, Any]:
             "booked_at": data.get("booked_at"), "cancelled_at": data.get("cancelled_at")}
 
 
+def _named_slots_in_scope(batch: Batch, payload: dict[str, Any]) -> None:
+    """Refuse (OutOfScope) an op naming another office's slot, whatever it does with it."""
+    for key in ("slot_id", "to_slot_id"):
+        if payload.get(key):
+            batch.slot(uuid.UUID(str(payload[key])))
+
+
 def apply_appointment_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
     p = op.payload
-    slots, now = batch.slots, batch.now
+    _named_slots_in_scope(batch, p)
     if op.op_type == "book":
         if proj.exists:
             return Verdict("rejected", "already_exists", _("This appointment was already booked."))
@@ -228,7 +244,7 @@ def apply_appointment_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
             return Verdict("rejected", "online_is_central", _(
                 "Online places are booked on the city's website, not at the office."))
         if _slot_from_payload(batch, slot_id, p) is not None:
-            slots.count(slot_id, "office", +1, now)
+            batch.count(slot_id, "office", +1)
         proj.data = {**p, "booked_at": p.get("booked_at") or jsonable(op.device_time)}
         proj.status = op.to_state or "booked"
         proj.code = str(p.get("code") or "") or None
@@ -248,26 +264,31 @@ def apply_appointment_op(batch: Batch, op: Op, proj: Projection) -> Verdict:
             server_state=public_state(proj))
     side = _side(proj, p)
     named_slot = proj.data.get("slot_id") or p.get("slot_id")
-    old_slot = uuid.UUID(str(named_slot)) if named_slot else None
+    # Only a booking the centre holds gives its place back: a cancel of one it never had (or
+    # cancelled already) must not free a place a citizen holds.
+    holding = proj.exists and proj.status != "cancelled"
+    old_slot = uuid.UUID(str(named_slot)) if named_slot and holding else None
+    if old_slot is not None:
+        batch.slot(old_slot)  # another office's slot: refused before anything moves
     if op.op_type == "reschedule":
         new_slot = uuid.UUID(str(need(p, "to_slot_id")))
         if side == "online":
-            if not slots.count(new_slot, "online", +1, now):
+            if not batch.count(new_slot, "online", +1):
                 return Verdict("conflict", "online_full", _("No online place is left in the new slot."),
                                server_state=public_state(proj))
         elif _slot_from_payload(batch, new_slot, p) is not None:
-            slots.count(new_slot, "office", +1, now)
+            batch.count(new_slot, "office", +1)
         if old_slot is not None:
-            slots.count(old_slot, side, -1, now)
+            batch.count(old_slot, side, -1)
         if side == "online":
             for moved in (new_slot, old_slot):
-                row = slots.get(moved) if moved is not None else None
+                row = batch.slot(moved) if moved is not None else None
                 if row is not None:
                     _publish_row(batch, row)
         proj.data = {**proj.data, "slot_id": str(new_slot)}
     elif op.op_type == "cancel" and old_slot is not None:
-        slots.count(old_slot, side, -1, now)
-        row = slots.get(old_slot) if side == "online" else None
+        batch.count(old_slot, side, -1)
+        row = batch.slot(old_slot) if side == "online" else None
         if row is not None:
             _publish_row(batch, row)
     when = jsonable(op.device_time)
@@ -327,18 +348,23 @@ def book_online(session: Session, office_code: str, slot_id: uuid.UUID | str, *,
     phone = normalize_phone(phone)
     cccd = validate_cccd(id_number) if id_number else None
     lock_office(session, office_code)
-    slot = _fresh_slot(session, slot_id)
-    if slot is None or slot.office_code != office_code:
+    slot = _fresh_slot(session, office_code, slot_id)
+    if slot is None:
         raise NotFound("no such appointment slot", code="slot_not_found", slot_id=str(slot_id))
     if datetime.combine(slot.day, slot.end_time, tzinfo=OFFICE_TZ) <= now:
         raise ValidationError("this slot is over", field="slot", code="slot_past")
     procedure_id = None
     if procedure_code:
-        procedure_id = session.scalar(select(CentreProcedure.id).where(CentreProcedure.office_code == office_code,
-                                                                      CentreProcedure.code == procedure_code))
-        if procedure_id is None:
+        found = session.execute(select(CentreProcedure.id, CentreService.id, CentreService.code).join(
+            CentreService, CentreService.id == CentreProcedure.service_id).where(
+            CentreProcedure.office_code == office_code, CentreProcedure.code == procedure_code)).first()
+        if found is None:
             raise ValidationError(f"no procedure {procedure_code}", field="procedure_code", code="procedure_not_found")
-    if not _count(session, slot.id, "online", +1):
+        procedure_id = found[0]
+        if slot.service_id != found[1] and slot.service_code != found[2]:
+            raise ValidationError("this slot is for another service than the procedure's", field="slot",
+                                  code="slot_other_service")
+    if not _count(session, office_code, slot.id, "online", +1):
         raise QuotaExceeded("no online place is left in this slot", code="online_full", slot_id=str(slot_id))
     batch = Batch(session, office_code, now=now)
     appointment_id = uuid.uuid4()
@@ -356,7 +382,7 @@ def book_online(session: Session, office_code: str, slot_id: uuid.UUID | str, *,
                           "citizen": {"full_name": name, "phone": phone, "id_number": cccd},
                           "booked_at": now, "cancelled_at": None, "token": token})
     batch.flush()
-    _publish_slot(session, slot.id, now)
+    _publish_slot(session, office_code, slot.id, now)
     seq = changelog.append(session, office_code, ENTITY, appointment_id, _online_data(proj), now=now)
     return OnlineBooking(id=appointment_id, office_code=office_code, code=code, slot_id=slot.id, status="booked",
                          token=token, change_seq=seq)
@@ -389,11 +415,11 @@ def cancel_online(session: Session, office_code: str, appointment: uuid.UUID | s
         raise TransitionError(f"the appointment is {proj.status}, it cannot be cancelled", code="illegal_transition",
                               status=proj.status)
     slot_id = uuid.UUID(str(proj.data["slot_id"]))
-    _count(session, slot_id, "online", -1)
+    _count(session, office_code, slot_id, "online", -1)
     proj.status, proj.dirty = "cancelled", True
     proj.data = {**proj.data, "cancelled_at": jsonable(now), "cancel_reason": " ".join(reason.split())}
     batch.flush()
-    _publish_slot(session, slot_id, now)
+    _publish_slot(session, office_code, slot_id, now)
     seq = changelog.append(session, office_code, ENTITY, appointment_id, _online_data(proj), now=now)
     return OnlineBooking(id=appointment_id, office_code=office_code, code=proj.code or "", slot_id=slot_id,
                          status="cancelled", token=str(proj.data.get("token") or ""), change_seq=seq)

@@ -4,6 +4,10 @@ A push of 500 ops must not cost 500 round trips per table: the rows a batch touc
 in one query, judged and changed in memory (:class:`Projection`), and written back in bulk
 at the end of the batch (:meth:`Batch.flush`). Central actions (an online booking, a
 central dossier move) use the same objects through a one-op :class:`Batch`.
+
+A batch is one office's (sync/server/scope.py): :meth:`Batch.get` and :meth:`Batch.find`
+refuse another office's entity with :class:`~sync.server.scope.OutOfScope`, and its
+:class:`~sync.server.slots.SlotStore` is asked for slots with the batch's office.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from sync.server import changelog
 from sync.server.auth import DeviceRef
 from sync.server.database import bulk_insert
 from sync.server.models import CentreEntity, CentreOffice
-from sync.server.slots import SlotStore
+from sync.server.scope import require
+from sync.server.slots import SlotRow, SlotStore
 
 _TABLE = CentreEntity.__table__
 _UPDATED = ("status", "data", "code", "ops", "last_op_id", "blocked_by", "updated_at")
@@ -156,21 +161,35 @@ class Batch:
             self._rows[(row.entity, row.entity_id)] = _from_row(row)
         self._loaded |= ids
 
-    def get(self, entity: str, entity_id: uuid.UUID, office_code: str | None = None) -> Projection:
-        """The projection (a new, empty one if the centre has none yet)."""
+    def get(self, entity: str, entity_id: uuid.UUID) -> Projection:
+        """The office's projection (a new, empty one if the centre has none yet);
+        OutOfScope if it is another office's."""
         self.preload({entity_id})
         key = (entity, entity_id)
         proj = self._rows.get(key)
         if proj is None:
-            proj = Projection(entity=entity, entity_id=entity_id, office_code=office_code or self.office_code)
+            proj = Projection(entity=entity, entity_id=entity_id, office_code=self.office_code)
             self._rows[key] = proj
+        require(self.office_code, proj.office_code, entity, entity_id)
         return proj
 
     def find(self, entity: str, entity_id: uuid.UUID) -> Projection | None:
-        """An existing projection, or None (nothing is created)."""
+        """The office's existing projection, or None (nothing is created); OutOfScope if it
+        is another office's."""
         self.preload({entity_id})
         proj = self._rows.get((entity, entity_id))
-        return proj if proj is not None and (proj.exists or not proj.is_new) else None
+        if proj is None or not (proj.exists or not proj.is_new):
+            return None
+        require(self.office_code, proj.office_code, entity, entity_id)
+        return proj
+
+    def slot(self, slot_id: uuid.UUID) -> SlotRow | None:
+        """The office's slot (None if the centre has none); OutOfScope if another office's."""
+        return self.slots.get(self.office_code, slot_id)
+
+    def count(self, slot_id: uuid.UUID, side: str, delta: int) -> bool:
+        """Move one side's booked count of the office's slot (see SlotStore.count)."""
+        return self.slots.count(self.office_code, slot_id, side, delta, self.now)
 
     def flush(self) -> None:
         """Write back every projection and slot changed in this batch (new rows, then

@@ -10,6 +10,10 @@ constraint on ``centre_slot`` still refuses an online count past its quota.
 
 :meth:`SlotStore.undo_point` / :meth:`SlotStore.rollback` replace the savepoint: a rule
 that changed a slot and then failed leaves the slot as it was.
+
+Office scope (sync/server/scope.py): every lookup names the caller's office, and a slot of
+another office is refused (:class:`~sync.server.scope.OutOfScope`), never counted — slot
+ids are public on the booking pages, so an id is no proof of ownership.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from sync.server.models import CentreSlot
+from sync.server.scope import require
 
 _TABLE = CentreSlot.__table__
 _COLUMNS = ("id", "office_code", "service_id", "service_code", "day", "start_time", "end_time", "office_quota",
@@ -59,7 +64,10 @@ class SlotRow:
 
 
 class SlotStore:
-    """The slots one transaction touches, keyed by id (None remembered for unknown ids)."""
+    """The slots one transaction touches, keyed by id (None remembered for unknown ids).
+
+    :meth:`preload` reads whatever ids a batch names (one query); :meth:`get` and
+    :meth:`count` hand out only the caller's office's."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -75,9 +83,14 @@ class SlotStore:
         for slot_id in wanted - self._rows.keys():
             self._rows[slot_id] = None
 
-    def get(self, slot_id: uuid.UUID) -> SlotRow | None:
+    def get(self, office_code: str, slot_id: uuid.UUID) -> SlotRow | None:
+        """The office's slot, None if the centre has none by that id; OutOfScope if it is
+        another office's."""
         self.preload((slot_id,))
-        return self._rows[slot_id]
+        row = self._rows[slot_id]
+        if row is not None:
+            require(office_code, row.office_code, "slot", slot_id)
+        return row
 
     def _before_change(self, slot_id: uuid.UUID) -> None:
         if self._undo is not None and slot_id not in self._undo:
@@ -85,6 +98,7 @@ class SlotStore:
             self._undo[slot_id] = replace(row) if row is not None else None
 
     def add(self, row: SlotRow) -> SlotRow:
+        """A slot the centre learns of (its id must be free: :meth:`get` said None)."""
         self._before_change(row.id)
         row.is_new = row.dirty = True
         self._rows[row.id] = row
@@ -94,10 +108,11 @@ class SlotStore:
         self._before_change(row.id)
         row.office_quota, row.online_quota, row.updated_at, row.dirty = office_quota, online_quota, now, True
 
-    def count(self, slot_id: uuid.UUID, side: str, delta: int, now: datetime) -> bool:
+    def count(self, office_code: str, slot_id: uuid.UUID, side: str, delta: int, now: datetime) -> bool:
         """Move one side's booked count by ``delta``: the online side never past its quota,
-        neither below 0. False (nothing changed) when the slot is unknown or a limit stops it."""
-        row = self.get(slot_id)
+        neither below 0. False (nothing changed) when the slot is unknown or a limit stops
+        it; OutOfScope when it is another office's."""
+        row = self.get(office_code, slot_id)
         if row is None:
             return False
         name = "online_booked" if side == "online" else "office_booked"
