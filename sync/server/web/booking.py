@@ -4,6 +4,11 @@ confirmation, then the booking's private page (QR, calendar file, slip, move, ca
 Privacy: a booking's page is reachable only by its private link (``/lich-hen/<secret>``);
 only the secret's SHA-256 is stored. The secret is chosen when the confirmation page is
 shown, so a confirmation sent twice finds its booking instead of making a second one.
+
+A slot id comes from the citizen's browser, so it is never taken as is: booking or moving
+accepts only a slot the site itself offers for the procedure (``data.offered_slot``: the
+office's, the procedure's service, not a day off, within the horizon) and that has a place
+left and has not begun; any other id is "not found" (booking) or "no place" (moving).
 """
 
 from __future__ import annotations
@@ -43,6 +48,10 @@ from sync.server.web.qr import qr_data_url
 
 class _PhoneLimit(Exception):
     pass
+
+
+class _NotOffered(Exception):
+    """A move to a time the site does not offer for the booking (made by hand, or stale)."""
 
 
 def add_booking_routes(router: APIRouter, site: Site) -> None:
@@ -110,9 +119,11 @@ def add_booking_routes(router: APIRouter, site: Site) -> None:
             sid = uuid.UUID(slot_id)
         except ValueError:
             return None
-        office, proc, slot = data.office(s, office_code), data.procedure(s, office_code, proc_code), \
-            data.slot(s, office_code, sid)
-        if office is None or proc is None or slot is None:
+        office, proc = data.office(s, office_code), data.procedure(s, office_code, proc_code)
+        if office is None or proc is None:
+            return None
+        slot = data.offered_slot(s, office_code, proc, sid, now=utcnow(), days=horizon)
+        if slot is None:
             return None
         return office, proc, slot
 
@@ -123,7 +134,7 @@ def add_booking_routes(router: APIRouter, site: Site) -> None:
             if found is None:
                 return no_such(page)
             office, proc, slot = found
-            if slot.left <= 0 or slot.start <= utcnow():
+            if not data.bookable(slot, utcnow()):
                 return _slots_page(page, s, office_code, proc_code, slot.day.isoformat(), status=409,
                                    error=_("Sorry, this time has no free place any more. Please choose another."))
             return _form_page(page, office, proc, slot, Details())
@@ -177,6 +188,8 @@ def add_booking_routes(router: APIRouter, site: Site) -> None:
                 secret = secrets.token_urlsafe(24)
             now = utcnow()
             try:
+                if not data.bookable(slot, now):
+                    raise QuotaExceeded("no place left or begun", code="online_full")
                 with db.write() as s:
                     lock_office(s, "phone:" + details.phone)  # one phone's bookings one at a time
                     if data.booking_by_secret(s, secret) is not None:  # this confirmation, sent again
@@ -321,11 +334,18 @@ def add_booking_routes(router: APIRouter, site: Site) -> None:
             try:
                 with db.write() as s:
                     web = s.query(CentreWebBooking).filter_by(secret_hash=data.secret_hash(secret)).first()
-                    if web is None:
+                    booking = data.booking_by_secret(s, secret)
+                    if web is None or booking is None:
                         return no_booking(page)
-                    moved = move_online(s, web.office_code, web.appointment_id, new_slot)
+                    now = utcnow()
+                    proc = data.procedure(s, booking.office_code, booking.procedure_code or "")
+                    slot = data.offered_slot(s, booking.office_code, proc, new_slot, now=now, days=horizon) \
+                        if proc is not None else None
+                    if slot is None or not data.bookable(slot, now):
+                        raise _NotOffered
+                    moved = move_online(s, booking.office_code, booking.id, slot.id, now=now)
                     web.appointment_id = moved.id
-            except (QuotaExceeded, ValidationError):
+            except (QuotaExceeded, ValidationError, _NotOffered):
                 with db.read() as s:
                     return _move_page(page, s, secret, "", status=409, error=_(
                         "Sorry, this time has no free place any more. Please choose another."))

@@ -1,4 +1,9 @@
-"""What the web pages read from the centre database (plain frozen rows, no ORM objects)."""
+"""What the web pages read from the centre database (plain frozen rows, no ORM objects).
+
+Office scope (sync/server/scope.py): every read of an office's entity takes the office the
+caller acts for — the office in the URL, the office of a booking's private link, the
+office whose key signed a receipt — and another office's is simply not found.
+"""
 
 from __future__ import annotations
 
@@ -115,28 +120,45 @@ def procedure(session: Session, office_code: str, code: str) -> Procedure | None
 
 _SLOT_COLUMNS = (CentreSlot.id, CentreSlot.day, CentreSlot.start_time, CentreSlot.end_time,
                  CentreSlot.online_quota - CentreSlot.online_booked)
-# Built once (every booking citizen loads this page): the open slots of a service in a date range,
-# national days off left out.
-_FREE_SLOTS = select(*_SLOT_COLUMNS).where(
+# What the site offers for a procedure: the office's slots of the procedure's service in the
+# booking horizon, national days off left out. Built once (every booking citizen loads this page).
+_OFFERED = (
     CentreSlot.office_code == bindparam("office_code"),
     (CentreSlot.service_id == bindparam("service_id")) | (CentreSlot.service_code == bindparam("service_code")),
     CentreSlot.day >= bindparam("first"), CentreSlot.day <= bindparam("last"),
-    CentreSlot.online_booked < CentreSlot.online_quota,
     CentreSlot.day.not_in(select(CentreHoliday.day).where(CentreHoliday.kind == "day_off")),
-).order_by(CentreSlot.day, CentreSlot.start_time)
+)
+_FREE_SLOTS = select(*_SLOT_COLUMNS).where(*_OFFERED, CentreSlot.online_booked < CentreSlot.online_quota).order_by(
+    CentreSlot.day, CentreSlot.start_time)
+_OFFERED_SLOT = select(*_SLOT_COLUMNS).where(*_OFFERED, CentreSlot.id == bindparam("slot_id"))
+
+
+def _window(office_code: str, proc: Procedure, now: datetime, days: int) -> dict[str, Any]:
+    today = now.astimezone(OFFICE_TZ).date()
+    return {"office_code": office_code, "service_id": proc.service_id, "service_code": proc.service_code,
+            "first": today, "last": today + timedelta(days=days)}
 
 
 def free_slots(session: Session, office_code: str, proc: Procedure, *, now: datetime, days: int) -> list[Slot]:
     """Slots of the procedure's service with online places left, starting after ``now``
     and at most ``days`` days ahead (office-local), in time order. (Plain rows, not ORM
     objects: every booking citizen loads this page, and a month of slots is hundreds.)"""
-    local = now.astimezone(OFFICE_TZ)
-    today = local.date()
-    rows = session.execute(_FREE_SLOTS, {"office_code": office_code, "service_id": proc.service_id,
-                                         "service_code": proc.service_code, "first": today,
-                                         "last": today + timedelta(days=days)})
-    later_today = local.time().replace(tzinfo=None)
-    return [Slot(*row) for row in rows if row[1] > today or row[2] > later_today]
+    rows = session.execute(_FREE_SLOTS, _window(office_code, proc, now, days))
+    return [slot for slot in (Slot(*row) for row in rows) if slot.start > now]
+
+
+def offered_slot(session: Session, office_code: str, proc: Procedure, slot_id: uuid.UUID, *, now: datetime,
+                 days: int) -> Slot | None:
+    """``slot_id`` if the site offers it for ``proc`` at all — the office's, of the
+    procedure's service, not on a day off, within ``days`` days — full or not, begun or not
+    (the caller says "no place left" for those); None for any other id, whoever's it is."""
+    row = session.execute(_OFFERED_SLOT, {**_window(office_code, proc, now, days), "slot_id": slot_id}).first()
+    return Slot(*row) if row is not None else None
+
+
+def bookable(slot: Slot, now: datetime) -> bool:
+    """An offered slot a citizen can take now: a place left, not begun."""
+    return slot.left > 0 and slot.start > now
 
 
 def closed_days(session: Session, first: date, last: date) -> set[date]:
@@ -144,13 +166,6 @@ def closed_days(session: Session, first: date, last: date) -> set[date]:
     whatever slots an office left open."""
     return set(session.scalars(select(CentreHoliday.day).where(
         CentreHoliday.kind == "day_off", CentreHoliday.day >= first, CentreHoliday.day <= last)))
-
-
-def slot(session: Session, office_code: str, slot_id: uuid.UUID) -> Slot | None:
-    row = session.get(CentreSlot, slot_id)
-    if row is None or row.office_code != office_code or closed_days(session, row.day, row.day):
-        return None
-    return Slot(row.id, row.day, row.start_time, row.end_time, row.online_quota - row.online_booked)
 
 
 # --- bookings made on the site --------------------------------------------------------------
@@ -189,11 +204,12 @@ def _booking(web: CentreWebBooking, row: CentreEntity) -> Booking:
 
 
 def booking_by_secret(session: Session, secret: str) -> Booking | None:
+    """The booking a private link names (only ever one of the link's office)."""
     web = session.scalars(select(CentreWebBooking).where(CentreWebBooking.secret_hash == secret_hash(secret))).first()
     if web is None:
         return None
     row = session.get(CentreEntity, (web.appointment_id, "appointment"))
-    return _booking(web, row) if row is not None else None
+    return _booking(web, row) if row is not None and row.office_code == web.office_code else None
 
 
 def active_bookings(session: Session, phone: str, *, now: datetime) -> int:
@@ -259,9 +275,13 @@ def _dossier(session: Session, row: CentreEntity) -> Dossier:
                    str(applicant.get("phone") or ""), str(applicant.get("full_name") or ""), tuple(steps))
 
 
-def dossier_by_id(session: Session, dossier_id: uuid.UUID) -> Dossier | None:
+def dossier_by_id(session: Session, office_code: str, dossier_id: uuid.UUID) -> Dossier | None:
+    """The office's dossier (a receipt opens only a dossier of the office whose key signed
+    it); None for another office's, exactly as for an unknown id."""
     row = session.get(CentreEntity, (dossier_id, "dossier"))
-    return _dossier(session, row) if row is not None and row.status else None
+    if row is None or row.office_code != office_code or not row.status:
+        return None
+    return _dossier(session, row)
 
 
 def dossiers_by_code(session: Session, code: str) -> list[Dossier]:

@@ -99,7 +99,7 @@ def add_tracking_routes(router: APIRouter, site: Site) -> None:
                     ring = data.office_ring(s, token_obj.office_code)
                     checked = verify(text, ring, office_code=token_obj.office_code, now=now, expect_kind=ReceiptToken)
                     if checked.ok and isinstance(checked.token, ReceiptToken):
-                        dossier = data.dossier_by_id(s, checked.token.entity_id)
+                        dossier = data.dossier_by_id(s, checked.token.office_code, checked.token.entity_id)
                         if dossier is None:
                             return page.message(_("Not on the server yet"), _(
                                 "This receipt is genuine, but the dossier {code} has not reached the central server "
