@@ -52,7 +52,7 @@ from sync.server.blobs import attachment_names, complete_blobs
 from sync.server.database import bulk_insert, lock_office
 from sync.server.models import CentreEntity, CentreOp, utcnow
 from sync.server.projection import APPLIED, Batch, Malformed, Projection, Verdict, need
-from sync.server.scope import OutOfScope, device_offices
+from sync.server.scope import OutOfScope, belongs, device_offices
 
 Handler = Callable[[Batch, Op, Projection], Verdict]
 
@@ -295,12 +295,13 @@ def resolve_for_office(session: Session, office_code: str, op_id: uuid.UUID | st
     op_id = uuid.UUID(str(op_id))
     lock_office(session, office_code)
     row = session.get(CentreOp, op_id)
-    if row is None or row.office_code != office_code:
+    if row is None or not belongs(office_code, row.office_code):
         raise NotFound(f"unknown op {op_id}", code="unknown_op")
     if row.code not in RESOLVED_CODES and row.status in ("rejected", "conflict"):
         resolve(session, op_id, apply=False, now=now)
     found = session.execute(select(CentreEntity.status, CentreEntity.data).where(
-        CentreEntity.entity_id == row.entity_id, CentreEntity.entity == row.entity)).first()
+        CentreEntity.entity_id == row.entity_id, CentreEntity.entity == row.entity,
+        CentreEntity.office_code == office_code)).first()
     state = ({"entity": row.entity, "id": str(row.entity_id), "status": found.status, **(found.data or {})}
              if found is not None else None)
     return ResolveResponse(op_id=op_id, status=row.status, code=row.code or "", entity=row.entity,

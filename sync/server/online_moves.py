@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound, TransitionError, ValidationError
@@ -21,22 +20,23 @@ from sync.server.bookings import (
     cancel_online,
     find_online,
 )
-from sync.server.models import CentreEntity, utcnow
+from sync.server.models import utcnow
+from sync.server.projection import Batch
 
 
 def move_online(session: Session, office_code: str, appointment: uuid.UUID | str, new_slot_id: uuid.UUID | str, *,
                 now: datetime | None = None) -> OnlineBooking:
     """Book ``new_slot_id`` for the same citizen and procedure, then cancel ``appointment``.
 
-    Raises QuotaExceeded (new slot full), NotFound, TransitionError (not booked any more),
-    ValidationError (same slot, or the new one is over) — the caller's transaction then
-    rolls back, so the citizen keeps the old place."""
+    Raises QuotaExceeded (new slot full), NotFound (also for another office's booking or
+    slot), TransitionError (not booked any more), ValidationError (same slot, a slot of
+    another service, or the new one is over) — the caller's transaction then rolls back,
+    so the citizen keeps the old place. Which slots a citizen may choose (days off, the
+    booking horizon) is the site's rule: sync/server/web/booking.py."""
     now = now or utcnow()
     appointment_id = find_online(session, office_code, appointment)
-    row = session.scalars(select(CentreEntity).where(CentreEntity.entity_id == appointment_id,
-                                                     CentreEntity.entity == ENTITY)
-                          .execution_options(populate_existing=True)).first()
-    if row is None or row.office_code != office_code or row.data.get("source") != "online":
+    row = Batch(session, office_code, now=now).find(ENTITY, appointment_id)  # OutOfScope: another office's
+    if row is None or row.data.get("source") != "online":
         raise NotFound("no such online appointment", code="appointment_not_found")
     if row.status != "booked":
         raise TransitionError(f"the appointment is {row.status}, it cannot be moved", code="illegal_transition",

@@ -53,6 +53,12 @@ class OutOfScope(NotFound):
         return _("This operation names {what} of another office; it was not applied.").format(what=_(words))
 
 
+def belongs(office_code: str, owner: str | None) -> bool:
+    """Whether an entity owned by ``owner`` is the caller's office's (for reads that answer
+    None, "not found", rather than raise)."""
+    return owner == office_code
+
+
 def require(office_code: str, owner: str | None, kind: str, entity_id: uuid.UUID | str) -> None:
     """Refuse (:class:`OutOfScope`) an entity owned by another office than the caller's."""
     if owner is not None and owner != office_code:
@@ -73,4 +79,4 @@ def device_offices(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID
     return owners
 
 
-__all__ = ["KIND_WORDS", "WRONG_OFFICE", "OutOfScope", "device_offices", "require"]
+__all__ = ["KIND_WORDS", "WRONG_OFFICE", "OutOfScope", "belongs", "device_offices", "require"]

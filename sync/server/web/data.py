@@ -21,6 +21,7 @@ from core.text import fold, search_tokens
 from core.tokens import KeyRing
 from core.working_calendar import OFFICE_TZ
 from sync.server.keys import office_key_ring
+from sync.server.scope import belongs
 from sync.server.models import (
     CentreEntity,
     CentreHoliday,
@@ -209,7 +210,7 @@ def booking_by_secret(session: Session, secret: str) -> Booking | None:
     if web is None:
         return None
     row = session.get(CentreEntity, (web.appointment_id, "appointment"))
-    return _booking(web, row) if row is not None and row.office_code == web.office_code else None
+    return _booking(web, row) if row is not None and belongs(web.office_code, row.office_code) else None
 
 
 def active_bookings(session: Session, phone: str, *, now: datetime) -> int:
@@ -279,7 +280,7 @@ def dossier_by_id(session: Session, office_code: str, dossier_id: uuid.UUID) -> 
     """The office's dossier (a receipt opens only a dossier of the office whose key signed
     it); None for another office's, exactly as for an unknown id."""
     row = session.get(CentreEntity, (dossier_id, "dossier"))
-    if row is None or row.office_code != office_code or not row.status:
+    if row is None or not belongs(office_code, row.office_code) or not row.status:
         return None
     return _dossier(session, row)
 
