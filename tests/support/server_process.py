@@ -57,6 +57,11 @@ class ServerProcess:
         """The most resident memory the process ever had (VmHWM)."""
         return self._status_kb("VmHWM") / 1024
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU the process has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def enroll_code(self, office_code: str = TEST_OFFICE[0]) -> str:
         db = CentreDatabase(self.database_url)
         try:
