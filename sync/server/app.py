@@ -127,8 +127,7 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
         try:
             body = PushRequest.model_validate_json(await request.body())
         except PydanticValidationError as exc:
-            return JSONResponse({"detail": exc.errors(include_url=False, include_context=False, include_input=False),
-                                 "code": "malformed"}, status_code=422)
+            return _malformed(exc)
 
         def judge() -> PushResponse:
             now = _now()
@@ -141,11 +140,20 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
         answer = await run_in_threadpool(judge)
         return Response(answer.model_dump_json(), media_type="application/json")
 
-    @app.post(API + "/resolve", response_model=ResolveResponse)
-    def resolve(body: ResolveRequest, caller: Device) -> ResolveResponse:
-        """A person at the office keeps the centre's version of a refused or conflicting op."""
-        with db.write() as session:
-            return resolve_for_office(session, caller.office_code, body.op_id, _now())
+    @app.post(API + "/resolve", response_model=ResolveResponse, openapi_extra=_json_body(ResolveRequest))
+    async def resolve(request: Request, caller: Device) -> Response:
+        """A person at the office keeps the centre's version of a refused or conflicting op.
+        (The body is read by hand, as the push's, so the credential is checked before it.)"""
+        try:
+            body = ResolveRequest.model_validate_json(await request.body())
+        except PydanticValidationError as exc:
+            return _malformed(exc)
+
+        def judge() -> ResolveResponse:
+            with db.write() as session:
+                return resolve_for_office(session, caller.office_code, body.op_id, _now())
+
+        return Response((await run_in_threadpool(judge)).model_dump_json(), media_type="application/json")
 
     @app.get(API + "/pull", response_model=PullResponse)
     def pull(caller: Device, after: str = "0",
@@ -248,15 +256,16 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
     default_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
-        """The generated document plus the schemas of bodies parsed by hand (the push)."""
+        """The generated document plus the schemas of bodies parsed by hand (push, resolve)."""
         doc = app.openapi_schema
         if doc is None:
             doc = default_openapi()  # (kept as app.openapi_schema: completed in place)
             schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-            body = PushRequest.model_json_schema(ref_template=_SCHEMA_REF)
-            for name, schema in body.pop("$defs", {}).items():
-                schemas.setdefault(name, schema)
-            schemas["PushRequest"] = body
+            for model in (PushRequest, ResolveRequest):
+                body = model.model_json_schema(ref_template=_SCHEMA_REF)
+                for name, schema in body.pop("$defs", {}).items():
+                    schemas.setdefault(name, schema)
+                schemas[model.__name__] = body
         return doc
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
@@ -269,6 +278,11 @@ _SCHEMA_REF = "#/components/schemas/{model}"
 def _json_body(model: type[BaseModel]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {
         "schema": {"$ref": _SCHEMA_REF.format(model=model.__name__)}}}}}
+
+
+def _malformed(exc: PydanticValidationError) -> JSONResponse:
+    return JSONResponse({"detail": exc.errors(include_url=False, include_context=False, include_input=False),
+                         "code": "malformed"}, status_code=422)
 
 
 def _blob_headers(state: blobs.BlobState) -> dict[str, str]:

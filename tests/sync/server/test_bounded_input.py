@@ -78,3 +78,10 @@ def test_a_pull_cursor_too_large_for_any_change_answers_400(centre: Centre) -> N
         assert r.status_code == 400, (cursor[:20], r.text)
         assert r.json()["code"] == "bad_cursor"
     assert device.pull(str(2**63 - 1))["changes"] == []  # the largest seq there can be is still a cursor
+
+
+def test_every_authenticated_post_asks_for_the_credential_before_reading_the_body(centre: Centre) -> None:
+    for path in ("/api/v1/push", "/api/v1/resolve"):
+        sent = _stream(centre, "POST", path, **{"Content-Type": "application/json"})
+        assert sent.status == 401 and b"credential" in sent.body, (path, sent)  # not 413: nothing was read
+        assert sent.body_sent < 8 * MB
