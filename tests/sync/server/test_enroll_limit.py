@@ -15,6 +15,7 @@ from sync.server.attempts import ENROLL_IP
 from sync.server.models import CentreWebLimit
 from sync.server.settings import ServerSettings, load_server_settings
 from tests.support.centre import running_centre
+from tests.support.windows import clear_of_the_hour
 from tests.sync.server.helpers import TIMEOUT
 
 
@@ -28,6 +29,7 @@ def _enroll(centre, code: str, forwarded_for: str = "") -> requests.Response:  #
 def test_guessing_enrollment_codes_is_stopped_per_address(centre_url: str, tmp_path: Path) -> None:
     # (The test centre's uvicorn believes X-Forwarded-For from 127.0.0.1: a proxy on loopback.)
     with running_centre(centre_url, tmp_path / "centre", settings=ServerSettings(enroll_per_ip_per_hour=3)) as centre:
+        clear_of_the_hour()
         guesses = [_enroll(centre, f"ABCD-EFGH-JK{n}M", "203.0.113.5").status_code for n in range(2, 6)]
         assert guesses == [401, 401, 401, 429]
         refused = _enroll(centre, centre.enroll_code(), "203.0.113.5")  # even the right code, from there
