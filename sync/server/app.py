@@ -121,7 +121,9 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
     @app.post(API + "/push", response_model=PushResponse, openapi_extra=_json_body(PushRequest))
     async def push(request: Request, _caller: Device,
                    authorization: Annotated[str | None, Header()] = None) -> Response:
-        # The credential is checked (``_caller``) before a byte of the body is read. The body is parsed and the answer written by pydantic's own JSON code: a push is
+        # The credential is checked (``_caller``) before a byte of the body is read; it is
+        # checked again in the transaction that judges the ops (a revocation in between counts).
+        # The body is parsed and the answer written by pydantic's own JSON code: a push is
         # hundreds of ops, and FastAPI's generic path (json.loads, validate, re-validate the
         # answer, json.dumps) cost a sixth of the server's time per op.
         try:
