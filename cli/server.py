@@ -31,6 +31,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (PostgreSQL only)")
     run.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM; else put a TLS proxy in front)")
     run.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
+    run.add_argument("--forwarded-allow-ips", metavar="ADDRESSES",
+                     help="the reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and "
+                          "X-Forwarded-Proto are believed (default: MOTCUA_SERVER_FORWARDED_ALLOW_IPS, else none)")
     action("upgrade", "create the centre database or bring it to the current schema")
     office = action("create-office", "register an office (ward or commune)")
     office.add_argument("code", help="the office code, e.g. 00004")
@@ -95,7 +98,14 @@ def _serve(settings, args) -> int:  # type: ignore[no-untyped-def]
     finally:
         db.dispose()
     scheme = "https" if args.ssl_certfile else "http"
-    tls = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile} if args.ssl_certfile else {}
+    options: dict[str, object] = (
+        {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile} if args.ssl_certfile else {})
+    if args.forwarded_allow_ips is not None:
+        settings = settings.replace(forwarded_allow_ips=args.forwarded_allow_ips.strip())
+    # No proxy named: uvicorn must not believe X-Forwarded-For from anyone (its own default
+    # trusts 127.0.0.1, so a proxy on the same host would let any client pick its address).
+    proxies = settings.forwarded_allow_ips
+    options.update(proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
     print(f"motcua server: {display_url(settings.effective_database_url)} on {scheme}://{args.host}:{args.port}",
           flush=True)
     from sync.server.http_protocol import HTTP_PROTOCOL
@@ -104,15 +114,16 @@ def _serve(settings, args) -> int:  # type: ignore[no-untyped-def]
         import os
 
         os.environ["MOTCUA_SERVER_DATABASE_URL"] = settings.effective_database_url
+        os.environ["MOTCUA_SERVER_FORWARDED_ALLOW_IPS"] = proxies
         uvicorn.run("sync.server.app:app_from_environment", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level="info", http=HTTP_PROTOCOL, **tls)
+                    workers=args.workers, log_level="info", http=HTTP_PROTOCOL, **options)
         return 0
     from sync.server.app import create_app
 
     db = CentreDatabase(settings.effective_database_url)
     try:
         uvicorn.run(create_app(db, settings), host=args.host, port=args.port, log_level="info", http=HTTP_PROTOCOL,
-                    **tls)
+                    **options)
     finally:
         db.dispose()
     return 0

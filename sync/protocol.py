@@ -57,6 +57,7 @@ from core.limits import MAX_ATTACHMENT_BYTES
 
 API = "/api/v1"
 PROTOCOL_VERSION = 1
+MAX_SEQ = 2**63 - 1  # the centre keeps a seq in a 64-bit column: a larger one is refused (422), not a 500
 MAX_PUSH_OPS = 500  # per request; the agent sends batches of at most this many
 MAX_PULL_LIMIT = 1000
 MAX_BLOB_BYTES = MAX_ATTACHMENT_BYTES  # one attachment (the office refuses to save a bigger one)
@@ -86,16 +87,16 @@ class Op(_Model):
     """One row of the office outbox (local_db/models/journal.py ``Outbox``)."""
 
     op_id: uuid.UUID
-    seq: int  # commit order in the office; orders nothing across offices
+    seq: int = Field(ge=0, le=MAX_SEQ)  # commit order in the office; orders nothing across offices
     device_id: uuid.UUID  # the office device whose operation it was
     office_code: str | None = Field(default=None, max_length=16)  # the outbox row's office; must be the pusher's
     entity: str = Field(max_length=32)  # ticket / appointment / dossier / feedback / citizen / staff / slot ...
     entity_id: uuid.UUID
     op_type: str = Field(max_length=32)
-    from_state: str | None = None
-    to_state: str | None = None
+    from_state: str | None = Field(default=None, max_length=20)
+    to_state: str | None = Field(default=None, max_length=20)
     payload: dict[str, Any]
-    schema_version: int = 1
+    schema_version: int = Field(default=1, ge=0, le=2**31 - 1)  # (a 32-bit column at the centre)
     device_time: datetime  # for the record only: device clocks order nothing
 
 

@@ -4,8 +4,10 @@ Every endpoint but enrollment and ``/healthz`` needs ``Authorization: Bearer <cr
 the device it names decides the office, and nothing a request reads or writes reaches
 beyond that office (plus the city-wide catalog and holidays). Handlers are plain ``def``s —
 FastAPI runs them on its thread pool, each with its own database session — except the push
-and the blob upload, which read their body asynchronously first and then do their database
-work on that thread pool. The OpenAPI document is at
+and the blob upload, which check the credential, then read their body asynchronously and do
+their database work on that thread pool. Every body is limited while it streams
+(body_limit.py), every answer carries the security headers (headers.py), and enrollment
+attempts are counted per address (attempts.py). The OpenAPI document is at
 ``/openapi.json`` (and browsable at ``/docs``).
 """
 
@@ -35,7 +37,7 @@ from sync.protocol import (
     ResolveResponse,
     TimeResponse,
 )
-from sync.server import auth, blobs, changelog
+from sync.server import attempts, auth, blobs, body_limit, changelog, headers
 from sync.server.apply import apply_batch, resolve_for_office
 from sync.server.auth import DeviceRef, Unauthorized
 from sync.server.database import CentreDatabase
@@ -98,27 +100,36 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
     def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=404)
 
-    app.add_middleware(SizeLimit, max_bytes=settings.max_request_bytes)
+    @app.exception_handler(attempts.TooManyAttempts)
+    def _too_many(_request: Request, exc: attempts.TooManyAttempts) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=429,
+                            headers={"Retry-After": str(exc.details["retry_after"])})
+
+    body_limit.install(app, settings)  # every body counted while it streams: 413 past the route's limit
+    headers.install(app)  # outermost: the security headers on every answer, errors included
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, bool]:
         return {"ok": True}
 
     @app.post(API + "/enroll", response_model=EnrollResponse)
-    def enroll(body: EnrollRequest) -> EnrollResponse:
+    def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
+        attempts.count_enrollment(db, request, limit=settings.enroll_per_ip_per_hour, now=_now())
         with db.write() as session:
             return auth.enroll(session, body, credential_days=settings.credential_days)
 
     @app.post(API + "/push", response_model=PushResponse, openapi_extra=_json_body(PushRequest))
-    async def push(request: Request, authorization: Annotated[str | None, Header()] = None) -> Response:
+    async def push(request: Request, _caller: Device,
+                   authorization: Annotated[str | None, Header()] = None) -> Response:
+        # The credential is checked (``_caller``) before a byte of the body is read; it is
+        # checked again in the transaction that judges the ops (a revocation in between counts).
         # The body is parsed and the answer written by pydantic's own JSON code: a push is
         # hundreds of ops, and FastAPI's generic path (json.loads, validate, re-validate the
         # answer, json.dumps) cost a sixth of the server's time per op.
         try:
             body = PushRequest.model_validate_json(await request.body())
         except PydanticValidationError as exc:
-            return JSONResponse({"detail": exc.errors(include_url=False, include_context=False, include_input=False),
-                                 "code": "malformed"}, status_code=422)
+            return _malformed(exc)
 
         def judge() -> PushResponse:
             now = _now()
@@ -131,17 +142,28 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
         answer = await run_in_threadpool(judge)
         return Response(answer.model_dump_json(), media_type="application/json")
 
-    @app.post(API + "/resolve", response_model=ResolveResponse)
-    def resolve(body: ResolveRequest, caller: Device) -> ResolveResponse:
-        """A person at the office keeps the centre's version of a refused or conflicting op."""
-        with db.write() as session:
-            return resolve_for_office(session, caller.office_code, body.op_id, _now())
+    @app.post(API + "/resolve", response_model=ResolveResponse, openapi_extra=_json_body(ResolveRequest))
+    async def resolve(request: Request, caller: Device) -> Response:
+        """A person at the office keeps the centre's version of a refused or conflicting op.
+        (The body is read by hand, as the push's, so the credential is checked before it.)"""
+        try:
+            body = ResolveRequest.model_validate_json(await request.body())
+        except PydanticValidationError as exc:
+            return _malformed(exc)
+
+        def judge() -> ResolveResponse:
+            with db.write() as session:
+                return resolve_for_office(session, caller.office_code, body.op_id, _now())
+
+        return Response((await run_in_threadpool(judge)).model_dump_json(), media_type="application/json")
 
     @app.get(API + "/pull", response_model=PullResponse)
     def pull(caller: Device, after: str = "0",
-             limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT) -> PullResponse:
+             limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT) -> PullResponse | Response:
+        read = changelog.read_cursor(after)
+        if read is not None and max(read) > changelog.MAX_SEQ:
+            return JSONResponse({"detail": "cursor out of range", "code": "bad_cursor"}, status_code=400)
         with db.read() as session:
-            read = changelog.read_cursor(after)
             current_floor = changelog.floor(session)
             if read is None or changelog.too_old(read, current_floor):
                 return PullResponse(changes=[], cursor="0", more=True, refetch=True, server_time=_now())
@@ -236,42 +258,20 @@ def create_app(db: CentreDatabase, settings: ServerSettings | None = None) -> Fa
     default_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
-        """The generated document plus the schemas of bodies parsed by hand (the push)."""
+        """The generated document plus the schemas of bodies parsed by hand (push, resolve)."""
         doc = app.openapi_schema
         if doc is None:
             doc = default_openapi()  # (kept as app.openapi_schema: completed in place)
             schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-            body = PushRequest.model_json_schema(ref_template=_SCHEMA_REF)
-            for name, schema in body.pop("$defs", {}).items():
-                schemas.setdefault(name, schema)
-            schemas["PushRequest"] = body
+            for model in (PushRequest, ResolveRequest):
+                body = model.model_json_schema(ref_template=_SCHEMA_REF)
+                for name, schema in body.pop("$defs", {}).items():
+                    schemas.setdefault(name, schema)
+                schemas[model.__name__] = body
         return doc
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
     return app
-
-
-class SizeLimit:
-    """Refuse a request whose announced body is over the limit (413) before reading it.
-
-    A plain ASGI middleware: Starlette's ``@app.middleware("http")`` wraps every request in
-    extra tasks and streams, which cost more than the site's page itself on a busy server.
-    """
-
-    def __init__(self, app: Any, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            for name, value in scope.get("headers", ()):
-                if name == b"content-length":
-                    if value.isdigit() and int(value) > self.max_bytes:
-                        response = JSONResponse({"detail": "request too large", "code": "too_large"}, status_code=413)
-                        await response(scope, receive, send)
-                        return
-                    break
-        await self.app(scope, receive, send)
 
 
 _SCHEMA_REF = "#/components/schemas/{model}"
@@ -280,6 +280,11 @@ _SCHEMA_REF = "#/components/schemas/{model}"
 def _json_body(model: type[BaseModel]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {
         "schema": {"$ref": _SCHEMA_REF.format(model=model.__name__)}}}}}
+
+
+def _malformed(exc: PydanticValidationError) -> JSONResponse:
+    return JSONResponse({"detail": exc.errors(include_url=False, include_context=False, include_input=False),
+                         "code": "malformed"}, status_code=422)
 
 
 def _blob_headers(state: blobs.BlobState) -> dict[str, str]:

@@ -30,6 +30,7 @@ from sync.server.models import CentreChange, CentreMeta, utcnow
 
 CHANGELOG_LOCK_KEY = 0x4D434C47  # "MCLG"
 FLOOR_KEY = "change_floor"
+MAX_SEQ = 2**63 - 1  # a seq is a 64-bit integer: a cursor beyond it was never given out (HTTP 400)
 _INSERT = insert(CentreChange.__table__)
 
 
@@ -137,5 +138,5 @@ def last_seq(session: Session) -> int:
     return int(session.scalar(select(func.max(CentreChange.seq))) or 0)
 
 
-__all__ = ["append", "append_many", "compact", "floor", "last_seq", "lock", "make_cursor", "page", "parse_cursor", "read_cursor",
+__all__ = ["MAX_SEQ", "append", "append_many", "compact", "floor", "last_seq", "lock", "make_cursor", "page", "parse_cursor", "read_cursor",
            "too_old"]

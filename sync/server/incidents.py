@@ -29,12 +29,12 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def _wants_html(scope: Scope) -> bool:
+def wants_html(scope: Scope) -> bool:
     headers = dict(scope.get("headers") or [])
     return b"text/html" in headers.get(b"accept", b"")
 
 
-def _language(scope: Scope) -> str:
+def cookie_language(scope: Scope) -> str:
     headers = dict(scope.get("headers") or [])
     cookie = headers.get(b"cookie", b"").decode("latin-1")
     return "en" if "lang=en" in cookie.replace(" ", "").split(";") else "vi"
@@ -73,8 +73,8 @@ class IncidentMiddleware:
             number = incidents.note(exc, f"{scope.get('method', '')} {scope.get('path', '')}")
             if started:  # half an answer is out: nothing better to do than to cut it
                 raise
-            if _wants_html(scope):
-                body = error_page(number, _language(scope)).encode("utf-8")
+            if wants_html(scope):
+                body = error_page(number, cookie_language(scope)).encode("utf-8")
                 content_type = b"text/html; charset=utf-8"
             else:
                 import json
@@ -87,4 +87,4 @@ class IncidentMiddleware:
             await send({"type": "http.response.body", "body": body})
 
 
-__all__ = ["IncidentMiddleware", "error_page"]
+__all__ = ["IncidentMiddleware", "cookie_language", "error_page", "wants_html"]
