@@ -7,13 +7,13 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from core.i18n import _, pgettext
 from counter.intake.model import IntakeState
-from counter.intake.steps import FORM_WIDTH, field_error, tall
+from counter.intake.steps import FORM_WIDTH, StepPage, field_error, tall
 from ui.parts import label, say, vbox
 
 APPLICANT_FIELDS = ("full_name", "cccd", "phone", "birth_date", "address", "email")
 
 
-class ApplicantStep(QWidget):
+class ApplicantStep(StepPage):
     changed = Signal()
     lookup = Signal(str, str)  # cccd, phone: find a known citizen
 

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
 from core.i18n import _, pgettext
 from counter.intake.model import DocumentEntry, IntakeState
 from counter.intake.scan_cell import ScanCell
-from counter.intake.steps import tall
+from counter.intake.steps import StepPage, tall
 from ui.parts import button, clear_layout, hbox, label, say, vbox
 
 
-class DocumentsStep(QWidget):
+class DocumentsStep(StepPage):
     changed = Signal()
     scan_requested = Signal(int)  # the checklist item's index: open the scan dialog for it
 
@@ -80,7 +80,7 @@ class DocumentsStep(QWidget):
             cell.requested.connect(self.scan_requested)
             self.grid.addWidget(cell, r, 5)
             self.scans.append(cell)
-            self.rows.append((doc, name, *spins, missing))
+            self.rows.append((doc, name, spins[0], spins[1], spins[2], missing))
         self.grid.setColumnMinimumWidth(0, 460)
         self.grid.setColumnStretch(0, 0)
         self.grid.setColumnStretch(6, 1)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from PySide6.QtWidgets import QWidget
+from datetime import datetime
 
 from core.i18n import _, pgettext
 from counter.intake.model import Outcome
+from counter.intake.steps import StepPage
 from ui.parts import label, vbox
 
 
-class DoneStep(QWidget):
+class DoneStep(StepPage):
     def __init__(self) -> None:
         super().__init__()
         self.outcome: Outcome | None = None
@@ -22,11 +22,11 @@ class DoneStep(QWidget):
         self.next_hint = label(role="hint")
         vbox(self, [self.heading, self.code, self.details, self.printing, self.next_hint], spacing=12).addStretch(1)
 
-    def show_outcome(self, outcome: Outcome | None, due_words: Callable[[object], str]) -> None:
+    def show_outcome(self, outcome: Outcome | None, due_words: Callable[[datetime], str]) -> None:
         self.outcome = outcome
         self.retranslate_with(due_words)
 
-    def retranslate_with(self, due_words: Callable[[object], str]) -> None:
+    def retranslate_with(self, due_words: Callable[[datetime], str]) -> None:
         self._due_words = due_words
         o = self.outcome
         self.next_hint.setText(_("Alt+N: next dossier."))
@@ -37,7 +37,7 @@ class DoneStep(QWidget):
         if o.kind == "received":
             self.heading.setText(pgettext("counter intake", "Dossier received"))
             self.code.setText(o.dossier_code)
-            self.details.setText(_("{name} · result due {when} · fee {fee}.").format(name=o.applicant_name, when=due_words(o.due_at),
+            self.details.setText(_("{name} · result due {when} · fee {fee}.").format(name=o.applicant_name, when=due_words(o.due_at) if o.due_at else "–",
                                                       fee=format_money(o.fee_vnd)))
         elif o.kind == "supplement":
             self.heading.setText(_("Dossier not received: documents missing"))

@@ -522,9 +522,9 @@ def save(ctx: CounterContext, state: IntakeState, draft_id: uuid.UUID | None = N
             fee_input=fee_input(state), sets=max(1, int(state.sets or 1)), request_content=state.request_content,
             counter_number=ctx.counter_number, ticket_id=_ticket(state), with_verification=state.with_verification,
             now=now)
-        content = receipt_content(s, info.id, signer=ctx.signer(s), tracking_host=ctx.tracking_host, lang=lang,
+        receipt = receipt_content(s, info.id, signer=ctx.signer(s), tracking_host=ctx.tracking_host, lang=lang,
                                   now=now)
-        job = queue_document(s, office_code=ctx.office_code, device_id=ctx.device_id, kind="receipt", content=content,
+        job = queue_document(s, office_code=ctx.office_code, device_id=ctx.device_id, kind="receipt", content=receipt,
                              printer=ctx.printer, ref_id=info.id, title=info.code, now=now)
         kept = [(position, d.scan_sha256, d.scan_pages) for position, d in enumerate(state.documents, start=1)
                 if d.scan_sha256]

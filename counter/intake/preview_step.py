@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
 
 from core.i18n import _, pgettext
 from counter.intake.model import IntakeState, PreviewInfo, ProcedureDetails
-from counter.intake.steps import FORM_WIDTH, field_error, tall
+from counter.intake.steps import FORM_WIDTH, StepPage, field_error, tall
 from ui.parts import button, hbox, label, panel, say, vbox
 
 
-class PreviewStep(QWidget):
+class PreviewStep(StepPage):
     changed = Signal()
     refuse = Signal(str)
 
@@ -93,8 +93,9 @@ class PreviewStep(QWidget):
         self.refuse_panel.setVisible(False)
 
         grid_host.setMaximumWidth(FORM_WIDTH)
-        for w in (self.copies, self.pages, self.sets, self.variant):
-            tall(w)
+        sized: tuple[QWidget, ...] = (self.copies, self.pages, self.sets, self.variant)
+        for each in sized:
+            tall(each)
         vbox(self, [self.heading, self.summary, result, self.problem, self.missing, grid_host, self.refuse_panel],
              spacing=10).addStretch(1)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QLineEdit,
@@ -14,11 +16,11 @@ from PySide6.QtWidgets import (
 from core.i18n import _, pgettext
 from core.working_calendar import to_office_time
 from counter.intake.model import DraftOffer, IntakeState, ProcedureChoice
-from counter.intake.steps import step_words
+from counter.intake.steps import StepPage, step_words
 from ui.parts import button, clear_layout, hbox, label, panel, vbox
 
 
-class ProcedureStep(QWidget):
+class ProcedureStep(StepPage):
     resume = Signal(object)  # DraftOffer
     drop = Signal(object)  # DraftOffer
 
@@ -69,8 +71,8 @@ class ProcedureStep(QWidget):
             row = QWidget()
             lab = label(text, name=f"intake-draft-{i}")
             go = button(_("Resume (Alt+R)") if i == 0 else pgettext("counter intake", "Resume"), "primary" if i == 0 else "",
-                        lambda o=offer: self.resume.emit(o), name=f"intake-draft-resume-{i}")
-            drop = button(pgettext("counter intake", "Discard"), "", lambda o=offer: self.drop.emit(o), name=f"intake-draft-discard-{i}")
+                        partial(self.resume.emit, offer), name=f"intake-draft-resume-{i}")
+            drop = button(pgettext("counter intake", "Discard"), "", partial(self.drop.emit, offer), name=f"intake-draft-discard-{i}")
             for b in (go, drop):
                 b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
             hbox(row, [lab, go, drop], spacing=8).setStretch(0, 1)
@@ -92,7 +94,7 @@ class ProcedureStep(QWidget):
             self.results.setCurrentRow(0)
         self.empty.setVisible(bool(self.catalog) and not self.results.count())
 
-    def move(self, delta: int) -> None:
+    def move_choice(self, delta: int) -> None:
         if self.results.count():
             row = min(max(self.results.currentRow() + delta, 0), self.results.count() - 1)
             self.results.setCurrentRow(row)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from core.i18n import pgettext
+from counter.intake.model import IntakeState
 from ui.parts import hbox, label
 from ui.theme import current_theme, set_role
 
@@ -58,6 +59,22 @@ class StepBar(QWidget):
 
 
 FORM_WIDTH = 1000
+
+
+class StepPage(QWidget):
+    """What the screen asks of every step's page (see the module's docstring)."""
+
+    def load(self, state: IntakeState) -> None:
+        """Show the state (a page that shows none of it, like the last one, does nothing)."""
+
+    def store(self, state: IntakeState) -> None:
+        """Write what the clerk typed into the state (a page without fields does nothing)."""
+
+    def focus_first(self) -> None:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
 
 
 def tall(widget: QWidget) -> None:

@@ -84,7 +84,7 @@ def tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
 
     def applicant_scanned() -> None:
         applicant()
-        screen.on_scanned(ID_QR)
+        screen.id_card.on_scanned(ID_QR)
 
     def applicant_errors() -> None:
         state = sample_state("applicant")
@@ -95,7 +95,7 @@ def tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
     def applicant_bad_scan(text: str) -> Callable[[], None]:
         def run() -> None:
             applicant()
-            screen.on_scanned(text)
+            screen.id_card.on_scanned(text)
         return run
 
     def applicant_known() -> None:
@@ -151,12 +151,16 @@ def tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
 
     def discard_asked() -> None:
         put(sample_state("documents"), "documents")
-        screen._confirm_discard = False
-        screen.discard()
+        screen.drafts.ask_again()
+        screen.drafts.discard()
 
     def draft_resumed() -> None:
         put(sample_state("applicant"), "applicant")
         say(screen.status, _("Draft resumed: everything typed before is back."), "ok")
+
+    def documents_file_offered() -> None:
+        put(sample_state("documents"), "documents")
+        screen.documents.offer_file("scan0007.pdf")
 
     def documents_scanned() -> None:
         state = sample_state("documents")
@@ -176,8 +180,7 @@ def tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
         ("procedure", procedure), ("procedure_drafts", procedure_drafts), ("procedure_no_match", procedure_none),
         ("documents", documents(True)), ("documents_missing", documents(False)), ("discard_asked", discard_asked),
         ("documents_scanned", documents_scanned),
-        ("documents_file_offered", lambda: (put(sample_state("documents"), "documents"),
-                                            screen.documents.offer_file("scan0007.pdf"))),
+        ("documents_file_offered", documents_file_offered),
         ("scan_dialog_empty", scan_dialog()), ("scan_dialog_no_scanner", scan_dialog(scanner=False)),
         ("scan_dialog_pages", scan_dialog(pages=3, selected=1, turned=True)),
         ("scan_dialog_folder", scan_dialog(pages=1, offered=("scan0007.pdf", "scan0008.pdf"))),

@@ -11,14 +11,15 @@ second without typing, through ONE serial queue of small write transactions (so 
 autosave can never land after the save that deleted the draft). Every database call runs
 on the TaskRunner; the GUI thread only draws.
 
-The step pages are in *_step.py (steps.py: the step bar), autosave and drafts in drafts.py,
-the ID-card scanner's part in scanning.py, the document scans in scans.py, shared words in words.py, the tour's states in tour.py.
+The screen composes its parts: the step pages in *_step.py (steps.py: the step bar); the
+write queue, autosave and drafts in drafts.py (``writes``, ``drafts``); the ID-card
+scanner's part in scanning.py (``id_card``); the document scans in scans.py (``scans``);
+shared words in words.py; the tour's states in tour.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -33,7 +34,7 @@ from counter.intake import model, tour
 from counter.intake.applicant_step import ApplicantStep
 from counter.intake.documents_step import DocumentsStep
 from counter.intake.done_step import DoneStep
-from counter.intake.drafts import DraftsMixin
+from counter.intake.drafts import Drafts, WriteQueue
 from counter.intake.model import (
     STEPS,
     IntakeState,
@@ -43,9 +44,9 @@ from counter.intake.model import (
 )
 from counter.intake.preview_step import PreviewStep
 from counter.intake.procedure_step import ProcedureStep
-from counter.intake.scanning import ScanMixin
-from counter.intake.scans import ScansMixin
-from counter.intake.steps import StepBar, page_background
+from counter.intake.scanning import IdCardFill
+from counter.intake.scans import ItemScans
+from counter.intake.steps import StepBar, StepPage, page_background
 from counter.intake.words import (
     error_words,
     print_problem_words,
@@ -62,7 +63,7 @@ from ui.widgets.scanner_input import ScannerInput
 PREVIEW_MS = 250
 
 
-class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
+class IntakeScreen(Screen):
     name = "intake"
 
     def __init__(self, ctx: CounterContext, tasks: TaskRunner, parent: QWidget | None = None, *,
@@ -70,7 +71,6 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
         super().__init__(parent)
         self.ctx, self.tasks = ctx, tasks
         self.state = IntakeState()
-        self.draft_id: uuid.UUID | None = None
         self.details: ProcedureDetails | None = None
         self.preview_info: PreviewInfo | None = None
         self.previews = PageWork(tasks)  # the preview of what was typed last, not of an older snapshot
@@ -78,14 +78,15 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
         self.print_job_id: uuid.UUID | None = None
         self.busy = False
         self._staff_id: Any = None
-        self._writes: deque[tuple[Callable[..., Any], tuple, Callable | None, Callable | None]] = deque()
-        self._writing = False
-        self._confirm_discard = False
+        self.writes = WriteQueue(tasks)
+        self.drafts = Drafts(self)
+        self.id_card = IdCardFill(self)
+        self.scans = ItemScans(self)
 
         # the scanner: the application's (the lead may share one), or this screen's own
         self._own_scanner = scanner is None
         self.scanner = scanner or ScannerInput(self)
-        self.scanner.scanned.connect(self.on_scanned)
+        self.scanner.scanned.connect(self.id_card.on_scanned)
 
         self.bar = StepBar(STEPS)
         self.bar.setObjectName("intake-stepbar")
@@ -96,7 +97,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
         self.applicant = ApplicantStep()
         self.preview_page = PreviewStep()
         self.done = DoneStep()
-        self.page_of = {"procedure": self.procedure, "documents": self.documents, "applicant": self.applicant,
+        self.page_of: dict[str, StepPage] = {"procedure": self.procedure, "documents": self.documents, "applicant": self.applicant,
                         "preview": self.preview_page, "done": self.done}
         for step in STEPS:
             area = scroll_area(self.page_of[step])
@@ -109,7 +110,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
         self.next_button = button(role="primary", name="intake-next", on_click=self.next)
         self.save_button = button(role="primary", name="intake-save", on_click=self.save)
         self.refuse_button = button(name="intake-refuse", on_click=self.preview_page.toggle_refuse)
-        self.discard_button = button(name="intake-discard", on_click=self.discard)
+        self.discard_button = button(name="intake-discard", on_click=self.drafts.discard)
         self.new_button = button(role="primary", name="intake-new", on_click=self.start_new)
         self.queue_button = button(name="intake-to-queue", on_click=lambda: self.go("queue"))
         keys = QWidget()
@@ -121,8 +122,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
         for b in (self.discard_button, self.back_button, self.refuse_button, self.queue_button, self.new_button,
                   self.next_button, self.save_button):
             b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-        vbox(self, [self.bar, self.where, self.pages, self.status, keys], margin=16, spacing=10)
-        self.layout().setStretch(2, 1)
+        vbox(self, [self.bar, self.where, self.pages, self.status, keys], margin=16, spacing=10).setStretch(2, 1)
 
         self.shortcuts: dict[str, QShortcut] = {}
         for name, seq, handler in (("next", "Alt+N", self.next), ("back", "Alt+B", self.back),
@@ -133,21 +133,18 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
             sc.activated.connect(handler)
             self.shortcuts[name] = sc
 
-        self.autosave_timer = QTimer(self)
-        self.autosave_timer.setSingleShot(True)
-        self.autosave_timer.timeout.connect(self.autosave)
         self.preview_timer = QTimer(self)
         self.preview_timer.setSingleShot(True)
         self.preview_timer.timeout.connect(self.refresh_preview)
 
-        self.procedure.resume.connect(self.resume)
-        self.procedure.drop.connect(self.drop_draft)
+        self.procedure.resume.connect(self.drafts.resume)
+        self.procedure.drop.connect(self.drafts.drop)
         self.procedure.results.itemDoubleClicked.connect(lambda _i: self.choose())
         self.procedure.search.installEventFilter(self)
-        self.documents.changed.connect(self._typed)
-        self.documents.scan_requested.connect(self.scan_item)
-        self.applicant.changed.connect(self._typed)
-        self.applicant.lookup.connect(self.lookup)
+        self.documents.changed.connect(self.drafts.typed)
+        self.documents.scan_requested.connect(self.scans.scan_item)
+        self.applicant.changed.connect(self.drafts.typed)
+        self.applicant.lookup.connect(self.id_card.lookup)
         self.preview_page.changed.connect(self._preview_edited)
         self.preview_page.refuse.connect(self.refuse)
         self.retranslate()
@@ -171,12 +168,10 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
 
     def leave(self) -> None:
         """Moving to another page keeps the work (the clerk comes back to it); it is saved."""
-        if self.autosave_timer.isActive():
-            self.autosave_timer.stop()
-            self.autosave()
+        self.drafts.flush()
         if self._own_scanner:
             self.scanner.reset()
-        self.watch_scanner_folder(False)
+        self.scans.watch_folder(False)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -191,9 +186,8 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
         super().hideEvent(event)
 
     def _reset(self) -> None:
-        self.autosave_timer.stop()
+        self.drafts.forget()
         self.state = IntakeState()
-        self.draft_id = None
         self.details = None
         self.preview_info = None
         self.outcome = None
@@ -218,7 +212,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
         self.state.step = step
         self.pages.setCurrentIndex(STEPS.index(step))
         self.bar.show_step(step)
-        self.watch_scanner_folder(step == "documents" and self.isVisible())
+        self.scans.watch_folder(step == "documents" and self.isVisible())
         page = self.page_of[step]
         if step == "documents":
             self.documents.load(self.state)
@@ -284,7 +278,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
 
     def _go(self, step: str) -> None:
         self.show_step(step)
-        self.autosave()
+        self.drafts.autosave()
 
     def choose(self) -> None:
         """The procedure highlighted in the list: load its checklist, go to the documents."""
@@ -311,7 +305,7 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
 
     def _alt_r(self) -> None:
         if self.state.step == "procedure" and self.procedure.offers:
-            self.resume(self.procedure.offers[0])
+            self.drafts.resume(self.procedure.offers[0])
         elif self.state.step == "preview":
             self.preview_page.toggle_refuse()
 
@@ -338,17 +332,17 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
         if obj is self.procedure.search and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-                self.procedure.move(1 if event.key() == Qt.Key.Key_Down else -1)
+                self.procedure.move_choice(1 if event.key() == Qt.Key.Key_Down else -1)
                 return True
             if event.key() in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
-                self.procedure.move(5 if event.key() == Qt.Key.Key_PageDown else -5)
+                self.procedure.move_choice(5 if event.key() == Qt.Key.Key_PageDown else -5)
                 return True
         return super().eventFilter(obj, event)
 
     # --- preview and the endings ---------------------------------------------------------------------
 
     def _preview_edited(self) -> None:
-        self._typed()
+        self.drafts.typed()
         self.preview_timer.start(PREVIEW_MS)
 
     def refresh_preview(self) -> None:
@@ -371,10 +365,11 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
             say(self.status, self.preview_info.error, "error")
             return
         self.busy = True
-        self.autosave_timer.stop()
+        self.drafts.timer.stop()
         say(self.status, pgettext("counter intake", "Saving…"), "hint")
         snapshot = IntakeState.from_data(self.state.to_data())
-        self._write(model.save, self.ctx, snapshot, self.draft_id, on_done=self._ended, on_error=self._end_failed)
+        self.writes.write(model.save, self.ctx, snapshot, self.drafts.id, on_done=self._ended,
+                          on_error=self._end_failed)
 
     def refuse(self, reason: str) -> None:
         if self.state.step != "preview" or self.busy:
@@ -387,16 +382,16 @@ class IntakeScreen(Screen, DraftsMixin, ScanMixin, ScansMixin):
             return
         say(self.preview_page.reason_error, "", "error")
         self.busy = True
-        self.autosave_timer.stop()
+        self.drafts.timer.stop()
         snapshot = IntakeState.from_data(self.state.to_data())
-        self._write(model.refuse, self.ctx, snapshot, reason, self.draft_id, on_done=self._ended,
-                    on_error=self._end_failed)
+        self.writes.write(model.refuse, self.ctx, snapshot, reason, self.drafts.id, on_done=self._ended,
+                          on_error=self._end_failed)
 
     def _ended(self, outcome: Outcome) -> None:
         self.busy = False
         self.outcome = outcome
         self.print_job_id = outcome.print_job_id
-        self.draft_id = None  # deleted with the save
+        self.drafts.id = None  # deleted with the save
         say(self.status, "")
         self.done.show_outcome(outcome, model.due_words)
         say(self.done.printing, pgettext("counter intake", "Printing…"), "hint")

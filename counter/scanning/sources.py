@@ -7,7 +7,7 @@ queued signal; a camera frame becomes a PNG page on the TaskRunner too."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QBuffer,
@@ -51,7 +51,10 @@ def mode_words(mode: str) -> str:
     return mode
 
 
-def sized(widget: QWidget) -> QWidget:
+_W = TypeVar("_W", bound=QWidget)
+
+
+def sized(widget: _W) -> _W:
     widget.setMinimumHeight(TARGET_PX)
     return widget
 

@@ -223,7 +223,7 @@ def test_a_draft_survives_the_screen_and_is_offered_back_with_every_field(qtbot,
     type_in(d, "Tran Thi Mai")
     key(d, Qt.Key.Key_Tab)
     type_in(d, "001190012345")
-    d.screen.autosave_timer.timeout.emit()  # what a second without typing does
+    d.screen.drafts.timer.timeout.emit()  # what a second without typing does
     settle(d)
     d.screen.hide()
     d.screen.deleteLater()  # the screen is gone (a crash, a close): nothing was saved on purpose
@@ -369,8 +369,8 @@ def _intake_until_killed(url: str, printed: str) -> None:
     screen.documents.all_received()
     screen.next()
     screen.applicant.edits["full_name"].setText("Phạm Thị Lan")
-    screen._typed()
-    screen.autosave()
+    screen.drafts.typed()
+    screen.drafts.autosave()
     tasks.wait_idle()
     print("SAVED", flush=True)
     sys.stdin.readline()  # killed while waiting here, with the screen open

@@ -54,7 +54,7 @@ def test_scans_at_the_intake_show_per_item_and_are_attached_with_the_dossier(des
 
     # item 0 from the scanner (SANE's test backend)
     d.qtbot.mouseClick(d.screen.documents.scans[0].button, Qt.MouseButton.LeftButton)
-    dialog = d.screen.scan_dialog
+    dialog = d.screen.scans.dialog
     assert dialog is not None and dialog.isVisible()
     d.qtbot.waitUntil(lambda: dialog.scanner.options is not None, timeout=30_000)
     assert dialog.scanner.devices[0].name.startswith("test")
@@ -71,7 +71,7 @@ def test_scans_at_the_intake_show_per_item_and_are_attached_with_the_dossier(des
     assert shown(d, "intake-doc-1-scanned") == "chưa quét"
 
     # item 1 from two files
-    dialog = d.screen.scan_item(1, find_scanners=False)
+    dialog = d.screen.scans.scan_item(1, find_scanners=False)
     for name, width in (("a.png", 300), ("b.png", 320)):
         dialog.add_file(page_file(tmp_path, name, width))
         d.tasks.wait_idle()
@@ -114,7 +114,7 @@ def test_a_pdf_dropped_by_the_network_scanner_shows_in_the_intake_within_two_sec
     (inbox / "scan0007.pdf").write_bytes(img2pdf.convert([page_file(tmp_path, "p.png", 300).read_bytes()]))
     d.qtbot.waitUntil(lambda: "scan0007.pdf" in shown(d, "intake-documents-offered"), timeout=2000)
 
-    dialog = d.screen.scan_item(0, find_scanners=False)
+    dialog = d.screen.scans.scan_item(0, find_scanners=False)
     assert not d.screen.documents.offered.isVisible()
     d.qtbot.waitUntil(lambda: dialog.folder.files.count() == 1, timeout=2000)
     dialog.folder.take()
@@ -124,4 +124,4 @@ def test_a_pdf_dropped_by_the_network_scanner_shows_in_the_intake_within_two_sec
     settle(d)
     assert shown(d, "intake-doc-0-scanned") == "Đã quét 1 trang"
     d.screen.leave()
-    assert d.screen._folder_watcher is None
+    assert d.screen.scans.folder_watcher is None
