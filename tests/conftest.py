@@ -50,6 +50,20 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_CLOCK_TRAVEL] = (moment, clock_matrix.start(moment))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On an xdist worker under ``--dist loadgroup`` (make test), xdist marks the node id of
+    every ``xdist_group`` test with its group; without the mark the group is scattered
+    across workers and its module-scoped fixture (the kiosk tour: minutes of CPU) is built
+    on each. pytest 9.2 broke this silently (pytest-dev/pytest-xdist#1386): refuse to run."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    lost = [i.nodeid for i in items if i.get_closest_marker("xdist_group") and "@" not in i.nodeid]
+    if lost:
+        raise pytest.UsageError(f"pytest-xdist's loadgroup no longer groups tests ({lost[0]} has no @group); "
+                                "see pytest-dev/pytest-xdist#1386 and the pytest pin in pyproject.toml")
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """The clock matrix: every test (its fixtures included) starts at the moment itself; a
     run of a minute or two would otherwise drift past 16:59 into the next office day."""

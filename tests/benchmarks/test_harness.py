@@ -50,6 +50,9 @@ from local_db.ops.dossiers import (
 from local_db.ops.queue import call_next, finish_serving, issue_ticket, mark_no_show, recall, start_serving
 from local_db.ops.search import search_dossiers
 
+# One worker takes the whole module, so its tiny benchmark database (a module fixture) is built once (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("bench-harness")
+
 TINY = bigdb.Scale(tickets=2_000, dossiers=600, days=10)
 UTC = timezone.utc
 DB_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
