@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 from local_db import migrate
 from local_db.database import Database
 from local_db.office_setup import OfficeRefs, build_office
+from tests.support.dialects import DIALECTS
 
 # Every Qt window of the tests renders offscreen, whatever the machine or the shell has set
 # (a desktop's QT_QPA_PLATFORM=wayland, or none at all): set here, before any QApplication,
@@ -34,7 +35,6 @@ hypothesis_settings.register_profile("ci", max_examples=60, deadline=None)
 hypothesis_settings.register_profile("dev")  # Hypothesis defaults; HYPOTHESIS_PROFILE=dev
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-DIALECTS = ("sqlite", "postgresql")
 # A fixed moment for building the template office, so every test sees the same holidays table.
 TEMPLATE_NOW = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)
 _counter = itertools.count()

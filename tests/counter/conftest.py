@@ -24,6 +24,13 @@ from tests.support.clock import Clock  # noqa: E402
 COUNTER_NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 
 
+@pytest.fixture(params=["sqlite"])
+def dialect(request: pytest.FixtureRequest) -> str:
+    """Screens run on SQLite only; BOTH_DATABASES opts a test about the database back in
+    (tests/support/dialects.py says why)."""
+    return str(request.param)
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock(COUNTER_NOW)

@@ -21,7 +21,6 @@ from local_db.ops.queue import issue_ticket
 from local_db.ops.queue_status import counter_state
 from local_db.ops.staff import Forbidden, LoginRefused, login
 from tests.counter.conftest import staff_info
-from tests.support.dialects import SQLITE_ONLY
 from ui.app import make_app
 from ui.inspect import describe
 from ui.screen import Navigator
@@ -370,7 +369,6 @@ def test_a_clerk_or_supervisor_is_refused(counter_ctx, username) -> None:  # typ
 
 # --- the look ---------------------------------------------------------------------------------
 
-@SQLITE_ONLY  # made-up states on screen: the database plays no part
 def test_the_tour_shows_every_tab_every_message_and_an_error(admin) -> None:  # type: ignore[no-untyped-def]
     """Each of these states is then looked at once, in both languages, in the whole desk window
     (tests/counter/test_counter_tour.py): no English on a Vietnamese screen, nothing clipped,

@@ -15,6 +15,7 @@ from core.i18n import set_language
 from counter.queue import model
 from tests.counter.test_queue_panel import desk, issue, press, text  # noqa: F401 - the panel fixture
 from tests.support.failures import gone_database, incident_on, logging_to, records
+from tests.support.dialects import BOTH_DATABASES
 
 DB_GONE_VI = ("Chưa lưu được thao tác: không kết nối được cơ sở dữ liệu của bộ phận một cửa. "
               "Vui lòng thử lại.")
@@ -57,6 +58,7 @@ def test_a_bug_in_a_task_says_sorry_with_a_number_and_the_log_has_its_traceback_
     assert log_file.read_text(encoding="utf-8").count(marker) == record.count(marker)  # logged once
 
 
+@BOTH_DATABASES  # the database itself is gone
 def test_a_database_that_is_really_gone_still_says_so(desk, office, log_file, tmp_path):  # type: ignore[no-untyped-def]  # noqa: F811 - the imported fixture
     issue(desk, office, "HT")
     gone = gone_database(desk.ctx.db, tmp_path)

@@ -27,6 +27,7 @@ from ui.inspect import describe, elided_labels, untranslated_texts
 from ui.screen import Navigator, Screen
 from ui.tasks import TaskRunner
 from ui.theme import Theme, apply_theme
+from tests.support.dialects import BOTH_DATABASES
 
 ID_QR = "001090012345|123456789|Nguyễn Văn Hòa|15031990|Nam|Số 5 Đội Cấn, Ba Đình, Hà Nội|10082021"
 
@@ -376,6 +377,7 @@ def _intake_until_killed(url: str, printed: str) -> None:
     sys.stdin.readline()  # killed while waiting here, with the screen open
 
 
+@BOTH_DATABASES  # a killed process and what its database kept
 def test_a_process_killed_in_the_middle_of_an_intake_leaves_its_draft(counter_ctx, tmp_path):  # type: ignore[no-untyped-def]
     import os
     import signal

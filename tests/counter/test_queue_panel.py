@@ -22,7 +22,6 @@ from local_db.ops.queue import call_next as op_call_next
 from local_db.ops.queue import issue_ticket, mark_no_show
 from local_db.ops.queue import transfer as op_transfer
 from local_db.ops.queue_status import counter_state
-from tests.support.dialects import SQLITE_ONLY
 from ui.app import make_app
 from ui.inspect import describe, elided_labels
 from ui.screen import Navigator
@@ -376,7 +375,6 @@ def test_every_button_shows_its_key_and_the_key_works_on_the_page(desk):  # type
     assert text(desk, "queue-title") == "Counter 1"
 
 
-@SQLITE_ONLY  # made-up states on screen: the database plays no part
 def test_every_state_still_fits_when_english_is_chosen_while_it_is_shown(desk, office):  # type: ignore[no-untyped-def]
     """The language button is pressed with the state already on screen (the retranslated
     texts must fit as they are). Each state shown afresh in either language is looked at

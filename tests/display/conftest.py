@@ -30,6 +30,13 @@ from ui.theme import Theme, apply_theme  # noqa: E402
 DISPLAY_NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 
 
+@pytest.fixture(params=["sqlite"])
+def dialect(request: pytest.FixtureRequest) -> str:
+    """Screens run on SQLite only; BOTH_DATABASES opts a test about the database back in
+    (tests/support/dialects.py says why)."""
+    return str(request.param)
+
+
 class RecordingPlayer:
     """Plays nothing: records each clip (with its real length) and says it finished on the
     next turn of the event loop, as a real player would, only sooner."""

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli import display as command
+from tests.support.dialects import BOTH_DATABASES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +31,7 @@ def test_the_options() -> None:
     assert (plain.windowed, plain.digits, plain.english, plain.no_sound) == (False, False, False, False)
 
 
+@BOTH_DATABASES  # a second process opens the office database by its URL
 def test_the_board_starts_on_the_office_database_and_says_ready(db_url: str, tmp_path: Path) -> None:
     code = ("import sys, argparse; from cli import display as c; p = argparse.ArgumentParser(); "
             "p.add_argument('--database-url'); c.register(p); sys.exit(c.run(p.parse_args(sys.argv[1:])))")

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from display.app import DisplayWindow
 from local_db.database import Database
 from tests.display.conftest import Desk
+from tests.support.dialects import BOTH_DATABASES
 
 
 def _sqlite_outage(db: Database) -> tuple[Callable[[], None], Callable[[], None]]:
@@ -57,6 +58,7 @@ def _postgres_outage(db: Database) -> tuple[Callable[[], None], Callable[[], Non
     return away, back
 
 
+@BOTH_DATABASES  # the database server itself goes away and comes back
 def test_the_database_goes_away_and_comes_back(qtbot, board: DisplayWindow, desk: Desk, db: Database,  # type: ignore[no-untyped-def]
                                                caplog) -> None:
     caplog.set_level(logging.INFO, logger="display.app")

@@ -25,6 +25,13 @@ from ui.theme import Theme, apply_theme  # noqa: E402
 KIOSK_NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 
 
+@pytest.fixture(params=["sqlite"])
+def dialect(request: pytest.FixtureRequest) -> str:
+    """Screens run on SQLite only; BOTH_DATABASES opts a test about the database back in
+    (tests/support/dialects.py says why)."""
+    return str(request.param)
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock(KIOSK_NOW)

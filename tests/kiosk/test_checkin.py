@@ -36,7 +36,6 @@ from printing.roll_source import appointment_slip_content
 from printing.spool import PrintWorker
 from tests.kiosk.conftest import KIOSK_NOW, Clock
 from tests.kiosk.stack import screen_stack
-from tests.support.dialects import SQLITE_ONLY
 from tests.support.pdf_tools import pdf_text, qr_texts, rasterise
 from ui.failures import database_outage
 from ui.screen import Navigator, Screen
@@ -382,7 +381,6 @@ def test_scans_are_ignored_when_the_screen_is_not_shown_or_busy(qtbot, booth, ki
     assert label_text(screen, "checkin-ticket-number") == "A001"
 
 
-@SQLITE_ONLY  # made-up states on screen: the database plays no part
 def test_every_tour_state_shows_words_in_both_languages(qtbot, booth):  # type: ignore[no-untyped-def]
     nav, screen, _tasks = booth
     for lang in ("vi", "en"):

@@ -31,7 +31,6 @@ from local_db.ops.queue import issue_ticket
 from local_db.ops.signing import device_signer
 from tests.kiosk.conftest import KIOSK_NOW
 from tests.kiosk.stack import screen_stack, shown
-from tests.support.dialects import SQLITE_ONLY
 
 MARITAL_STATUS = "1.004873"  # 3 working days
 TIEN = CitizenInput(full_name="Nguyễn Thị Thuỷ Tiên", cccd="001195067890", phone="0912345678",
@@ -198,7 +197,6 @@ def test_forged_receipts_and_other_codes_are_refused_plainly(qtbot, screen, kios
     assert shown(screen, "dossier-status") == "Đã tiếp nhận, đang chờ xử lý"
 
 
-@SQLITE_ONLY  # made-up states on screen: the database plays no part
 def test_every_tour_state_shows_words(screen):  # type: ignore[no-untyped-def]
     for lang in ("vi", "en"):
         with language(lang):

@@ -13,6 +13,7 @@ import pytest
 
 from tests.kiosk.test_checkin import book_at, booth, label_text, slip_token, tap  # noqa: F401 - the check-in fixture
 from tests.support.failures import gone_database, incident_on, logging_to, records
+from tests.support.dialects import BOTH_DATABASES
 
 WAY_FORWARD_VI = ("Xin lỗi, hiện chưa xác nhận được lịch hẹn. Quý khách vui lòng lấy số thứ tự thông thường "
                   "hoặc hỏi tại quầy.")
@@ -47,6 +48,7 @@ def test_a_bug_behind_the_check_in_shows_an_error_number_logged_with_its_traceba
     assert nav.current.name == "ticket_service"
 
 
+@BOTH_DATABASES  # the database itself is gone
 def test_a_database_that_is_really_gone_gives_the_way_forward_without_a_number(  # type: ignore[no-untyped-def]
         booth, kiosk_ctx, office, log_file, tmp_path):  # noqa: F811 - the imported fixture
     nav, screen, tasks = booth

@@ -19,7 +19,6 @@ from printing import render
 from printing.spool import PrintWorker
 from tests.kiosk.conftest import KIOSK_NOW
 from tests.kiosk.stack import screen_stack, shown, tap
-from tests.support.dialects import SQLITE_ONLY
 from tests.support.pdf_tools import page_size_mm, pdf_text
 from ui.screen import Navigator
 
@@ -119,7 +118,6 @@ def test_english_screens_and_english_checklist(qtbot, nav: Navigator, kiosk_ctx:
     assert "Documents to bring" in text and "Birth registration" in text and "Counters 1, 2, 4" in text
 
 
-@SQLITE_ONLY  # made-up states on screen: the database plays no part
 def test_every_tour_state(qtbot, nav: Navigator):  # type: ignore[no-untyped-def]
     for name in ("guide", "guide_procedure"):
         screen = nav.go(name)

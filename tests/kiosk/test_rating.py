@@ -22,7 +22,6 @@ from local_db.ops.queue import call_next, finish_serving, issue_ticket, start_se
 from local_db.ops.signing import device_signer
 from tests.kiosk.conftest import KIOSK_NOW
 from tests.kiosk.stack import screen_stack, shown, tap
-from tests.support.dialects import SQLITE_ONLY
 from ui.screen import Navigator
 
 
@@ -143,7 +142,6 @@ def test_a_dossier_receipt_rates_the_dossier(qtbot, nav, kiosk_ctx, office):  # 
     assert fb.dossier_id == info.id and fb.criteria == {"on_time": None} and clerk.username == "canbo1"
 
 
-@SQLITE_ONLY  # made-up states on screen: the database plays no part
 def test_every_tour_state(qtbot, nav: Navigator):  # type: ignore[no-untyped-def]
     for name in ("rating", "rating_form", "rating_thanks"):
         screen = nav.go(name)
