@@ -5,7 +5,9 @@ The PIN is an office setting (``OfficeRules.kiosk_pin_hash``): every kiosk of th
 takes the same one, and changing it at one machine changes it everywhere. It is stored as
 an argon2id hash (core.passwords) — a 4-6 digit PIN has few values, so the slow hash plus
 the lockout are what make guessing impractical, and argon2's verify compares in constant
-time. After ``MAX_TRIES`` wrong tries in a row the pad refuses every try for
+time. Only an administrator changes it, through the operation that writes its audit row
+(local_db/ops/office_rules.py ``set_kiosk_pin``: the counter's admin page, or ``motcua kiosk
+--set-pin --user USERNAME``); this module only reads it. After ``MAX_TRIES`` wrong tries in a row the pad refuses every try for
 ``LOCKOUT_S`` seconds (counted in this process: a kiosk is one process).
 """
 
@@ -15,14 +17,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.errors import ValidationError
-from core.passwords import hash_password, verify_password
+from core.passwords import verify_password
 from local_db.database import Database
 from local_db.office_settings import (
     KIOSK_PIN_DIGITS,
     KIOSK_PIN_RULE,
     load_rules,
-    set_rule,
     valid_kiosk_pin,
 )
 
@@ -31,14 +31,6 @@ PIN_DIGITS = KIOSK_PIN_DIGITS
 MAX_TRIES = 5
 LOCKOUT_S = 60.0
 valid_pin = valid_kiosk_pin
-
-
-def set_kiosk_pin(db: Database, office_code: str, pin: str) -> None:
-    """Store a new staff PIN (hashed) for every kiosk of the office."""
-    if not valid_pin(pin):
-        raise ValidationError("the kiosk PIN must be 4 to 6 digits", code="bad_pin", field="pin")
-    with db.write() as s:
-        set_rule(s, office_code, PIN_RULE, hash_password(pin))
 
 
 def pin_is_set(db: Database, office_code: str) -> bool:

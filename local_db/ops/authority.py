@@ -94,6 +94,12 @@ def require_current_role(session: Session, actor: Actor, needed: str) -> Staff:
     return staff
 
 
+def role_needed(op: Callable[..., object]) -> str | None:
+    """The role a registered operation needs (None: it is not in :data:`ROLE_RULES`) — for a
+    caller that asks before gathering the rest of a form, so the answer stays the operation's."""
+    return ROLE_RULES.get(f"{op.__module__}.{op.__qualname__}")
+
+
 def requires_role(needed: str) -> Callable[[Callable[Concatenate[Session, Actor, P], R]],
                                            Callable[Concatenate[Session, Actor, P], R]]:
     """Decorate an operation ``op(session, actor, ...)``: :func:`require_current_role`
@@ -115,4 +121,4 @@ def requires_role(needed: str) -> Callable[[Callable[Concatenate[Session, Actor,
 
 
 __all__ = ["ROLES", "ROLE_RULES", "Forbidden", "require_current_role", "requires_role", "role_at_least",
-           "role_name"]
+           "role_name", "role_needed"]

@@ -15,10 +15,12 @@ from kiosk.pin.model import (
     PinCheck,
     PinGuard,
     check_pin,
-    set_kiosk_pin,
     valid_pin,
 )
+from local_db.database import Database
 from local_db.models import OfficeSetting
+from local_db.office_setup import OfficeRefs
+from local_db.ops.office_rules import set_kiosk_pin
 
 PIN = "2468"
 
@@ -31,9 +33,15 @@ class FakeClock:
         return self.t
 
 
+def set_pin(db: Database, office: OfficeRefs, pin: str) -> None:
+    """As the administrator sets it (the counter's admin page, or ``motcua kiosk --set-pin``)."""
+    with db.write() as s:
+        set_kiosk_pin(s, office.actor("admin"), pin)
+
+
 @pytest.fixture
-def staff_kiosk(kiosk: KioskWindow) -> KioskWindow:
-    set_kiosk_pin(kiosk.ctx.db, kiosk.ctx.office_code, PIN)
+def staff_kiosk(kiosk: KioskWindow, office: OfficeRefs) -> KioskWindow:
+    set_pin(kiosk.ctx.db, office, PIN)
     install_exit(kiosk)
     return kiosk
 
@@ -156,8 +164,8 @@ def test_without_an_office_pin_the_pad_says_so_and_stays(qtbot, kiosk):  # type:
     assert kiosk.isVisible()
 
 
-def test_the_pin_is_stored_hashed_and_checked(kiosk_ctx):  # type: ignore[no-untyped-def]
-    set_kiosk_pin(kiosk_ctx.db, kiosk_ctx.office_code, "135790")
+def test_the_pin_is_stored_hashed_and_checked(kiosk_ctx, office):  # type: ignore[no-untyped-def]
+    set_pin(kiosk_ctx.db, office, "135790")
     with kiosk_ctx.db.read() as s:
         stored = s.scalars(select(OfficeSetting.value).where(OfficeSetting.key == "kiosk_pin_hash")).one()
     assert "135790" not in str(stored) and str(stored).startswith("$argon2id$")
