@@ -70,15 +70,7 @@ def role_at_least(role: str, needed: str) -> bool:
     return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
 
 
-def require_current_role(session: Session, actor: Actor, needed: str) -> Staff:
-    """The acting staff member's row, read now in ``session``, or :class:`Forbidden` unless
-    it is an active account of the actor's office with role ``needed`` or above.
-
-    ``populate_existing``: a row this session loaded earlier is read again, so a change
-    committed by another session since then counts.
-    """
-    if needed not in ROLES:
-        raise ValueError(f"unknown role {needed!r}; expected one of {', '.join(ROLES)}")
+def _staff_now(session: Session, actor: Actor, needed: str) -> Staff:
     staff = None
     if actor.staff_id is not None:
         staff = session.scalars(select(Staff).where(Staff.id == actor.staff_id)
@@ -88,10 +80,31 @@ def require_current_role(session: Session, actor: Actor, needed: str) -> Staff:
     if not staff.active:
         raise Forbidden(lazy_gettext("This account has been deactivated: it can no longer do this."),
                         code="inactive_staff", needed=needed, staff_id=str(staff.id))
+    return staff
+
+
+def require_current_role(session: Session, actor: Actor, needed: str) -> Staff:
+    """The acting staff member's row, read now in ``session``, or :class:`Forbidden` unless
+    it is an active account of the actor's office with role ``needed`` or above.
+
+    ``populate_existing``: a row this session loaded earlier is read again, so a change
+    committed by another session since then counts.
+    """
+    if needed not in ROLES:
+        raise ValueError(f"unknown role {needed!r}; expected one of {', '.join(ROLES)}")
+    staff = _staff_now(session, actor, needed)
     if not role_at_least(staff.role, needed):
         raise Forbidden(lazy_gettext("This needs the role {role}.", role=role_name(needed)),
                         needed=needed, role=staff.role, staff_id=str(staff.id))
     return staff
+
+
+def require_active_staff(session: Session, actor: Actor) -> Staff:
+    """:class:`Forbidden` unless the actor's staff member is an active account of its office
+    now, whatever the role: what every staff action needs (local_db/journal.py asks it as
+    each audit row is written, so an operation that needs no particular role still refuses
+    a deactivated account)."""
+    return _staff_now(session, actor, ROLES[0])
 
 
 def role_needed(op: Callable[..., object]) -> str | None:
@@ -120,5 +133,5 @@ def requires_role(needed: str) -> Callable[[Callable[Concatenate[Session, Actor,
     return register
 
 
-__all__ = ["ROLES", "ROLE_RULES", "Forbidden", "require_current_role", "requires_role", "role_at_least",
-           "role_name", "role_needed"]
+__all__ = ["ROLES", "ROLE_RULES", "Forbidden", "require_active_staff", "require_current_role", "requires_role",
+           "role_at_least", "role_name", "role_needed"]

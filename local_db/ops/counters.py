@@ -25,7 +25,8 @@ MAX_COUNTER_NUMBER = 99
 def set_counter_open(session: Session, actor: Actor, number: int, is_open: bool, *,
                      now: datetime | None = None) -> None:
     """Open or close counter ``number``; the audit log says who and when. Counter state is
-    the office's own (not synced as an entity)."""
+    the office's own (not synced as an entity). Closing is allowed to a clerk deactivated
+    meanwhile (signing out must still close the counter); opening is not."""
     now = now or datetime.now(timezone.utc)
     ctr = session.scalars(select(Counter).where(Counter.office_code == actor.office_code,
                                                 Counter.number == number)).first()
@@ -36,7 +37,7 @@ def set_counter_open(session: Session, actor: Actor, number: int, is_open: bool,
         return
     ctr.is_open = is_open
     journal.audit(session, actor, action="counter_open" if is_open else "counter_close", entity="counter",
-                  entity_id=ctr.id, now=now, detail={"number": number})
+                  entity_id=ctr.id, now=now, detail={"number": number}, inactive_may=not is_open)
 
 
 # --- the administrator's arrangement of counters ---------------------------------------------
