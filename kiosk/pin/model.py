@@ -16,8 +16,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
+from core.actor import Actor
 from core.passwords import verify_password
+from local_db import journal
 from local_db.database import Database
 from local_db.office_settings import (
     KIOSK_PIN_DIGITS,
@@ -44,13 +47,24 @@ class PinCheck:
     configured: bool = True  # False: the office has no kiosk PIN yet
 
 
-def check_pin(db: Database, office_code: str, pin: str) -> PinCheck:
-    """Compare ``pin`` with the office's PIN (slow on purpose: run it off the GUI thread)."""
+def check_pin(db: Database, office_code: str, pin: str, *, actor: Actor | None = None,
+              now: datetime | None = None) -> PinCheck:
+    """Compare ``pin`` with the office's PIN (slow on purpose: run it off the GUI thread).
+
+    With ``actor`` (the kiosk's device) each try leaves an audit row — ``kiosk_pin_ok`` when
+    the PIN closes the kiosk, ``kiosk_pin_wrong`` otherwise — saying which kiosk and when,
+    never what was typed: the PIN is shared by the office's staff, so the row cannot name a
+    person, but the log shows when a kiosk was closed and when someone was guessing."""
     with db.read() as s:
         stored = load_rules(s, office_code).kiosk_pin_hash
     if not stored:
         return PinCheck(ok=False, configured=False)
-    return PinCheck(ok=valid_pin(pin) and verify_password(stored, pin))
+    check = PinCheck(ok=valid_pin(pin) and verify_password(stored, pin))
+    if actor is not None:
+        with db.write() as s:
+            journal.audit(s, actor, action="kiosk_pin_ok" if check.ok else "kiosk_pin_wrong", entity="device",
+                          entity_id=actor.device_id, now=now or datetime.now(timezone.utc))
+    return check
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from kiosk.pin.model import (
     valid_pin,
 )
 from local_db.database import Database
-from local_db.models import OfficeSetting
+from local_db.models import AuditLog, OfficeSetting
 from local_db.office_setup import OfficeRefs
 from local_db.ops.office_rules import set_kiosk_pin
 
@@ -142,6 +142,21 @@ def test_a_wrong_pin_is_refused_and_five_lock_the_pad_for_a_minute(qtbot, staff_
     assert status(k) == ""
     type_pin(qtbot, k, PIN)
     qtbot.waitUntil(lambda: not k.isVisible())
+
+
+def test_each_try_of_the_pin_leaves_an_audit_row_naming_the_kiosk_never_the_digits(  # type: ignore[no-untyped-def]
+        qtbot, staff_kiosk):
+    k = staff_kiosk
+    open_pad(qtbot, k)
+    type_pin(qtbot, k, "1357")
+    type_pin(qtbot, k, PIN)
+    qtbot.waitUntil(lambda: not k.isVisible())
+    with k.ctx.db.read() as s:
+        rows = s.scalars(select(AuditLog).where(AuditLog.action.in_(["kiosk_pin_ok", "kiosk_pin_wrong"]))).all()
+    assert sorted((r.action, r.entity_id, r.device_id, r.staff_id) for r in rows) == [
+        ("kiosk_pin_ok", k.ctx.device_id, k.ctx.device_id, None),
+        ("kiosk_pin_wrong", k.ctx.device_id, k.ctx.device_id, None)]
+    assert all("1357" not in str(r.detail) and PIN not in str(r.detail) for r in rows)
 
 
 def test_messages_follow_the_language_and_the_pad_forgets_the_digits(qtbot, staff_kiosk):  # type: ignore[no-untyped-def]
