@@ -3,7 +3,9 @@
 Full-screen with no window decorations; closing and Alt+F4 are refused, and the only way
 out is the staff PIN pad behind a hidden corner gesture (five taps in the top-left corner
 within three seconds). The OS kiosk session in the README (a single-app session) does the
-rest. ``--set-pin`` sets the office's kiosk PIN (asked twice, stored hashed) and exits.
+rest. ``--set-pin --user USERNAME`` sets the office's kiosk PIN and exits: an administrator
+signs in first (their password, then the PIN twice; from a script, one line each on
+standard input), the PIN is stored hashed, and the audit log names who changed it.
 
 The process prints one ``motcua kiosk: ready`` line once the start screen is shown and
 the event loop runs (logs, and the cold-start benchmark); the hidden ``--exit-after-start``
@@ -33,25 +35,44 @@ def register(parser: argparse.ArgumentParser) -> None:
                              "uses it)")
     parser.add_argument("--landscape", action="store_true", help="a landscape panel (1920x1080)")
     parser.add_argument("--set-pin", action="store_true",
-                        help="set the staff PIN that closes the kiosks of this office (4-6 digits), then exit")
+                        help="set the staff PIN that closes the kiosks of this office (4-6 digits), then exit; "
+                             "needs --user")
+    parser.add_argument("--user", metavar="USERNAME",
+                        help="with --set-pin: the administrator changing it (the password is asked; from a script, "
+                             "the first line of standard input)")
     parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
 
 
-def _set_pin(db, office_code: str) -> int:  # type: ignore[no-untyped-def]
-    import getpass
+def _set_pin(db, settings, office_code: str, username: str | None) -> int:  # type: ignore[no-untyped-def]
+    """Sign in (an administrator: the operation checks the role), then the new PIN twice;
+    the operation stores its hash and writes the audit row naming who changed it."""
+    from cli.staff_sign_in import ask_secret, sign_in
+    from core.i18n import _, set_language
+    from kiosk.pin.model import valid_pin
+    from local_db.office_setup import ensure_device
+    from local_db.ops.authority import require_current_role, role_needed
+    from local_db.ops.office_rules import set_kiosk_pin
 
-    from kiosk.pin.model import set_kiosk_pin, valid_pin
+    set_language(settings.language)
 
-    ask = getpass.getpass if sys.stdin.isatty() else (lambda prompt: (print(prompt, end="", flush=True),
-                                                                      sys.stdin.readline().strip())[1])
-    pin = ask("New kiosk PIN (4-6 digits): ")
+    if not username:
+        print(_("motcua: setting the kiosk PIN needs an administrator: add --user USERNAME (you will be asked "
+                "for the password)."), file=sys.stderr)
+        return 2
+    with db.write() as s:
+        device_id = ensure_device(s, office_code, settings.effective_device_name, "kiosk").id
+    actor = sign_in(db, office_code, username, device_id=device_id, command="motcua kiosk --set-pin")
+    with db.read() as s:  # refused before the PIN is typed; the operation checks again as it writes
+        require_current_role(s, actor, role_needed(set_kiosk_pin) or "admin")
+    pin = ask_secret("New kiosk PIN (4-6 digits): ")
     if not valid_pin(pin):
         print("motcua: the kiosk PIN must be 4 to 6 digits", file=sys.stderr)
         return 1
-    if ask("Once more: ") != pin:
+    if ask_secret("Once more: ") != pin:
         print("motcua: the two PINs differ; nothing changed", file=sys.stderr)
         return 1
-    set_kiosk_pin(db, office_code, pin)
+    with db.write() as s:
+        set_kiosk_pin(s, actor, pin)
     print("Kiosk PIN set for every kiosk of the office.")
     return 0
 
@@ -70,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         with db.read() as s:
             office_code = get_office(s).code  # NotFound: "no office in this database: ..."
         if args.set_pin:
-            return _set_pin(db, office_code)
+            return _set_pin(db, settings, office_code, args.user)
         return _run_kiosk(db, settings, args, smoke)
     finally:
         db.dispose()
@@ -94,7 +115,7 @@ def _run_kiosk(db, settings, args: argparse.Namespace, smoke: bool) -> int:  # t
     ctx = KioskContext.open(db, settings)
     if not pin_is_set(db, ctx.office_code) and not smoke:
         print("motcua kiosk: no staff PIN is set for this office, so the PIN pad cannot close the kiosk; "
-              "set one with `motcua kiosk --set-pin`", file=sys.stderr)
+              "set one with `motcua kiosk --set-pin --user ADMIN`", file=sys.stderr)
     app = make_app(language=settings.language)
     window = KioskWindow(ctx, pdf_dir=Path(settings.data_dir) / "prints")
     install_exit(window)

@@ -2,7 +2,8 @@
 
 What the ward's IT person needs at a terminal: is anything stuck in the queue and why
 (``jobs``), does the printer work (``test``), run the worker by hand (``worker``), reprint
-or cancel a job (``reprint``, ``cancel``, recorded under a staff account), and every
+or cancel a job (``reprint``, ``cancel``, by a staff member signed in with their password and
+recorded under their account), and every
 document printed from the office's own data (``samples``).
 """
 
@@ -31,7 +32,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     for name, text in (("reprint", "print a job again"), ("cancel", "cancel a queued or failed job")):
         p = sub.add_parser(name, help=text)
         p.add_argument("job", help="job id (or its last characters, as `motcua print jobs` shows)")
-        p.add_argument("--staff", required=True, help="username of the staff member doing it (audit log)")
+        p.add_argument("--staff", required=True, help="username of the staff member doing it, who signs in: the "
+                       "password is asked (from a script, the first line of standard input); the audit log names them")
     samples = sub.add_parser("samples", help="every document, from the office's own data, as PDF (and PNG)")
     samples.add_argument("--out", type=Path, default=Path("motcua-samples"), help="output folder")
     samples.add_argument("--lang", choices=["vi", "en"], action="append", help="language(s); default both")
@@ -163,27 +165,20 @@ def _find_job(db, prefix: str):  # type: ignore[no-untyped-def]
     return ids[0]
 
 
-def _staff_actor(db, settings, office_code: str, device_id: uuid.UUID, username: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
+def _staff_actor(db, office_code: str, device_id: uuid.UUID, username: str, command: str):  # type: ignore[no-untyped-def]
+    """The staff member doing it, signed in: their password is asked (from a script, the
+    first line of standard input), as at a counter; the audit row names them."""
+    from cli.staff_sign_in import sign_in
 
-    from core.actor import Actor
-    from core.errors import NotFound
-    from local_db.models import Staff
-
-    with db.read() as s:
-        staff = s.scalars(select(Staff).where(Staff.office_code == office_code, Staff.username == username,
-                                              Staff.active.is_(True))).first()
-        if staff is None:
-            raise NotFound(f"No active staff account {username!r} in this office.", code="no_staff")
-        return Actor(office_code=office_code, device_id=device_id, staff_id=staff.id, label=username)
+    return sign_in(db, office_code, username, device_id=device_id, command=command)
 
 
 def _reprint(db, settings, args) -> int:  # type: ignore[no-untyped-def]
     from local_db.ops.print_jobs import reprint
 
     office_code, device_id = this_device(db, settings)
-    actor = _staff_actor(db, settings, office_code, device_id, args.staff)
     job_id = _find_job(db, args.job)
+    actor = _staff_actor(db, office_code, device_id, args.staff, "motcua print reprint")
     with db.write() as s:
         job = reprint(s, actor, job_id, device_id=device_id, printer=settings.printer)
     print(f"Queued again as {short_id(job.id)} ({job.title or job.document}); `motcua print worker --once` prints it.")
@@ -194,8 +189,8 @@ def _cancel(db, settings, args) -> int:  # type: ignore[no-untyped-def]
     from local_db.ops.print_jobs import cancel
 
     office_code, device_id = this_device(db, settings)
-    actor = _staff_actor(db, settings, office_code, device_id, args.staff)
     job_id = _find_job(db, args.job)
+    actor = _staff_actor(db, office_code, device_id, args.staff, "motcua print cancel")
     with db.write() as s:
         job = cancel(s, actor, job_id)
     print(f"Cancelled {short_id(job.id)} ({job.title or job.document}).")

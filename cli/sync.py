@@ -6,8 +6,8 @@ agent itself (a service beside the apps: push the outbox, pull the centre's chan
 ever); ``once`` does one round and says what happened; ``status`` prints what the apps'
 sync line shows: the backlog, the last exchanges, what the centre refused and why;
 ``settle OP_ID --by USERNAME`` keeps the centre's version of an op it refused or found in
-conflict (a supervisor's or the admin's decision, for the ward's IT person at the office
-server: the agent tells the centre at its next round and the entity's held ops go on).
+conflict (a supervisor's or the admin's decision, signed in with their password at the
+office server: the agent tells the centre at its next round and the entity's held ops go on).
 The server's address and the city's CA bundle are machine settings (``server_url``,
 ``ca_bundle``).
 """
@@ -39,7 +39,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     settle = sub.add_parser("settle", help="keep the centre's version of an op it refused or found in conflict")
     settle.add_argument("op_id", help="the op's id (as `motcua sync status` lists it)")
     settle.add_argument("--by", required=True, metavar="USERNAME",
-                        help="the supervisor or admin who decided (recorded in the audit log)")
+                        help="the supervisor or admin who decided, signing in: their password is asked (from a "
+                             "script, the first line of standard input); the audit log names them")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -161,11 +162,8 @@ def _status(db, settings, args) -> int:  # type: ignore[no-untyped-def]
 def _settle(db, settings, args) -> int:  # type: ignore[no-untyped-def]
     import uuid
 
-    from sqlalchemy import func, select
-
-    from core.actor import Actor
+    from cli.staff_sign_in import sign_in
     from core.errors import MotcuaError
-    from local_db.models import Staff
     from local_db.office_settings import get_office
     from local_db.ops.sync_settle import settle_problem
 
@@ -175,13 +173,11 @@ def _settle(db, settings, args) -> int:  # type: ignore[no-untyped-def]
         print(_("Not an operation id: {op}").format(op=args.op_id))
         return 1
     try:
+        with db.read() as s:
+            office_code = get_office(s).code
+            device_id = _cli_device(s, office_code)
+        actor = sign_in(db, office_code, args.by.strip(), device_id=device_id, command="motcua sync settle")
         with db.write() as s:
-            office = get_office(s)
-            staff = s.scalars(select(Staff).where(Staff.office_code == office.code,
-                                                  func.lower(Staff.username) == args.by.strip().lower())).first()
-            actor = Actor(office_code=office.code, device_id=_cli_device(s, office.code),
-                          staff_id=staff.id if staff is not None else None,
-                          label=f"{staff.full_name if staff is not None else args.by} (motcua sync settle)")
             done = settle_problem(s, actor, op_id)
     except MotcuaError as exc:
         print(exc.message)

@@ -16,6 +16,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 from core.actor import Actor
 from core.ids import new_id
 from local_db.models import AuditLog, Outbox, Serial
+from local_db.ops.authority import Forbidden, require_active_staff
 
 CHANGE_SERIAL = "change"
 OUTBOX_SCHEMA_VERSION = 1
@@ -107,6 +108,7 @@ def audit(
     detail: Mapping[str, Any] | None = None,
     office_code: str = "",
     label: str = "",
+    inactive_may: bool = False,
 ) -> None:
     """Write one audit row in the caller's transaction: the one place that shapes it.
 
@@ -115,7 +117,23 @@ def audit(
     goes through :func:`jsonable` and the actor's label is cut to the column's size here, so
     no caller has to remember either. ``actor`` None is the office's own machinery (the sync
     agent): then ``office_code`` and ``label`` say which office and what acted.
+
+    A staff actor must be an active account of its office as the row is written (read in
+    this session: local_db/ops/authority.py), else :class:`Forbidden` — so a deactivated
+    member can do nothing, even through an operation that needs no particular role and
+    from a counter window that stayed open. The row comes after the operation's own writes,
+    so the refusal rolls the session's transaction back before raising: nothing of it is
+    kept even by a caller that catches the error and goes on. Two exceptions: a change to the actor's own account (its role check ran
+    first, and an administrator may change their own role), and ``inactive_may`` for what
+    only takes power away (a counter closing as its clerk signs out).
     """
+    if actor is not None and actor.staff_id is not None and not inactive_may \
+            and not (entity == "staff" and entity_id == actor.staff_id):
+        try:
+            require_active_staff(session, actor)
+        except Forbidden:
+            session.rollback()
+            raise
     who = label or (actor.label if actor is not None else "")
     session.connection().execute(_AUDIT_INSERT, {
         "id": new_id(), "office_code": actor.office_code if actor is not None else office_code, "at": now,

@@ -6,7 +6,7 @@ Every function is one administrator's action on its own session (``ctx.db.read()
 look, ``ctx.db.write()`` for a change) and returns the whole :class:`AdminView` as it is
 after the change, read in the same transaction, with a :class:`Done` saying what happened
 (the page words it). Each refuses anyone but an active administrator — checked against the
-database, not against what the window believes (``local_db.ops.staff.require_role``).
+database, not against what the window believes (``local_db/ops/authority.py``).
 
 Every change is an operation of local_db/ops, which checks the administrator again itself
 and writes the audit row with their name: staff in ops/staff.py, which also writes the
@@ -39,8 +39,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
-from core.errors import DomainError, NotFound, ValidationError
-from core.i18n import _, current_language
+from core.errors import DomainError, ValidationError
+from core.i18n import _, current_language, lazy_gettext
 from core.settings import save_setting
 from counter.admin.rows import AdminView, CounterRow, Done, HolidayRow, ServiceRow
 from counter.context import CounterContext
@@ -62,7 +62,7 @@ from local_db.ops.office_rules import (
     load_notices,
 )
 from local_db.ops.print_jobs import device_printers
-from local_db.ops.staff import require_role
+from local_db.ops.authority import Forbidden, require_current_role
 from printing.printer_spec import parse_printer
 from printing.test_page import queue_test_page
 
@@ -138,18 +138,12 @@ def load(ctx: CounterContext, year: int | None = None) -> AdminView:
 
 def _require_admin(session: Session, ctx: CounterContext) -> Actor:
     """The signed-in administrator as the author of a change, or ``Forbidden`` — asked of
-    the database (a deactivated or demoted admin is refused at once)."""
+    the database in this transaction (a deactivated or demoted admin is refused at once)."""
     if ctx.staff is None:
-        require_role(None, "admin")
-    try:
-        info = staff_ops.get_staff(session, ctx.staff.id)
-    except NotFound:
-        require_role(None, "admin")
-        raise
-    if info.office_code != ctx.office_code:
-        require_role(None, "admin")
-    require_role(info, "admin")
-    return ctx.actor
+        raise Forbidden(lazy_gettext("Please log in first."), needed="admin")
+    actor = ctx.actor
+    require_current_role(session, actor, "admin")
+    return actor
 
 
 def _audit(session: Session, actor: Actor, action: str, entity: str, entity_id: uuid.UUID | None,

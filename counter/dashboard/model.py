@@ -21,13 +21,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from core.errors import ValidationError
 from core.i18n import _, check_language, pgettext
 from counter.context import CounterContext
 from local_db import journal
 from local_db.office_settings import office_today
 from local_db.ops.dashboard import Dashboard, dashboard, dashboard_csv
-from local_db.ops.staff import Forbidden, has_role, role_label
+from local_db.ops.authority import Forbidden, require_current_role
 from printing.documents.dashboard_report import dashboard_report_content
 from printing.render import render_pdf
 from printing.spool import queue_document
@@ -69,15 +71,18 @@ class Loaded:
                     or d.satisfaction.total)
 
 
-def check_role(ctx: CounterContext) -> None:
-    """Refuse anyone below a supervisor (and an inactive account), as the window does."""
+def check_role(ctx: CounterContext, session: Session | None = None) -> None:
+    """Refuse anyone below a supervisor (and an inactive account), asked of the database —
+    in ``session`` when the caller has one open, else in a read of its own — not of the
+    role the window read at sign-in: a supervisor demoted meanwhile is refused."""
     staff = ctx.staff
     if staff is None:
         raise Forbidden(_("Please log in first."), needed=NEEDED_ROLE)
-    role = getattr(staff, "role", None)
-    if not getattr(staff, "active", True) or not has_role(str(role), NEEDED_ROLE):
-        raise Forbidden(_("This needs the role {role}.").format(role=role_label(NEEDED_ROLE)),
-                        needed=NEEDED_ROLE, role=str(role))
+    if session is not None:
+        require_current_role(session, ctx.actor, NEEDED_ROLE)
+        return
+    with ctx.db.read() as s:
+        require_current_role(s, ctx.actor, NEEDED_ROLE)
 
 
 def period_days(period: Period, today: date) -> tuple[date, date]:
@@ -105,10 +110,10 @@ def period_days(period: Period, today: date) -> tuple[date, date]:
 
 def load(ctx: CounterContext, period: Period) -> Loaded:
     """The figures of ``period`` as of ``ctx.now()``."""
-    check_role(ctx)
     now = ctx.now()
     since, until = period_days(period, office_today(now))
     with ctx.db.read() as s:
+        check_role(ctx, s)
         return Loaded(period=period, dashboard=dashboard(s, ctx.office_code, since=since, until=until, now=now))
 
 
@@ -154,9 +159,9 @@ def _content(ctx: CounterContext, s: Any, d: Dashboard, lang: str) -> Any:
 
 def export_pdf(ctx: CounterContext, d: Dashboard, path: str | Path, lang: str = "vi") -> Path:
     """Render the A4 report into a PDF file."""
-    check_role(ctx)
     check_language(lang)
     with ctx.db.read() as s:
+        check_role(ctx, s)
         content = _content(ctx, s, d, lang)
     target = Path(path)
     _write_atomically(target, render_pdf(REPORT_KIND, content))
@@ -167,11 +172,11 @@ def export_pdf(ctx: CounterContext, d: Dashboard, path: str | Path, lang: str = 
 def print_report(ctx: CounterContext, d: Dashboard, lang: str = "vi") -> uuid.UUID:
     """Queue the A4 report on this desk's printer; returns the print job's id (the page
     follows it through the print worker's events)."""
-    check_role(ctx)
     check_language(lang)
     actor = ctx.actor
     now = ctx.now()
     with ctx.db.write() as s:
+        check_role(ctx, s)
         job = queue_document(s, office_code=ctx.office_code, device_id=ctx.device_id, kind=REPORT_KIND,
                              content=_content(ctx, s, d, lang), printer=ctx.printer, title=file_stem(d), now=now)
         journal.audit(s, actor, action="dashboard_print", entity="dashboard", now=now,

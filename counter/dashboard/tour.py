@@ -13,6 +13,7 @@ from counter.dashboard import model
 from counter.dashboard.model import PERIODS, Period
 from counter.dashboard.words import error_words, print_problem_words, save_error_words
 from local_db.office_settings import office_today
+from local_db.ops.staff import role_label
 from local_db.ops.dashboard import (
     Dashboard,
     DossierFigures,
@@ -91,7 +92,7 @@ def tour_states(page: DashboardPage) -> list[tuple[str, Callable[[], None]]]:
         ("empty", lambda: show_empty(page)),
         ("error", lambda: show(page, "error", lambda: error_words(database_outage()), "load_error")),
         ("refused", lambda: show(page, "error", lambda: error_words(
-            model.Forbidden(_("This needs the role {role}.").format(role=model.role_label("supervisor")))),
+            model.Forbidden(_("This needs the role {role}.").format(role=role_label("supervisor")))),
             "load_error")),
         ("bad-period", lambda: (show(page), page.load((today, today - timedelta(days=3))))),
         ("saving", lambda: show(page, "hint", lambda: pgettext("counter dashboard", "Saving…"), "saving")),

@@ -5,7 +5,9 @@ The PIN is an office setting (``OfficeRules.kiosk_pin_hash``): every kiosk of th
 takes the same one, and changing it at one machine changes it everywhere. It is stored as
 an argon2id hash (core.passwords) — a 4-6 digit PIN has few values, so the slow hash plus
 the lockout are what make guessing impractical, and argon2's verify compares in constant
-time. After ``MAX_TRIES`` wrong tries in a row the pad refuses every try for
+time. Only an administrator changes it, through the operation that writes its audit row
+(local_db/ops/office_rules.py ``set_kiosk_pin``: the counter's admin page, or ``motcua kiosk
+--set-pin --user USERNAME``); this module only reads it. After ``MAX_TRIES`` wrong tries in a row the pad refuses every try for
 ``LOCKOUT_S`` seconds (counted in this process: a kiosk is one process).
 """
 
@@ -14,15 +16,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
-from core.errors import ValidationError
-from core.passwords import hash_password, verify_password
+from core.actor import Actor
+from core.passwords import verify_password
+from local_db import journal
 from local_db.database import Database
 from local_db.office_settings import (
     KIOSK_PIN_DIGITS,
     KIOSK_PIN_RULE,
     load_rules,
-    set_rule,
     valid_kiosk_pin,
 )
 
@@ -31,14 +34,6 @@ PIN_DIGITS = KIOSK_PIN_DIGITS
 MAX_TRIES = 5
 LOCKOUT_S = 60.0
 valid_pin = valid_kiosk_pin
-
-
-def set_kiosk_pin(db: Database, office_code: str, pin: str) -> None:
-    """Store a new staff PIN (hashed) for every kiosk of the office."""
-    if not valid_pin(pin):
-        raise ValidationError("the kiosk PIN must be 4 to 6 digits", code="bad_pin", field="pin")
-    with db.write() as s:
-        set_rule(s, office_code, PIN_RULE, hash_password(pin))
 
 
 def pin_is_set(db: Database, office_code: str) -> bool:
@@ -52,13 +47,24 @@ class PinCheck:
     configured: bool = True  # False: the office has no kiosk PIN yet
 
 
-def check_pin(db: Database, office_code: str, pin: str) -> PinCheck:
-    """Compare ``pin`` with the office's PIN (slow on purpose: run it off the GUI thread)."""
+def check_pin(db: Database, office_code: str, pin: str, *, actor: Actor | None = None,
+              now: datetime | None = None) -> PinCheck:
+    """Compare ``pin`` with the office's PIN (slow on purpose: run it off the GUI thread).
+
+    With ``actor`` (the kiosk's device) each try leaves an audit row — ``kiosk_pin_ok`` when
+    the PIN closes the kiosk, ``kiosk_pin_wrong`` otherwise — saying which kiosk and when,
+    never what was typed: the PIN is shared by the office's staff, so the row cannot name a
+    person, but the log shows when a kiosk was closed and when someone was guessing."""
     with db.read() as s:
         stored = load_rules(s, office_code).kiosk_pin_hash
     if not stored:
         return PinCheck(ok=False, configured=False)
-    return PinCheck(ok=valid_pin(pin) and verify_password(stored, pin))
+    check = PinCheck(ok=valid_pin(pin) and verify_password(stored, pin))
+    if actor is not None:
+        with db.write() as s:
+            journal.audit(s, actor, action="kiosk_pin_ok" if check.ok else "kiosk_pin_wrong", entity="device",
+                          entity_id=actor.device_id, now=now or datetime.now(timezone.utc))
+    return check
 
 
 @dataclass(frozen=True)

@@ -159,8 +159,8 @@ class PinScreen(Screen):
         self._show_dots()
         self.checking = True
         self._say("checking")
-        self.tasks.run(check_pin, self.ctx.db, self.ctx.office_code, pin, on_done=self._checked,
-                       on_error=self._failed)
+        self.tasks.run(check_pin, self.ctx.db, self.ctx.office_code, pin, actor=self.ctx.actor, now=self.ctx.now(),
+                       on_done=self._checked, on_error=self._failed)
 
     def _checked(self, check: PinCheck) -> None:
         self.checking = False

@@ -16,7 +16,7 @@ from core.i18n import lazy_gettext
 from core.text import collapse_spaces, nfc
 from local_db import journal
 from local_db.models import Counter, Service
-from local_db.ops.staff import require_admin
+from local_db.ops.authority import requires_role
 
 MAX_COUNTER_NAME = 100  # Counter.name
 MAX_COUNTER_NUMBER = 99
@@ -25,7 +25,8 @@ MAX_COUNTER_NUMBER = 99
 def set_counter_open(session: Session, actor: Actor, number: int, is_open: bool, *,
                      now: datetime | None = None) -> None:
     """Open or close counter ``number``; the audit log says who and when. Counter state is
-    the office's own (not synced as an entity)."""
+    the office's own (not synced as an entity). Closing is allowed to a clerk deactivated
+    meanwhile (signing out must still close the counter); opening is not."""
     now = now or datetime.now(timezone.utc)
     ctr = session.scalars(select(Counter).where(Counter.office_code == actor.office_code,
                                                 Counter.number == number)).first()
@@ -36,7 +37,7 @@ def set_counter_open(session: Session, actor: Actor, number: int, is_open: bool,
         return
     ctr.is_open = is_open
     journal.audit(session, actor, action="counter_open" if is_open else "counter_close", entity="counter",
-                  entity_id=ctr.id, now=now, detail={"number": number})
+                  entity_id=ctr.id, now=now, detail={"number": number}, inactive_may=not is_open)
 
 
 # --- the administrator's arrangement of counters ---------------------------------------------
@@ -81,12 +82,12 @@ def _need_services(services: list[Service], active: bool) -> None:
                                            "never call anybody."), field="services", code="no_service")
 
 
+@requires_role("admin")
 def save_counter(session: Session, actor: Actor, number: int, *, name: str, active: bool,
                  service_codes: list[str] | tuple[str, ...], now: datetime | None = None) -> CounterSaved:
     """Counter ``number``'s name, whether it is in use, and the services it calls (an
     administrator's change; one out of use is closed too, so the kiosk stops counting it)."""
     now = now or datetime.now(timezone.utc)
-    require_admin(session, actor)
     ctr = session.scalars(select(Counter).where(Counter.office_code == actor.office_code,
                                                 Counter.number == number)).first()
     if ctr is None:
@@ -108,11 +109,11 @@ def save_counter(session: Session, actor: Actor, number: int, *, name: str, acti
     return CounterSaved(ctr.id, ctr.number, ctr.name, ctr.active, tuple(x.code for x in ctr.services), changed)
 
 
+@requires_role("admin")
 def add_counter(session: Session, actor: Actor, number: int, *, name: str = "",
                 service_codes: list[str] | tuple[str, ...], now: datetime | None = None) -> CounterSaved:
     """A new counter, in use and closed until a clerk signs in at it."""
     now = now or datetime.now(timezone.utc)
-    require_admin(session, actor)
     if not 1 <= int(number) <= MAX_COUNTER_NUMBER:
         raise ValidationError(lazy_gettext("A counter number is from 1 to {n}.", n=MAX_COUNTER_NUMBER),
                               field="number", code="bad_number")

@@ -20,7 +20,7 @@ from core.text import collapse_spaces, nfc
 from local_db import journal
 from local_db.models import Holiday, Office
 from local_db.office_setup import seed_national_holidays
-from local_db.ops.staff import require_admin
+from local_db.ops.authority import requires_role
 
 MAX_HOLIDAY_NAME = 200  # Holiday.name
 HOLIDAY_KINDS = ("day_off", "working_day")
@@ -53,12 +53,12 @@ def _entry(h: Holiday) -> HolidayEntry:
     return HolidayEntry(h.id, h.day, h.name, h.kind, h.source)
 
 
+@requires_role("admin")
 def add_holiday(session: Session, actor: Actor, day: date, *, name: str, kind: str,
                 now: datetime | None = None) -> HolidayEntry:
     """An announced day off, or a make-up working day (one row per date: to change a day,
     remove it first). Administrators only, and only before enrollment."""
     now = now or datetime.now(timezone.utc)
-    require_admin(session, actor)
     _refuse_if_enrolled(session, actor.office_code)
     if kind not in HOLIDAY_KINDS:
         raise ValidationError(lazy_gettext("Unknown kind of day: {kind}.", kind=kind), field="kind", code="bad_kind")
@@ -84,10 +84,10 @@ def add_holiday(session: Session, actor: Actor, day: date, *, name: str, kind: s
     return _entry(row)
 
 
+@requires_role("admin")
 def remove_holiday(session: Session, actor: Actor, day: date, *, now: datetime | None = None) -> HolidayEntry:
     """Take ``day`` out of the table (whatever its source); answers what it was."""
     now = now or datetime.now(timezone.utc)
-    require_admin(session, actor)
     _refuse_if_enrolled(session, actor.office_code)
     row = session.scalars(select(Holiday).where(Holiday.office_code == actor.office_code,
                                                 Holiday.day == day)).first()
@@ -102,11 +102,11 @@ def remove_holiday(session: Session, actor: Actor, day: date, *, now: datetime |
     return gone
 
 
+@requires_role("admin")
 def add_national_holidays(session: Session, actor: Actor, year: int, *, now: datetime | None = None) -> int:
     """Copy ``year``'s national holidays and make-up days into the table (days already in it
     are kept as they are); answers how many were added."""
     now = now or datetime.now(timezone.utc)
-    require_admin(session, actor)
     _refuse_if_enrolled(session, actor.office_code)
     added = seed_national_holidays(session, actor.office_code, [year])
     journal.audit(session, actor, action="holiday_seed", entity="holiday", now=now,

@@ -4,7 +4,8 @@ settings, and the notices the display board scrolls.
 
 The rules are the office's own, editable after enrollment too (docs/ARCHITECTURE.md §5), and
 not synced: each change writes an audit row and no outbox row. Each refuses anyone but an
-active administrator, asked of the database (``require_admin``), whoever calls it.
+active administrator, asked of the database in the operation's own session
+(``requires_role``, local_db/ops/authority.py), whoever calls it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from local_db import journal
 from local_db.base import utcnow
 from local_db.models import OfficeSetting
 from local_db.office_settings import KIOSK_PIN_RULE, load_rules, set_rule, valid_kiosk_pin
-from local_db.ops.staff import require_admin
+from local_db.ops.authority import requires_role
 
 NOTICES_KEY = "notices"  # office setting: list[str], the display board's scrolling lines
 MAX_NOTICES = 20
@@ -108,12 +109,12 @@ def check_hours(periods: list[tuple[str | time, str | time]], same_day_cutoff: s
     return WorkingHours(periods=tuple(spans), same_day_cutoff=cutoff)
 
 
+@requires_role("admin")
 def save_hours(session: Session, actor: Actor, periods: list[tuple[str | time, str | time]], *,
                same_day_cutoff: str | time, saturday_morning_open: bool, now: datetime | None = None) -> RulesSaved:
     """The office's working periods (morning, afternoon), the same-day cutoff and whether it
     opens on Saturday mornings."""
     now = _now(now)
-    require_admin(session, actor)
     hours = check_hours(periods, same_day_cutoff)
     rules = load_rules(session, actor.office_code)
     before = {"working_hours": rules.hours.to_dict(), "saturday_morning_open": rules.saturday_morning_open}
@@ -129,11 +130,11 @@ def save_hours(session: Session, actor: Actor, periods: list[tuple[str | time, s
 
 # --- the kiosk PIN and the desk settings -----------------------------------------------------
 
+@requires_role("admin")
 def set_kiosk_pin(session: Session, actor: Actor, pin: str, *, now: datetime | None = None) -> RulesSaved:
     """The staff PIN of every kiosk of the office, stored as an argon2 hash; neither the PIN
     nor its hash goes into the audit row."""
     now = _now(now)
-    require_admin(session, actor)
     if not valid_kiosk_pin(pin):
         raise ValidationError(lazy_gettext("The kiosk PIN is 4 to 6 digits."), field="pin", code="bad_pin")
     set_rule(session, actor.office_code, KIOSK_PIN_RULE, hash_password(pin))
@@ -161,6 +162,7 @@ def check_setting(key: str, value: Any) -> Any:
     return value
 
 
+@requires_role("admin")
 def save_settings(session: Session, actor: Actor, values: dict[str, Any], *,
                   now: datetime | None = None) -> RulesSaved:
     """Some of :data:`DESK_SETTINGS`; one audit row lists what changed. A key that is not a
@@ -169,7 +171,6 @@ def save_settings(session: Session, actor: Actor, values: dict[str, Any], *,
     if unknown:
         raise KeyError(f"not a desk setting: {', '.join(sorted(unknown))}")
     now = _now(now)
-    require_admin(session, actor)
     checked = {k: check_setting(k, v) for k, v in values.items()}
     rules = load_rules(session, actor.office_code)
     before = {k: getattr(rules, k) for k in checked}
@@ -208,11 +209,11 @@ def check_notices(lines: list[str] | tuple[str, ...]) -> list[str]:
     return kept
 
 
+@requires_role("admin")
 def save_notices(session: Session, actor: Actor, lines: list[str] | tuple[str, ...], *,
                  now: datetime | None = None) -> NoticesSaved:
     """The display board's notice lines, in order (spaces collapsed, blank lines dropped)."""
     now = _now(now)
-    require_admin(session, actor)
     kept = check_notices(lines)
     before = list(load_notices(session, actor.office_code))
     if kept == before:

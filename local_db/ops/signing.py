@@ -29,7 +29,8 @@ from core.errors import NotFound
 from core.i18n import lazy_gettext
 from core.tokens import KeyRing, Signer
 from local_db import journal
-from local_db.models import Device, Outbox, Staff
+from local_db.models import Device, Outbox
+from local_db.ops.authority import requires_role
 
 CENTRE_KIND = "centre"
 AGENT_KIND = "agent"
@@ -86,16 +87,12 @@ def register_device_key(session: Session, actor: Actor, device_id: uuid.UUID,
     return _info(device, _journal(session, actor, device, "register", now))
 
 
+@requires_role("admin")
 def revoke_device_key(session: Session, actor: Actor, device_id: uuid.UUID,
                       now: datetime | None = None) -> DeviceKeyInfo:
     """Revoke a device of this office (admin): its key leaves the key ring here and, once
     synced, at the centre; what it signs from now on no longer verifies."""
-    from local_db.ops.staff import Forbidden, has_role, role_name
-
     now = now or datetime.now(timezone.utc)
-    staff = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
-    if staff is None or staff.office_code != actor.office_code or not staff.active or not has_role(staff.role, "admin"):
-        raise Forbidden(lazy_gettext("This needs the role {role}.", role=role_name("admin")), needed="admin")
     device = _own(session, device_id, actor.office_code)
     if device.revoked:
         return _info(device, None)

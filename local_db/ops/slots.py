@@ -23,6 +23,7 @@ from local_db.database import rowcount
 from local_db.models import Appointment, Citizen, Procedure, Service, Slot, Ticket
 from local_db.office_settings import calendar_for, load_rules
 from local_db.ops.appointments import SlotInfo, _now, load_slot, slot_info
+from local_db.ops.authority import requires_role
 
 SIDES = ("office", "online")
 
@@ -54,6 +55,7 @@ def _check_bookable_day(session: Session, office_code: str, day: date, end: time
                           day=day.isoformat())
 
 
+@requires_role("supervisor")
 def create_slots(session: Session, actor: Actor, service_code: str, day: date, *, start: time, end: time,
                  minutes: int, office_quota: int, online_quota: int, now: datetime | None = None) -> list[SlotInfo]:
     """Slots of ``minutes`` from ``start`` up to ``end`` (a last, shorter rest is not made).
@@ -95,6 +97,7 @@ def create_slots(session: Session, actor: Actor, service_code: str, day: date, *
     return [slot_info(s, service_code) for s in slots]
 
 
+@requires_role("supervisor")
 def set_slot_capacity(session: Session, actor: Actor, slot_id: uuid.UUID, *, office_quota: int, online_quota: int,
                       now: datetime | None = None) -> SlotInfo:
     """Change a slot's two quotas; never below the places already booked on either side."""

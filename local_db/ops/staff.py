@@ -38,15 +38,14 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
-from core.i18n import LazyText, lazy_gettext, lazy_pgettext, pgettext
+from core.i18n import lazy_gettext, pgettext
 from core.passwords import hash_password, needs_rehash, verify_password
 from core.text import collapse_spaces, nfc
 from core.working_calendar import to_office_time
 from local_db import journal
 from local_db.database import Database
 from local_db.models import Office, Staff
-
-ROLES = ("clerk", "supervisor", "admin")  # each role can do what the ones before it can
+from local_db.ops.authority import ROLES, Forbidden, requires_role, role_at_least, role_name
 
 LOCK_AFTER = 5  # wrong passwords in a row that lock the account
 LOCK_MINUTES = 15
@@ -55,12 +54,6 @@ MAX_FULL_NAME = 200  # the column's length
 _USERNAME = re.compile(r"[a-z0-9._]{3,32}")
 
 T = TypeVar("T")
-
-
-class Forbidden(DomainError):
-    """The acting staff member's role does not allow this."""
-
-    code = "forbidden"
 
 
 class LoginRefused(DomainError):
@@ -97,31 +90,19 @@ def role_label(role: str) -> str:
     return role
 
 
-def role_name(role: str) -> LazyText | str:
-    """:func:`role_label` translated when read: for errors, which may be shown in another language."""
-    if role == "clerk":
-        return lazy_pgettext("staff role", "Clerk")
-    if role == "supervisor":
-        return lazy_pgettext("staff role", "Supervisor")
-    if role == "admin":
-        return lazy_pgettext("staff role", "Administrator")
-    return role
-
-
 # --- roles ---------------------------------------------------------------------------------
 
 def has_role(info_or_role: StaffInfo | str, needed: str) -> bool:
     """Whether a staff member (or a bare role) is at least ``needed``: clerk < supervisor <
     admin. An inactive account has no role at all."""
-    if needed not in ROLES:
-        raise ValueError(f"unknown role {needed!r}; expected one of {', '.join(ROLES)}")
     if isinstance(info_or_role, StaffInfo):
         if not info_or_role.active:
+            role_at_least("", needed)  # an unknown ``needed`` is still a ValueError
             return False
         role = info_or_role.role
     else:
         role = info_or_role
-    return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
+    return role_at_least(role, needed)
 
 
 def require_role(info: StaffInfo | None, needed: str) -> None:
@@ -282,11 +263,11 @@ def get_staff(session: Session, staff_id: uuid.UUID) -> StaffInfo:
     return _info(staff)
 
 
+@requires_role("admin")
 def create_staff(session: Session, actor: Actor, *, username: str, full_name: str, role: str, password: str,
                  now: datetime | None = None) -> StaffInfo:
     """A new account of the actor's office (the actor must be an active admin)."""
     now = _now(now)
-    _require_admin(session, actor)
     _refuse_if_enrolled(session, actor.office_code)
     name = _check_username(username)
     taken = session.scalar(select(Staff.id).where(Staff.office_code == actor.office_code,
@@ -306,12 +287,12 @@ def create_staff(session: Session, actor: Actor, *, username: str, full_name: st
     return _info(staff)
 
 
+@requires_role("admin")
 def update_staff(session: Session, actor: Actor, staff_id: uuid.UUID, *, full_name: str | None = None,
                  role: str | None = None, active: bool | None = None, now: datetime | None = None) -> StaffInfo:
     """Change an account's name, role or active flag (None: unchanged). Nothing changed,
     nothing written. The office keeps at least one active admin (``last_admin``)."""
     now = _now(now)
-    _require_admin(session, actor)
     _refuse_if_enrolled(session, actor.office_code)
     staff = _target(session, actor, staff_id)
     changes: dict[str, Any] = {}
@@ -347,11 +328,11 @@ def update_staff(session: Session, actor: Actor, staff_id: uuid.UUID, *, full_na
     return _info(staff)
 
 
+@requires_role("admin")
 def set_password(session: Session, actor: Actor, staff_id: uuid.UUID, new_password: str,
                  now: datetime | None = None) -> StaffInfo:
     """Give an account a new password (an admin resets a forgotten one); also ends any lockout."""
     now = _now(now)
-    _require_admin(session, actor)
     _refuse_if_enrolled(session, actor.office_code)
     staff = _target(session, actor, staff_id)
     secret = _check_password(new_password)
@@ -367,6 +348,7 @@ def set_password(session: Session, actor: Actor, staff_id: uuid.UUID, new_passwo
     return _info(staff)
 
 
+@requires_role("admin")
 def clear_lockout(session: Session, actor: Actor, staff_id: uuid.UUID, *, now: datetime | None = None) -> StaffInfo:
     """End an account's lockout without changing its password (an admin at the office).
 
@@ -374,7 +356,6 @@ def clear_lockout(session: Session, actor: Actor, staff_id: uuid.UUID, *, now: d
     audit row and no outbox row.
     """
     now = _now(now)
-    _require_admin(session, actor)
     staff = _target(session, actor, staff_id)
     was = staff.locked_until
     staff.failed_logins = 0
@@ -398,22 +379,6 @@ def _info(staff: Staff) -> StaffInfo:
     return StaffInfo(id=staff.id, office_code=staff.office_code, username=staff.username,
                      full_name=staff.full_name, role=staff.role, active=staff.active,
                      locked_until=staff.locked_until)
-
-
-def _require_admin(session: Session, actor: Actor) -> Staff:
-    """The acting admin, from the database (not from what the caller says about them)."""
-    me = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
-    if me is None or me.office_code != actor.office_code:
-        raise Forbidden(lazy_gettext("Please log in first."), needed="admin")
-    require_role(_info(me), "admin")
-    return me
-
-
-def require_admin(session: Session, actor: Actor) -> StaffInfo:
-    """:class:`Forbidden` unless ``actor`` is an active administrator of its office, asked of
-    the database: the other operations an administrator alone may run (counters, the office
-    calendar, the office rules) check their caller with it."""
-    return _info(_require_admin(session, actor))
 
 
 def _refuse_if_enrolled(session: Session, office_code: str) -> None:
@@ -471,5 +436,5 @@ def _check_password(password: str) -> str:
 __all__ = [
     "LOCK_AFTER", "LOCK_MINUTES", "MIN_PASSWORD", "ROLES", "Forbidden", "LoginRefused", "StaffInfo",
     "attempt_login", "attempt_unlock", "clear_lockout", "create_staff", "get_staff", "has_role", "list_staff",
-    "login", "require_admin", "require_role", "role_label", "role_name", "set_password", "unlock", "update_staff",
+    "login", "require_role", "role_label", "role_name", "set_password", "unlock", "update_staff",
 ]

@@ -36,7 +36,7 @@ from local_db.models import (
     Staff,
     Ticket,
 )
-from local_db.ops.staff import Forbidden, has_role, role_name
+from local_db.ops.authority import requires_role
 from local_db.ops.sync_outbox import (
     PROBLEM_STATES,
     SETTLED_STATE,
@@ -96,6 +96,7 @@ def describe_entity(session: Session, entity: str, entity_id: uuid.UUID) -> str:
     return subject_words(entity, entity_name(session, entity, entity_id))
 
 
+@requires_role(SETTLE_ROLE)
 def settle_problem(session: Session, actor: Actor, op_id: uuid.UUID | str, now: datetime | None = None) -> SettleInfo:
     """Keep the centre's version of a refused or conflicting op (supervisor or admin).
 
@@ -103,12 +104,8 @@ def settle_problem(session: Session, actor: Actor, op_id: uuid.UUID | str, now: 
     op already settling or settled changes nothing and answers the same.
     """
     now = now or datetime.now(timezone.utc)
-    staff = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
-    if staff is None or staff.office_code != actor.office_code:
-        raise Forbidden(lazy_gettext("Please log in first."), needed=SETTLE_ROLE)
-    if not staff.active or not has_role(staff.role, SETTLE_ROLE):
-        raise Forbidden(lazy_gettext("This needs the role {role}.", role=role_name(SETTLE_ROLE)),
-                        needed=SETTLE_ROLE, role=staff.role, staff_id=str(staff.id))
+    staff = session.get(Staff, actor.staff_id)  # read and checked by requires_role just now
+    assert staff is not None
     op_id = uuid.UUID(str(op_id))
     row = session.get(Outbox, op_id)
     if row is None or row.office_code != actor.office_code:

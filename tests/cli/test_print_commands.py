@@ -1,5 +1,6 @@
 """`motcua print ...` as the ward's IT person runs it: every document from the office's own
-data, a test page, a stuck job that waits and is cancelled, a reprint under a staff name."""
+data, a test page, a stuck job that waits and is cancelled, a reprint under a staff name —
+the staff member signing in with their password (issue 18: the name alone used to do)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from core.tokens import Result, verify
 from local_db.database import Database
+from local_db.models import AuditLog
 from local_db.ops.signing import office_key_ring
 from tests.support.pdf_tools import barcode_texts, page_size_mm, pdf_text, qr_texts, rasterise
 
@@ -26,20 +29,34 @@ DOCUMENTS = ["ticket", "appointment_slip_80mm", "appointment_slip_a5", "receipt"
 WITH_QR = set(DOCUMENTS) - {"daily_report"}  # the report is an internal paper
 
 
+PASSWORDS: dict[str, str] = {}  # the demo staff's passwords, as `db seed-demo` prints them
+
+
 @pytest.fixture(scope="module")
 def office_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("office")
     seed = _motcua(folder, "db", "seed-demo", "--days", "4", "--now", SEEDED_AT)
     assert seed.returncode == 0, seed.stderr
+    listed = seed.stdout.split("Staff accounts (demo passwords):")[1].split()
+    PASSWORDS.update(zip(listed[::2], listed[1::2], strict=True))
     return folder
 
 
-def _motcua(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _audits(folder: Path, action: str) -> list[AuditLog]:
+    db = Database(f"sqlite:///{folder / 'office.db'}")
+    try:
+        with db.read() as s:
+            return list(s.scalars(select(AuditLog).where(AuditLog.entity == "print_job", AuditLog.action == action)))
+    finally:
+        db.dispose()
+
+
+def _motcua(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MOTCUA_DATABASE_URL": f"sqlite:///{folder / 'office.db'}",
            "MOTCUA_CONFIG": "/nonexistent/settings.toml", "MOTCUA_DATA_DIR": str(folder / "data"),
            "MOTCUA_DEVICE_NAME": "it-laptop"}
     return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, input=stdin)
 
 
 def test_samples_print_every_document_from_the_office_data_and_their_codes_verify(office_db: Path,
@@ -90,17 +107,22 @@ def test_a_test_page_prints_and_a_dead_printer_keeps_its_job_until_cancelled(off
     job = line.split()[0]
     assert "1 job(s) waiting" in jobs.stdout
 
-    refused = _motcua(office_db, "print", "cancel", job, "--staff", "nobody")
-    assert refused.returncode == 1 and "nobody" in refused.stderr
-    cancelled = _motcua(office_db, "print", "cancel", job, "--staff", "canbo1")
+    nobody = _motcua(office_db, "print", "cancel", job, "--staff", "nobody", stdin="whatever\n")
+    assert nobody.returncode == 1 and "Traceback" not in nobody.stderr
+    unproven = _motcua(office_db, "print", "cancel", job, "--staff", "canbo1", stdin="not-the-password\n")
+    assert unproven.returncode == 1 and "Traceback" not in unproven.stderr
+    assert _audits(office_db, "cancel") == []
+    cancelled = _motcua(office_db, "print", "cancel", job, "--staff", "canbo1", stdin=f"{PASSWORDS['canbo1']}\n")
     assert cancelled.returncode == 0, cancelled.stderr
+    [row] = _audits(office_db, "cancel")
+    assert "motcua print cancel" in row.actor and row.staff_id is not None
     assert "failed" not in _motcua(office_db, "print", "jobs", "--state", "failed").stdout.split("\n\n")[0]
 
 
 def test_a_printed_job_can_be_reprinted_under_a_staff_name(office_db: Path) -> None:
     assert _motcua(office_db, "print", "test").returncode == 0
     done = _motcua(office_db, "print", "jobs", "--state", "done").stdout.splitlines()[0].split()[0]
-    again = _motcua(office_db, "print", "reprint", done, "--staff", "canbo2")
+    again = _motcua(office_db, "print", "reprint", done, "--staff", "canbo2", stdin=f"{PASSWORDS['canbo2']}\n")
     assert again.returncode == 0, again.stderr
     worker = _motcua(office_db, "print", "worker", "--once")
     assert worker.returncode == 0 and "printed" in worker.stdout

@@ -23,11 +23,11 @@ from counter.appointments.dialogs import (
     SlotsDialog,
 )
 from counter.appointments.view import AppointmentsPage
-from local_db.models import Appointment, AppointmentEvent, PrintJob, Slot, Ticket
+from local_db.models import Appointment, AppointmentEvent, PrintJob, Slot, Staff, Ticket
 from local_db.ops.appointments import book
 from local_db.ops.citizens import CitizenInput
 from local_db.ops.slots import create_slots
-from local_db.ops.staff import Forbidden
+from local_db.ops.staff import Forbidden, update_staff
 from tests.counter.conftest import COUNTER_NOW, staff_info
 from ui.app import make_app
 from ui.inspect import describe, elided_labels, untranslated_texts
@@ -42,7 +42,9 @@ BIRTH = "1.001193"  # Đăng ký khai sinh (HT)
 def make_slots(ctx, service: str = "HT", day: date = DAY, office_quota: int = 2, online_quota: int = 1):  # type: ignore[no-untyped-def]
     """07:30-11:30 in 30-minute slots."""
     with ctx.db.write() as s:
-        return create_slots(s, Actor(ctx.office_code, ctx.device_id, label="test"), service, day, start=time(7, 30),
+        supervisor = s.scalars(select(Staff.id).where(Staff.username == "giamsat")).one()
+        return create_slots(s, Actor(ctx.office_code, ctx.device_id, supervisor, "giamsat"), service, day,
+                            start=time(7, 30),
                             end=time(11, 30), minutes=30,
                             office_quota=office_quota, online_quota=online_quota)
 
@@ -429,6 +431,23 @@ def test_a_clerk_cannot_change_capacity(page, office):  # type: ignore[no-untype
     with pytest.raises(Forbidden):
         model.create_day_slots(page.ctx, "CT", DAY, time(13, 30), time(15, 0), 30, 2, 1)
     assert slot_row(page.ctx, slot_at(slots, "10:00").id).office_quota == 2
+
+
+def test_a_supervisor_demoted_elsewhere_is_refused_by_the_still_open_window(counter_ctx, office):  # type: ignore[no-untyped-def]
+    """The window keeps the role it read at sign-in (and still shows the buttons); the
+    operation asks the database, so the demotion counts at the next change (issue 18)."""
+    counter_ctx.staff = staff_info(counter_ctx.db, "giamsat")
+    slots = make_slots(counter_ctx)
+    with counter_ctx.db.write() as s:  # the admin, at another counter
+        update_staff(s, office.actor("admin"), office.staff["giamsat"], role="clerk", now=COUNTER_NOW)
+    assert model.can_manage(counter_ctx)  # what the window believes
+    with pytest.raises(Forbidden) as refused:
+        model.set_capacity(counter_ctx, slot_at(slots, "10:00").id, 9, 9)
+    assert refused.value.details["role"] == "clerk"
+    with pytest.raises(Forbidden):
+        model.create_day_slots(counter_ctx, "CT", DAY, time(13, 30), time(15, 0), 30, 2, 1)
+    assert slot_row(counter_ctx, slot_at(slots, "10:00").id).office_quota == 2
+    assert len(model.day_view(counter_ctx, DAY).slots) == len(slots)
 
 
 def test_a_supervisor_sets_the_places_and_creates_a_days_slots(page, office):  # type: ignore[no-untyped-def]

@@ -27,9 +27,9 @@ from local_db.models import AuditLog, PrintJob
 from local_db.office_settings import get_office
 from local_db.office_setup import ensure_device
 from local_db.ops.dashboard import dashboard
-from local_db.ops.staff import Forbidden
+from local_db.ops.staff import Forbidden, update_staff
 from printing.spool import PrintWorker
-from tests.counter.conftest import Clock, staff_info
+from tests.counter.conftest import COUNTER_NOW, Clock, staff_info
 from tests.support.pdf_tools import pdf_text
 from ui.app import make_app
 from ui.failures import database_outage
@@ -269,6 +269,23 @@ def test_an_empty_period_says_so_and_shows_dashes(desk) -> None:  # type: ignore
     assert text(d, "dashboard-detail-on_time_rate") == "Chưa có hồ sơ nào được giải quyết trong khoảng thời gian này."
     assert d.page.tickets_chart.bar_count() == 1
     assert_looks_right(d)
+
+
+def test_a_supervisor_demoted_elsewhere_is_refused_by_the_open_page(desk, office) -> None:  # type: ignore[no-untyped-def]
+    """The page keeps the sign-in's StaffInfo; the next load or export asks the database (issue 18)."""
+    d = desk
+    loaded = model.load(d.ctx, "today").dashboard
+    with d.ctx.db.write() as s:  # the admin, at another counter
+        update_staff(s, office.actor("admin"), office.staff["giamsat"], role="clerk", now=COUNTER_NOW)
+    assert d.ctx.staff.role == "supervisor"  # what the window still believes
+    with pytest.raises(Forbidden):
+        model.load(d.ctx, "today")
+    with pytest.raises(Forbidden):
+        model.print_report(d.ctx, loaded)
+    with pytest.raises(Forbidden):
+        model.export_csv(d.ctx, loaded, "/nonexistent/never-written.csv")
+    with d.ctx.db.read() as s:
+        assert s.scalars(select(PrintJob)).all() == []
 
 
 def test_a_clerk_is_refused(desk, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from kiosk.booking.model import BookingError, book, bookable_days, search_proced
 from kiosk.booking.view import booking_screens
 from kiosk.context import KioskContext
 from local_db.models import Appointment, Citizen, PrintJob, Slot
+from local_db.office_setup import OfficeRefs
 from local_db.ops.signing import office_key_ring
 from local_db.ops.slots import create_slots
 from printing.spool import PrintWorker
@@ -34,9 +35,9 @@ BIRTH = "1.001193"  # Đăng ký khai sinh
 
 
 @pytest.fixture
-def slots(kiosk_ctx: KioskContext) -> list:
-    with kiosk_ctx.db.write() as s:
-        return create_slots(s, kiosk_ctx.actor, "HT", WEDNESDAY, start=time(8), end=time(9), minutes=30,
+def slots(kiosk_ctx: KioskContext, office: OfficeRefs) -> list:
+    with kiosk_ctx.db.write() as s:  # a supervisor makes the day's slots (the counter's appointments page)
+        return create_slots(s, office.actor("giamsat"), "HT", WEDNESDAY, start=time(8), end=time(9), minutes=30,
                             office_quota=1, online_quota=1)
 
 

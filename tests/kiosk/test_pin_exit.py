@@ -15,10 +15,12 @@ from kiosk.pin.model import (
     PinCheck,
     PinGuard,
     check_pin,
-    set_kiosk_pin,
     valid_pin,
 )
-from local_db.models import OfficeSetting
+from local_db.database import Database
+from local_db.models import AuditLog, OfficeSetting
+from local_db.office_setup import OfficeRefs
+from local_db.ops.office_rules import set_kiosk_pin
 
 PIN = "2468"
 
@@ -31,9 +33,15 @@ class FakeClock:
         return self.t
 
 
+def set_pin(db: Database, office: OfficeRefs, pin: str) -> None:
+    """As the administrator sets it (the counter's admin page, or ``motcua kiosk --set-pin``)."""
+    with db.write() as s:
+        set_kiosk_pin(s, office.actor("admin"), pin)
+
+
 @pytest.fixture
-def staff_kiosk(kiosk: KioskWindow) -> KioskWindow:
-    set_kiosk_pin(kiosk.ctx.db, kiosk.ctx.office_code, PIN)
+def staff_kiosk(kiosk: KioskWindow, office: OfficeRefs) -> KioskWindow:
+    set_pin(kiosk.ctx.db, office, PIN)
     install_exit(kiosk)
     return kiosk
 
@@ -136,6 +144,21 @@ def test_a_wrong_pin_is_refused_and_five_lock_the_pad_for_a_minute(qtbot, staff_
     qtbot.waitUntil(lambda: not k.isVisible())
 
 
+def test_each_try_of_the_pin_leaves_an_audit_row_naming_the_kiosk_never_the_digits(  # type: ignore[no-untyped-def]
+        qtbot, staff_kiosk):
+    k = staff_kiosk
+    open_pad(qtbot, k)
+    type_pin(qtbot, k, "1357")
+    type_pin(qtbot, k, PIN)
+    qtbot.waitUntil(lambda: not k.isVisible())
+    with k.ctx.db.read() as s:
+        rows = s.scalars(select(AuditLog).where(AuditLog.action.in_(["kiosk_pin_ok", "kiosk_pin_wrong"]))).all()
+    assert sorted((r.action, r.entity_id, r.device_id, r.staff_id) for r in rows) == [
+        ("kiosk_pin_ok", k.ctx.device_id, k.ctx.device_id, None),
+        ("kiosk_pin_wrong", k.ctx.device_id, k.ctx.device_id, None)]
+    assert all("1357" not in str(r.detail) and PIN not in str(r.detail) for r in rows)
+
+
 def test_messages_follow_the_language_and_the_pad_forgets_the_digits(qtbot, staff_kiosk):  # type: ignore[no-untyped-def]
     k = staff_kiosk
     open_pad(qtbot, k)
@@ -156,8 +179,8 @@ def test_without_an_office_pin_the_pad_says_so_and_stays(qtbot, kiosk):  # type:
     assert kiosk.isVisible()
 
 
-def test_the_pin_is_stored_hashed_and_checked(kiosk_ctx):  # type: ignore[no-untyped-def]
-    set_kiosk_pin(kiosk_ctx.db, kiosk_ctx.office_code, "135790")
+def test_the_pin_is_stored_hashed_and_checked(kiosk_ctx, office):  # type: ignore[no-untyped-def]
+    set_pin(kiosk_ctx.db, office, "135790")
     with kiosk_ctx.db.read() as s:
         stored = s.scalars(select(OfficeSetting.value).where(OfficeSetting.key == "kiosk_pin_hash")).one()
     assert "135790" not in str(stored) and str(stored).startswith("$argon2id$")
