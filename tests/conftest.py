@@ -52,10 +52,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On an xdist worker under ``--dist loadgroup`` (make test), xdist marks the node id of
+    """The tests marked ``slow`` (each a large share of a worker's minute: the tours, kill
+    loops, the week offline) go first, so xdist hands them out at the start and the two
+    workers finish together instead of one running a tour alone at the end.
+
+    On an xdist worker under ``--dist loadgroup`` (make test), xdist marks the node id of
     every ``xdist_group`` test with its group; without the mark the group is scattered
     across workers and its module-scoped fixture (the kiosk tour: minutes of CPU) is built
     on each. pytest 9.2 broke this silently (pytest-dev/pytest-xdist#1386): refuse to run."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: the rest keep their order
     if not getattr(config.option, "loadgroup", False):
         return
     lost = [i.nodeid for i in items if i.get_closest_marker("xdist_group") and "@" not in i.nodeid]

@@ -5,12 +5,15 @@ page. (Importing benchmarks.booking registers the group.)"""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 from pathlib import Path
 
 from benchmarks import booking, harness
 
 
+@pytest.mark.slow
 def test_the_booking_race_gives_exactly_the_places_left_and_the_slot_page_is_timed(tmp_path: Path) -> None:
     targets = harness.registered()["booking"].targets
     assert targets["booking_race_successes"].describe() == "== 20"

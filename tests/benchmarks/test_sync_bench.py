@@ -16,6 +16,7 @@ from benchmarks import harness
 from benchmarks.sync import SIZES
 
 
+@pytest.mark.slow
 def test_the_sync_group_drains_a_real_backlog_into_a_real_centre_at_a_tiny_scale(tmp_path: Path) -> None:
     from local_db.database import Database
     from local_db.models import Outbox

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 import sys
@@ -17,6 +19,7 @@ def motcua(*args: str, url: str, cwd: Path = ROOT) -> subprocess.CompletedProces
                           text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_upgrade_seed_check_info_on_a_new_file(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'office.db'}"
     up = motcua("db", "upgrade", url=url)

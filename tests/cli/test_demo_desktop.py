@@ -14,6 +14,8 @@ cli/demo.py ``_open_apps`` and cli/desktop.py.
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import signal
 import subprocess
@@ -115,6 +117,7 @@ def _wait_for(what: str, check, timeout: float = 30.0):  # type: ignore[no-untyp
     raise AssertionError(f"not seen within {timeout} s: {what}")
 
 
+@pytest.mark.slow
 def test_make_demo_opens_three_windows_side_by_side_and_a_ticket_goes_kiosk_counter_board(
         xserver: XServer, db: Database, db_url: str, office: OfficeRefs, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     _open_all_day(db, office)

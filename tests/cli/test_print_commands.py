@@ -20,7 +20,7 @@ from local_db.ops.signing import office_key_ring
 from tests.support.pdf_tools import barcode_texts, page_size_mm, pdf_text, qr_texts, rasterise
 
 # One worker takes the whole module, so its seeded office (a module fixture, ~8 s of CPU) is built once (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("print-commands")
+pytestmark = [pytest.mark.xdist_group("print-commands"), pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDED_AT = "2026-11-20T15:30:00+07:00"

@@ -5,6 +5,8 @@ without alt, a field without a label, the other language left on the page)."""
 
 from __future__ import annotations
 
+import pytest
+
 import argparse
 from pathlib import Path
 
@@ -26,6 +28,7 @@ def _name(screen: str, state: str, lang: str) -> str:
     return "-".join(p for p in ("web", screen, state, lang) if p) + ".png"
 
 
+@pytest.mark.slow
 def test_every_page_is_photographed_in_both_languages_and_listed(tmp_path: Path) -> None:
     """One test (the tour takes most of half a minute; split tests could run it once per
     xdist worker)."""

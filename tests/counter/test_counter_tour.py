@@ -11,6 +11,8 @@ English on a Vietnamese screen, and the state shown without an error."""
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from PySide6.QtGui import QImageReader
@@ -24,6 +26,7 @@ from cli.tour import (
 )
 
 
+@pytest.mark.slow
 def test_every_counter_page_and_state_in_both_languages_passes_the_look(tmp_path: Path) -> None:
     db = demo_database(tmp_path)
     window = open_counter_tour_window(db, tmp_path, now=TOUR_NOW)

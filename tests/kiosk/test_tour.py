@@ -17,7 +17,7 @@ from ui.parts import button, label
 # One worker takes the whole module: its tour (~85 s of CPU) is module-scoped, and with
 # xdist's plain `load` a module split across both workers took it twice (make test runs
 # with --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("kiosk-tour")
+pytestmark = [pytest.mark.xdist_group("kiosk-tour"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

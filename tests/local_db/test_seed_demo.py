@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +36,7 @@ def _content(db: Database) -> dict[str, list[tuple]]:
         }
 
 
+@pytest.mark.slow
 def test_same_seed_same_office_and_it_checks_clean(tmp_path: Path) -> None:
     a, summary = _seeded(tmp_path / "a.db", 11)
     b, _ = _seeded(tmp_path / "b.db", 11)

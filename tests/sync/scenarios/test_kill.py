@@ -5,6 +5,8 @@ and accounts as the office holds them)."""
 
 from __future__ import annotations
 
+import pytest
+
 import collections
 import os
 import random
@@ -95,6 +97,7 @@ def kill_at(lives: Lives, pid: int, phases: Path, seen: int, target: str | None,
     return (after[-1] if after else "") if os.WIFSIGNALED(status) else "finished"
 
 
+@pytest.mark.slow
 def test_5_an_agent_killed_again_and_again_misses_nothing_and_applies_nothing_twice(
         db: Database, office: OfficeRefs, centre: Centre, tmp_path: Path) -> None:
     rng = random.Random(20261123)

@@ -44,6 +44,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_an_office_from_creation_to_a_revoked_device(env: dict[str, str], tmp_path: Path) -> None:
     from sync.server.migrate import head_revision
 
