@@ -89,7 +89,8 @@ class PinScreen(Screen):
             "checking": _("Checking..."),
             "closing": _("PIN accepted. Closing the kiosk..."),
             "not_set": _("No staff PIN is set for this office yet, so the kiosk cannot be closed here. "
-                         "Set one on an office computer with: motcua kiosk --set-pin"),
+                         "An administrator sets one on the counter's admin page, or with: "
+                         "motcua kiosk --set-pin --user NAME"),
             "error": _("The PIN cannot be checked right now (the office database does not answer). "
                        "Please try again."),
         }

@@ -175,7 +175,7 @@ def test_without_an_office_pin_the_pad_says_so_and_stays(qtbot, kiosk):  # type:
     install_exit(kiosk)
     open_pad(qtbot, kiosk)
     type_pin(qtbot, kiosk, "0000")
-    assert "chưa đặt mã PIN" in status(kiosk) and "motcua kiosk --set-pin" in status(kiosk)
+    assert "chưa đặt mã PIN" in status(kiosk) and "motcua kiosk --set-pin --user" in status(kiosk)
     assert kiosk.isVisible()
 
 
