@@ -42,7 +42,7 @@ demo: setup
 
 test: setup
 	$(BIN)/lint-imports
-	$(BIN)/mypy core local_db sync printing scanning ui
+	$(BIN)/mypy core local_db sync printing scanning ui counter/intake counter/scanning
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 	scripts/clock_matrix.sh

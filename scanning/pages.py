@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal, TypeVar, cast
 
 import img2pdf
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -91,8 +91,12 @@ class BuiltPdf:
 # --- editing (what the screen calls) -------------------------------------------------------
 
 
-def move(pages: Sequence[PageImage], i: int, j: int) -> list[PageImage]:
-    """A new list with page ``i`` moved to position ``j`` (0-based; others shift)."""
+_T = TypeVar("_T")
+
+
+def move(pages: Sequence[_T], i: int, j: int) -> list[_T]:
+    """A new list with page ``i`` moved to position ``j`` (0-based; others shift); the
+    screen moves its drawn images the same way."""
     result = list(pages)
     _check_index(result, i)
     _check_index(result, j)
@@ -119,7 +123,7 @@ def remove(pages: Sequence[PageImage], i: int) -> list[PageImage]:
     return result
 
 
-def _check_index(pages: list[PageImage], i: int) -> None:
+def _check_index(pages: Sequence[object], i: int) -> None:
     if not 0 <= i < len(pages):
         raise IndexError(f"no page {i} among {len(pages)}")
 

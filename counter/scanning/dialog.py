@@ -137,8 +137,8 @@ class ScanDialog(QDialog):
         self.count = label(role="hint", name="scan-count")
         self.error = label(role="error", name="scan-error")
         self.error.hide()
-        self.left_button = sized(button(name="scan-move-left", on_click=lambda: self.move(-1)))
-        self.right_button = sized(button(name="scan-move-right", on_click=lambda: self.move(1)))
+        self.left_button = sized(button(name="scan-move-left", on_click=lambda: self.move_page(-1)))
+        self.right_button = sized(button(name="scan-move-right", on_click=lambda: self.move_page(1)))
         self.rotate_button = sized(button(name="scan-rotate", on_click=self.rotate))
         self.remove_button = sized(button(name="scan-remove", on_click=self.remove))
         edit = QWidget()
@@ -158,14 +158,13 @@ class ScanDialog(QDialog):
         krow.addStretch(1)
         krow.addWidget(self.cancel_button)
         krow.addWidget(self.save_button)
-        vbox(self, [self.heading, body, keys], margin=16, spacing=12)
-        self.layout().setStretch(1, 1)
+        vbox(self, [self.heading, body, keys], margin=16, spacing=12).setStretch(1, 1)
 
         self.shortcuts: dict[str, QShortcut] = {}
         for name, seq, handler in (("scan", "F5", self.scanner.scan), ("capture", "F6", self.camera.capture),
                                    ("files", "Ctrl+O", self.choose_files),
-                                   ("folder", "Alt+F", self.folder.take), ("left", "Alt+Left", lambda: self.move(-1)),
-                                   ("right", "Alt+Right", lambda: self.move(1)), ("rotate", "Ctrl+R", self.rotate),
+                                   ("folder", "Alt+F", self.folder.take), ("left", "Alt+Left", lambda: self.move_page(-1)),
+                                   ("right", "Alt+Right", lambda: self.move_page(1)), ("rotate", "Ctrl+R", self.rotate),
                                    ("remove", "Delete", self.remove), ("save", "Ctrl+S", self.save)):
             sc = QShortcut(QKeySequence(seq), self)
             sc.activated.connect(handler)
@@ -173,7 +172,7 @@ class ScanDialog(QDialog):
         self.retranslate()
         self._draw()
         if find_scanners:
-            self.scanner.find()
+            self.scanner.find_scanners()
 
     # --- life ---------------------------------------------------------------------------------
 
@@ -242,13 +241,13 @@ class ScanDialog(QDialog):
     def current(self) -> int:
         return self.strip.currentRow()
 
-    def move(self, step: int) -> None:
+    def move_page(self, step: int) -> None:
         i = self.current()
         j = i + step
         if self.busy or i < 0 or not 0 <= j < len(self.pages):
             return
         self.pages = page_ops.move(self.pages, i, j)
-        self.images = page_ops.move(self.images, i, j)  # type: ignore[arg-type]
+        self.images = page_ops.move(self.images, i, j)
         self._draw()
         self.strip.setCurrentRow(j)
 

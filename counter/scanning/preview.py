@@ -39,8 +39,7 @@ class PdfPreview(QDialog):
         row = hbox(keys, [self.pages], spacing=8)
         row.addStretch(1)
         row.addWidget(self.close_button)
-        vbox(self, [self.heading, self.view, keys], margin=12, spacing=8)
-        self.layout().setStretch(1, 1)
+        vbox(self, [self.heading, self.view, keys], margin=12, spacing=8).setStretch(1, 1)
 
     @property
     def page_count(self) -> int:

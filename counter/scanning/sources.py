@@ -85,7 +85,7 @@ class ScannerPanel(QWidget):
         self.feeder.setObjectName("scan-feeder")
         self.duplex = QCheckBox()
         self.duplex.setObjectName("scan-duplex")
-        self.find_button = sized(button(name="scan-find", on_click=self.find))
+        self.find_button = sized(button(name="scan-find", on_click=self.find_scanners))
         self.scan_button = sized(button(role="primary", name="scan-start", on_click=self.scan))
         self.state = label(role="hint", name="scan-scanner-state")
         self.labels = [label(role="hint", wrap=False) for _i in range(3)]
@@ -105,7 +105,7 @@ class ScannerPanel(QWidget):
 
     # --- devices ----------------------------------------------------------------------------
 
-    def find(self) -> None:
+    def find_scanners(self) -> None:
         """Ask SANE for the scanners (off the UI thread: it can take seconds)."""
         say(self.state, _("Looking for scanners…"), "hint")
         self._set_busy(True)
@@ -351,7 +351,7 @@ def frame_page(image: QImage, source: str) -> PageImage:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not rgb.save(buffer, "PNG"):
+    if not rgb.save(buffer, b"PNG"):
         raise OSError("the camera frame could not be encoded")
     buffer.close()
     return PageImage(bytes(data.data()), kind="image", source=source)

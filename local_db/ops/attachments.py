@@ -61,10 +61,14 @@ MIB = 1024 * 1024
 class BuiltPdfLike(Protocol):
     """What :func:`attach_scan` reads of ``scanning.pages.BuiltPdf``."""
 
-    pdf: bytes
-    pages: int
-    thumbnail_png: bytes
-    sha256: str
+    @property
+    def pdf(self) -> bytes: ...
+    @property
+    def pages(self) -> int: ...
+    @property
+    def thumbnail_png(self) -> bytes: ...
+    @property
+    def sha256(self) -> str: ...
 
 
 class BlobSource(Protocol):
