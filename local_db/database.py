@@ -5,7 +5,9 @@ so a committed operation survives a power cut, foreign keys on, and a busy timeo
 transactions start with ``BEGIN IMMEDIATE`` so two processes never both read and then
 fail to upgrade to a write lock (the classic SQLITE_BUSY deadlock).
 
-PostgreSQL: every write transaction first takes one transaction-level advisory lock, so
+PostgreSQL: every connection sets ``synchronous_commit`` on, so a committed operation is on
+disk whatever the server's default says (the server's ``fsync`` is the deployment's to keep
+on); every write transaction first takes one transaction-level advisory lock, so
 office writes are serialised exactly as on SQLite. An office makes a few operations a
 second; serialising them costs nothing and removes every lock-ordering deadlock and every
 race on daily numbers, quotas and the change sequence.
@@ -39,7 +41,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(url, **kwargs)
+        pg_engine = create_engine(url, **kwargs)
+
+        @event.listens_for(pg_engine, "connect")
+        def _durable(dbapi_conn: Any, _record: Any) -> None:
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SET synchronous_commit TO on")
+            dbapi_conn.commit()
+
+        return pg_engine
 
     if u.database and u.database != ":memory:":
         Path(u.database).parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,9 @@
 
 Like the office database (local_db/database.py, which the centre must not import): on
 SQLite, WAL, synchronous=FULL, foreign keys and ``BEGIN IMMEDIATE`` for writes, so writers
-queue instead of failing to upgrade a read lock. On PostgreSQL writes are NOT serialised
+queue instead of failing to upgrade a read lock. On PostgreSQL every connection sets
+``synchronous_commit`` on (an acknowledged push is on disk whatever the server's default
+says), and writes are NOT serialised
 globally — fifty offices push at once — but each push takes its own office's advisory lock
 (:func:`lock_office`) and whoever appends to the change log takes the change-log lock
 (sync/server/changelog.py), which is all the ordering the rules need.
@@ -39,7 +41,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-        return create_engine(url, **kwargs)
+        pg_engine = create_engine(url, **kwargs)
+
+        @event.listens_for(pg_engine, "connect")
+        def _durable(dbapi_conn: Any, _record: Any) -> None:
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SET synchronous_commit TO on")
+            dbapi_conn.commit()
+
+        return pg_engine
 
     if u.database and u.database != ":memory:":
         Path(u.database).parent.mkdir(parents=True, exist_ok=True)

@@ -36,3 +36,18 @@ def test_down_to_nothing_and_up_again(centre_url) -> None:
         assert migrate.current_revision(db) == migrate.head_revision()
     finally:
         db.dispose()
+
+
+def test_an_acknowledged_push_is_on_disk(centre_url) -> None:
+    """SQLite: WAL and synchronous=FULL. PostgreSQL: synchronous commit on, set by the centre
+    on each connection (the test cluster's default is off)."""
+    db = CentreDatabase(centre_url)
+    try:
+        with db.engine.connect() as conn:
+            if db.engine.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            else:
+                assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+    finally:
+        db.dispose()
