@@ -16,6 +16,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from core.i18n import _, current_language, set_language
+from core.scan_input import ScanDetector
 from core.scanned import ScanKind, classify
 from core.working_calendar import OFFICE_TZ
 from kiosk.booking.view import booking_screens
@@ -97,7 +98,7 @@ class KioskWindow(QWidget):
                 self.printer.event.connect(screen.on_print_event)
         # A USB scanner types anywhere: the screen showing takes the scan, or the start
         # screen sends it where it belongs.
-        self.scanner = ScannerInput(self)
+        self.scanner = ScannerInput(self, detector=ScanDetector(prefix=ctx.scanner_prefix))
         QApplication.instance().installEventFilter(self.scanner)
         self.scanner.scanned.connect(self.route_scan)
         layout = QVBoxLayout(self)

@@ -28,6 +28,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QSizePolicy, QStackedWidget, QWidget
 
 from core.errors import ValidationError
+from core.scan_input import ScanDetector
 from core.i18n import _, pgettext
 from counter.context import CounterContext
 from counter.intake import model, tour
@@ -85,7 +86,7 @@ class IntakeScreen(Screen):
 
         # the scanner: the application's (the lead may share one), or this screen's own
         self._own_scanner = scanner is None
-        self.scanner = scanner or ScannerInput(self)
+        self.scanner = scanner or ScannerInput(self, detector=ScanDetector(prefix=ctx.scanner_prefix))
         self.scanner.scanned.connect(self.id_card.on_scanned)
 
         self.bar = StepBar(STEPS)

@@ -91,3 +91,26 @@ def test_an_appointment_slip_scanned_checks_in(kiosk: KioskWindow, office: Offic
     assert shown(kiosk, "checkin-ticket-number") == "A001"
     with kiosk.ctx.db.read() as s:
         assert s.scalars(select(Appointment.status).where(Appointment.id == appt.id)).one() == "checked_in"
+
+
+def test_a_scanner_set_to_type_a_prefix_works_once_the_prefix_is_in_the_settings(  # type: ignore[no-untyped-def]
+        qtbot, kiosk_ctx, office: OfficeRefs, tmp_path) -> None:
+    from core.settings import load_settings
+    from kiosk.context import KioskContext
+    from ui.app import make_app
+
+    settings = load_settings(tmp_path / "none.toml", environ={"MOTCUA_SCANNER_PREFIX": "]Q1"})
+    ctx = KioskContext.open(kiosk_ctx.db, settings.replace(device_name="kiosk-1"), clock=kiosk_ctx.clock)
+    make_app()
+    window = KioskWindow(ctx, pdf_dir=tmp_path / "kept", print_in_background=False, use_camera=False)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        _code, url = receipt(window, office)
+        scan(window, wedge.scan_keys("]Q1" + url))
+        assert window.nav.current.name == "dossier"
+        assert shown(window, "dossier-status") == "Đã tiếp nhận, đang chờ xử lý"
+    finally:
+        window.tasks.wait_idle()
+        window.shutdown()
+        window.deleteLater()
