@@ -83,3 +83,42 @@ def test_the_receipt_scanned_into_the_dossiers_search_finds_it_for_the_hand_back
     wedge.send(wedge.scan_keys(qr), d.page.search)
     settle_page(d)
     assert d.page.view is not None and d.page.view.id == info.id
+
+
+# --- a scanner in serial mode (USB virtual COM port): scanning/serial_qr.py -----------------------
+
+VIETNAMESE_ID_QR = "001090012345|123456789|Nguyễn Văn Hòa|15031990|Nam|Số 5 Đội Cấn, Ba Đình, Hà Nội|10082021"
+
+
+def test_a_serial_scanner_fills_the_applicant_with_the_id_card_s_vietnamese_intact(qtbot, counter_ctx) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from core.i18n import set_language
+    from tests.counter.test_intake import build
+    from ui.app import make_app
+    from ui.theme import Theme, apply_theme
+
+    master, slave = os.openpty()  # the scanner's end, and the port the desk opens as /dev/ttyACM0
+    counter_ctx.scanner = f"serial:{os.ttyname(slave)}"
+    apply_theme(make_app(), Theme(desk=True))
+    set_language("vi")
+    d = build(qtbot, counter_ctx)
+    serial = d.screen.serial_scanner
+    try:
+        assert serial is not None and serial.reader.connected.wait(5)
+        to_applicant(d)
+        key(d, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+        with qtbot.waitSignal(serial.scanned, timeout=5000):
+            os.write(master, (VIETNAMESE_ID_QR + "\r\n").encode())
+        settle(d)
+        assert field(d, "full_name").text() == "Nguyễn Văn Hòa"
+        assert field(d, "address").text() == "Số 5 Đội Cấn, Ba Đình, Hà Nội"
+        assert field(d, "cccd").text() == "001090012345"
+        assert "Nguyễn Văn Hòa" in shown(d, "intake-scan-message")
+    finally:
+        if serial is not None:
+            serial.stop()
+        d.screen.leave()
+        d.tasks.wait_idle()
+        os.close(master)
+        os.close(slave)
