@@ -114,3 +114,34 @@ def test_a_scanner_set_to_type_a_prefix_works_once_the_prefix_is_in_the_settings
         window.tasks.wait_idle()
         window.shutdown()
         window.deleteLater()
+
+
+def test_a_serial_scanner_at_the_kiosk_opens_the_dossier_of_a_receipt(qtbot, kiosk_ctx, office: OfficeRefs,  # type: ignore[no-untyped-def]
+                                                                      tmp_path) -> None:
+    import dataclasses
+    import os
+
+    from ui.app import make_app
+
+    master, slave = os.openpty()  # the scanner's end, and the port the kiosk opens as /dev/ttyACM0
+    ctx = dataclasses.replace(kiosk_ctx, scanner=f"serial:{os.ttyname(slave)}")
+    make_app()
+    window = KioskWindow(ctx, pdf_dir=tmp_path / "kept", print_in_background=False, use_camera=False)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        serial = window.serial_scanner
+        assert serial is not None and serial.reader.connected.wait(5)
+        _code, url = receipt(window, office)
+        with qtbot.waitSignal(serial.scanned, timeout=5000):
+            os.write(master, (url + "\r\n").encode())
+        window.tasks.wait_idle()
+        assert window.nav.current.name == "dossier"
+        assert shown(window, "dossier-status") == "Đã tiếp nhận, đang chờ xử lý"
+    finally:
+        window.tasks.wait_idle()
+        window.shutdown()  # stops the serial reader too
+        window.deleteLater()
+        os.close(master)
+        os.close(slave)
+    assert not serial.reader.connected.is_set()
