@@ -8,10 +8,18 @@ they could still be the start of a scan:
 * a key that comes within ``max_gap`` of the one before extends the burst;
 * a slower key breaks it: what was held is released as typing and the new key starts a
   new burst;
-* Enter (``\\r`` or ``\\n``) within ``enter_timeout`` of the last key, after a burst of at
-  least ``min_length`` quick keys, makes the burst a scan: its text is returned and neither
-  the keys nor the Enter reach the focused widget;
-* anything else is released to the widget in order, Enter included.
+* a suffix key -- Enter (``\\r``), a line feed (``\\n``) or Tab (``\\t``), the suffixes
+  scanners are set to -- within ``enter_timeout`` of the last key, after a burst of at
+  least ``min_length`` quick keys, makes the burst a scan: its text is returned (less the
+  configured ``prefix``, if the scanner adds one) and neither the keys nor the suffix
+  reach the focused widget;
+* a second suffix key right after a scan (the LF of a CR+LF suffix) is swallowed too;
+* anything else is released to the widget in order, Enter and Tab included.
+
+Keys are characters: what the caller feeds is the *text* a key press produced, so Shift,
+CapsLock and AltGr (which a scanner presses around most characters, depending on its
+keyboard layout) are not keys here; the caller must not let them, nor key releases,
+break a burst.
 
 The caller (a Qt event filter in the kiosk, say) feeds every key with a monotonic time,
 passes :attr:`Outcome.release` on to the focused widget, and calls :meth:`flush` at
@@ -25,7 +33,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ENTER = "\r"
-TERMINATORS = frozenset({"\r", "\n"})
+LINE_FEED = "\n"
+TAB = "\t"
+TERMINATORS = frozenset({ENTER, LINE_FEED, TAB})
 
 #: A key that comes later than this after the previous one is typed by a person.
 DEFAULT_MAX_GAP_S = 0.030
@@ -42,6 +52,7 @@ class Outcome:
 
     release: tuple[str, ...] = ()
     scan: str | None = None
+    swallowed: bool = False  # the key was the rest of a scan's suffix: it goes nowhere
 
 
 _NOTHING = Outcome()
@@ -54,8 +65,11 @@ class ScanDetector:
     max_gap: float = DEFAULT_MAX_GAP_S
     min_length: int = DEFAULT_MIN_LENGTH
     enter_timeout: float = DEFAULT_ENTER_TIMEOUT_S
+    #: What the scanner is set to type before every code (some are, to tell them apart): left out of the scan.
+    prefix: str = ""
     _held: list[str] = field(default_factory=list, init=False, repr=False)
     _last: float | None = field(default=None, init=False, repr=False)
+    _scan_end: float | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.max_gap > 0 or not self.enter_timeout >= self.max_gap:
@@ -89,6 +103,7 @@ class ScanDetector:
             return _NOTHING
         if key in TERMINATORS:
             return self._enter(key, at)
+        self._scan_end = None
         gap = None if self._last is None else at - self._last
         if len(key) > 1:
             released = (*self._take(), key)
@@ -110,6 +125,7 @@ class ScanDetector:
 
     def reset(self) -> tuple[str, ...]:
         """Drop the state (focus moved, screen changed); the keys that were held."""
+        self._scan_end = None
         return self._take()
 
     # --- internals --------------------------------------------------------------------------
@@ -125,11 +141,18 @@ class ScanDetector:
         return held
 
     def _enter(self, key: str, at: float) -> Outcome:
+        scan_end, self._scan_end = self._scan_end, None
         if not self._held or self._last is None:
+            if scan_end is not None and 0 <= at - scan_end <= self.enter_timeout:
+                return Outcome(swallowed=True)  # CR+LF: the LF of the scan just read
             return Outcome(release=(key,))
         gap = at - self._last
         if len(self._held) >= self.min_length and 0 <= gap <= self.enter_timeout:
-            return Outcome(scan="".join(self._take()))
+            text = "".join(self._take())
+            if self.prefix and text.startswith(self.prefix):
+                text = text[len(self.prefix):]
+            self._scan_end = at
+            return Outcome(scan=text)
         return Outcome(release=(*self._take(), key))
 
 
@@ -138,6 +161,8 @@ __all__ = [
     "DEFAULT_MAX_GAP_S",
     "DEFAULT_MIN_LENGTH",
     "ENTER",
+    "LINE_FEED",
+    "TAB",
     "TERMINATORS",
     "Outcome",
     "ScanDetector",

@@ -49,6 +49,7 @@ class Settings:
     language: str = "vi"
     printer: str = "pdf"
     scanner: str = "keyboard"
+    scanner_prefix: str = ""  # what the QR scanner is set to type before every code: left out of the scan
     server_url: str = ""
     ca_bundle: str = ""
     scan_folder: str = ""  # where a network scanner drops its files for this desk ("": none)

@@ -41,6 +41,8 @@ class CounterContext:
     settings_path: Path | None = None  # the machine settings file the admin page writes; None: core.settings.config_path()
     attachments: AttachmentStore | None = None  # the office's scanned files on this machine (<data_dir>/attachments)
     scan_folder: str | None = None  # the folder a network scanner drops its files into ("": none; None: the setting)
+    scanner_prefix: str = ""  # what the desk's QR scanner types before every code (the setting)
+    scanner: str = "keyboard"  # the QR scanner setting: keyboard, or serial:PATH[:BAUD] (scanning.serial_qr)
 
     @classmethod
     def open(cls, db: Database, settings: Settings, *, clock: Callable[[], datetime] | None = None,
@@ -56,7 +58,8 @@ class CounterContext:
                       office_name_en=office.name_en, printer=settings.printer,
                       tracking_host=(urlsplit(settings.server_url).netloc or "MOTCUA.LOCALHOST").upper(),
                       counter_number=counter_number, attachments=AttachmentStore.in_data_dir(settings.data_dir),
-                      scan_folder=settings.scan_folder)
+                      scan_folder=settings.scan_folder, scanner_prefix=settings.scanner_prefix,
+                      scanner=settings.scanner)
         if clock is not None:
             ctx.clock = clock
         return ctx

@@ -16,6 +16,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from core.i18n import _, current_language, set_language
+from core.scan_input import ScanDetector
 from core.scanned import ScanKind, classify
 from core.working_calendar import OFFICE_TZ
 from kiosk.booking.view import booking_screens
@@ -34,6 +35,7 @@ from ui.screen import Navigator
 from ui.tasks import TaskRunner
 from ui.theme import Theme, apply_theme, current_theme
 from ui.widgets.scanner_input import ScannerInput
+from ui.widgets.serial_scanner import serial_scanner
 
 PORTRAIT = (1080, 1920)
 
@@ -97,9 +99,12 @@ class KioskWindow(QWidget):
                 self.printer.event.connect(screen.on_print_event)
         # A USB scanner types anywhere: the screen showing takes the scan, or the start
         # screen sends it where it belongs.
-        self.scanner = ScannerInput(self)
+        self.scanner = ScannerInput(self, detector=ScanDetector(prefix=ctx.scanner_prefix))
         QApplication.instance().installEventFilter(self.scanner)
         self.scanner.scanned.connect(self.route_scan)
+        self.serial_scanner = serial_scanner(ctx.scanner, self)  # a scanner in serial mode, if set
+        if self.serial_scanner is not None:
+            self.serial_scanner.scanned.connect(self.route_scan)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -186,6 +191,8 @@ class KioskWindow(QWidget):
         if self.allow_close:
             app = QApplication.instance()
             app.removeEventFilter(self.scanner)
+            if self.serial_scanner is not None:
+                self.serial_scanner.stop()
             app.removeEventFilter(self.idle)
             self._clock.stop()
             self.idle.stop()

@@ -32,6 +32,8 @@ class KioskContext:
     printer: str  # printer setting of this kiosk (printing/printer_spec.py)
     tracking_host: str
     clock: Callable[[], datetime] = field(default=_utcnow)
+    scanner_prefix: str = ""  # what the kiosk's QR scanner types before every code (the setting)
+    scanner: str = "keyboard"  # the QR scanner setting: keyboard, or serial:PATH[:BAUD] (scanning.serial_qr)
 
     @classmethod
     def open(cls, db: Database, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> KioskContext:
@@ -44,7 +46,8 @@ class KioskContext:
             device = ensure_device(s, office.code, settings.effective_device_name, "kiosk")
             ctx = cls(db=db, office_code=office.code, device_id=device.id, office_name_vi=office.name_vi,
                       office_name_en=office.name_en, printer=settings.printer,
-                      tracking_host=(urlsplit(settings.server_url).netloc or "MOTCUA.LOCALHOST").upper())
+                      tracking_host=(urlsplit(settings.server_url).netloc or "MOTCUA.LOCALHOST").upper(),
+                      scanner_prefix=settings.scanner_prefix, scanner=settings.scanner)
         if clock is not None:
             ctx.clock = clock
         return ctx

@@ -28,6 +28,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QSizePolicy, QStackedWidget, QWidget
 
 from core.errors import ValidationError
+from core.scan_input import ScanDetector
 from core.i18n import _, pgettext
 from counter.context import CounterContext
 from counter.intake import model, tour
@@ -59,6 +60,7 @@ from ui.parts import button, hbox, label, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 from ui.widgets.scanner_input import ScannerInput
+from ui.widgets.serial_scanner import serial_scanner
 
 PREVIEW_MS = 250
 
@@ -85,8 +87,12 @@ class IntakeScreen(Screen):
 
         # the scanner: the application's (the lead may share one), or this screen's own
         self._own_scanner = scanner is None
-        self.scanner = scanner or ScannerInput(self)
+        self.scanner = scanner or ScannerInput(self, detector=ScanDetector(prefix=ctx.scanner_prefix))
         self.scanner.scanned.connect(self.id_card.on_scanned)
+        # a scanner in serial mode, if the setting names one: the ID card's Vietnamese intact
+        self.serial_scanner = serial_scanner(ctx.scanner, self)
+        if self.serial_scanner is not None:
+            self.serial_scanner.scanned.connect(self.id_card.on_scanned)
 
         self.bar = StepBar(STEPS)
         self.bar.setObjectName("intake-stepbar")

@@ -171,3 +171,32 @@ def test_any_scanner_burst_is_one_scan_whatever_was_typed_before(scanned, gap, b
     scans, typed = play(ScanDetector(), keys)
     assert scans == [scanned]
     assert typed == "".join(k for k, _ in before)
+
+
+# --- suffixes and prefixes scanners are set to (issue 19) -------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["\r", "\t", "\n", "\r\n"])
+def test_enter_tab_lf_and_cr_lf_end_a_scan_and_none_of_them_is_typed(suffix: str) -> None:
+    keys = keys_at(TOKEN, 10.0, 0.003)
+    keys += [(ch, 10.0 + len(TOKEN) * 0.003 + i * 0.002) for i, ch in enumerate(suffix)]
+    assert play(ScanDetector(), keys) == ([TOKEN], "")
+
+
+def test_only_the_one_key_right_after_a_scan_is_swallowed() -> None:
+    d = ScanDetector()
+    keys = [*keys_at(TOKEN, 10.0, 0.003), ("\r", 10.2), ("\n", 10.21)]
+    assert play(d, keys) == ([TOKEN], "")
+    assert d.feed("\r", 10.22) == Outcome(release=("\r",))  # a second Enter is someone pressing it
+    assert d.feed("\n", 12.0) == Outcome(release=("\n",))
+
+
+def test_a_person_s_tab_is_a_tab() -> None:
+    assert play(ScanDetector(), [("a", 1.0), ("b", 1.2), ("\t", 1.4)]) == ([], "ab\t")
+    assert play(ScanDetector(), keys_at("abc", 1.0, 0.01) + [("\t", 1.03)]) == ([], "abc\t")  # too short a burst
+
+
+def test_a_configured_prefix_is_left_out_of_the_scan_and_other_text_kept() -> None:
+    d = ScanDetector(prefix="]Q1")
+    assert play(d, [*keys_at("]Q1" + TOKEN, 5.0, 0.002), ("\r", 5.15)]) == ([TOKEN], "")
+    assert play(d, [*keys_at(TOKEN, 9.0, 0.002), ("\r", 9.15)]) == ([TOKEN], "")  # without it: as read

@@ -107,3 +107,46 @@ def test_vietnamese_letters_from_the_keyboard_layout_arrive_intact(qtbot, typing
     clock.t += 1
     scanner.flush()
     assert box.text() == "Hoàường" and scans == []
+
+
+# --- the key events a real scanner sends (issue 19): tests/support/wedge.py --------------------
+
+
+def test_shift_and_key_releases_around_capitals_do_not_break_a_scan(qtbot, typing):  # type: ignore[no-untyped-def]
+    from tests.support import wedge
+
+    box, scans, _clock, _scanner = typing
+    url = "HTTPS://MOTCUA.HANOI.GOV.VN/T/" + TOKEN
+    wedge.send(wedge.scan_keys(url), box)
+    assert scans == [url] and box.text() == ""
+
+
+def test_a_person_typing_capitals_with_shift_sees_them(qtbot, typing):  # type: ignore[no-untyped-def]
+    from tests.support import wedge
+
+    box, scans, clock, scanner = typing
+    clock.step = 0.05
+    wedge.send([*wedge.us_layout("Hoa: A|B"), *wedge.enter()], box)
+    clock.t += 1
+    scanner.flush()
+    assert box.text() == "Hoa: A|B" and scans == []
+
+
+def test_a_configured_prefix_is_left_out_of_the_scan(qtbot, typing):  # type: ignore[no-untyped-def]
+    from tests.support import wedge
+
+    box, scans, _clock, scanner = typing
+    scanner.detector.prefix = "]Q1"
+    wedge.send(wedge.scan_keys("]Q1" + TOKEN), box)
+    assert scans == [TOKEN] and box.text() == ""
+
+
+def test_a_person_s_tab_comes_after_the_letters_held(qtbot, typing):  # type: ignore[no-untyped-def]
+    from tests.support import wedge
+
+    box, scans, clock, scanner = typing
+    clock.step = 0.05
+    wedge.send([*wedge.us_layout("ab"), *wedge.tab()], box)  # a person's Tab still moves on (reaches the widget)
+    clock.t += 1
+    scanner.flush()
+    assert box.text() == "ab" and scans == []

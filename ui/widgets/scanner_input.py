@@ -9,8 +9,15 @@ re-sent, in order, to the widget it was meant for (a person typing sees their le
 tens of milliseconds late, which nobody notices). A single-shot timer calls :meth:`flush`
 at the detector's deadline so held keys are never stuck.
 
-Keys with Ctrl/Alt/Meta, and keys without text (arrows, Tab, function keys), are not scan
-material: held keys are released first, then such a key goes on untouched.
+A scanner is a keyboard set to some layout, so it presses Shift around every capital and
+``:``, ``|``..., toggles CapsLock, or uses AltGr for ``|`` on a German layout; every press
+is followed by its release. Modifier keys alone and key releases are therefore never
+"not scan material": they go on untouched and the burst goes on. A character typed with
+Shift or AltGr is scan material (on Windows AltGr arrives as Ctrl+Alt with the character's
+text); Enter, Tab and the LF of a CR+LF suffix (Ctrl+J) are the scan's suffix
+(core.scan_input). Keys with Ctrl/Alt/Meta (shortcuts) and keys without text (arrows,
+Backspace, function keys) are not scan material: held keys are released first, then such
+a key goes on untouched.
 """
 
 from __future__ import annotations
@@ -25,11 +32,18 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from core.scan_input import ENTER, Outcome, ScanDetector
+from core.scan_input import ENTER, LINE_FEED, TAB, Outcome, ScanDetector
 
 _COMMAND_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
                       | Qt.KeyboardModifier.MetaModifier)
+_ALT_GR_ON_WINDOWS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+#: Keys that only change what the next key types (or are pressed with it): never a break.
+_MODIFIER_KEYS = frozenset({
+    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta,
+    Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock, Qt.Key.Key_ScrollLock, Qt.Key.Key_Mode_switch,
+    Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_Hyper_L, Qt.Key.Key_Hyper_R,
+})
 
 
 class _Held:
@@ -72,6 +86,8 @@ class ScannerInput(QObject):
                 or not isinstance(obj, QWidget)):
             return False
         assert isinstance(event, QKeyEvent)
+        if event.key() in _MODIFIER_KEYS:
+            return False  # Shift, CapsLock, AltGr...: the burst goes on
         key = self._key_text(event)
         if key is None:
             self._release(self.detector.reset())  # not scan material: what was held goes first
@@ -82,11 +98,20 @@ class ScannerInput(QObject):
 
     @staticmethod
     def _key_text(event: QKeyEvent) -> str | None:
-        if event.modifiers() & _COMMAND_MODIFIERS:
-            return None
+        """The character a key press feeds the detector, or None for a key that is not scan material."""
+        modifiers = event.modifiers()
+        text = event.text()
+        if text == LINE_FEED and not modifiers & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier):
+            return LINE_FEED  # Ctrl+J: the LF of a scanner's CR+LF suffix
+        if modifiers & _COMMAND_MODIFIERS:
+            alt_gr = (modifiers & _ALT_GR_ON_WINDOWS) == _ALT_GR_ON_WINDOWS and not modifiers & Qt.KeyboardModifier.MetaModifier
+            if not (alt_gr and len(text) == 1 and text.isprintable()):
+                return None
+            return text
         if event.key() in _ENTER_KEYS:
             return ENTER
-        text = event.text()
+        if event.key() == Qt.Key.Key_Tab:
+            return TAB
         if not text or not text.isprintable():
             return None
         return text
@@ -104,6 +129,10 @@ class ScannerInput(QObject):
 
     def _act(self, outcome: Outcome) -> None:
         self._release(outcome.release)
+        if outcome.swallowed:
+            self._pending.clear()  # the LF after a scan's CR: nothing was held, it goes nowhere
+            self._schedule()
+            return
         if outcome.scan is not None:
             self._pending.clear()  # the burst and its Enter: swallowed
             self._timer.stop()
