@@ -351,7 +351,8 @@ def frame_page(image: QImage, source: str) -> PageImage:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not rgb.save(buffer, b"PNG"):
+    # PySide6's stub says bytes for the format; at run time only str is accepted
+    if not rgb.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise OSError("the camera frame could not be encoded")
     buffer.close()
     return PageImage(bytes(data.data()), kind="image", source=source)
