@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.errors import DomainError, NotFound, ValidationError
-from core.i18n import lazy_gettext, pgettext
+from core.i18n import lazy_gettext
 from core.passwords import hash_password, needs_rehash, verify_password
 from core.text import collapse_spaces, nfc
 from core.working_calendar import to_office_time
@@ -81,13 +81,7 @@ class StaffInfo:
 def role_label(role: str) -> str:
     """The role's name in the current language (a context keeps "Clerk" the role apart from
     other uses of the word)."""
-    if role == "clerk":
-        return pgettext("staff role", "Clerk")
-    if role == "supervisor":
-        return pgettext("staff role", "Supervisor")
-    if role == "admin":
-        return pgettext("staff role", "Administrator")
-    return role
+    return str(role_name(role))
 
 
 # --- roles ---------------------------------------------------------------------------------

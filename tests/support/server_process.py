@@ -62,6 +62,23 @@ class ServerProcess:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def enroll(self, device_name: str = "agent") -> str:
+        """Enroll a new agent of the test office over HTTP, as ``motcua sync enroll`` does;
+        its credential."""
+        import base64
+
+        import requests
+
+        from core.keys import generate_keypair
+        from sync.protocol import API
+
+        _private, public = generate_keypair()
+        r = requests.post(self.base_url + API + "/enroll", timeout=10, json={
+            "code": self.enroll_code(), "device_name": device_name, "device_kind": "agent",
+            "public_key": base64.b64encode(public).decode()})
+        assert r.status_code == 200, r.text
+        return str(r.json()["credential"])
+
     def enroll_code(self, office_code: str = TEST_OFFICE[0]) -> str:
         db = CentreDatabase(self.database_url)
         try:

@@ -6,7 +6,6 @@ process must not swell. Bounded: a fixed number of examples, a deadline per requ
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.keys import generate_keypair
 from sync.protocol import API
 from tests.support.schema_strategies import from_schema
 from tests.support.server_process import ServerProcess, server_process
@@ -93,19 +91,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield running
 
 
-def _credential(server: ServerProcess) -> str:
-    _private, public = generate_keypair()
-    r = requests.post(server.base_url + API + "/enroll", timeout=TIMEOUT, json={
-        "code": server.enroll_code(), "device_name": "fuzz", "device_kind": "agent",
-        "public_key": base64.b64encode(public).decode()})
-    assert r.status_code == 200, r.text
-    return str(r.json()["credential"])
-
 
 def test_no_request_drawn_from_the_openapi_document_makes_the_centre_fail(server: ServerProcess) -> None:
     session = requests.Session()
     doc = session.get(server.base_url + "/openapi.json", timeout=TIMEOUT).json()
-    credential = _credential(server)
+    credential = server.enroll("fuzz")
     operations = [(path, method, op) for path, ops in doc["paths"].items() if path.startswith(API)
                   for method, op in ops.items()]
     assert len(operations) >= 8  # enroll, push, resolve, pull, time, and the blob's head, get and patch

@@ -22,14 +22,6 @@ TIMEOUT = 10
 CEILING_MB = 200  # the server process's resident memory must stay under this
 
 
-def _enroll(server: ServerProcess) -> str:
-    _private, public = generate_keypair()
-    r = requests.post(server.base_url + API + "/enroll", timeout=TIMEOUT, json={
-        "code": server.enroll_code(), "device_name": "agent", "device_kind": "agent",
-        "public_key": base64.b64encode(public).decode()})
-    assert r.status_code == 200, r.text
-    return str(r.json()["credential"])
-
 
 def _bad_enroll(server: ServerProcess, forwarded_for: str, **headers: str) -> requests.Response:
     _private, public = generate_keypair()
@@ -50,7 +42,7 @@ def _limit_keys(server: ServerProcess) -> set[str]:
 
 def test_a_600_mb_chunked_push_leaves_the_server_under_200_mb(tmp_path: Path) -> None:
     with server_process(f"sqlite:///{tmp_path / 'centre.db'}", tmp_path) as server:
-        credential = _enroll(server)
+        credential = server.enroll()
         before = server.rss_mb()
 
         def watch(sent: int) -> None:  # stop at once (and fail) if the server swells
