@@ -1,7 +1,9 @@
 """A throwaway X server (Debian's Xvfb) for the desktop test, and what a person at it sees.
 
-Xvfb picks a free display number itself (``-displayfd``) and listens on no TCP port
-(``-nolisten tcp``); it is a real X server, so Qt's xcb platform plugin loads all its
+Xvfb picks a free display number itself (``-displayfd``), listens on no TCP port
+(``-nolisten tcp``) and never resets (``-noreset``: by default it resets when its last
+client leaves, and a test that looks at the screen between two apps' connections had its
+connection reset by the server under load); it is a real X server, so Qt's xcb platform plugin loads all its
 libraries and maps real windows on it, as on a desktop without a window manager. Input
 goes through xdotool (the XTEST extension: the same path as a real mouse and keyboard),
 windows and pixels are read with python-xlib.
@@ -38,8 +40,8 @@ class XServer:
     def start(self) -> XServer:
         read, write = os.pipe()
         self._process = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write), "-nolisten", "tcp", "-screen", "0", f"{self.size[0]}x{self.size[1]}x24",
-             "-nocursor"], pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            ["Xvfb", "-displayfd", str(write), "-nolisten", "tcp", "-noreset",
+             "-screen", "0", f"{self.size[0]}x{self.size[1]}x24", "-nocursor"], pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(write)
         with os.fdopen(read) as answer:
             number = answer.readline().strip()
