@@ -62,7 +62,11 @@ FORM_WIDTH = 1000
 
 
 class StepPage(QWidget):
-    """What the screen asks of every step's page (see the module's docstring)."""
+    """What the screen asks of every step's page (see the module's docstring).
+
+    ``focus_first`` and ``retranslate`` are the abstract part: each of the five pages has its
+    own, and a new page that forgot one fails at its first show (``abc`` cannot be mixed
+    into QWidget's metaclass)."""
 
     def load(self, state: IntakeState) -> None:
         """Show the state (a page that shows none of it, like the last one, does nothing)."""
