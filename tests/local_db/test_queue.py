@@ -105,16 +105,25 @@ def test_issue_refuses_bad_input(db: Database, office: OfficeRefs) -> None:
     assert issue(db, office, "HT").code == "A001"  # refused attempts used no number
 
 
-def _issue_many(url: str, service_codes: list[str], n: int, office: OfficeRefs, start: float, barrier: object) -> None:
+def _issue_many(url: str, service_codes: list[str], n: int, office: OfficeRefs, k: int, barrier: object,
+                progress: object) -> None:
+    """Issue n tickets, never more than a few ahead of the other process.
+
+    Without the lockstep a loaded machine's scheduler (or SQLite's busy handler) can let one
+    loop take every turn, and the two processes would simply run one after the other: the
+    test would then show nothing about concurrency.
+    """
     database = Database(url)
+    done = progress  # multiprocessing Array('i', 2): tickets issued so far by each process
     try:
         barrier.wait(60)  # type: ignore[attr-defined]
         for i in range(n):
             with database.write() as s:
-                q.issue_ticket(s, office.actor(), service_codes[i % len(service_codes)], now=at(start + i / 1000))
-            # a kiosk pauses between citizens; without it SQLite's busy handler lets one tight loop
-            # take every turn and the two processes would simply run one after the other
-            time_module.sleep(0.003)
+                q.issue_ticket(s, office.actor(), service_codes[i % len(service_codes)], now=at(k + i / 1000))
+            done[k] = i + 1  # type: ignore[index]
+            deadline = time_module.monotonic() + 60
+            while done[1 - k] < min(i + 1, n) - 5 and time_module.monotonic() < deadline:  # type: ignore[index]
+                time_module.sleep(0.001)
     finally:
         database.dispose()
 
@@ -124,7 +133,9 @@ def test_two_processes_issuing_at_once_get_distinct_gap_free_numbers(db: Databas
     n = 100
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(2)
-    procs = [ctx.Process(target=_issue_many, args=(db.url, ["HT", "CT"], n, office, k, barrier)) for k in range(2)]
+    progress = ctx.Array("i", 2)
+    procs = [ctx.Process(target=_issue_many, args=(db.url, ["HT", "CT"], n, office, k, barrier, progress))
+             for k in range(2)]
     for p in procs:
         p.start()
     for p in procs:
