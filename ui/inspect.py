@@ -31,15 +31,30 @@ from ui.theme import MIN_TOUCH_PX
 SLACK_PX = 1  # rounding between font metrics and layout
 
 
-def _shown(widget: QWidget, root: QWidget) -> bool:
-    return widget.isVisibleTo(root) and widget.width() > 0 and widget.height() > 0
-
-
 W = TypeVar("W", bound=QWidget)
 
 
+def _shown_tree(root: QWidget) -> list[QWidget]:
+    """The widgets under ``root`` that are shown, in the order findChildren gives them.
+
+    Walked by hand so a hidden subtree is skipped whole: a window holds every page of the
+    app and only one is shown, so findChildren over all of them (and a visibility test of
+    each) cost most of a look."""
+    found: list[QWidget] = []
+
+    def walk(parent: QWidget) -> None:
+        for child in parent.children():
+            if isinstance(child, QWidget) and not child.isHidden():
+                if child.width() > 0 and child.height() > 0:
+                    found.append(child)
+                walk(child)
+
+    walk(root)
+    return found
+
+
 def _visible(root: QWidget, kind: type[W]) -> list[W]:
-    found = [w for w in root.findChildren(kind) if _shown(w, root)]
+    found = [w for w in _shown_tree(root) if isinstance(w, kind)]
     if isinstance(root, kind):
         found.insert(0, root)
     return found
