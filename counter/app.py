@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.i18n import N_, _, current_language, set_language
+from core.i18n import N_, _, current_language
 from counter.context import CounterContext
 from counter.login.model import close_desk, idle_lock_minutes, open_desk
 from counter.login.view import LoginScreen
@@ -34,6 +34,7 @@ from ui.idle import IdleWatcher
 from ui.parts import button, hbox, label, panel, vbox
 from ui.print_bridge import PrintBridge
 from ui.screen import Navigator, Screen
+from ui.qt_language import set_app_language
 from ui.tasks import TaskRunner
 
 ROLE_ORDER = {"clerk": 0, "supervisor": 1, "admin": 2}
@@ -202,7 +203,7 @@ class CounterWindow(QWidget):
     # --- language, status ----------------------------------------------------------------
 
     def toggle_language(self) -> None:
-        set_language("en" if current_language() == "vi" else "vi")
+        set_app_language("en" if current_language() == "vi" else "vi")
         self.retranslate()
         for screen in self.nav.screens.values():
             screen.retranslate()

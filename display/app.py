@@ -27,7 +27,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
-from core.i18n import _, current_language, set_language
+from core.i18n import _, current_language
 from display.announcer import Announcer, Player
 from display.board_view import CALL_ROWS, BoardView, Lit
 from display.context import DisplayContext
@@ -38,6 +38,7 @@ from local_db.database import Database
 from local_db.ops.board import FRESH_SECONDS, BoardState, Call, board_state, calls_since
 from ui.failures import UNEXPECTED, classify
 from ui.screen import Navigator, Screen
+from ui.qt_language import set_app_language
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -312,7 +313,7 @@ class DisplayWindow(QWidget):
         self.view.show_time(self.state.now if self.frozen and self.state else self.ctx.now())
 
     def toggle_language(self) -> None:
-        set_language("en" if current_language() == "vi" else "vi")
+        set_app_language("en" if current_language() == "vi" else "vi")
         self.nav.retranslate()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from core.i18n import _, current_language, set_language
+from core.i18n import _, current_language
 from core.scan_input import ScanDetector
 from core.scanned import ScanKind, classify
 from core.working_calendar import OFFICE_TZ
@@ -32,6 +32,7 @@ from ui.idle import IdleWatcher
 from ui.parts import hbox, label, panel
 from ui.print_bridge import PrintBridge
 from ui.screen import Navigator
+from ui.qt_language import set_app_language
 from ui.tasks import TaskRunner
 from ui.theme import Theme, apply_theme, current_theme
 from ui.widgets.scanner_input import ScannerInput
@@ -152,7 +153,7 @@ class KioskWindow(QWidget):
             self.nav.go("dossier", scan=text)
 
     def toggle_language(self) -> None:
-        set_language("en" if current_language() == "vi" else "vi")
+        set_app_language("en" if current_language() == "vi" else "vi")
         self.header.retranslate()
         self.nav.retranslate()
 
