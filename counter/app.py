@@ -36,6 +36,8 @@ from ui.print_bridge import PrintBridge
 from ui.screen import Navigator, Screen
 from ui.qt_language import set_app_language
 from ui.tasks import TaskRunner
+from ui.training import on_training_clock, show_training_badge
+from ui.window_title import counter_words, window_title
 
 ROLE_ORDER = {"clerk": 0, "supervisor": 1, "admin": 2}
 PAGE_TITLES = {"queue": N_("Queue"), "intake": N_("New dossier"), "dossiers": N_("Dossiers"),
@@ -67,7 +69,6 @@ class CounterWindow(QWidget):
                  remembered_counter: int | None = None, idle_lock_s: float | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("MotCua")
         self.tasks = TaskRunner(self)
         self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self)
 
@@ -131,6 +132,7 @@ class CounterWindow(QWidget):
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start(STATUS_REFRESH_MS)
         self.status: DeskStatus | None = None
+        self.training_badge = show_training_badge(self, ctx.clock)
         self.nav.go("login")
         self.retranslate()
         self.refresh_status()
@@ -185,6 +187,9 @@ class CounterWindow(QWidget):
 
     def _chrome(self) -> None:
         """Header, left column and buttons for who is signed in and where."""
+        self.setWindowTitle(window_title(counter_words(self.ctx.counter_number),
+                                         self.ctx.office_name(current_language()),
+                                         training=on_training_clock(self.ctx.clock)))
         signed_in = self.ctx.staff is not None and self.nav.current is not self.login
         self.side.setVisible(signed_in)
         for name, b in self.page_buttons.items():

@@ -35,8 +35,10 @@ from ui.screen import Navigator
 from ui.qt_language import set_app_language
 from ui.tasks import TaskRunner
 from ui.theme import Theme, apply_theme, current_theme
+from ui.training import on_training_clock, show_training_badge
 from ui.widgets.scanner_input import ScannerInput
 from ui.widgets.serial_scanner import serial_scanner
+from ui.window_title import kiosk_words, window_title
 
 PORTRAIT = (1080, 1920)
 
@@ -79,7 +81,6 @@ class KioskWindow(QWidget):
                  idle_timeout: float = 60.0, use_camera: bool = True) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("MotCua")
         self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         self.tasks = TaskRunner(self)
         self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self)
@@ -129,6 +130,8 @@ class KioskWindow(QWidget):
         if print_in_background:
             self.printer.start()
         self.allow_close = False
+        self.training_badge = show_training_badge(self, ctx.clock)
+        self.retitle()
 
     # --- behaviour shared by every screen ---------------------------------------------
 
@@ -156,6 +159,11 @@ class KioskWindow(QWidget):
         set_app_language("en" if current_language() == "vi" else "vi")
         self.header.retranslate()
         self.nav.retranslate()
+        self.retitle()
+
+    def retitle(self) -> None:
+        self.setWindowTitle(window_title(kiosk_words(), self.ctx.office_name(current_language()),
+                                         training=on_training_clock(self.ctx.clock)))
 
     def set_theme(self, **change: bool) -> None:
         theme = current_theme()

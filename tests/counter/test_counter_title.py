@@ -1,0 +1,31 @@
+"""The counter's window names its counter and the office, in the language shown (issue 19:
+all three windows were titled "MotCua")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.i18n import set_language
+from counter.app import CounterWindow
+from counter.context import CounterContext
+from ui.app import make_app
+from ui.theme import Theme, apply_theme
+
+
+def test_the_counter_window_is_titled_by_its_counter_and_office(qtbot, counter_ctx: CounterContext,  # type: ignore[no-untyped-def]
+                                                                tmp_path: Path) -> None:
+    apply_theme(make_app(), Theme(desk=True))
+    counter_ctx.staff = None
+    counter_ctx.counter_number = None  # a machine that has not been told its counter yet
+    w = CounterWindow(counter_ctx, pdf_dir=tmp_path / "kept", print_in_background=False, idle_lock_s=3600)
+    qtbot.addWidget(w)
+    try:
+        assert w.windowTitle() == "Quầy giao dịch — UBND Phường Ba Đình — MotCua"
+        counter_ctx.counter_number = 1  # chosen at sign-in
+        w.toggle_language()
+        assert w.windowTitle() == "Counter 1 — Ba Dinh Ward People's Committee — MotCua"
+        w.toggle_language()
+        assert w.windowTitle() == "Quầy 1 — UBND Phường Ba Đình — MotCua"
+    finally:
+        w.shutdown()
+        set_language("vi")
