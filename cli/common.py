@@ -43,9 +43,21 @@ def run_app(args: argparse.Namespace, kind: str, start, *, database=None) -> int
     try:
         check_database(db)
         log_office(db)
+        warn_if_no_server(settings)
         return int(start(db, settings) or 0)
     finally:
         db.dispose()
+
+
+def warn_if_no_server(settings: Settings) -> None:
+    """An app started with no central server set says so in its log (the counter shows its
+    staff too: core/server_link.py)."""
+    import logging
+
+    from core.server_link import LOG_WARNING
+
+    if not settings.server_url:
+        logging.getLogger("motcua").warning(LOG_WARNING)
 
 
 def log_office(db) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ import os
 import sys
 import time
 
-from cli.common import check_database, settings_from
+from cli.common import check_database, settings_from, warn_if_no_server
 from ui.placement import Area
 
 _STARTED = time.perf_counter()  # as early as this module is imported: the process start, nearly
@@ -88,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     db = Database(settings.effective_database_url)
     try:
         check_database(db)
+        warn_if_no_server(settings)
         with db.read() as s:
             office_code = get_office(s).code  # NotFound: "no office in this database: ..."
         if args.set_pin:

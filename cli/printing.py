@@ -236,9 +236,7 @@ def _samples(db, settings, args) -> int:  # type: ignore[no-untyped-def]
 
 
 def tracking_host(server_url: str) -> str:
-    """The host of the central tracking page printed in receipt QR codes: the central
-    server's, or a reserved name while the office has none configured."""
-    from urllib.parse import urlsplit
+    """The host of the central tracking page printed in receipt QR codes ("" when none is set)."""
+    from core import server_link
 
-    host = urlsplit(server_url).netloc if server_url else ""
-    return (host or "MOTCUA.LOCALHOST").upper()
+    return server_link.tracking_host(server_url)

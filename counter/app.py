@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _, current_language
+from core.server_link import missing_server_words
 from counter.context import CounterContext
 from counter.login.model import close_desk, idle_lock_minutes, open_desk
 from counter.login.view import LoginScreen
@@ -119,6 +120,10 @@ class CounterWindow(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addLayout(body, 1)
+        # No central server set: staff are told (receipts carry no tracking address); citizens never see it.
+        self.server_notice = label(role="info", name="desk-no-server")
+        self.server_notice.setVisible(not ctx.tracking_host)
+        layout.addWidget(self.server_notice)
         layout.addWidget(status)
 
         self.login.signed_in.connect(self._signed_in)
@@ -219,6 +224,7 @@ class CounterWindow(QWidget):
         self.lock_button.setText(_("Lock (Ctrl+L)"))
         self.lock_button.setShortcut("Ctrl+L")
         self.sign_out_button.setText(_("Sign out"))
+        self.server_notice.setText(missing_server_words() if not self.ctx.tracking_host else "")
         for name, b in self.page_buttons.items():
             b.setText(_(PAGE_TITLES.get(name, name)))
         self._chrome()

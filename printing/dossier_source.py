@@ -142,7 +142,8 @@ def receipt_content(session: Session, dossier_id: uuid.UUID | str, *, signer: Si
         form_set=_form_set_key(d.received_at),
         issuer=issuer,
         dossier_code=d.code,
-        qr_text=receipt_url(tracking_host, token),
+        # No central server set: the bare signed code, which the office's kiosk reads (core/server_link.py).
+        qr_text=receipt_url(tracking_host, token) if tracking_host else token.upper(),
         applicant=_applicant(d),
         procedure_name=_procedure_name(d, lang),
         # Only what the citizen added: a request that merely repeats the procedure is not printed twice.
