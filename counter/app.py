@@ -71,7 +71,7 @@ class CounterWindow(QWidget):
         super().__init__()
         self.ctx = ctx
         self.tasks = TaskRunner(self)
-        self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self)
+        self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self, clock=ctx.clock)
 
         self.office = label(role="subtitle")
         self.who = label(name="desk-who")

@@ -83,7 +83,7 @@ class KioskWindow(QWidget):
         self.ctx = ctx
         self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         self.tasks = TaskRunner(self)
-        self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self)
+        self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self, clock=ctx.clock)
         self.header = Header(ctx)
         self.countdown = label(role="info", center=True, name="countdown")
         self.countdown.hide()
