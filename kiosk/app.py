@@ -35,7 +35,7 @@ from ui.screen import Navigator
 from ui.qt_language import set_app_language
 from ui.tasks import TaskRunner
 from ui.theme import Theme, apply_theme, current_theme
-from ui.training import on_training_clock, show_training_badge
+from ui.training import on_training_clock, training_strip
 from ui.widgets.scanner_input import ScannerInput
 from ui.widgets.serial_scanner import serial_scanner
 from ui.window_title import kiosk_words, window_title
@@ -111,6 +111,9 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        self.training_badge = training_strip(ctx.clock)  # --now: a line of its own (the header is full)
+        if self.training_badge is not None:
+            layout.addWidget(self.training_badge, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.countdown)
         layout.addWidget(self.nav, 1)
 
@@ -130,7 +133,6 @@ class KioskWindow(QWidget):
         if print_in_background:
             self.printer.start()
         self.allow_close = False
-        self.training_badge = show_training_badge(self, ctx.clock)
         self.retitle()
 
     # --- behaviour shared by every screen ---------------------------------------------

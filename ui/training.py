@@ -4,7 +4,8 @@ An app started with ``--now`` looks like real service at the wrong hour; nobody 
 it for the real thing (a citizen at a kiosk left on, a clerk at a second window). So every
 window of such an app carries a badge in both languages at once, whatever the language
 shown, laid over the window's top edge (above the header, never inside a screen's layout,
-so no screen is changed for it) and kept there as the window is resized; the window's title
+so no screen is changed for it) and kept there as the window is resized, or as a line of
+its own under a header that has no room (the kiosk's); the window's title
 says it too (ui/window_title.py).
 """
 
@@ -61,4 +62,15 @@ def show_training_badge(window: QWidget, clock: Callable[[], datetime] | None) -
     return TrainingBadge(window) if on_training_clock(clock) else None
 
 
-__all__ = ["BADGE_NAME", "TrainingBadge", "badge_text", "on_training_clock", "show_training_badge"]
+def training_strip(clock: Callable[[], datetime] | None) -> QLabel | None:
+    """The badge as a line of the window's own layout, for a window whose header has no
+    room to spare (the kiosk's: office, link, clock); None off the training clock."""
+    if not on_training_clock(clock):
+        return None
+    strip = QLabel(badge_text())
+    strip.setObjectName(BADGE_NAME)
+    strip.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return strip
+
+
+__all__ = ["BADGE_NAME", "TrainingBadge", "badge_text", "on_training_clock", "show_training_badge", "training_strip"]

@@ -52,3 +52,21 @@ def test_with_no_central_server_staff_are_told_on_the_desk_and_the_admin_page(qt
         w.shutdown()
         set_language("vi")
 
+
+
+def test_a_counter_on_the_training_clock_says_so_on_its_window(qtbot, counter_ctx: CounterContext,  # type: ignore[no-untyped-def]
+                                                               tmp_path: Path) -> None:
+    from core.training_clock import training_clock
+
+    apply_theme(make_app(), Theme(desk=True))
+    counter_ctx.clock = training_clock("2026-11-23 09:00")  # motcua counter --now "2026-11-23 09:00"
+    w = CounterWindow(counter_ctx, pdf_dir=tmp_path / "kept", print_in_background=False, idle_lock_s=3600)
+    qtbot.addWidget(w)
+    w.resize(1600, 900)
+    w.show()
+    try:
+        assert w.windowTitle() == "[ĐÀO TẠO / TRAINING] Quầy 1 — UBND Phường Ba Đình — MotCua"
+        badge = w.findChild(QLabel, "training-badge")
+        assert badge.isVisible() and badge.text() == "ĐÀO TẠO / TRAINING"
+    finally:
+        w.shutdown()

@@ -16,11 +16,17 @@ def test_the_board_window_is_titled_by_its_app_and_office(qtbot, board: DisplayW
     board.toggle_language()
 
 
-def test_a_board_opened_by_the_command_knows_its_office_before_the_first_read(qtbot, db, player) -> None:  # type: ignore[no-untyped-def]
-    ctx = DisplayContext.open(db, sound=False)
+def test_a_board_opened_by_the_command_knows_its_office_and_says_training_on_the_training_clock(  # type: ignore[no-untyped-def]
+        qtbot, db, player) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from core.training_clock import training_clock
+
+    ctx = DisplayContext.open(db, sound=False, clock=training_clock("2026-11-23 09:00"))  # motcua display --now ...
     assert ctx.office_name_vi == "UBND Phường Ba Đình"
     window = open_board(qtbot, ctx, player)
     try:
-        assert window.windowTitle() == "Bảng gọi số — UBND Phường Ba Đình — MotCua"
+        assert window.windowTitle() == "[ĐÀO TẠO / TRAINING] Bảng gọi số — UBND Phường Ba Đình — MotCua"
+        assert window.findChild(QLabel, "training-badge").isVisible()
     finally:
         window.shutdown()
