@@ -34,8 +34,8 @@ from local_db.ops.staff import role_label
 from ui.idle import IdleWatcher
 from ui.parts import button, hbox, label, panel, vbox
 from ui.print_bridge import PrintBridge
-from ui.screen import Navigator, Screen
 from ui.qt_language import set_app_language
+from ui.screen import Navigator, Screen
 from ui.tasks import TaskRunner
 from ui.training import on_training_clock, show_training_badge
 from ui.window_title import counter_words, window_title

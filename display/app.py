@@ -37,8 +37,8 @@ from local_db import journal
 from local_db.database import Database
 from local_db.ops.board import FRESH_SECONDS, BoardState, Call, board_state, calls_since
 from ui.failures import UNEXPECTED, classify
-from ui.screen import Navigator, Screen
 from ui.qt_language import set_app_language
+from ui.screen import Navigator, Screen
 from ui.tasks import TaskRunner
 from ui.training import on_training_clock, show_training_badge
 from ui.window_title import board_words, window_title

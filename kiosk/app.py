@@ -31,8 +31,8 @@ from local_db.ops.link_state import link_state
 from ui.idle import IdleWatcher
 from ui.parts import hbox, label, panel
 from ui.print_bridge import PrintBridge
-from ui.screen import Navigator
 from ui.qt_language import set_app_language
+from ui.screen import Navigator
 from ui.tasks import TaskRunner
 from ui.theme import Theme, apply_theme, current_theme
 from ui.training import on_training_clock, training_strip
