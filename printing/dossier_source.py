@@ -181,11 +181,12 @@ def _items(raw: Sequence[Any], reasons: Mapping[str, str] | None) -> tuple[Suppl
 
 def _tracking_qr(d: Any, signer: Signer | None, tracking_host: str, now: datetime) -> str:
     """The receipt QR (the dossier's tracking page) a later form carries too, so the citizen
-    holding only that paper can still follow the dossier; "" without a signer or host."""
-    if signer is None or not tracking_host or not d.code:
+    holding only that paper can still follow the dossier; "" without a signer. With no
+    central server set, the bare signed code, as on the receipt (core/server_link.py)."""
+    if signer is None or not d.code:
         return ""
-    return receipt_url(tracking_host, signer.sign(ReceiptToken(entity_id=d.id, office_code=d.office_code,
-                                                               issued_at=now, dossier_code=d.code)))
+    token = signer.sign(ReceiptToken(entity_id=d.id, office_code=d.office_code, issued_at=now, dossier_code=d.code))
+    return receipt_url(tracking_host, token) if tracking_host else token.upper()
 
 
 def supplement_request_content(session: Session, dossier_id: uuid.UUID | str, *, lang: str = "vi",
