@@ -32,20 +32,37 @@ def display_url(url: str) -> str:
 
 def run_app(args: argparse.Namespace, kind: str, start, *, database=None) -> int:  # type: ignore[no-untyped-def]
     """The frame of an app command: this machine's settings (the device kind ``kind`` when
-    the settings file does not say), the office database checked, ``start(db, settings)``,
-    the database closed whatever happens. ``database(url)`` opens it (default: Database)."""
+    the settings file does not say), the office database checked, ``start``,
+    the database closed whatever happens. ``database(url)`` opens it (default: Database).
+    ``--now`` (cli/training.py) gives the training data folder and clock: ``start(db,
+    settings, clock)`` gets the clock, None for real service."""
     from local_db.database import Database
 
-    settings = settings_from(args)
+    from cli.training import check_training_database, start_training, training_settings
+
+    settings, clock = training_settings(args, settings_from(args))
     if settings.device_kind == "tool":  # not said in the settings file: this machine is a `kind` here
         settings = settings.replace(device_kind=kind)
     db = (database or Database)(settings.effective_database_url)
     try:
-        check_database(db)
+        check_training_database(db, clock)
+        start_training(db, kind, clock)
         log_office(db)
-        return int(start(db, settings) or 0)
+        warn_if_no_server(settings)
+        return int(start(db, settings, clock) or 0)
     finally:
         db.dispose()
+
+
+def warn_if_no_server(settings: Settings) -> None:
+    """An app started with no central server set says so in its log (the counter shows its
+    staff too: core/server_link.py)."""
+    import logging
+
+    from core.server_link import LOG_WARNING
+
+    if not settings.server_url:
+        logging.getLogger("motcua").warning(LOG_WARNING)
 
 
 def log_office(db) -> None:  # type: ignore[no-untyped-def]

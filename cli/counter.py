@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from cli.common import run_app
+from cli.training import add_now_option
 from ui.placement import Area
 
 _STARTED = time.perf_counter()
@@ -28,6 +29,7 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="a window in this area of the screen, zoomed out when it does not fit (motcua demo "
                              "uses it)")
     parser.add_argument("--full-screen", action="store_true", help="full-screen instead of a 1600x900 window")
+    add_now_option(parser)
     parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -46,10 +48,10 @@ def remembered_counter(data_dir: Path, chosen: int | None) -> int | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_app(args, "counter", lambda db, settings: _run_counter(db, settings, args))
+    return run_app(args, "counter", lambda db, settings, clock: _run_counter(db, settings, args, clock))
 
 
-def _run_counter(db, settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _run_counter(db, settings, args: argparse.Namespace, clock=None) -> int:  # type: ignore[no-untyped-def]
     import signal
 
     from PySide6.QtCore import QTimer
@@ -62,7 +64,7 @@ def _run_counter(db, settings, args: argparse.Namespace) -> int:  # type: ignore
 
     zoom = prepare_zoom(args.geometry, DESK_SIZE)
     counter = remembered_counter(Path(settings.data_dir), args.counter)
-    ctx = CounterContext.open(db, settings, counter_number=counter)
+    ctx = CounterContext.open(db, settings, counter_number=counter, clock=clock)
     app = make_app(language=settings.language, theme=Theme(desk=True))
     window = CounterWindow(ctx, pdf_dir=Path(settings.data_dir) / "prints", remembered_counter=counter)
     if args.full_screen:

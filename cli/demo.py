@@ -15,12 +15,14 @@ import argparse
 import subprocess
 
 from cli.common import display_url, print_passwords, settings_from
+from cli.training import add_now_option, start_training, training_settings
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-apps", action="store_true", help="set up only; do not open the kiosk, the counter and the board")
     parser.add_argument("--no-sync", action="store_true", help="no demo central server and sync agent")
+    add_now_option(parser)  # a training demo: its own database in <data_dir>/training, no sync (cli/training.py)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,13 +33,14 @@ def run(args: argparse.Namespace) -> int:
     from local_db.demo.seed import seed_demo
     from local_db.stats import describe
 
-    settings = settings_from(args)
+    settings, clock = training_settings(args, settings_from(args))
     db = Database(settings.effective_database_url)
     try:
         migrate.upgrade(db)
         print("Setting up the demo office (30 days of history, about half a minute the first time)...")
         try:
-            print_passwords(seed_demo(db, seed=args.seed).passwords)
+            # On the training clock the history ends at the training moment, not today.
+            print_passwords(seed_demo(db, seed=args.seed, now=clock() if clock else None).passwords)
         except DomainError as exc:
             if exc.code != "not_empty":
                 raise
@@ -49,11 +52,17 @@ def run(args: argparse.Namespace) -> int:
         _print_samples(db, settings)
         if not report.ok:
             return 1
-        centre = None if args.no_sync else _demo_sync(db, settings)
+        start_training(db, "demo", clock)  # refused on an enrolled database; never synced after
+        if clock is not None:
+            print(f"\nTRAINING: the apps run on the training clock from {args.now} (office time), on {display_url(db.url)}; "
+                  "nothing of it is synced to a central server.")
+        centre = None if args.no_sync or clock is not None else _demo_sync(db, settings)
     finally:
         db.dispose()
+    training = ["--now", args.now] if clock is not None else []
+    first = ["--database-url", args.database_url] if clock is not None and args.database_url else []
     try:
-        return 0 if args.no_apps else _open_apps(with_agent=centre is not None)
+        return 0 if args.no_apps else _open_apps(with_agent=centre is not None, first=first, extra=training)
     finally:
         if centre is not None:
             centre.stop()
@@ -81,7 +90,7 @@ def _demo_sync(db, settings):  # type: ignore[no-untyped-def]
     return centre
 
 
-def _open_apps(*, with_agent: bool = False) -> int:
+def _open_apps(*, with_agent: bool = False, first: list[str] | None = None, extra: list[str] | None = None) -> int:
     """The kiosk, one counter desk and the display board side by side on this desktop
     (cli/desktop.py), until all are closed (Ctrl+C closes them); 1 when one of them failed.
     Without a display, say how to open them elsewhere."""
@@ -105,7 +114,7 @@ def _open_apps(*, with_agent: bool = False) -> int:
     print(f"\nOpening the kiosk, counter 1 and the display board on the screen ({screen}): "
           f"kiosk {layout['kiosk']}, counter {layout['counter']}, board {layout['display']} "
           "(sign in with a password above; close the windows or press Ctrl+C to stop)...", flush=True)
-    apps = open_apps(env, layout)
+    apps = open_apps(env, layout, first=first or [], extra=extra or [])
     agent = subprocess.Popen([sys.executable, "-m", "cli", "sync", "run"]) if with_agent else None
     try:
         for app in apps:

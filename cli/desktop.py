@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ui.placement import Area
 
@@ -99,16 +99,18 @@ def screen_area(env: Mapping[str, str]) -> Area | str:
     return "\n".join(said[-6:]) or f"the probe exited with {probe.returncode}"
 
 
-def app_commands(layout: Mapping[str, Area]) -> list[list[str]]:
-    """The command line of each app the demo opens, in its area."""
-    python = [sys.executable, "-m", "cli"]
-    return [[*python, "kiosk", "--windowed", "--geometry", str(layout["kiosk"])],
-            [*python, "counter", "--counter", "1", "--geometry", str(layout["counter"])],
-            [*python, "display", "--windowed", "--geometry", str(layout["display"])]]
+def app_commands(layout: Mapping[str, Area], *, first: Sequence[str] = (), extra: Sequence[str] = ()) -> list[list[str]]:
+    """The command line of each app the demo opens, in its area (``first``: options before
+    the command, such as ``--database-url``; ``extra``: after it, such as ``--now``)."""
+    python = [sys.executable, "-m", "cli", *first]
+    return [[*python, "kiosk", "--windowed", "--geometry", str(layout["kiosk"]), *extra],
+            [*python, "counter", "--counter", "1", "--geometry", str(layout["counter"]), *extra],
+            [*python, "display", "--windowed", "--geometry", str(layout["display"]), *extra]]
 
 
-def open_apps(env: Mapping[str, str], layout: Mapping[str, Area]) -> list[subprocess.Popen[bytes]]:
-    return [subprocess.Popen(command, env=dict(env)) for command in app_commands(layout)]
+def open_apps(env: Mapping[str, str], layout: Mapping[str, Area], *, first: Sequence[str] = (),
+              extra: Sequence[str] = ()) -> list[subprocess.Popen[bytes]]:
+    return [subprocess.Popen(command, env=dict(env)) for command in app_commands(layout, first=first, extra=extra)]
 
 
 def no_window_help(reason: str) -> str:

@@ -18,6 +18,7 @@ import argparse
 import time
 
 from cli.common import run_app
+from cli.training import add_now_option
 from ui.placement import Area
 
 _STARTED = time.perf_counter()
@@ -33,6 +34,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--digits", action="store_true", help="read ticket numbers digit by digit (A015: A, 0, 1, 5)")
     parser.add_argument("--english", action="store_true", help="repeat each call in English")
     parser.add_argument("--no-sound", action="store_true", help="show the calls without a chime or a voice")
+    add_now_option(parser)
     parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--print-calls", action="store_true", help=argparse.SUPPRESS)
 
@@ -47,10 +49,10 @@ def open_board_database(url: str):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_app(args, "display", lambda db, settings: _run_board(db, settings, args), database=open_board_database)
+    return run_app(args, "display", lambda db, settings, clock: _run_board(db, settings, args, clock), database=open_board_database)
 
 
-def _run_board(db, settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _run_board(db, settings, args: argparse.Namespace, clock=None) -> int:  # type: ignore[no-untyped-def]
     import signal
 
     from PySide6.QtCore import QTimer
@@ -63,7 +65,7 @@ def _run_board(db, settings, args: argparse.Namespace) -> int:  # type: ignore[n
 
     zoom = prepare_zoom(args.geometry, BOARD_SIZE)
     ctx = DisplayContext.open(db, style="digits" if args.digits else None, english=True if args.english else None,
-                              sound=not args.no_sound)
+                              sound=not args.no_sound, clock=clock)
     app = make_app(language=settings.language, name="MotCua display")
     window = DisplayWindow(ctx)
     if args.print_calls:

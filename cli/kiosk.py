@@ -19,7 +19,8 @@ import os
 import sys
 import time
 
-from cli.common import check_database, settings_from
+from cli.common import settings_from, warn_if_no_server
+from cli.training import add_now_option, check_training_database, start_training, training_settings
 from ui.placement import Area
 
 _STARTED = time.perf_counter()  # as early as this module is imported: the process start, nearly
@@ -40,6 +41,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", metavar="USERNAME",
                         help="with --set-pin: the administrator changing it (the password is asked; from a script, "
                              "the first line of standard input)")
+    add_now_option(parser)
     parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -81,44 +83,57 @@ def run(args: argparse.Namespace) -> int:
     from local_db.database import Database
     from local_db.office_settings import get_office
 
-    settings = settings_from(args)
+    settings, clock = training_settings(args, settings_from(args))
     if settings.device_kind == "tool":  # not said in the settings file: this machine is a kiosk here
         settings = settings.replace(device_kind="kiosk")
     smoke = args.exit_after_start or os.environ.get(SMOKE_ENV, "") not in ("", "0")
     db = Database(settings.effective_database_url)
     try:
-        check_database(db)
+        check_training_database(db, clock)
+        warn_if_no_server(settings)
         with db.read() as s:
             office_code = get_office(s).code  # NotFound: "no office in this database: ..."
         if args.set_pin:
             return _set_pin(db, settings, office_code, args.user)
-        return _run_kiosk(db, settings, args, smoke)
+        start_training(db, "kiosk", clock)
+        return _run_kiosk(db, settings, args, smoke, clock)
     finally:
         db.dispose()
 
 
-def _run_kiosk(db, settings, args: argparse.Namespace, smoke: bool) -> int:  # type: ignore[no-untyped-def]
-    import signal
+def open_kiosk(db, settings, *, clock=None, print_in_background: bool = True, use_camera: bool = True):  # type: ignore[no-untyped-def]
+    """The kiosk's context and window for this machine (``clock``: the training clock of
+    ``--now``, None for real service); the command and the training test open it alike."""
     from pathlib import Path
+
+    from kiosk.app import KioskWindow
+    from kiosk.context import KioskContext
+    from kiosk.exit_gesture import install_exit
+
+    ctx = KioskContext.open(db, settings, clock=clock)
+    window = KioskWindow(ctx, pdf_dir=Path(settings.data_dir) / "prints", print_in_background=print_in_background,
+                         use_camera=use_camera)
+    install_exit(window)
+    return ctx, window
+
+
+def _run_kiosk(db, settings, args: argparse.Namespace, smoke: bool, clock=None) -> int:  # type: ignore[no-untyped-def]
+    import signal
 
     from PySide6.QtCore import QTimer
 
-    from kiosk.app import PORTRAIT, KioskWindow
-    from kiosk.context import KioskContext
-    from kiosk.exit_gesture import install_exit
+    from kiosk.app import PORTRAIT
     from kiosk.pin.model import pin_is_set
     from ui.app import make_app
     from ui.placement import place, prepare_zoom
 
     size = PORTRAIT[::-1] if args.landscape else PORTRAIT
     zoom = prepare_zoom(args.geometry, size)
-    ctx = KioskContext.open(db, settings)
+    app = make_app(language=settings.language)
+    ctx, window = open_kiosk(db, settings, clock=clock)
     if not pin_is_set(db, ctx.office_code) and not smoke:
         print("motcua kiosk: no staff PIN is set for this office, so the PIN pad cannot close the kiosk; "
               "set one with `motcua kiosk --set-pin --user ADMIN`", file=sys.stderr)
-    app = make_app(language=settings.language)
-    window = KioskWindow(ctx, pdf_dir=Path(settings.data_dir) / "prints")
-    install_exit(window)
     if args.geometry is not None:
         place(window, args.geometry, zoom)
         window.show()

@@ -88,25 +88,52 @@ def _say_event(event) -> None:  # type: ignore[no-untyped-def]
 
 
 def _jobs(db, settings, args) -> int:  # type: ignore[no-untyped-def]
+    """The jobs of this machine (or of every device), newest first, at office time (UTC+7:
+    the office's clock, whatever the server's time zone), saying what was left out: an
+    empty list on a machine that prints nothing must not read as an empty queue."""
+    from core.working_calendar import OFFICE_TZ
     from local_db.ops.print_jobs import list_jobs, print_status
 
     office_code, device_id = this_device(db, settings)
+    device = settings.effective_device_name
     with db.read() as s:
         jobs = list_jobs(s, None if args.all_devices else device_id, states=args.state, limit=args.limit,
                          office_code=office_code)
+        others = 0 if args.all_devices else _other_devices_jobs(s, office_code, device_id, args.state)
         status = print_status(s, device_id)
+    states = f" in state {', '.join(args.state)}" if args.state else ""
     if not jobs:
-        print("No print jobs.")
+        if args.all_devices:
+            print(f"No print jobs{states} on any device of the office.")
+        else:
+            print(f"No print jobs{states} from this device ({device}); --all-devices shows every device's: {others}.")
+    else:
+        whose = "every device of the office" if args.all_devices else f"this device ({device})"
+        print(f"Print jobs{states} of {whose}, newest first (at most {args.limit}), office time (UTC+7):")
     for job in jobs:
-        when = job.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = job.created_at.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")
         line = f"{short_id(job.id)}  {when}  {job.state:9} {job.document:18} {job.title}"
         if job.state in ("failed", "queued") and job.last_error:
             line += f"  [{job.attempts} attempt(s): {job.last_error}]"
         print(line)
+    if jobs and others:
+        print(f"--all-devices shows every device's: {others} more from other devices.")
     if status.problem:
         print(f"\nThis machine's printer: {status.waiting} job(s) waiting, {status.failed} failed; "
               f"last error: {status.last_error}")
     return 0
+
+
+def _other_devices_jobs(session, office_code: str, device_id: uuid.UUID, states) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from local_db.models import PrintJob
+
+    stmt = select(func.count()).select_from(PrintJob).where(
+        PrintJob.office_code == office_code, PrintJob.device_id.is_distinct_from(device_id))
+    if states:
+        stmt = stmt.where(PrintJob.state.in_(tuple(states)))
+    return int(session.scalar(stmt) or 0)
 
 
 def _worker(db, settings, args) -> int:  # type: ignore[no-untyped-def]
@@ -209,9 +236,7 @@ def _samples(db, settings, args) -> int:  # type: ignore[no-untyped-def]
 
 
 def tracking_host(server_url: str) -> str:
-    """The host of the central tracking page printed in receipt QR codes: the central
-    server's, or a reserved name while the office has none configured."""
-    from urllib.parse import urlsplit
+    """The host of the central tracking page printed in receipt QR codes ("" when none is set)."""
+    from core import server_link
 
-    host = urlsplit(server_url).netloc if server_url else ""
-    return (host or "MOTCUA.LOCALHOST").upper()
+    return server_link.tracking_host(server_url)

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.i18n import N_, _, current_language, set_language
+from core.i18n import N_, _, current_language
+from core.server_link import missing_server_words
 from counter.context import CounterContext
 from counter.login.model import close_desk, idle_lock_minutes, open_desk
 from counter.login.view import LoginScreen
@@ -33,8 +34,11 @@ from local_db.ops.staff import role_label
 from ui.idle import IdleWatcher
 from ui.parts import button, hbox, label, panel, vbox
 from ui.print_bridge import PrintBridge
+from ui.qt_language import set_app_language
 from ui.screen import Navigator, Screen
 from ui.tasks import TaskRunner
+from ui.training import on_training_clock, show_training_badge
+from ui.window_title import counter_words, window_title
 
 ROLE_ORDER = {"clerk": 0, "supervisor": 1, "admin": 2}
 PAGE_TITLES = {"queue": N_("Queue"), "intake": N_("New dossier"), "dossiers": N_("Dossiers"),
@@ -66,9 +70,8 @@ class CounterWindow(QWidget):
                  remembered_counter: int | None = None, idle_lock_s: float | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("MotCua")
         self.tasks = TaskRunner(self)
-        self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self)
+        self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self, clock=ctx.clock)
 
         self.office = label(role="subtitle")
         self.who = label(name="desk-who")
@@ -117,6 +120,10 @@ class CounterWindow(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addLayout(body, 1)
+        # No central server set: staff are told (receipts carry no tracking address); citizens never see it.
+        self.server_notice = label(role="info", name="desk-no-server")
+        self.server_notice.setVisible(not ctx.tracking_host)
+        layout.addWidget(self.server_notice)
         layout.addWidget(status)
 
         self.login.signed_in.connect(self._signed_in)
@@ -130,6 +137,7 @@ class CounterWindow(QWidget):
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start(STATUS_REFRESH_MS)
         self.status: DeskStatus | None = None
+        self.training_badge = show_training_badge(self, ctx.clock)
         self.nav.go("login")
         self.retranslate()
         self.refresh_status()
@@ -184,6 +192,9 @@ class CounterWindow(QWidget):
 
     def _chrome(self) -> None:
         """Header, left column and buttons for who is signed in and where."""
+        self.setWindowTitle(window_title(counter_words(self.ctx.counter_number),
+                                         self.ctx.office_name(current_language()),
+                                         training=on_training_clock(self.ctx.clock)))
         signed_in = self.ctx.staff is not None and self.nav.current is not self.login
         self.side.setVisible(signed_in)
         for name, b in self.page_buttons.items():
@@ -202,7 +213,7 @@ class CounterWindow(QWidget):
     # --- language, status ----------------------------------------------------------------
 
     def toggle_language(self) -> None:
-        set_language("en" if current_language() == "vi" else "vi")
+        set_app_language("en" if current_language() == "vi" else "vi")
         self.retranslate()
         for screen in self.nav.screens.values():
             screen.retranslate()
@@ -213,6 +224,7 @@ class CounterWindow(QWidget):
         self.lock_button.setText(_("Lock (Ctrl+L)"))
         self.lock_button.setShortcut("Ctrl+L")
         self.sign_out_button.setText(_("Sign out"))
+        self.server_notice.setText(missing_server_words() if not self.ctx.tracking_host else "")
         for name, b in self.page_buttons.items():
             b.setText(_(PAGE_TITLES.get(name, name)))
         self._chrome()

@@ -13,6 +13,7 @@ from typing import Any
 from core.actor import Actor
 from core.errors import DomainError
 from core.i18n import localized
+from core.server_link import tracking_host
 from core.settings import Settings
 from core.tokens import Signer
 from local_db.attachment_store import AttachmentStore
@@ -34,7 +35,7 @@ class CounterContext:
     office_name_vi: str
     office_name_en: str
     printer: str  # this desk's printer (printing/printer_spec.py); the admin page may change it
-    tracking_host: str
+    tracking_host: str  # "": no central server set (core/server_link.py)
     counter_number: int | None = None  # chosen at login; a machine may remember it
     staff: Any = None  # StaffInfo of the clerk logged in (local_db/ops/staff.py), None when logged out
     clock: Callable[[], datetime] = field(default=_utcnow)
@@ -49,14 +50,12 @@ class CounterContext:
              counter_number: int | None = None) -> CounterContext:
         """This machine as a counter desk of the office in ``db`` (registering the device,
         with its signing key, the first time)."""
-        from urllib.parse import urlsplit
-
         with db.write() as s:
             office = get_office(s)
             device = ensure_device(s, office.code, settings.effective_device_name, "counter")
             ctx = cls(db=db, office_code=office.code, device_id=device.id, office_name_vi=office.name_vi,
                       office_name_en=office.name_en, printer=settings.printer,
-                      tracking_host=(urlsplit(settings.server_url).netloc or "MOTCUA.LOCALHOST").upper(),
+                      tracking_host=tracking_host(settings.server_url),
                       counter_number=counter_number, attachments=AttachmentStore.in_data_dir(settings.data_dir),
                       scan_folder=settings.scan_folder, scanner_prefix=settings.scanner_prefix,
                       scanner=settings.scanner)

@@ -27,7 +27,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
-from core.i18n import _, current_language, set_language
+from core.i18n import _, current_language, localized
 from display.announcer import Announcer, Player
 from display.board_view import CALL_ROWS, BoardView, Lit
 from display.context import DisplayContext
@@ -37,8 +37,11 @@ from local_db import journal
 from local_db.database import Database
 from local_db.ops.board import FRESH_SECONDS, BoardState, Call, board_state, calls_since
 from ui.failures import UNEXPECTED, classify
+from ui.qt_language import set_app_language
 from ui.screen import Navigator, Screen
 from ui.tasks import TaskRunner
+from ui.training import on_training_clock, show_training_badge
+from ui.window_title import board_words, window_title
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +120,7 @@ class DisplayWindow(QWidget):
         self.ctx = ctx
         self.refresh_s = refresh_s
         self.blink_s = blink_s  # how long a new call's card blinks
-        self.setWindowTitle("MotCua")
+        self.training_badge = show_training_badge(self, ctx.clock)
         self.setObjectName("display")
         self.tasks = TaskRunner(self, max_threads=1)  # one read at a time
         self.announcer = Announcer(ctx.cache_dir, player=player, engine=engine, sound=ctx.sound, parent=self)
@@ -157,6 +160,7 @@ class DisplayWindow(QWidget):
         self._blink_timer.setInterval(BLINK_MS)
         self._blink_timer.timeout.connect(self._blink)
         self.nav.go("board")
+        self.retitle()
         self.view.show_state(None)
         self._tick()
         self._clock_timer.start()
@@ -217,7 +221,10 @@ class DisplayWindow(QWidget):
         if result.state is None:
             return
         self._last_full = time.monotonic()
+        first = self.state is None
         self.state = result.state
+        if first:
+            self.retitle()
         new = self._take_new(result.calls, result.state.now)
         for call in new:
             if call.counter_number is not None:
@@ -312,8 +319,17 @@ class DisplayWindow(QWidget):
         self.view.show_time(self.state.now if self.frozen and self.state else self.ctx.now())
 
     def toggle_language(self) -> None:
-        set_language("en" if current_language() == "vi" else "vi")
+        set_app_language("en" if current_language() == "vi" else "vi")
         self.nav.retranslate()
+        self.retitle()
+
+    def retitle(self) -> None:
+        """The board's app and office in the title (the office's name from the context, or
+        from the first board read when the context was made without it)."""
+        state = self.state
+        office = (localized(self.ctx.office_name_vi, self.ctx.office_name_en) if self.ctx.office_name_vi
+                  else state.office_name(current_language()) if state is not None else "")
+        self.setWindowTitle(window_title(board_words(), office, training=on_training_clock(self.ctx.clock)))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         if event.key() == Qt.Key.Key_F11:  # a technician setting the TV up

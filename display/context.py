@@ -34,6 +34,8 @@ class DisplayContext:
     style: str | None = None  # "number" / "digits"; None: the office's setting
     english: bool | None = None  # repeat in English; None: the office's setting
     sound: bool = True  # False: show only, never synthesise or play
+    office_name_vi: str = ""  # for the window's title ("": taken from the first board read)
+    office_name_en: str = ""
 
     @classmethod
     def open(cls, db: Database, *, cache_dir: Path | None = None,
@@ -41,9 +43,11 @@ class DisplayContext:
              sound: bool = True) -> DisplayContext:
         """The board of the office in ``db`` (read only: the board writes nothing)."""
         with db.read() as s:
-            office_code = get_office(s).code
+            office = get_office(s)
+            office_code, name_vi, name_en = office.code, office.name_vi, office.name_en
         return cls(db=db, office_code=office_code, cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
-                   clock=clock or _utcnow, style=style, english=english, sound=sound)
+                   clock=clock or _utcnow, style=style, english=english, sound=sound, office_name_vi=name_vi,
+                   office_name_en=name_en)
 
     def now(self) -> datetime:
         return self.clock()

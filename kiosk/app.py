@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from core.i18n import _, current_language, set_language
+from core.i18n import _, current_language
 from core.scan_input import ScanDetector
 from core.scanned import ScanKind, classify
 from core.working_calendar import OFFICE_TZ
@@ -31,11 +31,14 @@ from local_db.ops.link_state import link_state
 from ui.idle import IdleWatcher
 from ui.parts import hbox, label, panel
 from ui.print_bridge import PrintBridge
+from ui.qt_language import set_app_language
 from ui.screen import Navigator
 from ui.tasks import TaskRunner
 from ui.theme import Theme, apply_theme, current_theme
+from ui.training import on_training_clock, training_strip
 from ui.widgets.scanner_input import ScannerInput
 from ui.widgets.serial_scanner import serial_scanner
+from ui.window_title import kiosk_words, window_title
 
 PORTRAIT = (1080, 1920)
 
@@ -78,10 +81,9 @@ class KioskWindow(QWidget):
                  idle_timeout: float = 60.0, use_camera: bool = True) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("MotCua")
         self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         self.tasks = TaskRunner(self)
-        self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self)
+        self.printer = PrintBridge(ctx.db, ctx.device_id, ctx.printer, pdf_dir, parent=self, clock=ctx.clock)
         self.header = Header(ctx)
         self.countdown = label(role="info", center=True, name="countdown")
         self.countdown.hide()
@@ -109,6 +111,9 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        self.training_badge = training_strip(ctx.clock)  # --now: a line of its own (the header is full)
+        if self.training_badge is not None:
+            layout.addWidget(self.training_badge, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.countdown)
         layout.addWidget(self.nav, 1)
 
@@ -128,6 +133,7 @@ class KioskWindow(QWidget):
         if print_in_background:
             self.printer.start()
         self.allow_close = False
+        self.retitle()
 
     # --- behaviour shared by every screen ---------------------------------------------
 
@@ -152,9 +158,14 @@ class KioskWindow(QWidget):
             self.nav.go("dossier", scan=text)
 
     def toggle_language(self) -> None:
-        set_language("en" if current_language() == "vi" else "vi")
+        set_app_language("en" if current_language() == "vi" else "vi")
         self.header.retranslate()
         self.nav.retranslate()
+        self.retitle()
+
+    def retitle(self) -> None:
+        self.setWindowTitle(window_title(kiosk_words(), self.ctx.office_name(current_language()),
+                                         training=on_training_clock(self.ctx.clock)))
 
     def set_theme(self, **change: bool) -> None:
         theme = current_theme()

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from core.actor import Actor
 from core.i18n import localized
+from core.server_link import tracking_host
 from core.settings import Settings
 from core.tokens import Signer
 from local_db.database import Database
@@ -30,7 +31,7 @@ class KioskContext:
     office_name_vi: str
     office_name_en: str
     printer: str  # printer setting of this kiosk (printing/printer_spec.py)
-    tracking_host: str
+    tracking_host: str  # "": no central server set (core/server_link.py)
     clock: Callable[[], datetime] = field(default=_utcnow)
     scanner_prefix: str = ""  # what the kiosk's QR scanner types before every code (the setting)
     scanner: str = "keyboard"  # the QR scanner setting: keyboard, or serial:PATH[:BAUD] (scanning.serial_qr)
@@ -39,14 +40,12 @@ class KioskContext:
     def open(cls, db: Database, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> KioskContext:
         """This machine as a kiosk of the office in ``db`` (registering the device, with
         its signing key, the first time)."""
-        from urllib.parse import urlsplit
-
         with db.write() as s:
             office = get_office(s)
             device = ensure_device(s, office.code, settings.effective_device_name, "kiosk")
             ctx = cls(db=db, office_code=office.code, device_id=device.id, office_name_vi=office.name_vi,
                       office_name_en=office.name_en, printer=settings.printer,
-                      tracking_host=(urlsplit(settings.server_url).netloc or "MOTCUA.LOCALHOST").upper(),
+                      tracking_host=tracking_host(settings.server_url),
                       scanner_prefix=settings.scanner_prefix, scanner=settings.scanner)
         if clock is not None:
             ctx.clock = clock

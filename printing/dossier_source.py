@@ -142,7 +142,8 @@ def receipt_content(session: Session, dossier_id: uuid.UUID | str, *, signer: Si
         form_set=_form_set_key(d.received_at),
         issuer=issuer,
         dossier_code=d.code,
-        qr_text=receipt_url(tracking_host, token),
+        # No central server set: the bare signed code, which the office's kiosk reads (core/server_link.py).
+        qr_text=receipt_url(tracking_host, token) if tracking_host else token.upper(),
         applicant=_applicant(d),
         procedure_name=_procedure_name(d, lang),
         # Only what the citizen added: a request that merely repeats the procedure is not printed twice.
@@ -180,11 +181,12 @@ def _items(raw: Sequence[Any], reasons: Mapping[str, str] | None) -> tuple[Suppl
 
 def _tracking_qr(d: Any, signer: Signer | None, tracking_host: str, now: datetime) -> str:
     """The receipt QR (the dossier's tracking page) a later form carries too, so the citizen
-    holding only that paper can still follow the dossier; "" without a signer or host."""
-    if signer is None or not tracking_host or not d.code:
+    holding only that paper can still follow the dossier; "" without a signer. With no
+    central server set, the bare signed code, as on the receipt (core/server_link.py)."""
+    if signer is None or not d.code:
         return ""
-    return receipt_url(tracking_host, signer.sign(ReceiptToken(entity_id=d.id, office_code=d.office_code,
-                                                               issued_at=now, dossier_code=d.code)))
+    token = signer.sign(ReceiptToken(entity_id=d.id, office_code=d.office_code, issued_at=now, dossier_code=d.code))
+    return receipt_url(tracking_host, token) if tracking_host else token.upper()
 
 
 def supplement_request_content(session: Session, dossier_id: uuid.UUID | str, *, lang: str = "vi",

@@ -5,7 +5,8 @@ Operations queue paper with :func:`queue_document` in their own transaction; thi
 
 1. claim the oldest due job (one short write transaction: it becomes "printing");
 2. render the PDF from the stored content record and keep it as
-   ``pdf_dir/YYYY-MM-DD/<job id>.pdf`` (office-local date), written atomically;
+   ``pdf_dir/YYYY-MM-DD/<document>_<code>.pdf`` (office-local date; printing/where.py names
+   it), written atomically, never over another file;
 3. hand it to the back-end of the machine's ``printer`` setting;
 4. mark the job done, or failed with a message staff can act on (another short transaction).
 
@@ -45,6 +46,7 @@ from printing.backends import Backend, PrinterError, PrintRequest, backend_for
 from printing.content import to_data
 from printing.printer_spec import PrinterSpec, parse_printer
 from printing.render import kind_of, render_pdf
+from printing.where import pdf_stem, publish, where_words
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ class PrintEvent:
     state: str
     error_code: str = ""  # PrinterError code (missing, offline, out_of_paper...) or "render"
     message: str = ""
+    where: str = ""  # done: where it went, for the screen ("the file /…/giay-tiep-nhan_….pdf", "the printer X")
 
 
 Renderer = Callable[[str, dict[str, Any]], bytes]
@@ -88,8 +91,10 @@ class PrintWorker:
     def __init__(self, db: Database, device_id: uuid.UUID, printer_spec: PrinterSpec | str, pdf_dir: Path | str,
                  keep_days: int | None = None, render: Renderer = render_pdf,
                  backend_factory: BackendFactory = backend_for,
-                 on_change: Callable[[PrintEvent], None] | None = None) -> None:
+                 on_change: Callable[[PrintEvent], None] | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.db = db
+        self.clock = clock or _utcnow
         self.device_id = device_id
         self.spec = parse_printer(printer_spec) if isinstance(printer_spec, str) else printer_spec
         self.pdf_dir = Path(pdf_dir)
@@ -134,7 +139,7 @@ class PrintWorker:
         failed_printers: set[str] = set()
         for _round in range(MAX_JOBS_PER_RUN):
             with self.db.write() as s:
-                job = print_jobs.claim_next(s, self.device_id, now or _utcnow(), skip_printers=failed_printers)
+                job = print_jobs.claim_next(s, self.device_id, now or self.clock(), skip_printers=failed_printers)
             if job is None:
                 break
             self._emit(PrintEvent(job, "printing"))
@@ -146,15 +151,16 @@ class PrintWorker:
 
     def _print(self, job: PrintJobInfo, now: datetime | None) -> bool:
         try:
-            path = self._pdf_for(job, now or _utcnow())
+            path = self._pdf_for(job, now or self.clock())
         except Exception as exc:  # a broken document must not stop the worker
             log.exception("rendering print job %s (%s) failed", job.id, job.document)
             message = _("Could not make the document {document}: {error}").format(document=job.document, error=exc)
             self._fail(job, "render", message, "", now)
             return False
         try:
-            self.backend_for_job(job).send(PrintRequest(pdf_path=path, document=job.document, data=job.data, copies=job.copies,
-                                           title=job.title, job_id=job.id))
+            backend = self.backend_for_job(job)
+            backend.send(PrintRequest(pdf_path=path, document=job.document, data=job.data, copies=job.copies,
+                                      title=job.title, job_id=job.id))
         except PrinterError as exc:
             self._fail(job, exc.code, exc.message, str(path), now)
             return False
@@ -163,13 +169,15 @@ class PrintWorker:
             self._fail(job, "failed", _("The printer failed: {error}").format(error=exc), str(path), now)
             return False
         with self.db.write() as s:
-            done = print_jobs.mark_done(s, job.id, pdf_path=str(path), now=now or _utcnow())
-        self._emit(PrintEvent(done, "done"))
+            done = print_jobs.mark_done(s, job.id, pdf_path=str(path), now=now or self.clock())
+        spec = parse_printer(job.printer) if job.printer else self.spec
+        output = getattr(backend, "last_output", None) or path  # a PDF folder's copy, when it made one
+        self._emit(PrintEvent(done, "done", where=where_words(spec, str(output))))
         return True
 
     def _fail(self, job: PrintJobInfo, code: str, message: str, path: str, now: datetime | None) -> None:
         with self.db.write() as s:
-            failed = print_jobs.mark_failed(s, job.id, error=message, pdf_path=path, now=now or _utcnow())
+            failed = print_jobs.mark_failed(s, job.id, error=message, pdf_path=path, now=now or self.clock())
         self._emit(PrintEvent(failed, "failed", code, message))
 
     def _pdf_for(self, job: PrintJobInfo, now: datetime) -> Path:
@@ -179,14 +187,12 @@ class PrintWorker:
         pdf = self.render(job.document, job.data)
         folder = self.pdf_dir / now.astimezone(OFFICE_TZ).date().isoformat()
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{job.id}.pdf"
-        tmp = path.with_suffix(".pdf.part")
+        tmp = folder / f".{job.id}.pdf.part"
         with open(tmp, "wb") as fh:
             fh.write(pdf)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        return path
+        return publish(tmp, folder, pdf_stem(job.document, job.title))
 
     def _emit(self, event: PrintEvent) -> None:
         if self.on_change is None:
@@ -207,7 +213,7 @@ class PrintWorker:
     def purge_old_pdfs(self, now: datetime | None = None) -> int:
         """Delete the day folders of PDFs older than the retention period; returns how many
         PDF files went. Jobs printed before then forget their path (a reprint renders again)."""
-        now = now or _utcnow()
+        now = now or self.clock()
         keep = self._keep_days()
         today = now.astimezone(OFFICE_TZ).date()
         oldest_kept = today - timedelta(days=keep)
@@ -241,7 +247,7 @@ class PrintWorker:
         while not stop_event.is_set():
             try:
                 self.run_once()
-                now = _utcnow()
+                now = self.clock()
                 if self._last_purge is None or now - self._last_purge >= PURGE_EVERY:
                     self.purge_old_pdfs(now)
             except Exception as exc:  # a database hiccup: try again next round

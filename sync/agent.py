@@ -46,6 +46,7 @@ from local_db.ops.sync_apply import apply_page, pull_cursor
 from local_db.ops.sync_outbox import OutboxOp, next_batch, record_results, record_round
 from local_db.ops.sync_settle import mark_settled, settling_ops
 from local_db.outage import is_database_outage, outage_words
+from local_db.training import training_mark
 from sync.backoff import Backoff
 from sync.client import CentreClient, Refused, SyncError, Unauthorized, Unreachable
 from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_OPS, Op, OpResult
@@ -109,6 +110,10 @@ class Agent:
         """Push everything waiting, then pull everything new. Never raises for the link:
         the report (and the state written for the apps) says what happened."""
         tally = _Tally()
+        with self.db.read() as s:
+            training = training_mark(s) is not None
+        if training:  # a database the apps ran on with --now: nothing of it is real (local_db/training.py)
+            return self._failed(tally, "this is a training database (--now): it is never synced", online=False)
         try:
             self._register_keys()
             self._settle_all(tally)

@@ -19,6 +19,7 @@ from local_db.ops.enrollment import (
     agent_device,
     store_enrollment,
 )
+from local_db.training import refuse_if_training
 from sync.client import DEFAULT_TIMEOUT, CentreClient, Unauthorized
 
 
@@ -27,6 +28,7 @@ def enroll_office(db: Database, server_url: str, code: str, *, device_name: str,
                   now: datetime | None = None) -> Enrollment:
     url = server_url.rstrip("/")
     with db.write() as s:
+        refuse_if_training(s)  # made-up service never reaches the centre (local_db/training.py)
         device = agent_device(s, device_name)
     with CentreClient(url, ca_bundle=ca_bundle, timeout=timeout) as client:
         try:

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from core.i18n import set_language
 from ui.fonts import use_app_font
+from ui.qt_language import set_app_language
 from ui.theme import Theme, apply_theme
 
 # Qt Multimedia probes for libraries a kiosk does not need (pipewire, VA-API) and says so
@@ -36,5 +36,5 @@ def make_app(argv: Sequence[str] | None = None, *, theme: Theme | None = None, l
     app.setStyle("Fusion")  # the same look on every OS, so the stylesheet draws the same
     use_app_font(app)
     apply_theme(app, theme or Theme())
-    set_language(language)
+    set_app_language(language)
     return app

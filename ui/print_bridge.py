@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -23,9 +25,11 @@ class PrintBridge(QObject):
     event = Signal(object)  # type: ignore[assignment]  # shadows QObject.event() on purpose, see above
 
     def __init__(self, db: Database, device_id: uuid.UUID, printer: str, pdf_dir: Path,
-                 parent: QObject | None = None, poll: float = 0.3) -> None:
+                 parent: QObject | None = None, poll: float = 0.3,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        """``clock``: the app's (a training clock queues jobs at its own time)."""
         super().__init__(parent)
-        self.worker = PrintWorker(db, device_id, printer, pdf_dir, on_change=self._report)
+        self.worker = PrintWorker(db, device_id, printer, pdf_dir, on_change=self._report, clock=clock)
         self.poll = poll
         self.last: dict[object, PrintEvent] = {}  # job id -> its latest event
         self._stop = threading.Event()

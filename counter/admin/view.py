@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QPushButton, QStackedWidget, QWidget
 
 from core.errors import DomainError, ValidationError
 from core.i18n import _, ngettext, pgettext
+from core.server_link import missing_server_words
 from counter.admin import model
 from counter.admin.calendar_tab import CalendarTab
 from counter.admin.counters_tab import CountersTab
@@ -152,7 +153,10 @@ class AdminPage(Screen):
             self.stack.addWidget(self.areas[tab])
         self.message = label(role="hint", name="admin-message")
         self.message.hide()
+        self.server_notice = label(role="info", name="admin-no-server")  # no central server set
+        self.server_notice.setVisible(not ctx.tracking_host)
         layout = vbox(self, margin=16, spacing=12)
+        layout.addWidget(self.server_notice)
         layout.addLayout(tabs_row)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.message)
@@ -175,6 +179,7 @@ class AdminPage(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(_("Administration"))
+        self.server_notice.setText(missing_server_words() if not self.ctx.tracking_host else "")
         for tab, b in self.tab_buttons.items():
             b.setText(tab_words(tab))
         for t in self.tabs.values():

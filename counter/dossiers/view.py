@@ -62,6 +62,7 @@ from counter.dossiers.words import (
     key_name,
     paper_words,
 )
+from printing.where import printed_to
 from ui.one_dialog import OneDialog
 from ui.page_work import NotOlder, PageWork
 from ui.parts import button, hbox, label, say, vbox
@@ -417,7 +418,8 @@ class DossiersPage(Screen):
             return
         paper = self.print_paper
         if event.state == "done":
-            self._say_print("ok", lambda: _("Printed: {paper}.").format(paper=paper_words(paper)))
+            where = event.where
+            self._say_print("ok", lambda: printed_to(_("Printed: {paper}.").format(paper=paper_words(paper)), where))
         elif event.state == "failed":
             message = event.message or event.error_code
             self._say_print("error", lambda: _("Printer problem: {message}. The paper waits in the print queue and "

@@ -20,6 +20,8 @@ from counter.intake.model import (
 )
 from counter.intake.words import known_words
 from counter.scanning import tour as scan_tour
+from printing.printer_spec import parse_printer
+from printing.where import where_words
 from ui.failures import database_outage
 from ui.parts import say
 
@@ -137,7 +139,8 @@ def tour_states(screen: IntakeScreen) -> list[tuple[str, Callable[[], None]]]:
                 job = SimpleNamespace(id=outcome.print_job_id)
                 screen.on_print_event(SimpleNamespace(job=job, state=event, error_code="offline",
                                                       message=_("The printer does not answer") if event == "failed"
-                                                      else ""))
+                                                      else "",
+                                                      where=where_words(parse_printer("cups:Quay1-A5"), "")))
         return run
 
     received = Outcome(model.RECEIVED, uuid.uuid4(), uuid.uuid4(), "000.00.04.H26-261123-0001", due, 5000,

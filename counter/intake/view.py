@@ -55,6 +55,7 @@ from counter.intake.words import (
     where_words,
 )
 from local_db.office_settings import office_today
+from printing.where import printed_to
 from ui.page_work import PageWork
 from ui.parts import button, hbox, label, say, scroll_area, vbox
 from ui.screen import Screen
@@ -419,7 +420,8 @@ class IntakeScreen(Screen):
         if self.print_job_id is None or event.job.id != self.print_job_id:
             return
         if event.state == "done":
-            say(self.done.printing, printed_words(self.outcome.kind if self.outcome else "received"), "ok")
+            say(self.done.printing, printed_to(printed_words(self.outcome.kind if self.outcome else "received"),
+                                               event.where), "ok")
         elif event.state == "failed":
             say(self.done.printing, print_problem_words(event.message or event.error_code), "error")
         else:

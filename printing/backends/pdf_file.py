@@ -2,29 +2,27 @@
 
 Always available, the demo default. The print queue already keeps every rendered PDF in
 its own folder; with ``pdf:/some/dir`` a copy also lands in that folder (a shared folder a
-person prints from, or a folder the demo opens), named so the newest sorts last.
+person prints from, or a folder the demo opens), under the kept file's name (the document
+and its code, printing/where.py), never over an earlier file. ``last_output`` is where the
+latest copy went, for the screen's "printed to ..." line.
 """
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 from pathlib import Path
 
 from core.i18n import _
 from printing.backends import PrinterError, PrintRequest
 from printing.printer_spec import PrinterSpec
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^0-9A-Za-z._-]+", "-", text).strip("-")[:60] or "document"
+from printing.where import pdf_stem, publish
 
 
 class PdfFileBackend:
     def __init__(self, spec: PrinterSpec) -> None:
         self.spec = spec
         self.folder = Path(spec.target).expanduser() if spec.target else None
+        self.last_output: Path | None = None
 
     def send(self, request: PrintRequest) -> None:
         if not Path(request.pdf_path).is_file():
@@ -33,12 +31,10 @@ class PdfFileBackend:
             return  # the queue's own copy is the output
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            stem = _safe(request.title or request.document)
-            suffix = f"-{request.job_id}" if request.job_id else ""
-            dest = self.folder / f"{stem}{suffix}.pdf"
-            tmp = dest.with_suffix(".pdf.part")
-            shutil.copyfile(request.pdf_path, tmp)
-            os.replace(tmp, dest)  # a reader never sees half a file
+            kept = Path(request.pdf_path)
+            tmp = self.folder / f".{request.job_id or kept.stem}.pdf.part"
+            shutil.copyfile(kept, tmp)
+            self.last_output = publish(tmp, self.folder, pdf_stem(request.document, request.title))  # a reader never sees half a file
         except OSError as exc:
             raise PrinterError("missing", _("Cannot write PDF files to {folder}: {error}").format(
                 folder=self.folder, error=exc.strerror or exc)) from exc

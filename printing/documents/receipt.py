@@ -101,7 +101,9 @@ def receipt_pdf(content: ReceiptContent) -> bytes:
             guidance = _("To follow your dossier: scan the QR code or enter the dossier code at {host}.").format(
                 host=content.tracking_host.lower())
         else:
-            guidance = _("To follow your dossier: scan the QR code.")
+            # No central tracking site yet (core/server_link.py): the office's own lookup.
+            guidance = _("To follow your dossier: scan the QR code at the kiosk of the one-stop office, or show "
+                         "this receipt at the counter.")
         story.append(fl.para(PAPER, f"<i>{fl.esc(guidance)}</i>", "field"))
         story.append(fl.signatures(PAPER, [
             fl.Signer(_("SUBMITTER"), _("(Sign and write full name)"), a.name),

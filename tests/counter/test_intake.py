@@ -168,6 +168,9 @@ def test_a_simple_intake_by_keyboard_prints_a_receipt_with_a_tracking_qr(desk, t
     worker = PrintWorker(d.ctx.db, d.ctx.device_id, d.ctx.printer, tmp_path / "pdf", on_change=d.screen.on_print_event)
     assert worker.run_once(COUNTER_NOW) == 1
     [pdf] = list((tmp_path / "printed").glob("*.pdf"))
+    assert pdf.name == f"giay-tiep-nhan_{code}.pdf"  # the IT person finds it by the dossier's code
+    # The clerk is told where the paper went (here the PDF printer's folder), not only that it printed.
+    d.qtbot.waitUntil(lambda: shown(d, "intake-print-status") == f"Đã in giấy tiếp nhận. Đã gửi tới tệp {pdf}.")
     text = pdf_text(pdf.read_bytes())
     assert code in text and "Nguyễn Văn Hòa" in text
     qrs = [q for q in qr_texts(rasterise(pdf.read_bytes(), dpi=200)) if q.startswith("HTTPS://")]
@@ -209,7 +212,7 @@ def test_missing_documents_print_form_02_listing_every_one_and_receive_nothing(d
     assert job.document == "supplement_request"
     worker = PrintWorker(d.ctx.db, d.ctx.device_id, d.ctx.printer, tmp_path / "pdf", on_change=d.screen.on_print_event)
     worker.run_once(COUNTER_NOW)
-    assert shown(d, "intake-print-status") == "Đã in phiếu yêu cầu bổ sung."
+    assert shown(d, "intake-print-status").startswith("Đã in phiếu yêu cầu bổ sung. Đã gửi tới tệp ")
     [pdf] = list((tmp_path / "printed").glob("*.pdf"))
     text = " ".join(pdf_text(pdf.read_bytes()).split())
     assert "Giấy tờ tùy thân" in text and "Nguyễn Văn Hòa" in text

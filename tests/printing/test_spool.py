@@ -71,11 +71,13 @@ def test_a_queued_ticket_is_printed_and_its_pdf_kept(db: Database, office: Offic
     job = _job(db, job_id)
     assert (job.state, job.attempts, job.printed_at) == ("done", 1, NOW)
     kept = Path(job.pdf_path)
-    assert kept == tmp_path / "kept" / "2026-11-23" / f"{job_id}.pdf"
+    assert kept == tmp_path / "kept" / "2026-11-23" / "phieu-so-thu-tu_A015.pdf"  # named by paper and number
     pdf = kept.read_bytes()
     assert "A015" in pdf_text(pdf) and TOKEN in qr_texts(rasterise(pdf))  # the real ticket
-    assert [p.read_bytes() for p in (tmp_path / "out").glob("*.pdf")] == [pdf]  # the "printer" got it
+    [copy] = (tmp_path / "out").glob("*.pdf")
+    assert copy.name == kept.name and copy.read_bytes() == pdf  # the "printer" got it
     assert [e.state for e in events] == ["printing", "done"]
+    assert events[-1].where == f"tệp {copy}"  # where it went, for the screen
     assert worker.run_once(NOW) == 0  # nothing printed twice
 
 
@@ -346,8 +348,45 @@ def test_each_job_goes_to_the_printer_it_was_queued_for(db: Database, office: Of
     to_default = _queue(db, office, "A003", at=NOW + timedelta(seconds=2), printer="")
     worker = PrintWorker(db, office.device_id, f"pdf:{a5}", tmp_path / "kept", keep_days=30, render=one_pager)
     assert worker.run_once(NOW + timedelta(seconds=3)) == 3
-    assert sorted(p.name for p in roll.glob("*.pdf")) == [f"A001-{to_roll}.pdf"]
-    assert sorted(p.name for p in a5.glob("*.pdf")) == sorted([f"A002-{to_a5}.pdf", f"A003-{to_default}.pdf"])
+    assert [_job(db, j).state for j in (to_roll, to_a5, to_default)] == ["done"] * 3
+    assert sorted(p.name for p in roll.glob("*.pdf")) == ["phieu-so-thu-tu_A001.pdf"]
+    assert sorted(p.name for p in a5.glob("*.pdf")) == ["phieu-so-thu-tu_A002.pdf", "phieu-so-thu-tu_A003.pdf"]
+
+
+def test_a_kept_pdf_is_named_by_its_paper_and_code_and_a_reprint_never_overwrites_it(
+        db: Database, office: OfficeRefs, tmp_path: Path) -> None:
+    """The IT person finds the receipt of a dossier by its code; the same paper printed
+    again the same day (a reprint) is a second file beside the first."""
+    receipts = []
+    for attempt in range(2):
+        with db.write() as s:
+            receipts.append(queue_document(s, office_code=office.office_code, device_id=office.device_id,
+                                           kind="ticket", content=_ticket("A015"), printer=f"pdf:{tmp_path / 'out'}",
+                                           title="000.25.12.H01-261207-0001", now=NOW + timedelta(seconds=attempt)).id)
+    with db.write() as s:  # a title in Vietnamese (an applicant's name) is made plain ASCII
+        odd = queue_document(s, office_code=office.office_code, device_id=office.device_id, kind="ticket",
+                             content=_ticket("A016"), printer="qt:HP LaserJet Quầy 1",
+                             title="Nguyễn Thị Đào / 2", now=NOW + timedelta(seconds=5)).id
+    events: list[PrintEvent] = []
+    worker = PrintWorker(db, office.device_id, "pdf", tmp_path / "kept", keep_days=30, render=one_pager,
+                         backend_factory=lambda spec: backend_for(spec) if spec.kind == "pdf" else _Accepting(),
+                         on_change=events.append)
+    worker.run_once(NOW + timedelta(seconds=10))
+    first, again, named = (Path(_job(db, j).pdf_path).name for j in (*receipts, odd))
+    assert (first, again) == ("phieu-so-thu-tu_000.25.12.H01-261207-0001.pdf",
+                              "phieu-so-thu-tu_000.25.12.H01-261207-0001-2.pdf")
+    assert named == "phieu-so-thu-tu_Nguyen-Thi-Dao-2.pdf" and named.isascii()
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == sorted([first, again])  # the folder's copies too
+    done = {e.job.id: e.where for e in events if e.state == "done"}
+    assert done[receipts[1]] == f"tệp {tmp_path / 'out' / again}"
+    assert done[odd] == "máy in HP LaserJet Quầy 1"
+
+
+class _Accepting:
+    """A printer that takes every job (the system printer of the test above)."""
+
+    def send(self, request: Any) -> None:
+        assert Path(request.pdf_path).is_file()
 
 
 def test_a_broken_printer_holds_back_only_its_own_jobs(db: Database, office: OfficeRefs, tmp_path: Path) -> None:
