@@ -20,6 +20,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
+from core.passwords import TEST_CHEAP_HASHES
 from local_db import migrate
 from local_db.database import Database
 from local_db.office_setup import OfficeRefs, build_office
@@ -30,6 +31,9 @@ from tests.support.dialects import DIALECTS
 # not in the Makefile, so `pytest` alone behaves as `make test`. The desktop test
 # (tests/cli/test_demo_desktop.py) takes it out again for the apps it starts on its X server.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Real argon2id hashes with its cheapest parameters (core/passwords.py says why and why only
+# here); the processes the tests start inherit it.
+os.environ[TEST_CHEAP_HASHES] = "1"
 
 hypothesis_settings.register_profile("ci", max_examples=60, deadline=None)
 hypothesis_settings.register_profile("dev")  # Hypothesis defaults; HYPOTHESIS_PROFILE=dev

@@ -13,8 +13,6 @@ from sqlalchemy import func, select, update
 from core.actor import Actor
 from core.errors import DomainError, MotcuaError, NotFound, ValidationError
 from core.i18n import language
-from core.passwords import hash_password as real_hash_password
-from core.passwords import needs_rehash as real_needs_rehash
 from core.passwords import verify_password
 from local_db.database import Database
 from local_db.models import AuditLog, Office, Outbox, Staff
@@ -36,6 +34,8 @@ PASSWORD = "matkhau123"  # build_office's password for every demo account
 _cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 CHEAP_HASH = _cheap.hash(PASSWORD)
 CHEAP_DUMMY = _cheap.hash("nobody's password")
+_real = PasswordHasher()  # the product's parameters (the suite's own hashes are cheap: tests/conftest.py)
+real_hash_password, real_needs_rehash = _real.hash, _real.check_needs_rehash
 
 
 @pytest.fixture(autouse=True)
