@@ -71,10 +71,21 @@ def role_at_least(role: str, needed: str) -> bool:
 
 
 def _staff_now(session: Session, actor: Actor, needed: str) -> Staff:
+    """The actor's staff row, read once per transaction: an operation asks at its start and
+    again for every audit row it writes, and one read inside the transaction answers all of
+    them (a change this session makes to the row is on the same object, so it still counts)."""
     staff = None
     if actor.staff_id is not None:
-        staff = session.scalars(select(Staff).where(Staff.id == actor.staff_id)
-                                .execution_options(populate_existing=True)).first()
+        transaction = session.get_transaction()
+        read: dict[object, Staff] = session.info.setdefault("staff_read_in", {})
+        key = (id(transaction), actor.staff_id)
+        staff = read.get(key) if transaction is not None else None
+        if staff is None:
+            staff = session.scalars(select(Staff).where(Staff.id == actor.staff_id)
+                                    .execution_options(populate_existing=True)).first()
+            if staff is not None and transaction is not None:
+                read.clear()  # only the current transaction's read is kept
+                read[key] = staff
     if staff is None or staff.office_code != actor.office_code:
         raise Forbidden(lazy_gettext("Please log in first."), needed=needed)
     if not staff.active:
