@@ -23,7 +23,8 @@ from kiosk.ticket.model import (
 from kiosk.words import closed_words, counters_words, wait_words
 from printing.spool import PrintEvent
 from ui.failures import database_outage, failure_words
-from ui.parts import button, clear_layout, label, say, vbox
+from ui.flow import Columns, Flip, column
+from ui.parts import button, label, say, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 
@@ -46,10 +47,10 @@ class ServiceScreen(Screen):
         self.title = label(role="title", center=True)
         self.hint = label(role="subtitle", center=True)
         self.status = label(role="hint", center=True, name="ticket-status")
-        self.list_layout = vbox(spacing=18)
+        self.choices = Columns(portrait=1, landscape=2, spacing=18)
         self.back = button(name="back", on_click=lambda: self.go("start"))
         layout = vbox(self, [self.title, self.hint], margin=40, spacing=22)
-        layout.addLayout(self.list_layout)
+        layout.addWidget(self.choices)
         layout.addWidget(self.status)
         layout.addStretch(1)
         layout.addWidget(self.back)
@@ -66,7 +67,7 @@ class ServiceScreen(Screen):
         self.tasks.run(service_choices, self.ctx, on_done=self._show, on_error=self._failed)
 
     def _show(self, menu: ServiceMenu) -> None:
-        clear_layout(self.list_layout)
+        self.choices.clear()
         self.buttons = {}
         if menu.closed_until is not None:  # no buttons: a number now would never be called
             say(self.status, closed_words(menu.closed_until), "info")
@@ -79,10 +80,10 @@ class ServiceScreen(Screen):
             b = button(f"{choice.name}\n{detail}", "choice", name=f"service-{choice.code}",
                        on_click=lambda c=choice: self.go("ticket_priority", service=c))
             self.buttons[choice.code] = b
-            self.list_layout.addWidget(b)
+            self.choices.add(b)
 
     def _failed(self, exc: Exception) -> None:
-        clear_layout(self.list_layout)
+        self.choices.clear()
         self.buttons = {}
         say(self.status, failure_words(exc, unavailable=_(
             "The services cannot be shown right now. Please ask at a counter."), citizen=True), "error")
@@ -108,8 +109,10 @@ class PriorityScreen(Screen):
                         for code, _text in PRIORITY_CHOICES}
         self.status = label(role="hint", center=True, name="ticket-status")
         self.back = button(name="back", on_click=lambda: self.go("ticket_service"))
-        layout = vbox(self, [self.title, self.hint, self.none, *self.reasons.values(), self.status], margin=40,
-                      spacing=18)
+        reasons = Columns(portrait=1, landscape=3, spacing=18)  # short words: three abreast
+        for b in self.reasons.values():
+            reasons.add(b)
+        layout = vbox(self, [self.title, self.hint, self.none, reasons, self.status], margin=40, spacing=18)
         layout.addStretch(1)
         layout.addWidget(self.back)
         self.retranslate()
@@ -175,8 +178,11 @@ class TicketDoneScreen(Screen):
         self.wait = label(role="subtitle", center=True)
         self.printing = label(role="info", center=True, name="print-status")
         self.done = button(role="primary", name="done", on_click=lambda: self.go("start"))
-        layout = vbox(self, [self.heading, self.number, self.service, self.counters, self.ahead, self.wait,
-                             self.printing], margin=40, spacing=18)
+        # The number and its service, then what to do: beside each other on a landscape panel.
+        layout = vbox(self, margin=40, spacing=18)
+        layout.addWidget(Flip([column([self.heading, self.number, self.service], spacing=18),
+                               column([self.counters, self.ahead, self.wait, self.printing], spacing=18)],
+                              spacing=18))
         layout.addStretch(1)
         layout.addWidget(self.done)
         self.retranslate()
