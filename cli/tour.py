@@ -296,7 +296,25 @@ def demo_database(folder: Path):  # type: ignore[no-untyped-def]
     db = Database(f"sqlite:///{folder / 'tour-office.db'}")
     migrate.upgrade(db)
     seed_demo(db, seed=TOUR_SEED, days=TOUR_DAYS, now=TOUR_NOW)
+    sign_in_at_counter(db, "canbo1", 1)  # as `motcua demo` does: its services have a clerk, the others not
     return db
+
+
+def sign_in_at_counter(db, username: str, number: int) -> None:  # type: ignore[no-untyped-def]
+    """A clerk signs in at a counter of the tour's office, as the counter app does."""
+    from sqlalchemy import select
+
+    from core.actor import Actor
+    from local_db.models import Staff
+    from local_db.office_settings import get_office
+    from local_db.office_setup import ensure_device
+    from local_db.ops.counters import set_counter_open
+
+    with db.write() as s:
+        code = get_office(s).code
+        staff = s.scalars(select(Staff).where(Staff.office_code == code, Staff.username == username)).one()
+        device = ensure_device(s, code, "tour-counter", "counter")
+        set_counter_open(s, Actor(code, device.id, staff.id, staff.full_name), number, True, now=TOUR_NOW)
 
 
 def run(args: argparse.Namespace) -> int:

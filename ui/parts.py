@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.theme import set_role
+from ui.theme import set_role, set_role_property
 
 
 def label(text: str = "", role: str = "", *, center: bool = False, wrap: bool = True,
@@ -82,6 +82,14 @@ class WrapButton(QPushButton):
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setText(text)
+        # The label draws the text, so it takes the checked look too (the stylesheet's
+        # QLabel[on="true"]): a label styles itself, not by its button's state, and kept the
+        # dark text of an unchecked button on the dark background of a checked one.
+        self.toggled.connect(self._show_checked)
+
+    def _show_checked(self, on: bool) -> None:
+        if bool(self._label.property("on")) != on:
+            set_role_property(self._label, "on", on)
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
         self._label.setText(text)

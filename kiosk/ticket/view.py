@@ -4,6 +4,7 @@ while it prints."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,7 @@ from kiosk.ticket.model import (
     service_choices,
     take_ticket,
 )
-from kiosk.words import closed_words, counters_words, wait_words
+from kiosk.words import closed_words, counters_words, no_counter_words, wait_words
 from printing.spool import PrintEvent
 from ui.failures import database_outage, failure_words
 from ui.flow import Columns, Flip, column
@@ -75,8 +76,9 @@ class ServiceScreen(Screen):
         say(self.status, "")
         for choice in menu.choices:
             line = ngettext("{n} person waiting", "{n} people waiting", choice.waiting).format(n=choice.waiting)
-            detail = f"{line} · {wait_words(choice.estimated_wait_min)}" if choice.open else \
-                _("No counter open for this service right now")
+            # A wait is promised only when a clerk is at a counter serving it.
+            detail = f"{line} · {wait_words(choice.estimated_wait_min)}" if choice.staffed else \
+                f"{line} · {no_counter_words()}"
             b = button(f"{choice.name}\n{detail}", "choice", name=f"service-{choice.code}",
                        on_click=lambda c=choice: self.go("ticket_priority", service=c))
             self.buttons[choice.code] = b
@@ -208,10 +210,11 @@ class TicketDoneScreen(Screen):
     def _fill(self, t: IssuedTicket) -> None:
         self.number.setText(t.code)
         self.service.setText(t.service_name)
-        self.counters.setText(counters_words(t.counters))
+        self.counters.setText(counters_words(t.counters) if t.staffed else no_counter_words())
         self.ahead.setText(ngettext("{n} person is waiting before you", "{n} people are waiting before you",
                                     t.ahead).format(n=t.ahead))
-        self.wait.setText(wait_words(t.wait_minutes))
+        self.wait.setText(wait_words(t.wait_minutes) if t.staffed else "")  # no promise nobody keeps
+        self.wait.setVisible(t.staffed)
 
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
         sample = IssuedTicket(ticket_id=uuid.uuid4(), code="A015", service_name=_("Civil status"),
@@ -230,7 +233,11 @@ class TicketDoneScreen(Screen):
             self.printing.setText(_("The printer is not working right now. Please remember your number: "
                                     "{code}. It will also be called on the screen.").format(code=sample.code))
 
-        return [("printing", printing), ("printed", printed), ("printer-failed", printer_failed)]
+        def no_counter() -> None:
+            self.enter(ticket=replace(sample, staffed=False))
+
+        return [("printing", printing), ("printed", printed), ("printer-failed", printer_failed),
+                ("no-counter", no_counter)]
 
     def on_print_event(self, event: PrintEvent) -> None:
         """From the print worker (GUI thread): tell the citizen what happened to the paper."""
