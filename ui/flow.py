@@ -21,6 +21,12 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QLayout, QWidget
 from ui.parts import vbox
 
 
+# A part beside an on-screen keyboard and the keyboard, in landscape: the keyboard gets
+# about 1030 px of a 1920 panel, as wide as on a portrait one, so the words on its keys
+# ("Chữ hoa", "à huyền") fit in large text too.
+BESIDE_A_KEYBOARD = (9, 11)
+
+
 def column(items: Iterable[QWidget | QLayout], *, spacing: int = 16, stretch_end: bool = False) -> QWidget:
     """Widgets (and layouts) one under the other, as one part of a :class:`Flip`."""
     part = QWidget()

@@ -5,7 +5,11 @@
 * :func:`small_targets`: touch targets under the minimum size;
 * :func:`untranslated_texts`: English left on a Vietnamese screen — a visible text that is
   a msgid the Vietnamese catalogue translates (so it should have been shown translated);
-* :func:`is_blank`: a near-uniform picture (a screen that failed to draw).
+* :func:`is_blank`: a near-uniform picture (a screen that failed to draw);
+* :func:`overflow`: a window that needs more room than its panel (its minimum size, which
+  a window manager or a full-screen panel would cut, not only its picture);
+* :func:`contrast_ratio` and :func:`text_colours`: whether a text can be read on its
+  background (WCAG 2's ratio; 4.5:1 for normal text).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from functools import cache
 from typing import TypeVar
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -169,3 +173,48 @@ def is_blank(image: QImage | QPixmap, tolerance: float = 0.002) -> bool:
     counts = Counter(pixels)
     total = len(pixels)
     return (total - max(counts.values())) / total < tolerance
+
+
+def overflow(window: QWidget, panel: tuple[int, int]) -> list[str]:
+    """What of ``window`` does not fit a ``panel`` (width, height): its minimum size, the
+    layout's (the size hint) and any set on it — what Qt holds the window to, whatever the
+    panel. Empty when it fits. (A text that needs more height at its width than its label
+    has is :func:`elided_labels`' finding.)
+
+    The picture alone does not tell: offscreen, a window may be drawn at the panel's size
+    while asking for more, and a real screen or window manager then cuts it."""
+    width, height = panel
+    need_w = max(window.minimumSizeHint().width(), window.minimumSize().width())
+    need_h = max(window.minimumSizeHint().height(), window.minimumSize().height())
+    found = []
+    if need_w > width:
+        found.append(f"wider than the {width}x{height} panel: needs {need_w} px")
+    if need_h > height:
+        found.append(f"taller than the {width}x{height} panel: needs {need_h} px")
+    return found
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2's contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colours(widget: QWidget) -> tuple[QColor, QColor]:
+    """The colour a widget's text is drawn in and the colour behind it, as the user sees
+    them: the text colour from the palette the stylesheet gave the widget that draws the
+    text (a WrapButton's inner label), the background the most common colour of the
+    widget's picture (a checked button's fill is in no palette)."""
+    drawer = next((c for c in widget.findChildren(QLabel) if c.isVisibleTo(widget) and c.text()), widget)
+    role = QPalette.ColorRole.WindowText if isinstance(drawer, QLabel) else QPalette.ColorRole.ButtonText
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    pixels = array("I", bytes(image.constBits())[: image.sizeInBytes()])
+    background = QColor.fromRgb(Counter(pixels).most_common(1)[0][0])
+    return drawer.palette().color(role), background

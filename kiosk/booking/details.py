@@ -28,7 +28,7 @@ from kiosk.context import KioskContext
 from kiosk.words import day_words
 from printing.spool import PrintEvent
 from ui.failures import failure_words
-from ui.flow import Flip, column
+from ui.flow import BESIDE_A_KEYBOARD, Flip, column
 from ui.parts import button, label, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -68,7 +68,7 @@ class DetailsScreen(BookingScreen):
         fields = column([self.title, self.hint, self.name_edit, self.phone_edit, self.summary, self.error], spacing=18,
                         stretch_end=True)
         layout = vbox(self, margin=40, spacing=18)
-        layout.addWidget(Flip([fields, self.keyboard], portrait=[1, 0], landscape=[1, 1], spacing=18), 1)
+        layout.addWidget(Flip([fields, self.keyboard], portrait=[1, 0], landscape=BESIDE_A_KEYBOARD, spacing=18), 1)
         layout.addWidget(self.confirm)
         layout.addWidget(self.back)
         self.retranslate()

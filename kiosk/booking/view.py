@@ -34,7 +34,7 @@ from kiosk.booking.model import (
 from kiosk.context import KioskContext
 from kiosk.words import day_words
 from ui.failures import database_outage, failure_words
-from ui.flow import Flip, column
+from ui.flow import BESIDE_A_KEYBOARD, Flip, column
 from ui.parts import button, clear_layout, label, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -69,7 +69,7 @@ class ProcedureSearchScreen(BookingScreen):
         found = column([self.search, self.status], spacing=14)
         found.layout().addWidget(scroll_area(inner), 1)
         layout = vbox(self, [self.title, self.hint], margin=32, spacing=14)
-        layout.addWidget(Flip([found, self.keyboard], portrait=[1, 0], landscape=[1, 1], spacing=14), 1)
+        layout.addWidget(Flip([found, self.keyboard], portrait=[1, 0], landscape=BESIDE_A_KEYBOARD, spacing=14), 1)
         layout.addWidget(self.back)
         self.retranslate()
 

@@ -28,7 +28,7 @@ from kiosk.dossier.model import (
     refusal_words,
 )
 from ui.failures import database_outage, failure_words
-from ui.flow import Flip, column
+from ui.flow import BESIDE_A_KEYBOARD, Flip, column
 from ui.parts import button, hbox, label, panel, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -69,7 +69,7 @@ class DossierScreen(Screen):
         # The keyboard under the code (portrait), or beside the code and the answer (landscape).
         answer = column([code_row, self.error, self.card], spacing=20, stretch_end=True)
         layout = vbox(self, [self.title, self.hint], margin=40, spacing=20)
-        layout.addWidget(Flip([answer, self.keyboard], portrait=[0, 0], landscape=[1, 1], spacing=20))
+        layout.addWidget(Flip([answer, self.keyboard], portrait=[0, 0], landscape=BESIDE_A_KEYBOARD, spacing=20))
         layout.addStretch(1)
         layout.addLayout(hbox(items=[self.back, self.again]))
         self.retranslate()

@@ -14,7 +14,7 @@ from kiosk.context import KioskContext
 from kiosk.guide.model import GuideEntry, fields, load_guide, print_checklist, search
 from printing.spool import PrintEvent
 from ui.failures import failure_words
-from ui.flow import Flip, column
+from ui.flow import BESIDE_A_KEYBOARD, Flip, column
 from ui.parts import button, clear_layout, hbox, label, panel, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -51,7 +51,7 @@ class GuideScreen(Screen):
         found = column([self.query, self.heading, self.status], spacing=16)
         found.layout().addWidget(scroll_area(inner), 1)
         layout = vbox(self, [self.title, self.hint], margin=40, spacing=16)
-        layout.addWidget(Flip([found, self.keyboard], portrait=[1, 0], landscape=[1, 1], spacing=16), 1)
+        layout.addWidget(Flip([found, self.keyboard], portrait=[1, 0], landscape=BESIDE_A_KEYBOARD, spacing=16), 1)
         layout.addLayout(hbox(items=[self.back, self.all_fields]))
         self.retranslate()
 

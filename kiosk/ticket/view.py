@@ -25,7 +25,7 @@ from kiosk.words import closed_words, counters_words, no_counter_words, wait_wor
 from printing.spool import PrintEvent
 from ui.failures import database_outage, failure_words
 from ui.flow import Columns, Flip, column
-from ui.parts import button, label, say, vbox
+from ui.parts import button, label, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 
@@ -50,10 +50,11 @@ class ServiceScreen(Screen):
         self.status = label(role="hint", center=True, name="ticket-status")
         self.choices = Columns(portrait=1, landscape=2, spacing=18)
         self.back = button(name="back", on_click=lambda: self.go("start"))
+        # An office may have many services: the list scrolls rather than push "Back" off the panel.
+        choices_area = scroll_area(column([self.choices], spacing=0, stretch_end=True))
         layout = vbox(self, [self.title, self.hint], margin=40, spacing=22)
-        layout.addWidget(self.choices)
+        layout.addWidget(choices_area, 1)
         layout.addWidget(self.status)
-        layout.addStretch(1)
         layout.addWidget(self.back)
         self.buttons: dict[str, Any] = {}
         self.retranslate()
