@@ -21,7 +21,7 @@ from functools import cache
 from typing import TypeVar
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QImage, QPalette, QPixmap
+from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -208,13 +208,16 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
 
 
 def text_colours(widget: QWidget) -> tuple[QColor, QColor]:
-    """The colour a widget's text is drawn in and the colour behind it, as the user sees
-    them: the text colour from the palette the stylesheet gave the widget that draws the
-    text (a WrapButton's inner label), the background the most common colour of the
-    widget's picture (a checked button's fill is in no palette)."""
-    drawer = next((c for c in widget.findChildren(QLabel) if c.isVisibleTo(widget) and c.text()), widget)
-    role = QPalette.ColorRole.WindowText if isinstance(drawer, QLabel) else QPalette.ColorRole.ButtonText
+    """The colour a widget's text is drawn in and the colour behind it, as the stylesheet
+    paints them in the widget's present state (checked, high contrast...): read off its
+    picture, since a state's colours are in no palette (a checked button's fill and text
+    colour are applied as it paints). The background is the most common colour; the text's
+    is, of the colours that cover a fair share of the rest (the cores of the letters, not
+    their anti-aliased edges), the one that stands out most from the background."""
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
-    pixels = array("I", bytes(image.constBits())[: image.sizeInBytes()])
-    background = QColor.fromRgb(Counter(pixels).most_common(1)[0][0])
-    return drawer.palette().color(role), background
+    counts = Counter(array("I", bytes(image.constBits())[: image.sizeInBytes()]))
+    (bg_rgb, bg_count), *rest = counts.most_common()
+    background = QColor.fromRgb(bg_rgb)
+    others = sum(n for _rgb, n in rest)
+    common = [QColor.fromRgb(rgb) for rgb, n in rest if n >= 0.05 * others] or [background]
+    return max(common, key=lambda c: contrast_ratio(c, background)), background

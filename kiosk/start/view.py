@@ -62,9 +62,10 @@ class StartScreen(Screen):
         """Larger text and high contrast say when they are on: the on look (the theme's
         checked style) and the words, so it is not told by colour alone."""
         theme = current_theme()
-        for aid, on, off_text, on_text in ((self.large_text, theme.large_text, _("Larger text"), _("Larger text: on")),
+        # On two lines when on: three buttons abreast must still fit the portrait panel in large text.
+        for aid, on, off_text, on_text in ((self.large_text, theme.large_text, _("Larger text"), _("Larger text\n(on)")),
                                           (self.high_contrast, theme.high_contrast, _("High contrast"),
-                                           _("High contrast: on"))):
+                                           _("High contrast\n(on)"))):
             aid.setChecked(on)
             aid.setText(on_text if on else off_text)
 
