@@ -136,14 +136,17 @@ def test_the_chosen_rating_and_a_reading_aid_that_is_on_can_be_read(tour, high_c
     try:
         apply_theme(app, Theme(high_contrast=high_contrast))
         form = kiosk.nav.go("rating_form", **kiosk.nav.screens["rating_form"].tour_params())
-        form.choose("very_satisfied")
+        form.choose("satisfied")
         QApplication.processEvents()
-        chosen, other = form.levels["very_satisfied"], form.levels["satisfied"]
+        form.choose("very_satisfied")  # the citizen changes their mind
+        QApplication.processEvents()
+        chosen, other, never = (form.levels[k] for k in ("very_satisfied", "satisfied", "unsatisfied"))
         assert chosen.isChecked() and chosen.text() == "• Rất hài lòng •"
         for level in (chosen, other):
             fg, bg = text_colours(level)
             assert contrast_ratio(fg, bg) >= 4.5, (level.text(), fg.name(), bg.name())
         assert text_colours(chosen)[1] != text_colours(other)[1]  # the chosen one is filled, not only marked
+        assert text_colours(other) == text_colours(never)  # and the one left keeps no trace of it
 
         kiosk.nav.go("start")
         kiosk.set_theme(large_text=True)  # as its button does
