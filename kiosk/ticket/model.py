@@ -35,10 +35,6 @@ class ServiceChoice:
     counters_staffed: tuple[int, ...] = ()  # open with a clerk signed in (local_db/ops/staffing.py)
 
     @property
-    def open(self) -> bool:
-        return bool(self.counters_open)
-
-    @property
     def staffed(self) -> bool:
         """Someone is serving it now: only then does the kiosk promise a wait."""
         return bool(self.counters_staffed)
