@@ -30,7 +30,8 @@ READY = "motcua kiosk: ready"
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--windowed", action="store_true",
-                        help="a 1080x1920 window instead of full-screen (trying it on a desktop)")
+                        help="a 1080x1920 window instead of full-screen (trying it on a desktop; zoomed out to fit a "
+                             "smaller screen)")
     parser.add_argument("--geometry", type=Area.parse, metavar="WxH+X+Y",
                         help="a window in this area of the screen, zoomed out when it does not fit (motcua demo "
                              "uses it)")
@@ -101,6 +102,17 @@ def run(args: argparse.Namespace) -> int:
         db.dispose()
 
 
+def _desktop_area(size: tuple[int, int]) -> Area | None:
+    """Where a windowed kiosk goes on this desktop: the screen's free area, asked of Qt in a
+    process of its own (ui/placement.py; Qt's zoom is set before this process's application
+    exists); None when that cannot be learnt (then the window opens at its own size)."""
+    from cli.desktop import screen_area
+    from ui.placement import windowed_area
+
+    screen = screen_area(os.environ)
+    return windowed_area(screen, size) if isinstance(screen, Area) else None
+
+
 def open_kiosk(db, settings, *, clock=None, print_in_background: bool = True, use_camera: bool = True):  # type: ignore[no-untyped-def]
     """The kiosk's context and window for this machine (``clock``: the training clock of
     ``--now``, None for real service); the command and the training test open it alike."""
@@ -128,17 +140,20 @@ def _run_kiosk(db, settings, args: argparse.Namespace, smoke: bool, clock=None) 
     from ui.placement import place, prepare_zoom
 
     size = PORTRAIT[::-1] if args.landscape else PORTRAIT
-    zoom = prepare_zoom(args.geometry, size)
+    area = args.geometry
+    if area is None and args.windowed:
+        area = _desktop_area(size)
+    zoom = prepare_zoom(area, size)
     app = make_app(language=settings.language)
     ctx, window = open_kiosk(db, settings, clock=clock)
     if not pin_is_set(db, ctx.office_code) and not smoke:
         print("motcua kiosk: no staff PIN is set for this office, so the PIN pad cannot close the kiosk; "
               "set one with `motcua kiosk --set-pin --user ADMIN`", file=sys.stderr)
-    if args.geometry is not None:
-        place(window, args.geometry, zoom)
+    window.fit_panel(size)  # the screens laid out for the panel's orientation before the window shows
+    if area is not None:
+        place(window, area, zoom)
         window.show()
     elif args.windowed:
-        window.resize(*size)
         window.show()
     else:
         window.showFullScreen()
@@ -156,7 +171,9 @@ def _run_kiosk(db, settings, args: argparse.Namespace, smoke: bool, clock=None) 
         if handle is None or not handle.isExposed() or window.nav.current is not window.start:
             QTimer.singleShot(10, ready)
             return
-        print(f"{READY} ({time.perf_counter() - _STARTED:.2f} s, office {ctx.office_code})", flush=True)
+        shown = f"{round(window.width() * zoom)}x{round(window.height() * zoom)}"
+        print(f"{READY} ({time.perf_counter() - _STARTED:.2f} s, office {ctx.office_code}, window {shown}"
+              + (f" zoomed out to {zoom:.2f}" if zoom < 1 else "") + ")", flush=True)
         if smoke:
             QTimer.singleShot(0, window.shutdown)
 

@@ -5,11 +5,13 @@ It builds a small throwaway demo office (two days of history, a fixed seed and a
 "now") in a temporary SQLite file, unless ``--database-url`` names an office database;
 opens a kiosk window offscreen at the panel's 1080x1920; visits every screen the window
 has and every state each screen lists in ``tour_states()`` (each error message included),
-in both languages, plus the start screen in the large-text and high-contrast modes; and
-saves ``kiosk-<screen>[-<state>]-<lang>.png``. Each picture is also looked at the way a
-reviewer would (ui/inspect.py): blank screen, English on a Vietnamese screen, text that
-does not fit, a touch target under 64 px, a screen taller or wider than the panel. What
-it finds is printed and shown under the picture in index.html.
+in both languages, plus the start screen in the large-text and high-contrast modes (and
+both at once); then all of it again on a 1920x1080 landscape panel; and saves
+``kiosk-<screen>[-<state>][-<mode>][-landscape]-<lang>.png``. Each picture is also looked at
+the way a reviewer would (ui/inspect.py): blank screen, English on a Vietnamese screen,
+text that does not fit, a touch target under 64 px, a screen taller or wider than the
+panel (the window's minimum size, not only its picture). What it finds is printed and
+shown under the picture in index.html.
 
 ``--apps web``: every page of the citizens' booking and tracking site on a phone-sized
 screen, both languages, from a throwaway central server (cli/tour_web.py).
@@ -37,7 +39,8 @@ TOUR_SEED = 2026
 TOUR_DAYS = 2
 APPS = ("kiosk", "counter", "display", "web")
 LANGS = ("vi", "en")
-MODES = ("large_text", "high_contrast")
+# The reading modes the kiosk's start screen offers, alone and together ("+").
+MODES = ("large_text", "high_contrast", "large_text+high_contrast")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -55,12 +58,13 @@ class Shot:
     screen: str
     state: str
     lang: str
-    mode: str = ""  # "", "large_text", "high_contrast"
+    mode: str = ""  # "", "large_text", "high_contrast", "large_text+high_contrast"
     findings: list[str] = field(default_factory=list)
+    panel: str = ""  # "" for the app's own panel, "landscape" for the kiosk on a landscape one
 
     @property
     def caption(self) -> str:
-        parts = [self.screen, self.state, self.mode.replace("_", " "), self.lang]
+        parts = [self.screen, self.state, self.mode.replace("_", " "), self.panel, self.lang]
         return " · ".join(p for p in parts if p)
 
 
@@ -74,12 +78,15 @@ class Target:
     theme: Any  # ui.theme.Theme of the app (desk sizes for the counter)
     min_target: int  # the smallest button a person should have to hit, in px
     modes: tuple[str, ...] = ()  # reading modes the app offers (photographed on its home screen)
+    panel: str = ""  # "landscape": the kiosk on a landscape panel (in the pictures' names)
 
 
-def kiosk_target() -> Target:
+def kiosk_target(*, landscape: bool = False) -> Target:
     from kiosk.app import PORTRAIT
     from ui.theme import MIN_TOUCH_PX, Theme
 
+    if landscape:
+        return Target("kiosk", "start", PORTRAIT[::-1], Theme(), MIN_TOUCH_PX, MODES, panel="landscape")
     return Target("kiosk", "start", PORTRAIT, Theme(), MIN_TOUCH_PX, MODES)
 
 
@@ -117,6 +124,23 @@ def _settle(window: KioskWindow) -> None:
         QApplication.processEvents()
 
 
+def _fit(window: KioskWindow, size: tuple[int, int]) -> None:
+    """The window at the panel's size (the kiosk lays its screens out for the panel's
+    orientation first)."""
+    if hasattr(window, "fit_panel"):
+        window.fit_panel(size)
+    else:
+        window.resize(*size)
+
+
+def _mode_theme(theme, mode: str):  # type: ignore[no-untyped-def]
+    """The app's theme in a reading mode ("large_text+high_contrast": both)."""
+    from dataclasses import replace
+
+    parts = set(mode.split("+"))
+    return replace(theme, large_text="large_text" in parts, high_contrast="high_contrast" in parts)
+
+
 def _use_language(window: KioskWindow, lang: str) -> None:
     from core.i18n import current_language
 
@@ -131,6 +155,7 @@ def _look(window: KioskWindow, lang: str, target: Target | None = None, picture=
         describe,
         elided_labels,
         is_blank,
+        overflow,
         small_targets,
         untranslated_texts,
     )
@@ -139,14 +164,13 @@ def _look(window: KioskWindow, lang: str, target: Target | None = None, picture=
     panel = target.size
     findings: list[str] = []
     screen = window.nav.current
-    if screen is not None and picture is not None:
+    if picture is not None:  # (a fit check takes no picture, and looks at no colours)
         from PySide6.QtCore import QPoint, QRect
 
-        seen = picture.copy(QRect(screen.mapTo(window, QPoint(0, 0)), screen.size()))
-    else:
-        seen = screen.grab() if screen is not None else None
-    if seen is None or is_blank(seen):
-        findings.append("blank screen")
+        seen = picture.copy(QRect(screen.mapTo(window, QPoint(0, 0)), screen.size())) if screen is not None else None
+        if seen is None or is_blank(seen):
+            findings.append("blank screen")
+    findings += overflow(window, panel)
     if (window.width(), window.height()) != panel:
         from PySide6.QtWidgets import QAbstractButton, QLabel
 
@@ -175,18 +199,18 @@ def _enter_afresh(window: KioskWindow, name: str) -> None:
 
 
 def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LANGS, every_mode: bool = False,
-              modes: tuple[str, ...] | None = None, target: Target | None = None,
-              log=lambda _msg: None) -> list[Shot]:  # type: ignore[no-untyped-def]
+              modes: tuple[str, ...] | None = None, target: Target | None = None, home_only: bool = False,
+              photographs: bool = True, log=lambda _msg: None) -> list[Shot]:  # type: ignore[no-untyped-def]
     """Photograph every screen and state of ``window`` into ``outdir``; returns the shots.
 
     By default every screen in the normal look and the start screen in each reading mode
     (``every_mode``: every screen in each); ``modes``: every screen in just these modes
-    ("" is the normal look).
+    ("" is the normal look); ``home_only``: the home screen alone in those modes.
+    ``photographs`` False: every state is looked at, but no picture is taken or written
+    (a fit check: sizes, clipping, targets and words; not the blank screen).
 
-    The window should be shown at the panel size; its idle timeout is held off meanwhile
-    and its language and theme are put back afterwards."""
-    from dataclasses import replace
-
+    The window is fitted to the target's panel (a landscape one too); its idle timeout is
+    held off meanwhile, and its size, language and theme are put back afterwards."""
     from PySide6.QtWidgets import QApplication
 
     from core.i18n import current_language
@@ -198,8 +222,10 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
     shots: list[Shot] = []
     qapp = QApplication.instance()
     start_lang, start_theme = current_language(), current_theme()
+    start_size = (window.width(), window.height())
     idle_timeout = window.idle.timeout
     window.idle.timeout = 10**9  # the tour must not be sent back to the start
+    _fit(window, target.size)
     # PNG encoding releases the GIL: the files are written while the next state is drawn.
     from concurrent.futures import ThreadPoolExecutor
 
@@ -207,21 +233,24 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
     saving = []
 
     def photograph(screen_name: str, state: str, put, lang: str, mode: str) -> None:  # type: ignore[no-untyped-def]
-        label = "-".join(p for p in (state, mode) if p)
+        label = "-".join(p for p in (state, mode, target.panel) if p)
         shot = Shot(file=shot_name(app, screen_name, label, lang), app=app, screen=screen_name, state=state,
-                    lang=lang, mode=mode)
+                    lang=lang, mode=mode, panel=target.panel)
         try:
             _enter_afresh(window, screen_name)
             _settle(window)
             put()
             _settle(window)
-            window.resize(*target.size)  # a larger earlier state must not stick
+            _fit(window, target.size)  # a larger earlier state must not stick
             _settle(window)
         except Exception as exc:  # one broken state must not hide the others
             shot.findings.append(f"the state could not be shown: {type(exc).__name__}: {exc}")
-        picture = window.grab().toImage()  # a QImage may be saved off the GUI thread, a QPixmap not
-        shot.findings += _look(window, lang, target, picture)
-        saving.append(saver.submit(picture.save, str(outdir / shot.file), "PNG"))
+        if photographs:
+            picture = window.grab().toImage()  # a QImage may be saved off the GUI thread, a QPixmap not
+            shot.findings += _look(window, lang, target, picture)
+            saving.append((shot, saver.submit(picture.save, str(outdir / shot.file), "PNG")))
+        else:
+            shot.findings += _look(window, lang, target)
         shots.append(shot)
         log(f"{shot.file}" + (f"  ({'; '.join(shot.findings)})" if shot.findings else ""))
 
@@ -229,10 +258,9 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
         for lang in langs:
             _use_language(window, lang)
             for mode in modes if modes is not None else ("", *target.modes):
-                apply_theme(qapp, replace(target.theme, large_text=mode == "large_text",
-                                          high_contrast=mode == "high_contrast"))
+                apply_theme(qapp, _mode_theme(target.theme, mode))
                 for name, screen in window.nav.screens.items():
-                    if mode and name != home and not every_mode and modes is None:
+                    if name != home and (home_only or mode and not every_mode and modes is None):
                         continue
                     try:
                         _enter_afresh(window, name)
@@ -251,12 +279,14 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
         _use_language(window, start_lang)
         window.idle.timeout = idle_timeout
         window.nav.go(home)
+        _fit(window, start_size)
         _settle(window)
         saver.shutdown(wait=True)
-    failed = [shot.file for shot, done in zip(shots, saving) if not done.result()]
+    failed = [shot.file for shot, done in saving if not done.result()]
     if failed:
         raise OSError(f"could not write {len(failed)} picture(s) into {outdir}, e.g. {failed[0]}")
-    write_index(outdir, shots)
+    if photographs:
+        write_index(outdir, shots)
     return shots
 
 
@@ -306,7 +336,25 @@ def demo_database(folder: Path):  # type: ignore[no-untyped-def]
     db = Database(f"sqlite:///{folder / 'tour-office.db'}")
     migrate.upgrade(db)
     seed_demo(db, seed=TOUR_SEED, days=TOUR_DAYS, now=TOUR_NOW)
+    sign_in_at_counter(db, "canbo1", 1)  # as `motcua demo` does: its services have a clerk, the others not
     return db
+
+
+def sign_in_at_counter(db, username: str, number: int) -> None:  # type: ignore[no-untyped-def]
+    """A clerk signs in at a counter of the tour's office, as the counter app does."""
+    from sqlalchemy import select
+
+    from core.actor import Actor
+    from local_db.models import Staff
+    from local_db.office_settings import get_office
+    from local_db.office_setup import ensure_device
+    from local_db.ops.counters import set_counter_open
+
+    with db.write() as s:
+        code = get_office(s).code
+        staff = s.scalars(select(Staff).where(Staff.office_code == code, Staff.username == username)).one()
+        device = ensure_device(s, code, "tour-counter", "counter")
+        set_counter_open(s, Actor(code, device.id, staff.id, staff.full_name), number, True, now=TOUR_NOW)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -390,9 +438,10 @@ def _tour_kiosk(db, scratch: Path, outdir: Path, *, every_mode: bool,  # type: i
     from PySide6.QtWidgets import QApplication
 
     window = open_tour_window(db, scratch, now=now)
-    try:
-        return take_tour(window, outdir, every_mode=every_mode,
-                         log=lambda msg: print(msg, flush=True) if sys.stdout.isatty() else None)
+    log = (lambda msg: print(msg, flush=True)) if sys.stdout.isatty() else (lambda _msg: None)
+    try:  # the portrait panel, then a landscape one (every screen again, the modes on the start)
+        return (take_tour(window, outdir, every_mode=every_mode, log=log)
+                + take_tour(window, outdir, every_mode=every_mode, target=kiosk_target(landscape=True), log=log))
     finally:
         window.shutdown()
         QApplication.processEvents()

@@ -2,17 +2,16 @@
 
 Full-screen with no decorations; closing is refused, so only the staff PIN ends it (the
 OS kiosk session in the README completes this). A header shows the office, the date and
-time and a calm link indicator; after a minute without a touch any screen goes back to the
+time; after a minute without a touch any screen goes back to the
 start and forgets what was entered, with a countdown in the last ten seconds.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from core.i18n import _, current_language
@@ -27,9 +26,8 @@ from kiosk.guide.view import GuideScreen, ProcedureScreen
 from kiosk.rating.view import RatingFormScreen, RatingScreen, RatingThanksScreen
 from kiosk.start.view import StartScreen
 from kiosk.ticket.view import PriorityScreen, ServiceScreen, TicketDoneScreen
-from local_db.ops.link_state import link_state
 from ui.idle import IdleWatcher
-from ui.parts import hbox, label, panel
+from ui.parts import OneLineLabel, hbox, label, panel
 from ui.print_bridge import PrintBridge
 from ui.qt_language import set_app_language
 from ui.screen import Navigator
@@ -44,18 +42,18 @@ PORTRAIT = (1080, 1920)
 
 
 class Header(QWidget):
+    """The office and the date and time. Nothing about the link to the city: whether the
+    office is connected is the staff's concern (the counter shows it), not the citizen's."""
+
     def __init__(self, ctx: KioskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         bar = panel("header")
-        self.office = label(role="subtitle")
-        self.clock = label(role="subtitle")
-        self.link = label(role="badge", name="link-state")
-        self.online: bool | None = None
+        self.office = OneLineLabel(role="subtitle", name="office-name")
+        self.clock = label(role="subtitle", wrap=False)
         row = hbox(bar, [self.office], margin=16)
-        row.addStretch(1)
-        row.addWidget(self.link)
         row.addWidget(self.clock)
+        row.setStretch(0, 1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(bar)
@@ -64,16 +62,10 @@ class Header(QWidget):
     def retranslate(self) -> None:
         self.office.setText(self.ctx.office_name(current_language()))
         self.tick()
-        self.show_link(self.online)
 
     def tick(self) -> None:
         now = self.ctx.now().astimezone(OFFICE_TZ)
         self.clock.setText(f"{now:%H:%M}  {now:%d/%m/%Y}")
-
-    def show_link(self, online: bool | None) -> None:
-        """Calm words either way: working offline is normal for an office, not an alarm."""
-        self.online = online
-        self.link.setText(_("Connected") if online else _("Working locally"))
 
 
 class KioskWindow(QWidget):
@@ -188,13 +180,24 @@ class KioskWindow(QWidget):
 
     def _tick(self) -> None:
         self.header.tick()
-        now = self.ctx.now()
-        if now.second % 30 == 0 or self.header.online is None:
-            self.tasks.run(self._read_link, now, on_done=self.header.show_link)
 
-    def _read_link(self, now: datetime) -> bool:
-        with self.ctx.db.read() as s:
-            return link_state(s, now).online
+    # --- the panel: portrait or landscape ------------------------------------------------
+
+    def fit_panel(self, size: tuple[int, int]) -> None:
+        """Lay every screen out for a panel of ``size`` (width, height), then take that size.
+        In that order: laid out for portrait, a screen is taller than a landscape panel, and
+        the window would refuse to shrink to it."""
+        self._orient(size[0] > size[1])
+        self.resize(*size)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        """Full-screen, the panel decides the size: the screens follow its orientation."""
+        super().resizeEvent(event)
+        self._orient(event.size().width() > event.size().height())
+
+    def _orient(self, landscape: bool) -> None:
+        if landscape != self.nav.landscape:
+            self.nav.orient(landscape)
 
     # --- no way out but the staff PIN -------------------------------------------------
 

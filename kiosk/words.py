@@ -24,6 +24,11 @@ def counters_words(counters: tuple[int, ...]) -> str:
                     len(counters)).format(numbers=", ".join(str(n) for n in counters))
 
 
+def no_counter_words() -> str:
+    """Said instead of a wait for a service that no clerk is serving now."""
+    return _("No counter is serving this right now")
+
+
 def day_words(day: date) -> str:
     """``Thứ Hai, 23/11/2026`` / ``Monday, 23/11/2026``."""
     text = format_date(day, "EEEE, dd/MM/yyyy", locale=current_language())

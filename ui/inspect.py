@@ -5,7 +5,11 @@
 * :func:`small_targets`: touch targets under the minimum size;
 * :func:`untranslated_texts`: English left on a Vietnamese screen — a visible text that is
   a msgid the Vietnamese catalogue translates (so it should have been shown translated);
-* :func:`is_blank`: a near-uniform picture (a screen that failed to draw).
+* :func:`is_blank`: a near-uniform picture (a screen that failed to draw);
+* :func:`overflow`: a window that needs more room than its panel (its minimum size, which
+  a window manager or a full-screen panel would cut, not only its picture);
+* :func:`contrast_ratio` and :func:`text_colours`: whether a text can be read on its
+  background (WCAG 2's ratio; 4.5:1 for normal text).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from functools import cache
 from typing import TypeVar
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -118,9 +122,11 @@ def small_targets(root: QWidget, min_px: int = MIN_TOUCH_PX) -> list[str]:
 
 
 @cache
-def _leak_patterns() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
-    """English msgids that Vietnamese translates differently: exact texts, and patterns for
-    the ones with {placeholders} (a formatted string that escaped translation)."""
+def _leak_patterns() -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """English msgids that Vietnamese translates differently: exact texts, and one pattern
+    for the ones with {placeholders} (a formatted string that escaped translation) — one
+    alternation, matched once per line: a thousand patterns tried one by one on every line
+    of every screen were a seventh of a tour's time."""
     from core.i18n import load_catalog
 
     exact: set[str] = set()
@@ -143,7 +149,8 @@ def _leak_patterns() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
                         patterns.append(re.compile(".+?".join(re.escape(p) for p in parts)))
                 else:
                     exact.add(line)
-    return frozenset(exact), tuple(patterns)
+    combined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+    return frozenset(exact), combined
 
 
 def _texts(root: QWidget) -> list[str]:
@@ -162,12 +169,12 @@ def untranslated_texts(root: QWidget, lang: str | None = None) -> list[str]:
 
     if (lang or current_language()) != "vi":
         return []
-    exact, patterns = _leak_patterns()
+    exact, pattern = _leak_patterns()
     leaks: list[str] = []
     for text in _texts(root):
         for line in text.split("\n"):
             line = line.strip()
-            if line in exact or any(p.fullmatch(line) for p in patterns):
+            if line in exact or pattern is not None and pattern.fullmatch(line):
                 leaks.append(line)
     return leaks
 
@@ -184,3 +191,51 @@ def is_blank(image: QImage | QPixmap, tolerance: float = 0.002) -> bool:
     counts = Counter(pixels)
     total = len(pixels)
     return (total - max(counts.values())) / total < tolerance
+
+
+def overflow(window: QWidget, panel: tuple[int, int]) -> list[str]:
+    """What of ``window`` does not fit a ``panel`` (width, height): its minimum size, the
+    layout's (the size hint) and any set on it — what Qt holds the window to, whatever the
+    panel. Empty when it fits. (A text that needs more height at its width than its label
+    has is :func:`elided_labels`' finding.)
+
+    The picture alone does not tell: offscreen, a window may be drawn at the panel's size
+    while asking for more, and a real screen or window manager then cuts it."""
+    width, height = panel
+    need_w = max(window.minimumSizeHint().width(), window.minimumSize().width())
+    need_h = max(window.minimumSizeHint().height(), window.minimumSize().height())
+    found = []
+    if need_w > width:
+        found.append(f"wider than the {width}x{height} panel: needs {need_w} px")
+    if need_h > height:
+        found.append(f"taller than the {width}x{height} panel: needs {need_h} px")
+    return found
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2's contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colours(widget: QWidget) -> tuple[QColor, QColor]:
+    """The colour a widget's text is drawn in and the colour behind it, as the stylesheet
+    paints them in the widget's present state (checked, high contrast...): read off its
+    picture, since a state's colours are in no palette (a checked button's fill and text
+    colour are applied as it paints). The background is the most common colour; the text's
+    is, of the colours that cover a fair share of the rest (the cores of the letters, not
+    their anti-aliased edges), the one that stands out most from the background."""
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    counts = Counter(array("I", bytes(image.constBits())[: image.sizeInBytes()]))
+    (bg_rgb, bg_count), *rest = counts.most_common()
+    background = QColor.fromRgb(bg_rgb)
+    others = sum(n for _rgb, n in rest)
+    common = [QColor.fromRgb(rgb) for rgb, n in rest if n >= 0.05 * others] or [background]
+    return max(common, key=lambda c: contrast_ratio(c, background)), background

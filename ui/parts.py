@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.theme import set_role
+from ui.theme import set_role, set_role_property
 
 
 def label(text: str = "", role: str = "", *, center: bool = False, wrap: bool = True,
@@ -81,6 +82,14 @@ class WrapButton(QPushButton):
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setText(text)
+        # The label draws the text, so it takes the checked look too (the stylesheet's
+        # QLabel[on="true"]): a label styles itself, not by its button's state, and kept the
+        # dark text of an unchecked button on the dark background of a checked one.
+        self.toggled.connect(self._show_checked)
+
+    def _show_checked(self, on: bool) -> None:
+        if bool(self._label.property("on")) != on:
+            set_role_property(self._label, "on", on)
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
         self._label.setText(text)
@@ -169,3 +178,51 @@ def scroll_area(inner: QWidget) -> QScrollArea:
     inner.setObjectName("screen")  # the screen's background, not the scroll area's
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
     return area
+
+
+class OneLineLabel(QLabel):
+    """A label that stays on one line: a text too long for its width ends in "…" rather
+    than wrapping (a header whose office name wrapped onto a second line pushed every
+    screen down). ``full_text()`` is the whole text; it is also the tooltip and the name a
+    screen reader says."""
+
+    def __init__(self, text: str = "", role: str = "", *, name: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setWordWrap(False)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        # Its width is what the row leaves it, never what its text would like.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        if role:
+            set_role(self, role)
+        if name:
+            self.setObjectName(name)
+        self.setText(text)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._full = text
+        self.setToolTip(text)
+        self.setAccessibleName(text)
+        self._elide()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width() - 2 * self.margin()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, width)) \
+            if width > 0 else self._full
+        if shown != super().text():
+            super().setText(shown)

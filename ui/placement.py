@@ -73,6 +73,18 @@ def zoom_to_fit(area: Area, design: tuple[int, int]) -> float:
     return min(1.0, area.width / design[0], area.height / design[1])
 
 
+def windowed_area(screen: Area, design: tuple[int, int], *, title_bar: int = 0) -> Area:
+    """Where a window drawn for ``design`` goes when tried on a desktop whose free area is
+    ``screen`` (``--windowed`` without ``--geometry``): centred, zoomed out with its aspect
+    kept when it (and ``title_bar`` px above it) does not fit; as it is when it does. The
+    kiosk's 1080x1920 portrait panel does not fit a 1920x1080 desktop: it shows whole, at
+    about half its size, instead of running off the bottom of the screen."""
+    room = Area(screen.x, screen.y + title_bar, screen.width, max(1, screen.height - title_bar))
+    zoom = zoom_to_fit(room, design)
+    width, height = int(design[0] * zoom), int(design[1] * zoom)
+    return Area(room.x + (room.width - width) // 2, room.y + (room.height - height) // 2, width, height)
+
+
 def prepare_zoom(area: Area | None, design: tuple[int, int]) -> float:
     """Before the QApplication exists: set Qt's scale factor for a window drawn for
     ``design`` that goes into ``area`` (None: as it is); return the zoom."""

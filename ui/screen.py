@@ -12,8 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtCore import QMargins, QTimer, Signal
+from PySide6.QtWidgets import QSizePolicy, QStackedWidget, QWidget
+
+from ui.flow import Columns, Flip
+
+
+LANDSCAPE_MARGIN = 24  # px around a screen on a landscape panel (40 on a portrait one)
+LANDSCAPE_SPACING = 12  # px between its parts
 
 
 class Screen(QWidget):
@@ -24,6 +30,7 @@ class Screen(QWidget):
         super().__init__(parent)
         self.setObjectName("screen")
         self._home_timer: QTimer | None = None
+        self._portrait_spacing: tuple[QMargins, int] | None = None
 
     def return_to_start_after(self, ms: int) -> None:
         """Go back to the start screen by itself after ``ms`` (a screen that ends a task:
@@ -46,6 +53,24 @@ class Screen(QWidget):
 
     def retranslate(self) -> None:
         """Set every text again in the current language."""
+
+    def orient(self, landscape: bool) -> None:
+        """The panel is turned this way: its parts that lay out differently on a landscape
+        panel (ui/flow.py) follow. A screen with more to change overrides this."""
+        for part in self.findChildren(Flip) + self.findChildren(Columns):
+            part.set_landscape(landscape)
+        layout = self.layout()
+        if layout is not None:  # a landscape panel has height to spare nowhere: closer margins
+            if self._portrait_spacing is None:
+                self._portrait_spacing = (layout.contentsMargins(), layout.spacing())
+            margins, spacing = self._portrait_spacing
+            if landscape:
+                layout.setContentsMargins(*(min(m, LANDSCAPE_MARGIN) for m in (
+                    margins.left(), margins.top(), margins.right(), margins.bottom())))
+                layout.setSpacing(min(spacing, LANDSCAPE_SPACING))
+            else:
+                layout.setContentsMargins(margins)
+                layout.setSpacing(spacing)
 
     def go(self, name: str, **params: Any) -> None:
         self.navigate.emit(name, params)
@@ -72,10 +97,16 @@ class Navigator(QStackedWidget):
         super().__init__(parent)
         self._screens: dict[str, Screen] = {}
         self.history: list[str] = []
+        self.landscape = False
 
     def add(self, screen: Screen) -> Screen:
         self._screens[screen.name] = screen
         self.addWidget(screen)
+        # A screen whose layout ran while it was still a window of its own (a step shown in
+        # its constructor) kept that window's minimum size: it would hold the stack to it.
+        screen.setMinimumSize(0, 0)
+        self._size_by(self.currentWidget())
+        screen.orient(self.landscape)
         screen.navigate.connect(lambda name, params: self.go(name, **params))
         return screen
 
@@ -98,10 +129,30 @@ class Navigator(QStackedWidget):
             current.cancel_return()
             current.leave()
         self.setCurrentWidget(target)
+        self._size_by(target)
         target.enter(**params)
         self.history.append(name)
         self.changed.emit(name)
         return target
+
+    def _size_by(self, shown: QWidget | None) -> None:
+        """Only the screen shown counts for the stack's size. (A QStackedWidget is as big as
+        its biggest page: one tall screen, or a long list left on one, would push every
+        other screen, and the window, past the panel.) A page whose size policy is Ignored
+        asks for no room."""
+        for screen in self._screens.values():
+            policy = QSizePolicy.Policy.Preferred if screen is shown else QSizePolicy.Policy.Ignored
+            if screen.sizePolicy().verticalPolicy() != policy:
+                kept = screen.sizePolicy()
+                kept.setHorizontalPolicy(policy)
+                kept.setVerticalPolicy(policy)
+                screen.setSizePolicy(kept)
+
+    def orient(self, landscape: bool) -> None:
+        """Every screen lays itself out for a landscape (or portrait) panel."""
+        self.landscape = landscape
+        for screen in self._screens.values():
+            screen.orient(landscape)
 
     def retranslate(self) -> None:
         for screen in self._screens.values():

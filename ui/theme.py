@@ -97,7 +97,12 @@ def current_theme(app: QApplication | None = None) -> Theme:
 
 def set_role(widget: QWidget, role: str) -> QWidget:
     """Give a widget its role in the stylesheet (re-polished if it is already shown)."""
-    widget.setProperty("role", role)
+    return set_role_property(widget, "role", role)
+
+
+def set_role_property(widget: QWidget, name: str, value: object) -> QWidget:
+    """Set a property the stylesheet selects on (``role``, ``on``) and re-polish."""
+    widget.setProperty(name, value)
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)

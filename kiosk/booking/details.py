@@ -28,6 +28,7 @@ from kiosk.context import KioskContext
 from kiosk.words import day_words
 from printing.spool import PrintEvent
 from ui.failures import failure_words
+from ui.flow import BESIDE_A_KEYBOARD, Flip, column
 from ui.parts import button, label, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -63,10 +64,11 @@ class DetailsScreen(BookingScreen):
         self.keyboard.typed.connect(lambda: self._set_error(""))
         self.confirm = button(role="primary", name="confirm", on_click=self._book)
         self.back = button(name="back", on_click=self._back)
-        layout = vbox(self, [self.title, self.hint, self.name_edit, self.phone_edit, self.summary, self.error],
-                      margin=40, spacing=18)
-        layout.addStretch(1)
-        layout.addWidget(self.keyboard)
+        # The keyboard under the field (portrait), or beside it (landscape).
+        fields = column([self.title, self.hint, self.name_edit, self.phone_edit, self.summary, self.error], spacing=18,
+                        stretch_end=True)
+        layout = vbox(self, margin=40, spacing=18)
+        layout.addWidget(Flip([fields, self.keyboard], portrait=[1, 0], landscape=BESIDE_A_KEYBOARD, spacing=18), 1)
         layout.addWidget(self.confirm)
         layout.addWidget(self.back)
         self.retranslate()

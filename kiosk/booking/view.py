@@ -34,6 +34,7 @@ from kiosk.booking.model import (
 from kiosk.context import KioskContext
 from kiosk.words import day_words
 from ui.failures import database_outage, failure_words
+from ui.flow import BESIDE_A_KEYBOARD, Flip, column
 from ui.parts import button, clear_layout, label, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -64,9 +65,11 @@ class ProcedureSearchScreen(BookingScreen):
         self.keyboard.set_target(self.search)
         self.search.textChanged.connect(lambda _t: self._refresh())
         self.back = button(name="back", on_click=lambda: self.go("start"))
-        layout = vbox(self, [self.title, self.hint, self.search, self.status], margin=32, spacing=14)
-        layout.addWidget(scroll_area(inner), 1)
-        layout.addWidget(self.keyboard)
+        # The keyboard under the list (portrait), or beside it (landscape).
+        found = column([self.search, self.status], spacing=14)
+        found.layout().addWidget(scroll_area(inner), 1)
+        layout = vbox(self, [self.title, self.hint], margin=32, spacing=14)
+        layout.addWidget(Flip([found, self.keyboard], portrait=[1, 0], landscape=BESIDE_A_KEYBOARD, spacing=14), 1)
         layout.addWidget(self.back)
         self.retranslate()
 

@@ -26,6 +26,7 @@ from kiosk.checkin.model import (
 from kiosk.context import KioskContext
 from printing.spool import PrintEvent
 from ui.failures import database_outage, failure_words
+from ui.flow import Flip, column
 from ui.parts import button, hbox, label, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -103,9 +104,11 @@ class CheckInScreen(Screen):
         self.wait = label(role="subtitle", center=True)
         self.printing = label(role="info", center=True, name="checkin-print-status")
         self.done = button(role="primary", name="checkin-done", on_click=lambda: self.go("start"))
-        welcome_layout = vbox(self.welcome_page, [self.welcome, self.welcome_text, self.number, self.service,
-                                                  self.procedure, self.counters, self.ahead, self.wait,
-                                                  self.printing], spacing=18)
+        # The number and its service, then what to do: beside each other on a landscape panel.
+        welcome_layout = vbox(self.welcome_page, [self.welcome, self.welcome_text], spacing=18)
+        welcome_layout.addWidget(Flip([column([self.number, self.service, self.procedure], spacing=18),
+                                       column([self.counters, self.ahead, self.wait, self.printing], spacing=18)],
+                                      spacing=18))
         welcome_layout.addStretch(1)
         welcome_layout.addWidget(self.done)
 

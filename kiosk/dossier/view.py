@@ -28,6 +28,7 @@ from kiosk.dossier.model import (
     refusal_words,
 )
 from ui.failures import database_outage, failure_words
+from ui.flow import BESIDE_A_KEYBOARD, Flip, column
 from ui.parts import button, hbox, label, panel, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -62,13 +63,13 @@ class DossierScreen(Screen):
 
         self.back = button(name="back", on_click=lambda: self.go("start"))
         self.again = button(role="primary", name="dossier-again", on_click=self.clear)
+        code_row = hbox(items=[self.code, self.check_button])
+        code_row.setStretch(0, 3)
+        code_row.setStretch(1, 1)
+        # The keyboard under the code (portrait), or beside the code and the answer (landscape).
+        answer = column([code_row, self.error, self.card], spacing=20, stretch_end=True)
         layout = vbox(self, [self.title, self.hint], margin=40, spacing=20)
-        layout.addLayout(hbox(items=[self.code, self.check_button]))
-        layout.itemAt(layout.count() - 1).layout().setStretch(0, 3)
-        layout.itemAt(layout.count() - 1).layout().setStretch(1, 1)
-        layout.addWidget(self.keyboard)
-        layout.addWidget(self.error)
-        layout.addWidget(self.card)
+        layout.addWidget(Flip([answer, self.keyboard], portrait=[0, 0], landscape=BESIDE_A_KEYBOARD, spacing=20))
         layout.addStretch(1)
         layout.addLayout(hbox(items=[self.back, self.again]))
         self.retranslate()

@@ -14,6 +14,7 @@ from kiosk.context import KioskContext
 from kiosk.guide.model import GuideEntry, fields, load_guide, print_checklist, search
 from printing.spool import PrintEvent
 from ui.failures import failure_words
+from ui.flow import BESIDE_A_KEYBOARD, Flip, column
 from ui.parts import button, clear_layout, hbox, label, panel, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -45,11 +46,12 @@ class GuideScreen(Screen):
         self.buttons: dict[str, Any] = {}
         self.all_fields = button(role="link", name="guide-all-fields", on_click=self.show_fields)
         self.back = button(name="back", on_click=lambda: self.go("start"))
-        layout = vbox(self, [self.title, self.hint, self.query], margin=40, spacing=16)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.status)
-        layout.addWidget(scroll_area(inner), 1)
-        layout.addWidget(self.keyboard)
+        # The keyboard (shown once the search field is touched) under the list (portrait), or
+        # beside it (landscape).
+        found = column([self.query, self.heading, self.status], spacing=16)
+        found.layout().addWidget(scroll_area(inner), 1)
+        layout = vbox(self, [self.title, self.hint], margin=40, spacing=16)
+        layout.addWidget(Flip([found, self.keyboard], portrait=[1, 0], landscape=BESIDE_A_KEYBOARD, spacing=16), 1)
         layout.addLayout(hbox(items=[self.back, self.all_fields]))
         self.retranslate()
 

@@ -17,6 +17,7 @@ from core.i18n import _, ngettext, pgettext
 from kiosk.context import KioskContext
 from kiosk.pin.model import PIN_DIGITS, PinCheck, PinGuard, Verdict, check_pin
 from ui.failures import failure_words
+from ui.flow import Flip, column
 from ui.parts import button, hbox, label, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -49,14 +50,16 @@ class PinScreen(Screen):
             self.keys[key] = b
             grid.addWidget(b, i // 3, i % 3)
         self.cancel = button(name="pin-cancel", on_click=lambda: self.go("start"))
-        layout = vbox(self, [self.title, self.hint, self.dots, self.status], margin=40, spacing=22)
         pad = QWidget()
         pad.setLayout(grid)
         row = hbox(items=[])
         row.addStretch(1)
         row.addWidget(pad, 4)
         row.addStretch(1)
-        layout.addLayout(row)
+        # The keys under the words (portrait), or beside them (landscape).
+        words = column([self.title, self.hint, self.dots, self.status], spacing=22, stretch_end=True)
+        layout = vbox(self, margin=40, spacing=22)
+        layout.addWidget(Flip([words, column([row], spacing=0)], portrait=[0, 0], landscape=[1, 1], spacing=22))
         layout.addStretch(1)
         layout.addWidget(self.cancel)
         self._lock_timer = QTimer(self)

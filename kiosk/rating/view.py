@@ -29,6 +29,7 @@ from kiosk.rating.model import (
     submit_error_words,
 )
 from ui.failures import database_outage, failure_words
+from ui.flow import Columns
 from ui.parts import button, clear_layout, hbox, label, panel, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
@@ -176,7 +177,10 @@ class RatingFormScreen(Screen):
         self.status = label(role="error", name="rating-status")
         self.send = button(role="primary", name="rating-send", on_click=self.send_rating)
         self.back = button(name="back", on_click=lambda: self.go("rating"))
-        layout = vbox(self, [self.title, self.about, *self.levels.values(), self.more], margin=40, spacing=16)
+        levels = Columns(portrait=1, landscape=3, spacing=16)  # the three levels abreast on a landscape panel
+        for b in self.levels.values():
+            levels.add(b)
+        layout = vbox(self, [self.title, self.about, levels, self.more], margin=40, spacing=16)
         layout.addWidget(scroll_area(inner), 1)
         layout.addWidget(self.status)
         layout.addLayout(hbox(items=[self.back, self.send]))

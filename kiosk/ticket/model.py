@@ -20,6 +20,7 @@ from local_db.office_settings import calendar_for
 from local_db.ops.queue import issue_ticket
 from local_db.ops.queue_common import PRIORITY_REASONS
 from local_db.ops.queue_status import queue_overview
+from local_db.ops.staffing import staffed_by_service
 from printing.roll_source import ticket_content
 from printing.spool import queue_document
 
@@ -31,10 +32,12 @@ class ServiceChoice:
     waiting: int
     estimated_wait_min: int
     counters_open: tuple[int, ...]
+    counters_staffed: tuple[int, ...] = ()  # open with a clerk signed in (local_db/ops/staffing.py)
 
     @property
-    def open(self) -> bool:
-        return bool(self.counters_open)
+    def staffed(self) -> bool:
+        """Someone is serving it now: only then does the kiosk promise a wait."""
+        return bool(self.counters_staffed)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class IssuedTicket:
     wait_minutes: int | None
     priority_reason: str | None
     print_job_id: uuid.UUID
+    staffed: bool = True  # False: no counter is serving its queue now (no wait is promised)
 
 
 class OfficeClosed(Exception):
@@ -94,9 +98,11 @@ def service_choices(ctx: KioskContext) -> ServiceMenu:
     with ctx.db.read() as s:
         queues = queue_overview(s, ctx.office_code, now=now)
         closed = closed_until(s, ctx.office_code, now)
+        staffed = staffed_by_service(s, ctx.office_code)
     return ServiceMenu(closed_until=closed, choices=[
         ServiceChoice(code=q.code, name=localized(q.name_vi, q.name_en, lang), waiting=q.waiting,
-                      estimated_wait_min=q.estimated_wait_min, counters_open=q.counters_open) for q in queues])
+                      estimated_wait_min=q.estimated_wait_min, counters_open=q.counters_open,
+                      counters_staffed=staffed.get(q.code, ())) for q in queues])
 
 
 def take_ticket(ctx: KioskContext, service_code: str, priority_reason: str | None = None) -> IssuedTicket:
@@ -115,6 +121,7 @@ def take_ticket(ctx: KioskContext, service_code: str, priority_reason: str | Non
         content = ticket_content(s, info.id, signer=ctx.signer(s), lang=lang, now=now)
         job = queue_document(s, office_code=ctx.office_code, device_id=ctx.device_id, kind="ticket",
                              content=content, printer=ctx.printer, ref_id=info.id, title=info.code, now=now)
+        staffed = bool(staffed_by_service(s, ctx.office_code).get(service_code))
     return IssuedTicket(ticket_id=info.id, code=info.code, service_name=content.service_name,
                         counters=content.counters, ahead=content.ahead, wait_minutes=content.wait_minutes,
-                        priority_reason=priority_reason, print_job_id=job.id)
+                        priority_reason=priority_reason, print_job_id=job.id, staffed=staffed)

@@ -4,6 +4,7 @@ while it prints."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
@@ -20,10 +21,11 @@ from kiosk.ticket.model import (
     service_choices,
     take_ticket,
 )
-from kiosk.words import closed_words, counters_words, wait_words
+from kiosk.words import closed_words, counters_words, no_counter_words, wait_words
 from printing.spool import PrintEvent
 from ui.failures import database_outage, failure_words
-from ui.parts import button, clear_layout, label, say, vbox
+from ui.flow import Columns, Flip, column
+from ui.parts import button, label, say, scroll_area, vbox
 from ui.screen import Screen
 from ui.tasks import TaskRunner
 
@@ -46,12 +48,13 @@ class ServiceScreen(Screen):
         self.title = label(role="title", center=True)
         self.hint = label(role="subtitle", center=True)
         self.status = label(role="hint", center=True, name="ticket-status")
-        self.list_layout = vbox(spacing=18)
+        self.choices = Columns(portrait=1, landscape=2, spacing=18)
         self.back = button(name="back", on_click=lambda: self.go("start"))
+        # An office may have many services: the list scrolls rather than push "Back" off the panel.
+        choices_area = scroll_area(column([self.choices], spacing=0, stretch_end=True))
         layout = vbox(self, [self.title, self.hint], margin=40, spacing=22)
-        layout.addLayout(self.list_layout)
+        layout.addWidget(choices_area, 1)
         layout.addWidget(self.status)
-        layout.addStretch(1)
         layout.addWidget(self.back)
         self.buttons: dict[str, Any] = {}
         self.retranslate()
@@ -66,7 +69,7 @@ class ServiceScreen(Screen):
         self.tasks.run(service_choices, self.ctx, on_done=self._show, on_error=self._failed)
 
     def _show(self, menu: ServiceMenu) -> None:
-        clear_layout(self.list_layout)
+        self.choices.clear()
         self.buttons = {}
         if menu.closed_until is not None:  # no buttons: a number now would never be called
             say(self.status, closed_words(menu.closed_until), "info")
@@ -74,15 +77,16 @@ class ServiceScreen(Screen):
         say(self.status, "")
         for choice in menu.choices:
             line = ngettext("{n} person waiting", "{n} people waiting", choice.waiting).format(n=choice.waiting)
-            detail = f"{line} · {wait_words(choice.estimated_wait_min)}" if choice.open else \
-                _("No counter open for this service right now")
+            # A wait is promised only when a clerk is at a counter serving it.
+            detail = f"{line} · {wait_words(choice.estimated_wait_min)}" if choice.staffed else \
+                f"{line} · {no_counter_words()}"
             b = button(f"{choice.name}\n{detail}", "choice", name=f"service-{choice.code}",
                        on_click=lambda c=choice: self.go("ticket_priority", service=c))
             self.buttons[choice.code] = b
-            self.list_layout.addWidget(b)
+            self.choices.add(b)
 
     def _failed(self, exc: Exception) -> None:
-        clear_layout(self.list_layout)
+        self.choices.clear()
         self.buttons = {}
         say(self.status, failure_words(exc, unavailable=_(
             "The services cannot be shown right now. Please ask at a counter."), citizen=True), "error")
@@ -108,8 +112,10 @@ class PriorityScreen(Screen):
                         for code, _text in PRIORITY_CHOICES}
         self.status = label(role="hint", center=True, name="ticket-status")
         self.back = button(name="back", on_click=lambda: self.go("ticket_service"))
-        layout = vbox(self, [self.title, self.hint, self.none, *self.reasons.values(), self.status], margin=40,
-                      spacing=18)
+        reasons = Columns(portrait=1, landscape=3, spacing=18)  # short words: three abreast
+        for b in self.reasons.values():
+            reasons.add(b)
+        layout = vbox(self, [self.title, self.hint, self.none, reasons, self.status], margin=40, spacing=18)
         layout.addStretch(1)
         layout.addWidget(self.back)
         self.retranslate()
@@ -175,8 +181,11 @@ class TicketDoneScreen(Screen):
         self.wait = label(role="subtitle", center=True)
         self.printing = label(role="info", center=True, name="print-status")
         self.done = button(role="primary", name="done", on_click=lambda: self.go("start"))
-        layout = vbox(self, [self.heading, self.number, self.service, self.counters, self.ahead, self.wait,
-                             self.printing], margin=40, spacing=18)
+        # The number and its service, then what to do: beside each other on a landscape panel.
+        layout = vbox(self, margin=40, spacing=18)
+        layout.addWidget(Flip([column([self.heading, self.number, self.service], spacing=18),
+                               column([self.counters, self.ahead, self.wait, self.printing], spacing=18)],
+                              spacing=18))
         layout.addStretch(1)
         layout.addWidget(self.done)
         self.retranslate()
@@ -202,10 +211,11 @@ class TicketDoneScreen(Screen):
     def _fill(self, t: IssuedTicket) -> None:
         self.number.setText(t.code)
         self.service.setText(t.service_name)
-        self.counters.setText(counters_words(t.counters))
+        self.counters.setText(counters_words(t.counters) if t.staffed else no_counter_words())
         self.ahead.setText(ngettext("{n} person is waiting before you", "{n} people are waiting before you",
                                     t.ahead).format(n=t.ahead))
-        self.wait.setText(wait_words(t.wait_minutes))
+        self.wait.setText(wait_words(t.wait_minutes) if t.staffed else "")  # no promise nobody keeps
+        self.wait.setVisible(t.staffed)
 
     def tour_states(self) -> list[tuple[str, Callable[[], None]]]:
         sample = IssuedTicket(ticket_id=uuid.uuid4(), code="A015", service_name=_("Civil status"),
@@ -224,7 +234,11 @@ class TicketDoneScreen(Screen):
             self.printing.setText(_("The printer is not working right now. Please remember your number: "
                                     "{code}. It will also be called on the screen.").format(code=sample.code))
 
-        return [("printing", printing), ("printed", printed), ("printer-failed", printer_failed)]
+        def no_counter() -> None:
+            self.enter(ticket=replace(sample, staffed=False))
+
+        return [("printing", printing), ("printed", printed), ("printer-failed", printer_failed),
+                ("no-counter", no_counter)]
 
     def on_print_event(self, event: PrintEvent) -> None:
         """From the print worker (GUI thread): tell the citizen what happened to the paper."""

@@ -26,14 +26,17 @@ def set_counter_open(session: Session, actor: Actor, number: int, is_open: bool,
                      now: datetime | None = None) -> None:
     """Open or close counter ``number``; the audit log says who and when. Counter state is
     the office's own (not synced as an entity). Closing is allowed to a clerk deactivated
-    meanwhile (signing out must still close the counter); opening is not."""
+    meanwhile (signing out must still close the counter); opening is not.
+
+    Opening a counter already open still writes its row: it says which clerk signed in
+    there, and the kiosk counts a counter as staffed only by such a row (ops/staffing.py)."""
     now = now or datetime.now(timezone.utc)
     ctr = session.scalars(select(Counter).where(Counter.office_code == actor.office_code,
                                                 Counter.number == number)).first()
     if ctr is None:
         raise NotFound(lazy_gettext("There is no counter number {number}", number=number), code="counter_not_found",
                        number=number)
-    if ctr.is_open == is_open:
+    if ctr.is_open == is_open and not is_open:
         return
     ctr.is_open = is_open
     journal.audit(session, actor, action="counter_open" if is_open else "counter_close", entity="counter",

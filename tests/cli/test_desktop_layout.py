@@ -7,7 +7,7 @@ import pytest
 
 from cli import desktop
 from cli.desktop import READABLE, TITLE_BAR, demo_layout, desktop_env
-from ui.placement import Area, zoom_to_fit
+from ui.placement import Area, windowed_area, zoom_to_fit
 
 DESIGN = {"kiosk": desktop.KIOSK, "counter": desktop.COUNTER, "display": desktop.BOARD}
 
@@ -43,6 +43,16 @@ def test_on_a_small_screen_they_are_cascaded_not_stacked(screen: Area) -> None:
     corners = {(a.x, a.y) for a in placed.values()}
     assert len(corners) == 3  # each title bar shows
     assert all(screen.contains(a) for a in placed.values())
+
+
+def test_a_windowed_kiosk_is_zoomed_out_to_a_smaller_desktop_and_centred() -> None:
+    # A 1080p desktop (its panel takes 40 px): the portrait kiosk shows whole, at about half size.
+    area = windowed_area(Area(0, 40, 1920, 1040), (1080, 1920))
+    assert (area.width, area.height) == (585, 1040) and area.y == 40 and area.x == (1920 - 585) // 2
+    assert zoom_to_fit(area, (1080, 1920)) == pytest.approx(1040 / 1920, abs=0.002)
+    # A landscape kiosk on the same desktop; and a screen big enough: as it is, centred.
+    assert windowed_area(Area(0, 40, 1920, 1040), (1920, 1080)).height <= 1040
+    assert windowed_area(Area(0, 0, 2160, 3840), (1080, 1920)) == Area(540, 960, 1080, 1920)
 
 
 def test_a_geometry_is_read_as_x11_writes_it() -> None:

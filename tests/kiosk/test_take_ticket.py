@@ -13,6 +13,8 @@ from core.tokens import Result, TicketToken, verify
 from kiosk.app import KioskWindow
 from local_db.models import PrintJob, Ticket
 from local_db.ops.signing import office_key_ring
+from local_db.office_setup import OfficeRefs
+from local_db.ops.counters import set_counter_open
 from tests.kiosk.conftest import KIOSK_NOW
 from tests.support.pdf_tools import pdf_text, qr_texts, rasterise
 
@@ -28,12 +30,17 @@ def shown(kiosk: KioskWindow, name: str) -> str:
     return kiosk.nav.currentWidget().findChild(QLabel, name).text()
 
 
-def test_a_citizen_takes_a_number_sees_it_big_and_the_ticket_prints(qtbot, kiosk: KioskWindow, tmp_path: Path):  # type: ignore[no-untyped-def]
+def test_a_citizen_takes_a_number_sees_it_big_and_the_ticket_prints(qtbot, kiosk: KioskWindow, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                     office: OfficeRefs):
+    with kiosk.ctx.db.write() as s:  # canbo1 signs in at counter 1 (HT, TK); counters 2-4 are open, unstaffed
+        set_counter_open(s, office.actor("canbo1"), 1, True, now=KIOSK_NOW)
     tap(qtbot, kiosk, "choice-ticket_service")
     assert kiosk.nav.current.name == "ticket_service"
     services = kiosk.nav.current.buttons
     assert set(services) == {"HT", "CT", "KD", "XH", "TK"}
-    assert "0 người đang chờ" in services["HT"].text()
+    assert services["HT"].text().endswith("0 người đang chờ · Quý khách sẽ được gọi ngay")
+    # Nobody is at a counter serving CT: no promise of a wait, and the citizen is told why.
+    assert services["CT"].text().endswith("0 người đang chờ · Hiện chưa có quầy phục vụ")
 
     tap(qtbot, kiosk, "service-HT")
     assert kiosk.nav.current.name == "ticket_priority"
@@ -41,6 +48,7 @@ def test_a_citizen_takes_a_number_sees_it_big_and_the_ticket_prints(qtbot, kiosk
 
     assert kiosk.nav.current.name == "ticket_done"
     assert shown(kiosk, "ticket-number") == "A001"
+    assert kiosk.done.wait.isVisible() and kiosk.done.wait.text() == "Quý khách sẽ được gọi ngay"
     assert shown(kiosk, "print-status") == "Đang in phiếu..."
     with kiosk.ctx.db.read() as s:
         ticket = s.scalars(select(Ticket)).one()
@@ -70,6 +78,9 @@ def test_a_printer_that_fails_still_leaves_the_number_on_screen(qtbot, kiosk: Ki
     tap(qtbot, kiosk, "service-CT")
     tap(qtbot, kiosk, "priority-none")
     assert shown(kiosk, "ticket-number") == "B001"
+    # Counters 2 and 3 serve CT and are open, but no clerk signed in at either: no wait promised.
+    assert kiosk.done.counters.text() == "Hiện chưa có quầy phục vụ"
+    assert not kiosk.done.wait.isVisible()
     with kiosk.ctx.db.write() as s:  # the printer goes missing before the worker gets to it
         s.execute(PrintJob.__table__.update().values(printer="cups:NoSuchQueue@127.0.0.1:9"))
     kiosk.printer.worker.run_once(KIOSK_NOW)

@@ -1,6 +1,7 @@
 """``motcua tour`` photographs every kiosk screen and state, and what a reviewer would see
 wrong in the pictures is checked: blank screens, English on a Vietnamese screen, text that
-does not fit, touch targets under 64 px."""
+does not fit, touch targets under 64 px, a screen taller or wider than its panel — on the
+1080x1920 portrait panel and on a 1920x1080 landscape one, in every reading mode."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import pytest
 from PySide6.QtGui import QColor, QImage, QImageReader
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
-from cli.tour import MODES, TOUR_NOW, demo_database, open_tour_window, take_tour
-from ui.inspect import elided_labels, is_blank, small_targets, untranslated_texts
+from cli.tour import MODES, TOUR_NOW, demo_database, kiosk_target, open_tour_window, take_tour
+from ui.inspect import contrast_ratio, elided_labels, is_blank, overflow, small_targets, text_colours, untranslated_texts
 from ui.parts import button, label
+from ui.theme import Theme, apply_theme
 
 # One worker takes the whole module: its tour (~85 s of CPU) is module-scoped, and with
 # xdist's plain `load` a module split across both workers took it twice (make test runs
@@ -86,21 +88,86 @@ def test_screens_further_down_a_flow_are_photographed_with_something_chosen(tour
         kiosk.nav.go("start")
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", ["", *MODES])
 def test_the_start_screen_fits_the_panel_in_each_reading_mode(tour, mode: str) -> None:  # type: ignore[no-untyped-def]
-    _kiosk, _out, shots = tour
-    mine = [s for s in shots if s.mode == mode]
-    assert {s.lang for s in mine} == {"vi", "en"}
+    """Portrait (the tour's own pictures) and landscape (taken here), in both languages."""
+    kiosk, out, shots = tour
+    mine = [s for s in shots if s.mode == mode and s.screen == "start"]
+    mine += take_tour(kiosk, out / "landscape", modes=(mode,), home_only=True, target=kiosk_target(landscape=True))
+    assert {(s.lang, s.panel) for s in mine} == {("vi", ""), ("en", ""), ("vi", "landscape"), ("en", "landscape")}
     assert {s.file: s.findings for s in mine if s.findings} == {}
+    assert (kiosk.width(), kiosk.height()) == (1080, 1920)  # the module's window put back as it was
 
 
 def test_every_screen_fits_the_panel_in_large_text(tour) -> None:  # type: ignore[no-untyped-def]
     """Large text is chosen on the start screen and stays for the whole visit: every screen
-    and state must still fit the 1080x1920 panel with nothing clipped (keyboards included)."""
+    and state must still fit the 1080x1920 panel and a 1920x1080 landscape one, with nothing
+    clipped (keyboards included). The window's minimum size is checked against the panel,
+    not only its picture (a landscape kiosk once opened 1920x1437, its reading aids below the
+    screen). Large text is the tallest mode (high contrast changes colours only, below), so
+    every screen that fits in it fits in the others; this pass takes no pictures."""
     kiosk, out, _shots = tour
-    shots = take_tour(kiosk, out / "large", modes=("large_text",))
-    assert {s.screen for s in shots} == set(kiosk.nav.screens)
-    assert {s.file: s.findings for s in shots if s.findings} == {}
+    for target in (kiosk_target(), kiosk_target(landscape=True)):
+        shots = take_tour(kiosk, out / "large", modes=("large_text",), target=target, photographs=False)
+        assert {s.screen for s in shots} == set(kiosk.nav.screens)
+        assert {s.file: s.findings for s in shots if s.findings} == {}
+
+
+def test_high_contrast_changes_colours_only() -> None:
+    """So the sizes checked in the normal look and in large text hold in high contrast too."""
+    import re
+
+    def shape(theme: Theme) -> str:
+        return re.sub(r"#[0-9a-fA-F]{6}", "#colour", theme.stylesheet())
+
+    assert shape(Theme(high_contrast=True)) == shape(Theme())
+    assert shape(Theme(large_text=True, high_contrast=True)) == shape(Theme(large_text=True))
+    assert Theme(high_contrast=True).stylesheet() != Theme().stylesheet()
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_the_chosen_rating_and_a_reading_aid_that_is_on_can_be_read(tour, high_contrast: bool) -> None:  # type: ignore[no-untyped-def]
+    """The chosen level was dark text on dark blue; "Larger text" looked the same on and off.
+    Their colours are read off the real widgets as the stylesheet paints them."""
+    from PySide6.QtWidgets import QApplication
+
+    kiosk, _out, _shots = tour
+    app = QApplication.instance()
+    try:
+        apply_theme(app, Theme(high_contrast=high_contrast))
+        form = kiosk.nav.go("rating_form", **kiosk.nav.screens["rating_form"].tour_params())
+        form.choose("satisfied")
+        QApplication.processEvents()
+        form.choose("very_satisfied")  # the citizen changes their mind
+        QApplication.processEvents()
+        chosen, other, never = (form.levels[k] for k in ("very_satisfied", "satisfied", "unsatisfied"))
+        assert chosen.isChecked() and chosen.text() == "• Rất hài lòng •"
+        for level in (chosen, other):
+            fg, bg = text_colours(level)
+            assert contrast_ratio(fg, bg) >= 4.5, (level.text(), fg.name(), bg.name())
+        assert text_colours(chosen)[1] != text_colours(other)[1]  # the chosen one is filled, not only marked
+        assert text_colours(other) == text_colours(never)  # and the one left keeps no trace of it
+
+        kiosk.nav.go("start")
+        kiosk.set_theme(large_text=True)  # as its button does
+        kiosk.start.mark_aids()
+        QApplication.processEvents()
+        aid = kiosk.start.large_text
+        assert aid.isChecked() and aid.text() == "Chữ to hơn\n(đang bật)"
+        assert not kiosk.start.high_contrast.isChecked() or high_contrast
+        fg, bg = text_colours(aid)
+        assert contrast_ratio(fg, bg) >= 4.5
+        assert bg != text_colours(kiosk.start.language)[1]  # on looks different from a plain button
+        # The header keeps the office's name on one line in large text, cut short if it must be.
+        office = kiosk.header.office
+        assert office.full_text() == "UBND Phường Ba Đình"
+        assert office.height() < 2 * office.fontMetrics().lineSpacing()
+        assert elided_labels(kiosk.header) == []
+    finally:
+        apply_theme(app, Theme())
+        kiosk.nav.go("start")
+        kiosk.start.mark_aids()
+    assert not kiosk.start.large_text.isChecked() and kiosk.start.large_text.text() == "Chữ to hơn"
 
 
 # --- the checks themselves catch what they are meant to ----------------------------------------
@@ -136,6 +203,11 @@ def test_the_checks_find_a_clipped_label_a_small_button_and_english_left_on_a_vi
     assert [t.split()[0] for t in small_targets(page)] == ["QPushButton"]
     assert untranslated_texts(page, "vi") == ["Choose a service", "3 people waiting"]
     assert untranslated_texts(page, "en") == []
+    # A window that needs more room than the panel is found by its size, whatever its picture.
+    assert overflow(page, (1080, 1920)) == []
+    small.setMinimumHeight(2000)
+    assert overflow(page, (1080, 1920))[0].startswith("taller than the 1080x1920 panel")
+    assert overflow(page, (100, 3000))[0].startswith("wider than the 100x3000 panel")
 
 
 def test_is_blank_tells_an_empty_picture_from_a_screen() -> None:
