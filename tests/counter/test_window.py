@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTreeWidget,
 )
@@ -216,3 +219,39 @@ def test_the_citizen_being_served_hands_in_papers_f8_opens_the_intake_tied_to_th
     assert window.nav.current.name == "intake"
     assert window.nav.current.state.ticket_id == str(ticket.id)
     assert window.page_buttons["intake"].isChecked()
+
+
+def test_alt_f4_while_a_number_is_served_asks_first_and_keep_working_keeps_the_counter(  # type: ignore[no-untyped-def]
+        qtbot, window, office):
+    with window.ctx.db.write() as s:
+        issue_ticket(s, office.actor(None), "HT", now=window.ctx.now())
+    sign_in(qtbot, window, "canbo1", PASSWORD, counter=1)
+    panel = window.nav.current
+    for key in (Qt.Key.Key_F2, Qt.Key.Key_F4):  # call, then start serving
+        qtbot.keyClick(panel, key)
+        window.tasks.wait_idle()
+    close = QCloseEvent()  # what the window manager sends for Alt+F4
+    QApplication.sendEvent(window, close)
+    assert not close.isAccepted() and window.isVisible()
+    box = window.findChild(QMessageBox, "desk-close-question")
+    assert box.isVisible()
+    assert box.text() == ("Số A001 vẫn đang được phục vụ tại quầy này. Vẫn đóng? Quầy 1 sẽ đóng và Nguyễn Văn Hoà "
+                          "được đăng xuất.")
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # Esc (or Enter: the default) keeps working
+    assert not box.isVisible() and window.isVisible()
+    with window.ctx.db.read() as s:
+        assert s.scalars(select(Counter.is_open).where(Counter.number == 1)).one()
+
+    assert not window.close()  # asked again
+    box = window.findChild(QMessageBox, "desk-close-question")
+    qtbot.mouseClick(box.findChild(QPushButton, "desk-close-yes"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+    with window.ctx.db.read() as s:  # the counter closed as the clerk left
+        assert not s.scalars(select(Counter.is_open).where(Counter.number == 1)).one()
+
+
+def test_closing_with_nobody_signed_in_is_immediate(qtbot, window):  # type: ignore[no-untyped-def]
+    close = QCloseEvent()
+    QApplication.sendEvent(window, close)
+    assert close.isAccepted()
+    assert window.findChild(QMessageBox, "desk-close-question") is None
