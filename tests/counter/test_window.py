@@ -28,7 +28,7 @@ from sqlalchemy import select
 from core.i18n import set_language
 from counter.app import CounterWindow
 from counter.context import CounterContext
-from local_db.models import AuditLog, Counter, Outbox, PrintJob
+from local_db.models import AuditLog, Counter, Office, Outbox, PrintJob
 from local_db.ops.print_jobs import enqueue, mark_failed
 from local_db.ops.queue import issue_ticket
 from tests.support.scans import built_pdf
@@ -135,12 +135,32 @@ def test_the_desk_locks_when_left_alone_and_the_clerks_password_resumes_it(qtbot
 
 
 def test_status_bar_shows_the_sync_backlog_and_a_printer_problem(qtbot, window: CounterWindow, office):  # type: ignore[no-untyped-def]
+    from local_db.ops.sync_outbox import record_round
+
     ctx = window.ctx
     with ctx.db.write() as s:
         issue_ticket(s, office.actor(None), "HT", now=ctx.now() - timedelta(hours=3))
         job = enqueue(s, office_code=ctx.office_code, device_id=ctx.device_id, document="ticket", data={},
                       printer=ctx.printer, now=ctx.now())
         mark_failed(s, job.id, error="hết giấy", now=ctx.now())
+    window.refresh_status()
+    window.tasks.wait_idle()
+    # A fresh office, never enrolled: said plainly, with the way to connect a click away.
+    assert text_of(window, "desk-sync") == ("Chưa kết nối máy chủ thành phố · 1 thao tác lưu tại văn phòng, sẽ gửi "
+                                            "khi kết nối · bấm vào đây để xem cách kết nối")
+    qtbot.mouseClick(window.findChild(QPushButton, "desk-sync"), Qt.MouseButton.LeftButton)
+    dialog = window.findChild(QDialog, "sync-dialog")
+    how = dialog.findChild(QLabel, "sync-how-to-connect")
+    assert how.isVisible()
+    assert "motcua sync enroll https://" in how.text() and "motcua sync run" in how.text()
+    assert "server_url" in how.text() and "motcua server enroll-code" in how.text()
+    dialog.accept()
+    dialog.setObjectName("")  # the next one is looked up by its name
+
+    with ctx.db.write() as s:  # enrolled, the link up once, then down: the backlog's age matters now
+        s.scalars(select(Office).where(Office.code == office.office_code)).one().enrolled = True
+        record_round(s, now=ctx.now() - timedelta(hours=4), online=True, pushed=True, pulled=True)
+        record_round(s, now=ctx.now() - timedelta(hours=2), online=False, error="timeout")
     window.refresh_status()
     window.tasks.wait_idle()
     sync = text_of(window, "desk-sync")
