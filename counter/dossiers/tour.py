@@ -95,7 +95,7 @@ def sample_rows(page: DossiersPage) -> tuple[Row, ...]:
             procedure_name_vi="Cấp Giấy xác nhận tình trạng hôn nhân",
             procedure_name_en="Issuing a certificate of marital status", applicant_name=name, status=status,
             received_at=now - timedelta(days=5 - i), due_at=None if days is None else now + timedelta(days=days),
-            overdue=overdue, due_today=today or overdue, counter_number=1 + i % 2, clerk_name=staff,
+            overdue=overdue, due_today=today and not overdue, counter_number=1 + i % 2, clerk_name=staff,
             received_by=None, rescheduled=i == 1))
     return tuple(rows)
 
