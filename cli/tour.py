@@ -163,12 +163,14 @@ def _look(window: KioskWindow, lang: str, target: Target | None = None, picture=
 
 def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LANGS, every_mode: bool = False,
               modes: tuple[str, ...] | None = None, target: Target | None = None,
+              screens: tuple[str, ...] | None = None,
               log=lambda _msg: None) -> list[Shot]:  # type: ignore[no-untyped-def]
     """Photograph every screen and state of ``window`` into ``outdir``; returns the shots.
 
     By default every screen in the normal look and the start screen in each reading mode
     (``every_mode``: every screen in each); ``modes``: every screen in just these modes
-    ("" is the normal look).
+    ("" is the normal look); ``screens``: only these screens (a test splits a long tour
+    into parts that run on several workers).
 
     The window should be shown at the panel size; its idle timeout is held off meanwhile
     and its language and theme are put back afterwards."""
@@ -222,6 +224,8 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
                                           high_contrast=mode == "high_contrast"))
                 for name, screen in window.nav.screens.items():
                     if mode and name != home and not every_mode and modes is None:
+                        continue
+                    if screens is not None and name not in screens:
                         continue
                     window.nav.go(home)
                     try:

@@ -62,9 +62,8 @@ def never_connected_words(st: DeskStatus) -> str:
             else _("The city's server has not been reached yet"))
     parts = [head]
     if st.pending:
-        parts.append(ngettext("{n} operation kept here, sent once connected",
-                              "{n} operations kept here, sent once connected", st.pending).format(n=st.pending))
-    parts.append(_("click here for how to connect"))
+        parts.append(ngettext("{n} operation kept here", "{n} operations kept here", st.pending).format(n=st.pending))
+    parts.append(_("click for how to connect"))  # short: the bar also holds the printer's state
     return " · ".join(parts)
 
 

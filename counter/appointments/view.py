@@ -31,6 +31,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -180,12 +181,19 @@ class AppointmentsPage(Screen):
             "absent": self.mark_absent, "cancel": self.forms.open_cancel,
             "capacity": self.forms.open_capacity, "slots": self.forms.open_slots,
         }
-        keys = hbox(spacing=10)
+        # The clerk's moves on one row, a supervisor's two (hidden for a clerk) on the next:
+        # seven buttons with their keys do not fit one row of the 1600 px desk.
+        keys = QGridLayout()
+        keys.setHorizontalSpacing(10)
+        keys.setVerticalSpacing(8)
         self.shortcuts: dict[str, QShortcut] = {}
+        clerk_moves = [a for a in ACTIONS if a not in SUPERVISOR_ACTIONS]
         for action, (key, name) in ACTIONS.items():
             b = button(name=name, on_click=handlers[action])
             self.buttons[action] = b
-            keys.addWidget(b)
+            row, column = ((1, SUPERVISOR_ACTIONS.index(action)) if action in SUPERVISOR_ACTIONS
+                           else (0, clerk_moves.index(action)))
+            keys.addWidget(b, row, column)
             self.shortcuts[action] = shortcut(key, self, handlers[action])
         self.shortcuts["prev"] = shortcut(DAY_KEYS["prev"], self, lambda: self.step_day(-1))
         self.shortcuts["next"] = shortcut(DAY_KEYS["next"], self, lambda: self.step_day(1))

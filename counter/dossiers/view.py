@@ -469,7 +469,8 @@ class DossiersPage(Screen):
         listing = self.listing
         rows = listing.rows if listing is not None else ()
         self.rows_model.set_rows(rows)
-        line = max(current_theme().px("touch"), self.table.fontMetrics().height() + 12)  # large text too
+        # the desk's touch size (its row's visible height is one grid line less), large text too
+        line = max(current_theme().px("touch"), self.table.fontMetrics().height() + 12) + 1
         self.table.verticalHeader().setDefaultSectionSize(line)
         if self.view is not None:
             self._select(self.view.id)
