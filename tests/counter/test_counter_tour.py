@@ -11,8 +11,8 @@ English on a Vietnamese screen, and the state shown without an error.
 
 One test per page: the whole tour was one test of seven to nine minutes, the longest of the
 suite, that one xdist worker ran alone while the others had finished; split, the pages
-spread over the workers, each worker building the demo office once (the module's
-fixture) and a fresh desk window for each page."""
+spread over the workers, each worker building the demo office once (a session fixture)
+and a fresh desk window for each page."""
 
 from __future__ import annotations
 
@@ -34,10 +34,12 @@ from cli.tour import (
 PAGES = ("login", "queue", "intake", "dossiers", "appointments", "dashboard", "admin")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tour_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
     """The demo office, built once per worker (the tour's states write nothing that
-    another page would see: drafts at most)."""
+    another page would see: drafts at most). For the session, not the module: an xdist
+    worker runs other modules' tests between these, which would tear a module fixture
+    down and build it again."""
     folder = tmp_path_factory.mktemp("counter-tour")
     db = demo_database(folder)
     try:
@@ -59,15 +61,12 @@ def tour_window(tour_database: tuple[Any, Path], tmp_path: Path) -> Iterator[Any
         window.deleteLater()
 
 
-def test_the_tour_covers_every_page_of_the_desk(tour_window: Any) -> None:
-    assert set(tour_window.nav.screens) == set(PAGES)  # a new page gets its part of the tour
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_every_state_of_the_page_in_both_languages_passes_the_look(tour_window: Any, page: str,
                                                                    tmp_path: Path) -> None:
     window = tour_window
+    assert set(window.nav.screens) == set(PAGES)  # a new page gets its part of the tour
     shots = take_tour(window, tmp_path / "out", target=counter_target(), screens=(page,))
     for state, _put in window.nav.screens[page].tour_states():
         for lang in ("vi", "en"):
