@@ -76,7 +76,7 @@ def _run_counter(db, settings, args: argparse.Namespace, clock=None) -> int:  # 
         window.resize(*DESK_SIZE)
         window.show()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_a: window.close())
+        signal.signal(sig, lambda *_a: window.close_now())
     wake = QTimer(window)  # let Python run its signal handlers while Qt waits
     wake.timeout.connect(lambda: None)
     wake.start(250)

@@ -200,14 +200,16 @@ def _enter_afresh(window: KioskWindow, name: str) -> None:
 
 def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LANGS, every_mode: bool = False,
               modes: tuple[str, ...] | None = None, target: Target | None = None, home_only: bool = False,
-              photographs: bool = True, log=lambda _msg: None) -> list[Shot]:  # type: ignore[no-untyped-def]
+              photographs: bool = True, screens: tuple[str, ...] | None = None,
+              log=lambda _msg: None) -> list[Shot]:  # type: ignore[no-untyped-def]
     """Photograph every screen and state of ``window`` into ``outdir``; returns the shots.
 
     By default every screen in the normal look and the start screen in each reading mode
     (``every_mode``: every screen in each); ``modes``: every screen in just these modes
     ("" is the normal look); ``home_only``: the home screen alone in those modes.
     ``photographs`` False: every state is looked at, but no picture is taken or written
-    (a fit check: sizes, clipping, targets and words; not the blank screen).
+    (a fit check: sizes, clipping, targets and words; not the blank screen). ``screens``:
+    only these screens (a test splits a long tour into parts that run on several workers).
 
     The window is fitted to the target's panel (a landscape one too); its idle timeout is
     held off meanwhile, and its size, language and theme are put back afterwards."""
@@ -261,6 +263,8 @@ def take_tour(window: KioskWindow, outdir: Path, *, langs: tuple[str, ...] = LAN
                 apply_theme(qapp, _mode_theme(target.theme, mode))
                 for name, screen in window.nav.screens.items():
                     if name != home and (home_only or mode and not every_mode and modes is None):
+                        continue
+                    if screens is not None and name not in screens:
                         continue
                     try:
                         _enter_afresh(window, name)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from core.i18n import N_, _, current_language
 from core.server_link import missing_server_words
 from counter.context import CounterContext
+from counter.keys import shortcut, tooltip, with_key
 from counter.login.model import close_desk, idle_lock_minutes, open_desk
 from counter.login.view import LoginScreen
 from counter.scanning.work import tidy_store
@@ -126,6 +128,7 @@ class CounterWindow(QWidget):
         layout.addWidget(self.server_notice)
         layout.addWidget(status)
 
+        self.lock_shortcut = shortcut("lock", self, self.lock, context=Qt.ShortcutContext.WindowShortcut)
         self.login.signed_in.connect(self._signed_in)
         self.login.unlocked.connect(self._unlocked)
         self.login.sign_out.connect(self.sign_out)
@@ -221,8 +224,8 @@ class CounterWindow(QWidget):
     def retranslate(self) -> None:
         self.office.setText(self.ctx.office_name(current_language()))
         self.language.setText("English" if current_language() == "vi" else "Tiếng Việt")
-        self.lock_button.setText(_("Lock (Ctrl+L)"))
-        self.lock_button.setShortcut("Ctrl+L")
+        self.lock_button.setText(with_key(_("Lock"), "lock"))
+        self.lock_button.setToolTip(tooltip("lock"))
         self.sign_out_button.setText(_("Sign out"))
         self.server_notice.setText(missing_server_words() if not self.ctx.tracking_host else "")
         for name, b in self.page_buttons.items():
@@ -252,9 +255,58 @@ class CounterWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         """An accidental close loses nothing: every step is already in the database; the
-        counter closes and the print worker stops."""
+        counter closes and the print worker stops. But Alt+F4 pressed by habit while a clerk
+        is signed in (a citizen perhaps at the desk) would close the counter under them: so
+        it asks first, naming the number being served; signed out, it closes at once."""
+        if self.ctx.staff is not None and not self._close_confirmed:
+            event.ignore()
+            self.ask_to_close()
+            return
         self.shutdown()
         event.accept()
+
+    _close_confirmed = False
+    close_question: QMessageBox | None = None
+
+    def close_now(self) -> None:
+        """Close without asking (SIGTERM from the session, Ctrl+C in a terminal): whoever
+        sent it meant it, and a question nobody sees would keep the process alive."""
+        self._close_confirmed = True
+        self.close()
+
+    def ask_to_close(self) -> QMessageBox:
+        """The question (one at a time): Close closes the window, anything else keeps it."""
+        if self.close_question is not None and self.close_question.isVisible():
+            return self.close_question
+        queue = self.nav.screens.get("queue")
+        state = getattr(queue, "state", None)
+        current = getattr(state, "current", None)
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Close the counter app?"), "", parent=self)
+        box.setObjectName("desk-close-question")
+        if current is not None:
+            box.setText(_("Number {code} is still being served at this desk. Close anyway? Counter {counter} "
+                          "closes and {clerk} is signed out.").format(code=current.code,
+                                                                      counter=self.ctx.counter_number,
+                                                                      clerk=self.ctx.staff.full_name))
+        else:
+            box.setText(_("{clerk} is signed in. Close anyway? The counter closes and {clerk} is signed out.")
+                        .format(clerk=self.ctx.staff.full_name))
+        close = box.addButton(_("Close the app"), QMessageBox.ButtonRole.DestructiveRole)
+        close.setObjectName("desk-close-yes")
+        stay = box.addButton(_("Keep working"), QMessageBox.ButtonRole.RejectRole)
+        stay.setObjectName("desk-close-no")
+        box.setDefaultButton(stay)  # Enter or Esc: nothing is closed
+        box.setEscapeButton(stay)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is close:
+                self._close_confirmed = True
+                self.close()
+
+        box.finished.connect(answered)
+        self.close_question = box
+        box.open()
+        return box
 
     def shutdown(self) -> None:
         self._status_timer.stop()

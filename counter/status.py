@@ -10,7 +10,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
 from counter.context import CounterContext
+from local_db.models import Office
 from local_db.ops.link_state import LinkState
 from local_db.ops.print_jobs import PrintStatus, print_status
 from local_db.ops.sync_outbox import SyncNotice, SyncProblem, sync_summary
@@ -42,6 +45,13 @@ class DeskStatus:
     credential_refused: bool = False  # the centre refused the office's credential: enrol again
     notices: tuple[SyncNotice, ...] = ()  # changes the centre made that staff must know about
     settling: tuple[Rejected, ...] = ()  # refused ops a supervisor settled; the agent tells the centre
+    enrolled: bool = True  # the office is enrolled with the city's server (motcua sync enroll)
+
+    @property
+    def never_connected(self) -> bool:
+        """The agent has never reached the centre (not enrolled yet, or enrolled and not yet
+        run): the backlog is the office's own work kept here, not a link that broke."""
+        return self.link.last_contact_at is None and not self.link.online
 
 
 def desk_status(ctx: CounterContext) -> DeskStatus:
@@ -49,6 +59,7 @@ def desk_status(ctx: CounterContext) -> DeskStatus:
     desk's printer."""
     now = ctx.now()
     with ctx.db.read() as s:
+        enrolled = bool(s.scalar(select(Office.enrolled).where(Office.code == ctx.office_code)))
         summary = sync_summary(s, ctx.office_code, now)
         printer = print_status(s, ctx.device_id)
         rejected = tuple(_rejected(s, p) for p in summary.problems)
@@ -57,7 +68,8 @@ def desk_status(ctx: CounterContext) -> DeskStatus:
                       pending=summary.pending, oldest_pending_at=summary.oldest_pending_at,
                       rejected=rejected, rejected_count=summary.problem_count, printer=printer,
                       clock_skew_seconds=summary.clock_skew_seconds, clock_warning=summary.clock_warning,
-                      credential_refused=summary.credential_refused, notices=summary.notices, settling=settling)
+                      credential_refused=summary.credential_refused, notices=summary.notices, settling=settling,
+                      enrolled=enrolled)
 
 
 def _rejected(session, p: SyncProblem) -> Rejected:  # type: ignore[no-untyped-def]

@@ -24,6 +24,8 @@ def age_words(seconds: float) -> str:
 
 
 def sync_words(st: DeskStatus, now: datetime) -> str:
+    if st.never_connected:
+        return never_connected_words(st)
     if st.link.online:
         parts = [_("Connected to the centre")]
     elif st.link.last_contact_at is not None:
@@ -50,6 +52,38 @@ def sync_words(st: DeskStatus, now: datetime) -> str:
     if st.clock_warning and st.clock_skew_seconds is not None:
         parts.append(clock_words(st.clock_skew_seconds))
     return " · ".join(parts)
+
+
+def never_connected_words(st: DeskStatus) -> str:
+    """A fresh office (or a demo before its agent ran): plainly not connected yet, what is
+    kept, and where to read how to connect — not "11866 operations waiting, the oldest for 28
+    days", which reads like a link that broke a month ago."""
+    head = (_("Not connected to the city's server") if not st.enrolled
+            else _("The city's server has not been reached yet"))
+    parts = [head]
+    if st.pending:
+        parts.append(ngettext("{n} operation kept here", "{n} operations kept here", st.pending).format(n=st.pending))
+    parts.append(_("click for how to connect"))  # short: the bar also holds the printer's state
+    return " · ".join(parts)
+
+
+def how_to_connect_words(st: DeskStatus) -> str:
+    """The sync dialog's steps for the office's IT person, with the real commands and
+    settings (README "Sync", cli/sync.py)."""
+    if not st.enrolled:
+        return _("This office is not connected to the city's server yet. Everything is kept in the office database "
+                 "and is sent once it is connected; nothing is lost. To connect it, the office's IT person:\n"
+                 "1. asks the city's IT for a one-time enrolment code for this office (at the centre: "
+                 "motcua server enroll-code OFFICE_CODE);\n"
+                 "2. on the office server, runs: motcua sync enroll https://SERVER_ADDRESS CODE "
+                 "(add --ca-bundle city-ca.pem if the city's certificates are not in the system's store); this "
+                 "writes the server's address into the settings file (server_url, and ca_bundle);\n"
+                 "3. starts the sync agent there: motcua sync run (as a service that starts with the machine); "
+                 "motcua sync status shows what it did.")
+    return _("This office is enrolled, but the sync agent has not reached the city's server yet. On the office "
+             "server, check that the agent runs (motcua sync run, or motcua sync once for one round that says what "
+             "happened), that the server's address (the server_url setting) is right, and that the network lets it "
+             "through. Everything is kept in the office database meanwhile; nothing is lost.")
 
 
 def clock_words(skew_seconds: float) -> str:

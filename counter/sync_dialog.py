@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from core.i18n import N_, _
 from core.working_calendar import to_office_time
 from counter.status import DeskStatus, Rejected, desk_status
-from counter.status_words import sync_words
+from counter.status_words import how_to_connect_words, sync_words
 from local_db.ops.staff import has_role
 from local_db.ops.sync_settle import SETTLE_ROLE, settle_problem, subject_words
 from ui.failures import failure_words
@@ -76,7 +76,13 @@ class SyncDialog(QDialog):
         self.asked: Rejected | None = None
         self.error = label(role="error", name="sync-error")
         self.error.hide()
-        items: list[QWidget] = [self.summary, self.rejected, self.confirm_box, self.error, self.note]
+        self.how_to_connect = label(how_to_connect_words(status) if status.never_connected else "", "info",
+                                    name="sync-how-to-connect")
+        self.how_to_connect.setWordWrap(True)
+        self.how_to_connect.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # commands to copy
+        self.how_to_connect.setVisible(status.never_connected)
+        items: list[QWidget] = [self.summary, self.how_to_connect, self.rejected, self.confirm_box, self.error,
+                                self.note]
         if status.notices:
             self.notices = QTreeWidget()
             self.notices.setObjectName("sync-notices")
@@ -190,6 +196,8 @@ class SyncDialog(QDialog):
         still = {r.op_id for r in status.rejected} | {r.op_id for r in status.settling}
         self.sent &= still
         self.summary.setText(sync_words(status, self.ctx.now() if self.ctx is not None else self.now))
+        self.how_to_connect.setText(how_to_connect_words(status) if status.never_connected else "")
+        self.how_to_connect.setVisible(status.never_connected)  # connected meanwhile: the steps go
         self._fill()
 
     def done(self, result: int) -> None:

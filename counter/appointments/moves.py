@@ -1,7 +1,7 @@
-"""The appointments page's moves that go through a form dialog: book (F3), reschedule (F4),
-cancel (F8), and for a supervisor the places of a slot (F9) and the day's slots (F10). Each
-reads its choices off the GUI thread when it needs them, opens its dialog (a real one, or
-embedded in the page for the tour), and hands what was typed to the page's ``act``; when
+"""The appointments page's moves that go through a form dialog: book (Alt+2), reschedule
+(Alt+3), cancel (Alt+5), and for a supervisor the places of a slot (Alt+6) and the day's slots
+(Alt+7). Each reads its choices off the GUI thread when it needs them, opens its dialog (a
+real one, or embedded in the page for the tour), and hands what was typed to the page's ``act``; when
 a slot filled up meanwhile, the dialog reads its places again and keeps what was typed.
 
 A composed object, not a mixin: what it needs of the page is passed to its constructor

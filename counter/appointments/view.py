@@ -6,9 +6,10 @@ both quotas in words), under it one row per appointment (code, citizen, phone, p
 how it was booked, and its status in words — never a colour alone). On the right, a search
 (code, name, phone: any day) and the chosen appointment in full.
 
-The keys, written on the buttons: F2 check in (the priority ticket is printed), F3 book,
-F4 reschedule, F6 mark absent (every booking whose check-in time is over), F8 cancel;
-for a supervisor F9 the places of a slot and F10 the day's slots (hidden for a clerk).
+The keys, written on the buttons (counter/keys.py: Alt+digit, keys no other page uses):
+Alt+1 check in (the priority ticket is printed), Alt+2 book, Alt+3 reschedule, Alt+4 mark
+absent (every booking whose check-in time is over), Alt+5 cancel; for a supervisor Alt+6 the
+places of a slot and Alt+7 the day's slots (hidden for a clerk).
 
 Every database call goes through the TaskRunner (model.py); after each move the day is
 read again. The list refreshes every few seconds while the page shows (the kiosk checks
@@ -27,9 +28,10 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -57,6 +59,7 @@ from counter.appointments.words import (
     status_words,
 )
 from counter.context import CounterContext
+from counter.keys import key_text, shortcut, tooltip, with_key
 from ui.one_dialog import OneDialog
 from ui.page_work import NotOlder, PageWork
 from ui.parts import button, emphasise, hbox, label, panel, say, vbox
@@ -66,26 +69,26 @@ from ui.tasks import TaskRunner
 CTX = "counter appointments"
 REFRESH_MS = 15_000
 
-# action -> (its key, the button's object name), in the order of the buttons
-ACTIONS: dict[str, tuple[Any, str]] = {
-    "check_in": (Qt.Key.Key_F2, "appts-check-in"),
-    "book": (Qt.Key.Key_F3, "appts-book"),
-    "reschedule": (Qt.Key.Key_F4, "appts-reschedule"),
-    "absent": (Qt.Key.Key_F6, "appts-absent"),
-    "cancel": (Qt.Key.Key_F8, "appts-cancel"),
-    "capacity": (Qt.Key.Key_F9, "appts-capacity"),
-    "slots": (Qt.Key.Key_F10, "appts-slots"),
+# action -> (its entry in the key map, the button's object name), in the order of the buttons
+ACTIONS: dict[str, tuple[str, str]] = {
+    "check_in": ("appointment.check_in", "appts-check-in"),
+    "book": ("appointment.book", "appts-book"),
+    "reschedule": ("appointment.reschedule", "appts-reschedule"),
+    "absent": ("appointment.absent", "appts-absent"),
+    "cancel": ("appointment.cancel", "appts-cancel"),
+    "capacity": ("appointment.capacity", "appts-capacity"),
+    "slots": ("appointment.slots", "appts-slots"),
 }
 SUPERVISOR_ACTIONS = ("capacity", "slots")
-DAY_KEYS = {"prev": "Alt+Left", "next": "Alt+Right", "today": "Alt+Home"}
+DAY_KEYS = {"prev": "day.previous", "next": "day.next", "today": "day.today"}
 
 
-def key_name(key: Any) -> str:
-    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+def key_name(key: str) -> str:
+    return key_text(key)
 
 
 def button_words(action: str) -> str:
-    return f"{action_words(action)} ({key_name(ACTIONS[action][0])})"
+    return with_key(action_words(action), ACTIONS[action][0])
 
 
 class AppointmentsPage(Screen):
@@ -178,17 +181,24 @@ class AppointmentsPage(Screen):
             "absent": self.mark_absent, "cancel": self.forms.open_cancel,
             "capacity": self.forms.open_capacity, "slots": self.forms.open_slots,
         }
-        keys = hbox(spacing=10)
+        # The clerk's moves on one row, a supervisor's two (hidden for a clerk) on the next:
+        # seven buttons with their keys do not fit one row of the 1600 px desk.
+        keys = QGridLayout()
+        keys.setHorizontalSpacing(10)
+        keys.setVerticalSpacing(8)
         self.shortcuts: dict[str, QShortcut] = {}
+        clerk_moves = [a for a in ACTIONS if a not in SUPERVISOR_ACTIONS]
         for action, (key, name) in ACTIONS.items():
             b = button(name=name, on_click=handlers[action])
             self.buttons[action] = b
-            keys.addWidget(b)
-            self._shortcut(QKeySequence(key), handlers[action], action)
-        self._shortcut(QKeySequence(DAY_KEYS["prev"]), lambda: self.step_day(-1), "prev")
-        self._shortcut(QKeySequence(DAY_KEYS["next"]), lambda: self.step_day(1), "next")
-        self._shortcut(QKeySequence(DAY_KEYS["today"]), self.go_today, "today")
-        self._shortcut(QKeySequence("Ctrl+F"), self.search.setFocus, "search")
+            row, column = ((1, SUPERVISOR_ACTIONS.index(action)) if action in SUPERVISOR_ACTIONS
+                           else (0, clerk_moves.index(action)))
+            keys.addWidget(b, row, column)
+            self.shortcuts[action] = shortcut(key, self, handlers[action])
+        self.shortcuts["prev"] = shortcut(DAY_KEYS["prev"], self, lambda: self.step_day(-1))
+        self.shortcuts["next"] = shortcut(DAY_KEYS["next"], self, lambda: self.step_day(1))
+        self.shortcuts["today"] = shortcut(DAY_KEYS["today"], self, self.go_today)
+        self.shortcuts["search"] = shortcut("find", self, self.search.setFocus)
         self.message = label(role="hint", name="appts-message")
         self.message.hide()
 
@@ -210,19 +220,13 @@ class AppointmentsPage(Screen):
         self.refresh_timer.timeout.connect(self.refresh)
         self.retranslate()
 
-    def _shortcut(self, seq: QKeySequence, handler: Callable[[], Any], name: str) -> None:
-        shortcut = QShortcut(seq, self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(handler)
-        self.shortcuts[name] = shortcut
-
     # --- Screen -------------------------------------------------------------------------
 
     def retranslate(self) -> None:
         self.title.setText(_("Appointments"))
         for action, b in self.buttons.items():
             b.setText(button_words(action))
-            b.setToolTip(action_words(action))
+            b.setToolTip(tooltip(ACTIONS[action][0]))
         self.prev_button.setText(_("← Previous day ({key})").format(key=key_name(DAY_KEYS["prev"])))
         self.next_button.setText(_("Next day ({key}) →").format(key=key_name(DAY_KEYS["next"])))
         self.today_button.setText(_("Today ({key})").format(key=key_name(DAY_KEYS["today"])))

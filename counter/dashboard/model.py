@@ -28,7 +28,8 @@ from core.i18n import _, check_language, pgettext
 from counter.context import CounterContext
 from local_db import journal
 from local_db.office_settings import office_today
-from local_db.ops.dashboard import Dashboard, dashboard, dashboard_csv
+from local_db.ops.dashboard import Dashboard, dashboard
+from local_db.ops.dashboard_export import dashboard_csv, dashboard_xlsx
 from local_db.ops.authority import Forbidden, require_current_role
 from printing.documents.dashboard_report import dashboard_report_content
 from printing.render import render_pdf
@@ -143,12 +144,24 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def export_csv(ctx: CounterContext, d: Dashboard, path: str | Path, lang: str = "vi") -> Path:
-    """Write the dashboard as a CSV file (UTF-8 with a byte-order mark, for Excel)."""
+    """Write the dashboard as a CSV file for Excel in ``lang``'s locale (UTF-8 with a
+    byte-order mark; ``;`` and "89,4" in Vietnamese: local_db/ops/dashboard_export.py)."""
     check_role(ctx)
     check_language(lang)
     target = Path(path)
     _write_atomically(target, dashboard_csv(d, lang).encode("utf-8"))
     _audit(ctx, "dashboard_export_csv", d, lang=lang, file=target.name)
+    return target
+
+
+def export_xlsx(ctx: CounterContext, d: Dashboard, path: str | Path, lang: str = "vi") -> Path:
+    """Write the dashboard as an Excel workbook: figures as numbers, shown in Excel's own
+    locale, so nothing depends on a separator."""
+    check_role(ctx)
+    check_language(lang)
+    target = Path(path)
+    _write_atomically(target, dashboard_xlsx(d, lang))
+    _audit(ctx, "dashboard_export_xlsx", d, lang=lang, file=target.name)
     return target
 
 
@@ -184,5 +197,5 @@ def print_report(ctx: CounterContext, d: Dashboard, lang: str = "vi") -> uuid.UU
         return job.id
 
 
-__all__ = ["MAX_DAYS", "PERIODS", "Loaded", "Period", "check_role", "export_csv", "export_pdf", "file_stem", "load",
+__all__ = ["MAX_DAYS", "PERIODS", "Loaded", "Period", "check_role", "export_csv", "export_pdf", "export_xlsx", "file_stem", "load",
            "period_days", "print_report"]

@@ -108,12 +108,13 @@ class DashboardPage(Screen):
 
         # what is shown, and the ways out
         self.period_label = label(role="title", name="dashboard-period")
+        self.xlsx_button = button(name="dashboard-xlsx", on_click=self.export_xlsx)
         self.csv_button = button(name="dashboard-csv", on_click=self.export_csv)
         self.pdf_button = button(name="dashboard-pdf", on_click=self.export_pdf)
         self.print_button = button(name="dashboard-print", on_click=self.print_report)
         outs = hbox(spacing=8)
         outs.addWidget(self.period_label, 1)
-        for b in (self.csv_button, self.pdf_button, self.print_button):
+        for b in (self.xlsx_button, self.csv_button, self.pdf_button, self.print_button):
             b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
             outs.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
         self.message = label(role="hint", name="dashboard-message")
@@ -173,7 +174,12 @@ class DashboardPage(Screen):
         self.since_label.setText(pgettext("counter dashboard", "From"))
         self.until_label.setText(pgettext("counter dashboard", "to"))
         self.custom_button.setText(pgettext("counter dashboard", "Show these days"))
+        self.xlsx_button.setText(pgettext("counter dashboard", "Export Excel"))
+        self.xlsx_button.setToolTip(_("An Excel workbook: figures as numbers, shown the way Excel's language shows "
+                                      "them."))
         self.csv_button.setText(pgettext("counter dashboard", "Export CSV"))
+        self.csv_button.setToolTip(_("A CSV file for Excel in the screen's language: in Vietnamese, columns split by "
+                                     "“;” and decimals with a comma (89,4)."))
         self.pdf_button.setText(pgettext("counter dashboard", "Export PDF"))
         self.print_button.setText(pgettext("counter dashboard", "Print report"))
         for i, title in enumerate((_("Dossiers by field"), _("Tickets by service"), _("Tickets by counter"),
@@ -265,8 +271,12 @@ class DashboardPage(Screen):
     # --- the ways out -------------------------------------------------------------------------
 
     def _ask_path(self, kind: str, suggested: str) -> str:
-        title = pgettext("counter dashboard", "Save the CSV file") if kind == "csv" else pgettext("counter dashboard", "Save the PDF report")
-        pattern = pgettext("counter dashboard", "CSV files (*.csv)") if kind == "csv" else pgettext("counter dashboard", "PDF files (*.pdf)")
+        title, pattern = {
+            "csv": (pgettext("counter dashboard", "Save the CSV file"), pgettext("counter dashboard", "CSV files (*.csv)")),
+            "xlsx": (pgettext("counter dashboard", "Save the Excel file"),
+                     pgettext("counter dashboard", "Excel workbooks (*.xlsx)")),
+        }.get(kind, (pgettext("counter dashboard", "Save the PDF report"),
+                     pgettext("counter dashboard", "PDF files (*.pdf)")))
         path, _chosen = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), pattern)
         return path
 
@@ -283,6 +293,12 @@ class DashboardPage(Screen):
         path = self._target("csv")
         if path is not None:
             self._export(model.export_csv, path, lambda: pgettext("counter dashboard", "Saved the CSV file: {path}").format(path=path))
+
+    def export_xlsx(self) -> None:
+        path = self._target("xlsx")
+        if path is not None:
+            self._export(model.export_xlsx, path,
+                         lambda: pgettext("counter dashboard", "Saved the Excel file: {path}").format(path=path))
 
     def export_pdf(self) -> None:
         path = self._target("pdf")
@@ -351,7 +367,7 @@ class DashboardPage(Screen):
 
     def _enable(self) -> None:
         ready = self.loaded is not None and not self.loading and not self.busy
-        for b in (self.csv_button, self.pdf_button, self.print_button):
+        for b in (self.xlsx_button, self.csv_button, self.pdf_button, self.print_button):
             b.setEnabled(ready)
 
     def _draw(self) -> None:

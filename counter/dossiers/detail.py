@@ -3,7 +3,7 @@
 Its code and status, the deadline flag, then two tabs — the facts and the history (who did
 what, when, at which counter), and its scanned documents (scans.py; the tab says how many
 items are still to scan). Below them the moves the dossier's status allows, each on a
-button with its key (F2-F10), and the two papers (control slip, receipt again). Moves its
+button with its key (Ctrl+1–Ctrl+9), and the two papers (control slip, receipt again). Moves its
 status does not allow are not shown: nine buttons, mostly grey, used to leave the tabs a few
 lines. The pane only draws: a button press is ``act(action)``; the page decides.
 """
@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _, ngettext, pgettext
-from counter.dossiers.names import MOVES, action_words, moment_words, status_words
+from counter.dossiers.names import MOVES, moment_words, status_words
 from counter.dossiers.rows import DossierView
 from counter.dossiers.scans import ScansPanel
-from counter.dossiers.words import ACTIONS, button_words, deadline_words, facts_words
+from counter.dossiers.words import ACTIONS, KEYS, button_words, deadline_words, facts_words
+from counter.keys import tooltip
 from ui.parts import button, hbox, label, scroll_area, vbox
 from ui.tasks import TaskRunner
 from ui.theme import current_theme, set_role
@@ -189,7 +190,7 @@ class DetailPane(QFrame):
             if action == "reschedule" and v is not None and v.rescheduled and b.isEnabled():
                 b.setToolTip(_("Already rescheduled once: a second new date is not allowed."))
             else:
-                b.setToolTip(action_words(action))
+                b.setToolTip(tooltip(KEYS[action]))
 
 
 __all__ = ["NO_SCANS", "TAB_MIN_HEIGHT", "DetailPane"]

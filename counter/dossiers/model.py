@@ -52,7 +52,7 @@ from local_db.ops.dossier_info import (
     DossierEventInfo,
     DossierInfo,
     get_dossier,
-    office_day_bounds,
+    due_today_window,
 )
 from local_db.ops.dossier_info import list_dossiers as list_op
 from local_db.ops.dossier_desk import desk_counts, received_by
@@ -87,7 +87,7 @@ def _rows(s: Session, infos: list[DossierInfo], now: datetime) -> list[Row]:
     if not infos:
         return []
     extra = received_by(s, [i.id for i in infos])
-    start, end = office_day_bounds(now)
+    start, end = due_today_window(now)
     rows = []
     for i in infos:
         by = extra.get(i.id)
@@ -116,7 +116,7 @@ def list_dossiers(ctx: CounterContext, *, query: str = "", status: str | None = 
                 keep = dossier_ids_missing_scans(s, ctx.office_code, [f.id for f in found])
                 found = [f for f in found if f.id in keep]
             rows = _rows(s, found, now)
-            start, end = office_day_bounds(now)
+            start, end = due_today_window(now)
             rows = [r for r in rows
                     if (status is None or r.status == status) and (not overdue or r.overdue)
                     and (not due_today or _due_today(r, start, end)) and (not mine or r.received_by == staff_id)]
@@ -175,7 +175,7 @@ def _view(s: Session, ctx: CounterContext, dossier_id: uuid.UUID | str, now: dat
     d = get_dossier(s, dossier_id, now=now)
     if d.office_code != ctx.office_code:
         raise NotFound(_("This dossier is not in this office."), code="not_found", dossier=str(dossier_id))
-    start, end = office_day_bounds(now)
+    start, end = due_today_window(now)
     history = tuple(HistoryLine(at=e.at, action=e.action, staff_name=e.staff_name, counter_number=e.counter_number,
                                 what=e.action, details=_history_details(e)) for e in d.events)
     return DossierView(dossier=d, history=history, actions=actions_for(d.status),

@@ -11,11 +11,11 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QSizePolicy, QTreeWidget, QTreeWidgetItem, QWidget
 
 from core.i18n import _, ngettext
 from counter.dossiers.names import moment_words
+from counter.keys import key_text, shortcut
 from counter.scanning import work
 from counter.scanning.dialog import ScanDialog
 from counter.scanning.preview import PdfPreview
@@ -77,12 +77,8 @@ class ScansPanel(QWidget):
         keys = QWidget()
         hbox(keys, [self.preview_button, self.fetch_button, self.scan_button], spacing=8).addStretch(1)
         vbox(self, [self.tree, self.missing, self.message, keys], margin=8, spacing=6).setStretch(0, 1)
-        self.shortcuts = []
-        for seq, handler in (("Ctrl+Shift+O", self.preview), ("Ctrl+Shift+S", self.scan_again)):
-            sc = QShortcut(QKeySequence(seq), self)
-            sc.setContext(Qt.ShortcutContext.WindowShortcut)
-            sc.activated.connect(handler)
-            self.shortcuts.append(sc)
+        self.shortcuts = [shortcut(name, self, handler, context=Qt.ShortcutContext.WindowShortcut)
+                          for name, handler in (("scan.view_pdf", self.preview), ("scan", self.scan_again))]
         self.retranslate()
 
     # --- loading ----------------------------------------------------------------------------
@@ -232,12 +228,12 @@ class ScansPanel(QWidget):
         self.fetch_button.setEnabled(pruned and not self.fetching)
         self.scan_button.setEnabled(chosen is not None and self.can_scan)
         if chosen is not None and chosen[0].current is not None:
-            self.scan_button.setText(_("Scan again, new version (Ctrl+Shift+S)"))
+            self.scan_button.setText(_("Scan again, new version ({key})").format(key=key_text("scan")))
         else:
-            self.scan_button.setText(_("Scan (Ctrl+Shift+S)"))
+            self.scan_button.setText(_("Scan ({key})").format(key=key_text("scan")))
 
     def retranslate(self) -> None:
-        self.preview_button.setText(_("View the PDF (Ctrl+Shift+O)"))
+        self.preview_button.setText(_("View the PDF ({key})").format(key=key_text("scan.view_pdf")))
         self.fetch_button.setText(_("Fetch from the centre"))
         if self.items:
             self.show_items(self.items)

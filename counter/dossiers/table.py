@@ -22,8 +22,11 @@ from ui.theme import current_theme
 
 
 class RowsModel(QAbstractTableModel):
-    """The list's rows. The deadline is said in words at the top of the due column AND
-    tinted (overdue red, due today amber), never by colour alone."""
+    """The list's rows, one line each (a list of rows of uneven height, wrapped in narrow
+    columns, was hard to run an eye down at 1600x900). The deadline is said in words at the
+    start of the due column AND tinted (overdue red, due today amber), never by colour
+    alone. What a line leaves out (when and where it was received, the whole procedure name)
+    is in the cell's tooltip and in the dossier's pane."""
 
     COLUMNS = ("code", "applicant", "status", "due")
 
@@ -72,6 +75,8 @@ class RowsModel(QAbstractTableModel):
             return text
         if role == Qt.ItemDataRole.UserRole:
             return row.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row)
         if role == Qt.ItemDataRole.BackgroundRole and (row.overdue or row.due_today):
             return QBrush(QColor(current_theme().color("error_bg" if row.overdue else "warn_bg")))
         if role == Qt.ItemDataRole.FontRole and column == "due" and (row.overdue or row.due_today):
@@ -83,21 +88,27 @@ class RowsModel(QAbstractTableModel):
     @staticmethod
     def _text(row: Row, column: str) -> str:
         if column == "code":
-            who = [moment_words(row.received_at)]
-            if row.counter_number is not None:
-                who.append(pgettext("counter dossiers", "Counter {number}").format(number=row.counter_number))
-            return "\n".join(x for x in (row.code, " · ".join(who), row.clerk_name) if x)
+            return row.code
         if column == "applicant":
-            return f"{row.applicant_name}\n{row.procedure}"
+            return f"{row.applicant_name} · {row.procedure}"
         if column == "status":
             text = status_words(row.status)
-            return text + ("\n" + pgettext("counter dossiers", "rescheduled") if row.rescheduled else "")
+            return text + (" · " + pgettext("counter dossiers", "rescheduled") if row.rescheduled else "")
         if column == "due":
             if row.due_at is None:
                 return pgettext("counter dossiers", "stopped") if row.status == "needs_supplement" else "–"
             flag = deadline_words(row)
-            return (flag + "\n" if flag else "") + moment_words(row.due_at)
+            return (flag + " · " if flag else "") + moment_words(row.due_at)
         return ""
+
+    @staticmethod
+    def _tooltip(row: Row) -> str:
+        """The whole row in lines: what a one-line row may cut."""
+        who = [moment_words(row.received_at)]
+        if row.counter_number is not None:
+            who.append(pgettext("counter dossiers", "Counter {number}").format(number=row.counter_number))
+        return "\n".join(x for x in (row.code, " · ".join(who), row.clerk_name, row.applicant_name, row.procedure)
+                         if x)
 
 
 

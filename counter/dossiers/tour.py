@@ -95,7 +95,7 @@ def sample_rows(page: DossiersPage) -> tuple[Row, ...]:
             procedure_name_vi="Cấp Giấy xác nhận tình trạng hôn nhân",
             procedure_name_en="Issuing a certificate of marital status", applicant_name=name, status=status,
             received_at=now - timedelta(days=5 - i), due_at=None if days is None else now + timedelta(days=days),
-            overdue=overdue, due_today=today or overdue, counter_number=1 + i % 2, clerk_name=staff,
+            overdue=overdue, due_today=today and not overdue, counter_number=1 + i % 2, clerk_name=staff,
             received_by=None, rescheduled=i == 1))
     return tuple(rows)
 
@@ -104,8 +104,11 @@ def show_list(page: DossiersPage, rows: tuple[Row, ...] | None = None, **filters
     page.tasks.wait_idle()
     page.lists.void()  # the made-up list is not replaced by an answer on its way
     rows = sample_rows(page) if rows is None else rows
-    counts = Counts(overdue=1, due_today=2, mine=4, scans_missing=2, by_status={"received": 1, "in_processing": 1,
-                                                               "needs_supplement": 1, "ready": 1, "returned": 1})
+    # An office's real counts (a month of work), not the five rows shown: two- and
+    # three-digit numbers are what the chips and the status list must fit.
+    counts = Counts(overdue=12, due_today=23, mine=84, scans_missing=17,
+                    by_status={"received": 84, "in_processing": 312, "needs_supplement": 27, "ready": 45,
+                               "returned": 1208, "rejected": 6, "withdrawn": 3})
     values: dict[str, Any] = {"query": "", "status": None, "due_today": False, "overdue": False, "mine": False}
     values.update(filters)
     page.listing = Listing(rows=rows, counts=counts, limit=model.LIMIT, read_at=page.ctx.now(), **values)

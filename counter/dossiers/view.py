@@ -6,8 +6,8 @@ scans missing — each with its count. Left: the dossiers; an overdue row is tin
 "Overdue" in its deadline column, a row due today likewise, so nothing is told by colour
 alone. Right: the chosen dossier (detail.py) — facts and history on one tab, its scanned
 documents on another (opened first when the list is filtered on missing scans), and the
-moves its status allows, each on a button with its key (F2-F10); Ctrl+P prints the control
-slip, Ctrl+R the receipt again.
+moves its status allows, each on a button with its key (Ctrl+1–Ctrl+9, counter/keys.py:
+keys no other page uses); Ctrl+P prints the control slip, Ctrl+R the receipt again.
 
 Moves that need words open a dialog (counter/dossiers/dialogs.py); the dialog stays open
 while the move is saved and shows the refusal if there is one. Every database call runs
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -53,6 +53,7 @@ from counter.dossiers.names import (
 )
 from counter.dossiers.rows import Counts, DossierView, Listing, Outcome
 from counter.dossiers.table import RowsModel
+from counter.keys import key_text, shortcut
 from counter.dossiers.words import (
     ACTIONS,
     KEYS,
@@ -73,7 +74,6 @@ from ui.theme import current_theme
 REFRESH_MS = 60_000  # overdue flags move with the clock
 SEARCH_DELAY_MS = 300  # typing pauses this long before the list is asked again
 NEEDS_DIALOG = frozenset(MOVES)  # every move asks first (a note at least): they cannot be undone
-COLUMN_WIDTHS = {"status": 140, "due": 150}  # px at normal text size
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -111,6 +111,10 @@ class DossiersPage(Screen):
         self.status_box = QComboBox()
         self.status_box.setObjectName("dossiers-status")
         self.status_box.setMinimumHeight(current_theme().px("touch"))
+        # As wide as its longest choice with its count ("Mọi trạng thái (84)" was cut): the
+        # search box gives up the room.
+        self.status_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.status_box.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.status_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.chips: dict[str, QPushButton] = {}
         for chip in ("due_today", "overdue", "mine", "scans_missing"):
@@ -119,8 +123,8 @@ class DossiersPage(Screen):
             b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
             self.chips[chip] = b
         filters = hbox(spacing=10)
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.status_box, 1)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.status_box)
         for b in self.chips.values():
             filters.addWidget(b)
         self.search_timer = QTimer(self)
@@ -136,24 +140,17 @@ class DossiersPage(Screen):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setWordWrap(False)  # one line a row; the applicant and procedure are cut at the right
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setAlternatingRowColors(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(60)
-        for i, column in enumerate(RowsModel.COLUMNS):
-            if column == "applicant":
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
-            elif column == "code":
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
-            else:  # wrapped in a fixed width: the name and the procedure get the rest
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Fixed)
+        for i, column in enumerate(RowsModel.COLUMNS):  # the short columns as wide as their words
+            mode = QHeaderView.ResizeMode.Stretch if column == "applicant" else QHeaderView.ResizeMode.ResizeToContents
+            header.setSectionResizeMode(i, mode)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scale = current_theme().scale
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(RowsModel.COLUMNS.index(column), round(width * scale))
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.count = label(role="hint", name="dossiers-count")
         self.empty = label(role="info", name="dossiers-empty")
@@ -170,21 +167,16 @@ class DossiersPage(Screen):
         self.buttons, self.scans, self.tabs = self.detail.buttons, self.detail.scans, self.detail.tabs
         self.shortcuts: dict[str, QShortcut] = {}
         for action in ACTIONS:  # on the page: they work with the list focused too
-            shortcut = QShortcut(KEYS[action], self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda a=action: self.act(a))
-            self.shortcuts[action] = shortcut
-        find = QShortcut(QKeySequence("Ctrl+F"), self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.focus_search)
+            self.shortcuts[action] = shortcut(KEYS[action], self, lambda a=action: self.act(a))
+        self.shortcuts["find"] = shortcut("find", self, self.focus_search)
         self.message = label(role="hint", name="dossiers-message")
         self.message.hide()
         self.printing = label(role="hint", name="dossiers-printing")
         self.printing.hide()
 
         body = hbox(spacing=16)
-        body.addLayout(left, 1)
-        body.addWidget(self.detail, 1)
+        body.addLayout(left, 3)  # the one-line rows get the room they need at 1600x900
+        body.addWidget(self.detail, 2)
         layout = vbox(self, [self.title], margin=16, spacing=10)
         layout.addLayout(filters)
         lines = hbox(spacing=10)
@@ -203,7 +195,7 @@ class DossiersPage(Screen):
     def retranslate(self) -> None:
         self.title.setText(pgettext("counter dossiers", "Dossiers"))
         self.search.setPlaceholderText(_("Name (no accents needed), phone, CCCD, code, or scan "
-                                         "the receipt (Ctrl+F)"))
+                                         "the receipt ({key})").format(key=key_text("find")))
         self.detail.retranslate()
         self.rows_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(RowsModel.COLUMNS) - 1)
         self._draw_filters()
@@ -279,6 +271,23 @@ class DossiersPage(Screen):
             self._say(None)
         self._draw_filters()
         self._draw_list()
+        self._forget_hidden()
+
+    def _forget_hidden(self) -> None:
+        """The pane shows a dossier of the list: when the filters hide the dossier shown, the
+        pane clears, so its keys never act on a dossier the clerk no longer sees in the list.
+        Not while a move or its dialog is under way (the move's own answer redraws), nor when
+        the list is cut short (the dossier may be beyond its first rows)."""
+        v, listing = self.view, self.listing
+        if v is None or listing is None or listing.truncated or self.busy or self.dialogs.is_open:
+            return
+        if any(row.id == v.id for row in listing.rows):
+            return
+        self.details.void()  # a read of that dossier still on its way is not wanted either
+        self.view = None
+        self.tabs.setCurrentIndex(0)
+        self.table.clearSelection()
+        self._draw_detail()
 
     def _list_failed(self, exc: Exception) -> None:
         self._say("error", lambda: self.lists.words(exc), "refresh_error")
@@ -462,7 +471,9 @@ class DossiersPage(Screen):
         listing = self.listing
         rows = listing.rows if listing is not None else ()
         self.rows_model.set_rows(rows)
-        self.table.resizeRowsToContents()
+        # the desk's touch size (its row's visible height is one grid line less), large text too
+        line = max(current_theme().px("touch"), self.table.fontMetrics().height() + 12) + 1
+        self.table.verticalHeader().setDefaultSectionSize(line)
         if self.view is not None:
             self._select(self.view.id)
         if listing is None:

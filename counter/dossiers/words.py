@@ -4,11 +4,9 @@ tour say the same thing."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
-
 from core.i18n import _, pgettext
 from core.money import format_money
+from counter.keys import key_text, with_key
 from counter.dossiers.names import (
     CONTROL_SLIP,
     MOVES,
@@ -19,29 +17,17 @@ from counter.dossiers.names import (
 from counter.dossiers.rows import DossierView, Outcome, Row
 from ui.failures import failure_words
 
-# action -> its key, in the order of the buttons
-KEYS: dict[str, QKeySequence] = {
-    "send_to_processing": QKeySequence(Qt.Key.Key_F2),
-    "request_supplement": QKeySequence(Qt.Key.Key_F3),
-    "supplement_received": QKeySequence(Qt.Key.Key_F4),
-    "result_back": QKeySequence(Qt.Key.Key_F5),
-    "handle_at_desk": QKeySequence(Qt.Key.Key_F6),
-    "return_result": QKeySequence(Qt.Key.Key_F7),
-    "reschedule": QKeySequence(Qt.Key.Key_F8),
-    "reject": QKeySequence(Qt.Key.Key_F9),
-    "withdraw": QKeySequence(Qt.Key.Key_F10),
-    CONTROL_SLIP: QKeySequence("Ctrl+P"),
-    RECEIPT: QKeySequence("Ctrl+R"),
-}
+# action -> its entry in the key map (counter/keys.py), in the order of the buttons
+KEYS: dict[str, str] = {action: f"dossier.{action}" for action in (*MOVES, CONTROL_SLIP, RECEIPT)}
 ACTIONS: tuple[str, ...] = (*MOVES, CONTROL_SLIP, RECEIPT)
 
 
 def key_name(action: str) -> str:
-    return KEYS[action].toString(QKeySequence.SequenceFormat.NativeText)
+    return key_text(KEYS[action])
 
 
 def button_words(action: str) -> str:
-    return f"{action_words(action)} ({key_name(action)})"
+    return with_key(action_words(action), KEYS[action])
 
 
 def paper_words(kind: str) -> str:

@@ -83,7 +83,17 @@ class ApplicantStep(StepPage):
     def _edited(self, name: str) -> None:
         if name in self.errors:
             self.errors[name].setVisible(False)  # the clerk is fixing it
+        if self._scan_failed:  # "not an ID card" is old news once the clerk types the details
+            self.say_scan("", "hint")
         self.changed.emit()
+
+    _scan_failed = False
+
+    def say_scan(self, text: str, role: str) -> None:
+        """What the last scan gave ("" hides it). A failed scan's message goes as soon as the
+        clerk edits a field or a good scan arrives: left up, it contradicts the filled form."""
+        self._scan_failed = bool(text) and role == "error"
+        say(self.scan_message, text, role)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for name, err in self.errors.items():
@@ -98,7 +108,7 @@ class ApplicantStep(StepPage):
             self.edits[name].clear()
             self.errors[name].setVisible(False)
         self.gender.setCurrentIndex(0)
-        self.scan_message.setVisible(False)
+        self.say_scan("", "hint")
         self.known.setVisible(False)
 
     def focus_first(self) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _, pgettext
+from counter.keys import with_key
 from counter.intake.model import DocumentEntry, IntakeState
 from counter.intake.scan_cell import ScanCell
 from counter.intake.steps import StepPage, tall
@@ -138,7 +139,7 @@ class DocumentsStep(StepPage):
         self.heading.setText(pgettext("counter intake", "Documents received"))
         self.hint.setText(_("Count what the citizen handed in. Tab moves to the next box; tick «Missing» for a "
                             "required paper that was not brought."))
-        self.all_button.setText(_("All brought, one original each (Alt+A)"))
+        self.all_button.setText(with_key(_("All brought, one original each"), "intake.all_brought"))
         for h, text in zip(self.headers, (pgettext("counter intake", "Document"), pgettext("counter intake", "Originals"),
                                           pgettext("counter intake", "Certified copies"), pgettext("counter intake", "Photocopies"),
                                           pgettext("counter intake", "Missing"),

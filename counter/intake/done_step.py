@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from core.i18n import _, pgettext
+from counter.keys import key_text
 from counter.intake.model import Outcome
 from counter.intake.steps import StepPage
 from ui.parts import label, vbox
@@ -29,7 +30,7 @@ class DoneStep(StepPage):
     def retranslate_with(self, due_words: Callable[[datetime], str]) -> None:
         self._due_words = due_words
         o = self.outcome
-        self.next_hint.setText(_("Alt+N: next dossier."))
+        self.next_hint.setText(_("{key}: next dossier.").format(key=key_text("intake.next")))
         if o is None:
             return
         from core.money import format_money

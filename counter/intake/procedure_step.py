@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _, pgettext
+from counter.keys import with_key
 from core.working_calendar import to_office_time
 from counter.intake.model import DraftOffer, IntakeState, ProcedureChoice
 from counter.intake.steps import StepPage, step_words
@@ -70,7 +71,7 @@ class ProcedureStep(StepPage):
                 applicant=offer.applicant_name or "–", step=step_words(offer.step))
             row = QWidget()
             lab = label(text, name=f"intake-draft-{i}")
-            go = button(_("Resume (Alt+R)") if i == 0 else pgettext("counter intake", "Resume"), "primary" if i == 0 else "",
+            go = button(with_key(pgettext("counter intake", "Resume"), "intake.resume") if i == 0 else pgettext("counter intake", "Resume"), "primary" if i == 0 else "",
                         partial(self.resume.emit, offer), name=f"intake-draft-resume-{i}")
             drop = button(pgettext("counter intake", "Discard"), "", partial(self.drop.emit, offer), name=f"intake-draft-discard-{i}")
             for b in (go, drop):

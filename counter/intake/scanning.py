@@ -30,15 +30,17 @@ class IdCardFill:
         if screen.state.step == "done" or not screen.isVisible():
             return
         result = model.read_scan(text, office_today(screen.ctx.now()))
-        if not result.ok:
-            say(screen.applicant.scan_message, result.message, "error")
-            say(screen.status, result.message, "error")
+        if not result.ok:  # said once: beside the fields on their page, on the status line elsewhere
+            if screen.state.step == "applicant":
+                screen.applicant.say_scan(result.message, "error")
+            else:
+                say(screen.status, result.message, "error")
             return
         screen._store()
         for name in ("full_name", "cccd", "birth_date", "gender", "address"):
             setattr(screen.state, name, getattr(result, name))
         screen.state.id_card_read = True
-        say(screen.applicant.scan_message, result.message, "ok")
+        screen.applicant.say_scan(result.message, "ok")
         say(screen.status, "")
         screen.applicant.load(screen.state)
         screen.applicant.show_errors({})

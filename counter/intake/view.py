@@ -1,8 +1,8 @@
 """The intake wizard screen: procedure -> documents -> applicant -> fee/due preview -> done.
 
 Keyboard first: Enter (or Alt+N) goes on, Alt+B goes back, Ctrl+S saves, Alt+A marks
-every document brought, Alt+R resumes a draft (first step) or opens the refusal (last step);
-the keys are written on the buttons and the cursor waits in the right field at each step.
+every document brought, Alt+R resumes a draft (first step), Alt+T opens the refusal (last
+step; "từ chối") — counter/keys.py, the same meaning everywhere in the app; the keys are written on the buttons and the cursor waits in the right field at each step.
 A USB scanner reading the citizen's ID card QR fills the applicant (ui ScannerInput: its
 burst of keys never lands in a text box).
 
@@ -24,12 +24,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QShortcut
 from PySide6.QtWidgets import QApplication, QSizePolicy, QStackedWidget, QWidget
 
 from core.errors import ValidationError
 from core.scan_input import ScanDetector
 from core.i18n import _, pgettext
+from counter.keys import shortcut, with_key
 from counter.context import CounterContext
 from counter.intake import model, tour
 from counter.intake.applicant_step import ApplicantStep
@@ -132,13 +133,11 @@ class IntakeScreen(Screen):
         vbox(self, [self.bar, self.where, self.pages, self.status, keys], margin=16, spacing=10).setStretch(2, 1)
 
         self.shortcuts: dict[str, QShortcut] = {}
-        for name, seq, handler in (("next", "Alt+N", self.next), ("back", "Alt+B", self.back),
-                                   ("save", "Ctrl+S", self.save), ("all", "Alt+A", self._all_brought),
-                                   ("r", "Alt+R", self._alt_r)):
-            sc = QShortcut(QKeySequence(seq), self)
-            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(handler)
-            self.shortcuts[name] = sc
+        for name, key, handler in (("next", "intake.next", self.next), ("back", "intake.back", self.back),
+                                   ("save", "save", self.save), ("all", "intake.all_brought", self._all_brought),
+                                   ("resume", "intake.resume", self._resume_first),
+                                   ("refuse", "intake.refuse", self._open_refusal)):
+            self.shortcuts[name] = shortcut(key, self, handler)
 
         self.preview_timer = QTimer(self)
         self.preview_timer.setSingleShot(True)
@@ -244,8 +243,8 @@ class IntakeScreen(Screen):
         self.discard_button.setVisible(step != "done" and not self.state.is_empty)
         self.new_button.setVisible(step == "done")
         self.queue_button.setVisible(step == "done")
-        self.save_button.setText(_("Print request to supplement (Ctrl+S)") if self.state.missing_names()
-                                 else _("Save and print receipt (Ctrl+S)"))
+        self.save_button.setText(with_key(_("Print request to supplement"), "save") if self.state.missing_names()
+                                 else with_key(_("Save and print receipt"), "save"))
 
     def _store(self) -> None:
         """What the page of the current step shows, into the state."""
@@ -310,10 +309,12 @@ class IntakeScreen(Screen):
         if self.state.step == "documents":
             self.documents.all_received()
 
-    def _alt_r(self) -> None:
+    def _resume_first(self) -> None:
         if self.state.step == "procedure" and self.procedure.offers:
             self.drafts.resume(self.procedure.offers[0])
-        elif self.state.step == "preview":
+
+    def _open_refusal(self) -> None:
+        if self.state.step == "preview":
             self.preview_page.toggle_refuse()
 
     # --- keys -------------------------------------------------------------------------------------
@@ -433,11 +434,11 @@ class IntakeScreen(Screen):
         self.bar.retranslate()
         for page in self.page_of.values():
             page.retranslate()
-        self.back_button.setText(_("Back (Alt+B)"))
+        self.back_button.setText(with_key(pgettext("counter intake", "Back"), "intake.back"))
         self.next_button.setText(_("Next (Enter)"))
-        self.refuse_button.setText(_("Refuse… (Alt+R)"))
+        self.refuse_button.setText(with_key(_("Refuse…"), "intake.refuse"))
         self.discard_button.setText(pgettext("counter intake", "Discard"))
-        self.new_button.setText(_("Next dossier (Alt+N)"))
+        self.new_button.setText(with_key(_("Next dossier"), "intake.next"))
         self.queue_button.setText(pgettext("counter intake", "Back to the queue"))
         if self.state.step in STEPS:
             self.where.setText(where_words(self.state.step))

@@ -68,6 +68,7 @@ class CounterTarget:
     number: int
     service_codes: tuple[str, ...]
     waiting: int  # tickets that counter may call now
+    is_open: bool = True  # a closed counter is listed, marked, and cannot be chosen (queue.transfer refuses it)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ class PanelState:
     priority_waiting: int
     transferred_here: int  # of which sent to this counter in particular
     transfer_services: tuple[ServiceLine, ...]  # every active service, office-wide counts
-    transfer_counters: tuple[CounterTarget, ...]  # the other open counters
+    transfer_counters: tuple[CounterTarget, ...]  # the office's other counters, the open ones first
     read_at: datetime
     notice: Notice | None = field(default=None)
 
@@ -202,14 +203,14 @@ def _state(session: Session, ctx: CounterContext, now: datetime, notice: Notice 
     shown += [s for s in active if s.id not in ctr.service_ids and any(w.queue_service_id == s.id for w in mine)]
     services = tuple(_line(s, [w for w in mine if w.queue_service_id == s.id]) for s in shown)
     transfer_services = tuple(_line(s, [w for w in everyone if w.queue_service_id == s.id]) for s in active)
-    others = sorted((c for c in office.counters.values() if c.active and c.is_open and c.id != ctr.id),
-                    key=lambda c: c.number)
+    others = sorted((c for c in office.counters.values() if c.active and c.id != ctr.id),
+                    key=lambda c: (not c.is_open, c.number))  # the open ones first
     by_id = office.services
     targets = tuple(CounterTarget(
         number=c.number,
         service_codes=tuple(s.code for s in sorted((by_id[i] for i in c.service_ids if i in by_id),
                                                    key=lambda s: (s.sort_order, s.code))),
-        waiting=sum(1 for w in everyone if w.takeable_by(c))) for c in others)
+        waiting=sum(1 for w in everyone if w.takeable_by(c)), is_open=c.is_open) for c in others)
     return PanelState(
         counter_number=number, counter_open=state.is_open,
         current=_current(session, office, state.current) if state.current is not None else None,

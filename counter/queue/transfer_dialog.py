@@ -61,12 +61,19 @@ class TransferDialog(QDialog):
             lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for c in state.transfer_counters:
             services = ", ".join(names.get(code, code) for code in c.service_codes)
-            item = QListWidgetItem(_("Counter {number} · {n} waiting").format(number=c.number, n=c.waiting)
-                                   + "\n" + services)
+            if c.is_open:
+                head = _("Counter {number} · {n} waiting").format(number=c.number, n=c.waiting)
+            else:  # listed so the clerk knows why it is not offered, and greyed: it cannot be chosen
+                head = _("Counter {number} · closed").format(number=c.number)
+            item = QListWidgetItem(head + "\n" + services)
             item.setData(Qt.ItemDataRole.UserRole, c.number)
+            if not c.is_open:
+                item.setFlags(item.flags() & ~(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled))
+                item.setToolTip(_("Nobody is signed in at counter {number}: a number sent there would never be "
+                                  "called.").format(number=c.number))
             self.counters.addItem(item)
         self.no_counter = label(_("No other counter is open."), "hint", name="transfer-no-counter")
-        self.no_counter.setVisible(not state.transfer_counters)
+        self.no_counter.setVisible(not any(c.is_open for c in state.transfer_counters))
         self.counters.setVisible(bool(state.transfer_counters))
         self.note_label = label(_("Note for the receiving counter (optional)"))
         self.note = QLineEdit()
@@ -99,7 +106,7 @@ class TransferDialog(QDialog):
         lists.addWidget(self.counters_label, 0, 1)
         lists.addWidget(self.services, 1, 0)
         lists.addWidget(self.counters, 1, 1)
-        lists.addWidget(self.no_counter, 1, 1, Qt.AlignmentFlag.AlignTop)
+        lists.addWidget(self.no_counter, 2, 1, Qt.AlignmentFlag.AlignTop)
         inner = vbox(card, [self.heading, self.hint], margin=20, spacing=12)
         inner.addLayout(lists, 1)
         for w in (self.note_label, self.note, self.buttons):

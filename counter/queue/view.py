@@ -1,9 +1,9 @@
 """The queue panel: the clerk's page for calling citizens, all day long.
 
 One big number (the ticket at the desk), what it is for, how long it has been there, who
-still waits for this counter, and six keys — F2 call next, F3 call again, F4 start,
-F5 finish, F6 absent, F7 transfer — written on the buttons, so a clerk learns them by
-looking. A button is enabled only when its move applies; F2 pressed with a ticket still
+still waits for this counter, and seven keys — F2 call next, F3 call again, F4 start,
+F5 finish, F6 absent, F7 transfer, F8 take in a dossier (counter/keys.py: no other page
+uses them) — written on the buttons, so a clerk learns them by looking. A button is enabled only when its move applies; F2 pressed with a ticket still
 open says why nothing was called instead of doing nothing.
 
 Every database call goes through the TaskRunner (model.py); the page redraws from the
@@ -21,12 +21,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from core.i18n import _, ngettext, pgettext
 from core.ticket_states import TicketStatus
 from counter.context import CounterContext
+from counter.keys import shortcut, tooltip
 from counter.queue import model, tour
 from counter.queue.model import NOBODY_WAITING, CurrentTicket, Notice, PanelState
 from counter.queue.transfer_dialog import TransferDialog
@@ -108,10 +109,7 @@ class QueuePanel(Screen):
             b = button(role="primary" if action == "call" else "", name=name, on_click=handlers[action])
             self.buttons[action] = b
             keys.addWidget(b, i // 3, i % 3)
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(handlers[action])
-            self.shortcuts[action] = shortcut
+            self.shortcuts[action] = shortcut(key, self, handlers[action])
 
         self.message = label(role="hint", name="queue-message")
         self.message.hide()
@@ -159,7 +157,7 @@ class QueuePanel(Screen):
     def retranslate(self) -> None:
         for action, b in self.buttons.items():
             b.setText(button_words(action))
-            b.setToolTip(action_words(action))
+            b.setToolTip(tooltip(ACTIONS[action][0]))
         self.waiting_title.setText(_("Waiting for this counter"))
         self.closed.setText(_("This counter is marked as closed. Citizens are not told to come here."))
         self._draw()

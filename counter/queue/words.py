@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
-
 from core.i18n import _, pgettext
 from core.working_calendar import to_office_time
+from counter.keys import key_text, with_key
 from counter.queue.model import (
     FINISHED,
     NO_SHOW,
@@ -19,15 +17,15 @@ from counter.queue.model import (
 )
 from ui.failures import failure_words
 
-# action -> (its key, the button's object name), in the order of the buttons
+# action -> (its entry in the key map, the button's object name), in the order of the buttons
 ACTIONS = {
-    "call": (Qt.Key.Key_F2, "queue-call"),
-    "recall": (Qt.Key.Key_F3, "queue-recall"),
-    "start": (Qt.Key.Key_F4, "queue-start"),
-    "finish": (Qt.Key.Key_F5, "queue-finish"),
-    "no_show": (Qt.Key.Key_F6, "queue-no-show"),
-    "transfer": (Qt.Key.Key_F7, "queue-transfer"),
-    "intake": (Qt.Key.Key_F8, "queue-intake"),
+    "call": ("queue.call", "queue-call"),
+    "recall": ("queue.recall", "queue-recall"),
+    "start": ("queue.start", "queue-start"),
+    "finish": ("queue.finish", "queue-finish"),
+    "no_show": ("queue.no_show", "queue-no-show"),
+    "transfer": ("queue.transfer", "queue-transfer"),
+    "intake": ("queue.intake", "queue-intake"),
 }
 
 
@@ -45,12 +43,12 @@ def action_words(action: str) -> str:
 
 
 def key_name(action: str) -> str:
-    return QKeySequence(ACTIONS[action][0]).toString(QKeySequence.SequenceFormat.NativeText)
+    return key_text(ACTIONS[action][0])
 
 
 def button_words(action: str) -> str:
     """The button's text: what it does and its key, e.g. "Gọi số tiếp (F2)"."""
-    return f"{action_words(action)} ({key_name(action)})"
+    return with_key(action_words(action), ACTIONS[action][0])
 
 
 def clock_words(delta: timedelta) -> str:

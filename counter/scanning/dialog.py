@@ -7,9 +7,10 @@ What «Save» does with the pages is the caller's ``save`` function, run on the 
 closes when it succeeded, and shows the refusal beside the pages otherwise. Nothing is
 written before the PDF is complete, so a refusal leaves nothing half-saved.
 
-Keys: F5 scan, F6 capture a page with the document camera, Ctrl+O add files, Alt+F add from the folder, Alt+Left / Alt+Right move the
-page, Ctrl+R turn it, Delete remove it, Ctrl+S save, Esc cancel; the arrows move through
-the pages.
+Keys (counter/keys.py, the same meaning everywhere in the app): Ctrl+Shift+S scan,
+Ctrl+Shift+C capture a page with the document camera, Ctrl+O add files, Alt+F add from the
+folder, Ctrl+Left / Ctrl+Right move the page, Ctrl+T turn it, Delete remove it, Ctrl+S save,
+Esc cancel; the arrows move through the pages.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from PySide6.QtGui import (
     QColor,
     QIcon,
     QImage,
-    QKeySequence,
     QPainter,
     QPixmap,
     QShortcut,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _, ngettext, pgettext
+from counter.keys import key_text, shortcut
 from counter.scanning import work
 from counter.scanning.sources import CameraPanel, FolderPanel, ScannerPanel, sized
 from scanning import pages as page_ops
@@ -161,14 +162,13 @@ class ScanDialog(QDialog):
         vbox(self, [self.heading, body, keys], margin=16, spacing=12).setStretch(1, 1)
 
         self.shortcuts: dict[str, QShortcut] = {}
-        for name, seq, handler in (("scan", "F5", self.scanner.scan), ("capture", "F6", self.camera.capture),
-                                   ("files", "Ctrl+O", self.choose_files),
-                                   ("folder", "Alt+F", self.folder.take), ("left", "Alt+Left", lambda: self.move_page(-1)),
-                                   ("right", "Alt+Right", lambda: self.move_page(1)), ("rotate", "Ctrl+R", self.rotate),
-                                   ("remove", "Delete", self.remove), ("save", "Ctrl+S", self.save)):
-            sc = QShortcut(QKeySequence(seq), self)
-            sc.activated.connect(handler)
-            self.shortcuts[name] = sc
+        for name, key, handler in (("scan", "scan", self.scanner.scan), ("capture", "scan.capture", self.camera.capture),
+                                   ("files", "scan.files", self.choose_files), ("folder", "scan.folder", self.folder.take),
+                                   ("left", "scan.page_left", lambda: self.move_page(-1)),
+                                   ("right", "scan.page_right", lambda: self.move_page(1)),
+                                   ("rotate", "scan.turn", self.rotate), ("remove", "scan.remove", self.remove),
+                                   ("save", "save", self.save)):
+            self.shortcuts[name] = shortcut(key, self, handler, context=Qt.ShortcutContext.WindowShortcut)
         self.retranslate()
         self._draw()
         if find_scanners:
@@ -359,14 +359,14 @@ class ScanDialog(QDialog):
         self.heading.setText(_("Scan: {item}").format(item=self.item_name))
         self.scanner.retranslate()
         self.folder.retranslate()
-        self.files_button.setText(_("Add files… (Ctrl+O)"))
+        self.files_button.setText(_("Add files… ({key})").format(key=key_text("scan.files")))
         self.camera.retranslate()
-        self.left_button.setText(_("Move left (Alt+Left)"))
-        self.right_button.setText(_("Move right (Alt+Right)"))
-        self.rotate_button.setText(_("Turn right (Ctrl+R)"))
-        self.remove_button.setText(_("Remove (Delete)"))
-        self.cancel_button.setText(_("Cancel (Esc)"))
-        self.save_button.setText(_("Save (Ctrl+S)"))
+        self.left_button.setText(_("Move left ({key})").format(key=key_text("scan.page_left")))
+        self.right_button.setText(_("Move right ({key})").format(key=key_text("scan.page_right")))
+        self.rotate_button.setText(_("Turn right ({key})").format(key=key_text("scan.turn")))
+        self.remove_button.setText(_("Remove ({key})").format(key=key_text("scan.remove")))
+        self.cancel_button.setText(_("Cancel ({key})").format(key=key_text("cancel")))
+        self.save_button.setText(_("Save ({key})").format(key=key_text("save")))
         self._draw()
 
 

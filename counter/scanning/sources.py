@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _, pgettext
+from counter.keys import key_text
 from scanning import sane
 from scanning.folder import FolderWatcher, set_aside_all
 from scanning.pages import PageImage
@@ -220,7 +221,7 @@ class ScannerPanel(QWidget):
         self.feeder.setText(_("From the document feeder"))
         self.duplex.setText(_("Both sides of each sheet"))
         self.find_button.setText(_("Find scanners"))
-        self.scan_button.setText(_("Scan (F5)"))
+        self.scan_button.setText(_("Scan ({key})").format(key=key_text("scan")))
 
 
 TAKEN: set[tuple[str, int]] = set()
@@ -331,7 +332,7 @@ class FolderPanel(QWidget):
         # no folder to watch: the sentence says why, an empty list and a grey button would not
         self.files.setVisible(usable)
         self.take_button.setVisible(usable)
-        self.take_button.setText(_("Add from folder (Alt+F)"))
+        self.take_button.setText(_("Add from folder ({key})").format(key=key_text("scan.folder")))
         self._enable()
 
 
@@ -466,7 +467,7 @@ class CameraPanel(QWidget):
         else:
             self.state.setText(_("No document camera is connected to this computer."))
         self.live.setVisible(self.feed.available or self.image is not None)
-        self.capture_button.setText(_("Capture page (F6)"))
+        self.capture_button.setText(_("Capture page ({key})").format(key=key_text("scan.capture")))
         self._enable()
 
 

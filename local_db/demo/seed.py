@@ -74,6 +74,12 @@ def _arrival_hours(rng: random.Random, n: int) -> list[float]:
     return sorted(hours)
 
 
+def _notice_gap(arrival: datetime) -> timedelta:
+    """15-90 s, spread by the arrival's time rather than drawn from the simulation's random
+    generator, so the rest of a seeded demo (who comes, for what) stays as it was."""
+    return timedelta(seconds=15 + (int(arrival.timestamp()) * 7919) % 76)
+
+
 class _Simulation:
     def __init__(self, refs: OfficeRefs, rng: random.Random, calendar: WorkingCalendar,
                  summary: SeedSummary, catalog: list[dict[str, Any]]) -> None:
@@ -164,7 +170,11 @@ class _Simulation:
             if ticket is None:
                 if next_arrival is None:
                     return
-                free_at[counter] = max(next_arrival, t_free + timedelta(minutes=1))
+                # An idle clerk calls the next citizen a little after the number is taken
+                # (the citizen walks from the kiosk, the clerk looks up): called the very
+                # second it was issued, every quiet-hour wait was 0 and the dashboard's
+                # median wait said "0,0 phút".
+                free_at[counter] = max(next_arrival + _notice_gap(next_arrival), t_free + timedelta(minutes=1))
                 continue
             free_at[counter] = self.serve(s, ticket, counter, clerk, t_free, day, stop_at)
 

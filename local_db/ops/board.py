@@ -78,7 +78,7 @@ class BoardState:
     day: date
     now: datetime
     counters: tuple[CounterOnBoard, ...]  # the open counters, by number
-    last_calls: tuple[Call, ...]  # newest first
+    last_calls: tuple[Call, ...]  # newest first, each number once (at its latest call or recall)
     waiting: tuple[WaitingLine, ...]  # every active queue, in the office's order
     notices: tuple[str, ...]
     change_marker: int
@@ -117,6 +117,25 @@ def _calls(session: Session, office: OfficeSnapshot, day: date, *, since: dateti
         stmt = stmt.order_by(TicketEvent.at, TicketEvent.id)
     return [Call(id=r.id, ticket_id=r.ticket_id, code=r.code, counter_number=office.counter_number(r.counter_id),
                  at=r.at, action=r.action) for r in session.connection().execute(stmt).all()]
+
+
+def _latest_per_ticket(session: Session, office: OfficeSnapshot, day: date, newest: int) -> tuple[Call, ...]:
+    """The last ``newest`` numbers called, each once, at its latest call: a recall moves the
+    number to the top of the board's "just called" list instead of listing it twice (a
+    citizen reading the list twice would think two people hold the number). A few numbers
+    called again and again may fill the rows read: read more then, up to today's calls."""
+    limit = newest * 3
+    while True:
+        calls = _calls(session, office, day, newest=limit)
+        seen: set[uuid.UUID] = set()
+        latest = []
+        for c in calls:  # newest first
+            if c.ticket_id not in seen:
+                seen.add(c.ticket_id)
+                latest.append(c)
+        if len(latest) >= newest or len(calls) < limit:
+            return tuple(latest[:newest])
+        limit *= 4
 
 
 def calls_since(session: Session, office_code: str, since: datetime, *, now: datetime | None = None) -> list[Call]:
@@ -184,7 +203,7 @@ def board_state(session: Session, office_code: str, *, now: datetime | None = No
                     for q in queue_overview(session, office_code, now=now))
     return BoardState(
         office_code=office_code, office_name_vi=office_row.name_vi, office_name_en=office_row.name_en, day=day,
-        now=now, counters=tuple(counters), last_calls=tuple(_calls(session, office, day, newest=last_calls)),
+        now=now, counters=tuple(counters), last_calls=_latest_per_ticket(session, office, day, last_calls),
         waiting=waiting, notices=rules.notices, change_marker=marker,
         announce_style=ANNOUNCE_STYLES.get(str(rules.announce_style), "number"),
         # not an office setting yet (see the display brief's report): off unless the rules grow it

@@ -41,8 +41,9 @@ Dossiers:
   resolved.
 * Overdue and due today are as of ``now`` over every open dossier (whatever day it was
   received), exactly what ``list_dossiers(overdue=True)`` / ``(due_today=True)`` list:
-  still open (not ready, returned, rejected or withdrawn) and past due / due during
-  ``now``'s office day (those due earlier today are in both).
+  still open (not ready, returned, rejected or withdrawn) and past due / due between
+  ``now`` and the end of its office day: never both (a dossier due at 17:00 is overdue at
+  23:50, not also due today).
 * Per field ("lĩnh vực", the grouping of the city's reports): received, resolved, on time,
   late, refused and withdrawn by the procedure's field.
 
@@ -61,11 +62,9 @@ query reads every dossier row of the office (about 10 ms per 5,000 dossiers on S
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -74,7 +73,7 @@ from sqlalchemy import ColumnElement, case, func, null, select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
-from core.i18n import _, check_language, language, lazy_gettext, localized, pgettext
+from core.i18n import _, lazy_gettext, localized, pgettext
 from core.text import fold
 from core.ticket_states import TicketStatus
 from core.working_calendar import OFFICE_TZ
@@ -88,8 +87,8 @@ from local_db.models import (
     TicketEvent,
 )
 from local_db.office_settings import get_office
-from local_db.ops.dossier_info import OPEN_STATES, office_day_bounds, utc_now
-from local_db.ops.feedback import RATINGS, feedback_summary
+from local_db.ops.dossier_info import OPEN_STATES, due_today_window, utc_now
+from local_db.ops.feedback import feedback_summary
 from local_db.ops.wait_estimate import service_seconds
 
 _IN_CHUNK = 500  # ids per IN (...) list
@@ -157,7 +156,7 @@ class DossierFigures:
     rejected: int  # refused (form 03) during the period: not in the rate
     withdrawn: int  # withdrawn by the citizen during the period: not in the rate
     overdue: int  # open and past due at ``now``
-    due_today: int  # open and due during ``now``'s office day
+    due_today: int  # open and due from ``now`` to the end of its office day (not overdue)
     by_field: tuple[FieldRow, ...]
 
     @property
@@ -409,7 +408,7 @@ def _dossiers(session: Session, office_code: str, start: datetime, end: datetime
 
     open_ = (Dossier.office_code == office_code, Dossier.status.in_(OPEN_STATES))
     overdue = conn.execute(select(func.count()).select_from(Dossier).where(*open_, Dossier.due_at < now)).scalar_one()
-    today_start, today_end = office_day_bounds(now)
+    today_start, today_end = due_today_window(now)
     due_today = conn.execute(select(func.count()).select_from(Dossier).where(
         *open_, Dossier.due_at >= today_start, Dossier.due_at < today_end)).scalar_one()
 
@@ -499,89 +498,8 @@ def percent(share: float | None) -> float | None:
     return None if share is None else round(share * 100, 1)
 
 
-# --- CSV ---------------------------------------------------------------------------------------------
-
-
-def _cell(value: object) -> object:
-    """A figure as CSV text: "" for no value, else Python's shortest form (12.5, 93.0, 7)."""
-    if value is None:
-        return ""
-    return str(value) if isinstance(value, (int, float)) else value
-
-
-def dashboard_csv(d: Dashboard, lang: str = "vi") -> str:
-    """The dashboard as CSV text, one section per table, labels in ``lang``.
-
-    Layout: a title block (report, office, period, moment of the figures), then sections
-    separated by an empty line, each a one-cell title row, a header row and its data rows:
-    key figures (indicator, value), dossiers by field (with a totals row), tickets by
-    service (with the totals row), by counter, by clerk, satisfaction (rating, count,
-    share) and the days. Write the text as UTF-8: it starts with a byte-order mark so
-    Excel shows Vietnamese correctly. Numbers are machine-readable (no thousands
-    separator, "." as decimal point; minutes with two decimals, percentages with one);
-    an empty cell means "no value" (no ticket to measure, nothing resolved); dates are
-    ISO (2026-11-23).
-    """
-    check_language(lang)
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
-    with language(lang):
-        name = localized(d.office_name_vi, d.office_name_en, lang)
-        w.writerow([_("One-stop desk summary report")])
-        w.writerow([pgettext("dashboard", "Office"), name, d.office_code])
-        w.writerow([pgettext("dashboard", "From"), d.since.isoformat(), pgettext("dashboard", "To"),
-                    d.until.isoformat()])
-        w.writerow([_("Figures as of"), d.now.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")])
-
-        def section(title: str, head: list[str], rows: Iterable[Sequence[object]]) -> None:
-            w.writerow([])
-            w.writerow([title])
-            w.writerow(head)
-            for r in rows:
-                w.writerow([_cell(v) for v in r])
-
-        k, s, total = d.dossiers, d.satisfaction, pgettext("dashboard", "Total")
-        section(_("Key figures"), [pgettext("dashboard", "Indicator"), pgettext("dashboard", "Value")], [
-            (_("Dossiers received"), k.received), (_("Dossiers resolved"), k.resolved),
-            (_("Resolved on time"), k.on_time), (_("Resolved late"), k.late),
-            (_("On-time rate (%)"), percent(k.on_time_rate)), (_("Dossiers refused"), k.rejected),
-            (_("Dossiers withdrawn"), k.withdrawn), (pgettext("dashboard", "Overdue now"), k.overdue), (pgettext("dashboard", "Due today"), k.due_today),
-            (pgettext("dashboard", "Tickets issued"), d.queue.total.tickets),
-            (_("Tickets served"), d.queue.total.served), (_("Satisfied (%)"), percent(s.satisfied_share)),
-        ])
-        section(_("Dossiers by field"), field_headings(), [
-            *((row_name(r, lang), r.received, r.resolved, r.on_time, r.late, percent(r.on_time_rate), r.rejected,
-               r.withdrawn) for r in k.by_field),
-            (total, k.received, k.resolved, k.on_time, k.late, percent(k.on_time_rate), k.rejected, k.withdrawn)])
-
-        def q(label: str, r: QueueRow) -> tuple[object, ...]:
-            return (label, r.tickets, r.served, r.no_show, r.transferred, r.wait_median_min, r.wait_p90_min,
-                    r.service_median_min, r.service_p90_min)
-
-        def head(group: str) -> list[str]:
-            return [group_heading(group), tickets_heading(group), pgettext("dashboard", "Served"),
-                    pgettext("dashboard", "No-show"), pgettext("dashboard", "Transferred"),
-                    _("Median wait (min)"), _("90th percentile wait (min)"), _("Median service time (min)"),
-                    _("90th percentile service time (min)")]
-
-        section(_("Tickets by service"), head("service"),
-                [q(row_name(r, lang), r) for r in d.queue.by_service] + [q(total, d.queue.total)])
-        section(_("Tickets by counter"), head("counter"), [q(counter_label(r), r) for r in d.queue.by_counter])
-        section(_("Tickets by officer"), head("clerk"), [q(r.name_vi, r) for r in d.queue.by_clerk])
-        section(_("Citizen satisfaction"), [pgettext("dashboard", "Rating"), pgettext("dashboard", "Count"), pgettext("dashboard", "Share (%)")], [
-            *((rating_label(r), getattr(s, r), percent(_rate(getattr(s, r), s.total))) for r in RATINGS),
-            (total, s.total, 100.0 if s.total else None),
-        ])
-        section(_("By day"), [pgettext("dashboard", "Date"), pgettext("dashboard", "Tickets issued"),
-                              _("Average wait (min)"), _("Dossiers received"), _("Resolved on time"),
-                              _("Resolved late")],
-                [(x.day.isoformat(), x.tickets, x.avg_wait_min, x.dossiers_received, x.on_time, x.late)
-                 for x in d.days])
-    return "\ufeff" + out.getvalue()
-
-
 __all__ = [
     "Dashboard", "DayFigures", "DossierFigures", "FieldRow", "QueueFigures", "QueueRow", "Satisfaction",
-    "counter_label", "dashboard", "dashboard_csv", "field_headings", "group_heading", "percent", "percentile",
+    "counter_label", "dashboard", "field_headings", "group_heading", "percent", "percentile",
     "rating_label", "row_name", "tickets_heading",
 ]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from local_db.models import Counter, Dossier, Staff
 from local_db.ops.attachments import scans_missing_clause
-from local_db.ops.dossier_info import OPEN_STATES, office_day_bounds
+from local_db.ops.dossier_info import OPEN_STATES, due_today_window
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class ReceivedBy:
 
 def desk_counts(session: Session, office_code: str, *, now: datetime,
                 staff_id: uuid.UUID | None = None) -> DeskCounts:
-    start, end = office_day_bounds(now)
+    start, end = due_today_window(now)
     office = Dossier.office_code == office_code
     open_ = Dossier.status.in_(OPEN_STATES)
 

@@ -261,6 +261,14 @@ def office_day_bounds(now: datetime) -> tuple[datetime, datetime]:
     return start.astimezone(timezone.utc), (start + timedelta(days=1)).astimezone(timezone.utc)
 
 
+def due_today_window(now: datetime) -> tuple[datetime, datetime]:
+    """"Due today": from ``now`` to the end of the office-local day. A dossier due earlier
+    today is overdue, not also due today: at 23:50 the dashboard counted the same dossiers
+    in both, and the two chips of the dossiers page listed them twice. One rule for every
+    count, list and flag, so "overdue" and "due today" never overlap."""
+    return now, office_day_bounds(now)[1]
+
+
 def list_dossiers(
     session: Session,
     office_code: str,
@@ -276,8 +284,9 @@ def list_dossiers(
 ) -> list[DossierInfo]:
     """The office's dossiers, newest first; with ``due_today`` or ``overdue``, soonest due first.
 
-    ``due_today``: still open (not ready, returned, rejected or withdrawn) and due during the
-    office-local day of ``now``. ``overdue``: still open and past due at ``now``.
+    ``due_today``: still open (not ready, returned, rejected or withdrawn) and due between
+    ``now`` and the end of its office-local day. ``overdue``: still open and past due at
+    ``now`` (the two never overlap: :func:`due_today_window`).
     ``scans_missing``: a checklist item was received but has no scan yet
     (local_db/ops/attachments.py). Filters combine with AND.
     """
@@ -293,7 +302,7 @@ def list_dossiers(
     if due_today or overdue:
         stmt = stmt.where(Dossier.status.in_(OPEN_STATES))
     if due_today:
-        start, end = office_day_bounds(now)
+        start, end = due_today_window(now)
         stmt = stmt.where(Dossier.due_at >= start, Dossier.due_at < end)
     if overdue:
         stmt = stmt.where(Dossier.due_at < now)
@@ -310,7 +319,7 @@ def list_dossiers(
 
 
 __all__ = [
-    "OPEN_STATES", "DocumentLine", "DossierDetail", "DossierEventInfo", "DossierInfo", "DossierSummary",
+    "OPEN_STATES", "DocumentLine", "DossierDetail", "DossierEventInfo", "DossierInfo", "DossierSummary", "due_today_window",
     "dossier_info", "find_dossier_row", "get_dossier", "is_overdue", "list_dossiers", "office_day_bounds",
     "on_time", "summaries_by_ids", "utc_now",
 ]

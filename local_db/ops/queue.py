@@ -252,6 +252,12 @@ def transfer(session: Session, actor: Actor, ticket_id: uuid.UUID, *, to_service
     from_service = t.queue_service_id
     to_service = office.service(to_service_code).id if to_service_code is not None else from_service
     to_counter = office.counter(to_counter_number) if to_counter_number is not None else None
+    if to_counter is not None and not to_counter.is_open:
+        # Nobody would call it there: the citizen would wait at a closed counter until the
+        # day ends (the queue still counts it as waiting).
+        raise DomainError(lazy_gettext("Counter {number} is closed: a number cannot be sent there. Choose an open "
+                                       "counter or a service.", number=to_counter.number),
+                          code="transfer_counter_closed", counter=to_counter.number)
     if (t.status == TicketStatus.WAITING and to_service == from_service and to_counter is None
             and t.target_counter_id is None):
         raise ValidationError(lazy_gettext("This number is already in that queue"), field="to_service_code",

@@ -38,6 +38,8 @@ from ui.theme import Theme, apply_theme
 DAY = date(2026, 11, 23)  # COUNTER_NOW's day, Monday; 09:00 in Hà Nội
 BIRTH = "1.001193"  # Đăng ký khai sinh (HT)
 
+ALT = Qt.KeyboardModifier.AltModifier  # the appointment's moves: Alt+1..Alt+7 (counter/keys.py)
+
 
 def make_slots(ctx, service: str = "HT", day: date = DAY, office_quota: int = 2, online_quota: int = 1):  # type: ignore[no-untyped-def]
     """07:30-11:30 in 30-minute slots."""
@@ -240,7 +242,7 @@ def test_check_in_gives_the_priority_ticket_and_queues_its_paper(page, office): 
     open_page(page)
 
     choose(page, hoa.id)
-    press(page, Qt.Key.Key_F2)
+    press(page, Qt.Key.Key_1, ALT)
 
     a = appt_row(page.ctx, hoa.id)
     assert a.status == "checked_in"
@@ -256,7 +258,7 @@ def test_check_in_gives_the_priority_ticket_and_queues_its_paper(page, office): 
 
     # too early: the page says from when, nothing is written
     choose(page, early.id)
-    press(page, Qt.Key.Key_F2)
+    press(page, Qt.Key.Key_1, ALT)
     assert message(page) == f"Chưa đến giờ hẹn của lịch hẹn {early.code}: có thể xác nhận đến từ 10:15."
     assert appt_row(page.ctx, early.id).status == "booked"
 
@@ -283,7 +285,7 @@ def test_book_by_phone_takes_an_office_place_and_at_the_desk_prints_the_slip(pag
     target = slot_at(slots, "10:00")
     open_page(page)
 
-    press(page, Qt.Key.Key_F3)
+    press(page, Qt.Key.Key_2, ALT)
     dialog = dialog_of(page, BookDialog)
     dialog.search.setText("khai sinh")  # folded: "Đăng ký khai sinh", "Đăng ký lại khai sinh"
     assert dialog.procedures.count() == 2
@@ -309,7 +311,7 @@ def test_book_by_phone_takes_an_office_place_and_at_the_desk_prints_the_slip(pag
     assert item_of(page, a.id).text(1) == "Phạm Ngọc Ánh" and item_of(page, a.id).text(4) == "Điện thoại"
 
     # the citizen at the desk: source counter, and the slip is printed
-    press(page, Qt.Key.Key_F3)
+    press(page, Qt.Key.Key_2, ALT)
     dialog = dialog_of(page, BookDialog)
     dialog.search.setText("2.000635")
     dialog.procedures.setCurrentRow(0)
@@ -332,7 +334,7 @@ def test_booking_a_slot_that_filled_up_meanwhile_is_refused_in_the_dialog(page, 
     slots = make_slots(page.ctx, office_quota=1)
     target = slot_at(slots, "10:00")
     open_page(page)
-    press(page, Qt.Key.Key_F3)
+    press(page, Qt.Key.Key_2, ALT)
     dialog = dialog_of(page, BookDialog)
     dialog.search.setText("khai sinh")
     dialog.procedures.setCurrentRow(0)
@@ -366,7 +368,7 @@ def test_reschedule_moves_the_appointment_to_a_slot_with_a_free_place(page, offi
     open_page(page)
     choose(page, hoa.id)
 
-    press(page, Qt.Key.Key_F4)
+    press(page, Qt.Key.Key_3, ALT)
     dialog = dialog_of(page, RescheduleDialog)
     texts = [dialog.slots.item(i).text() for i in range(dialog.slots.count())]
     assert "Thứ Hai 23/11/2026 · 11:00–11:30 · còn 2 chỗ" in texts
@@ -396,7 +398,7 @@ def test_cancel_needs_a_reason_and_gives_the_place_back(page, office):  # type: 
     open_page(page)
     choose(page, hoa.id)
 
-    press(page, Qt.Key.Key_F8)
+    press(page, Qt.Key.Key_5, ALT)
     dialog = dialog_of(page, CancelDialog)
     assert not dialog.ok.isEnabled()
     dialog.reason.setText("Công dân gọi điện báo huỷ")
@@ -422,7 +424,7 @@ def test_a_clerk_cannot_change_capacity(page, office):  # type: ignore[no-untype
     open_page(page)
     choose(page, slot_at(slots, "10:00").id)
     assert not page.page.buttons["capacity"].isVisible() and not page.page.buttons["slots"].isVisible()
-    press(page, Qt.Key.Key_F9)
+    press(page, Qt.Key.Key_6, ALT)
     assert page.page.dialog is None
     assert message(page) == ("Chỉ giám sát viên mới được thay đổi khung giờ hẹn và số chỗ. "
                              "Xin đề nghị giám sát viên thực hiện.")
@@ -459,7 +461,7 @@ def test_a_supervisor_sets_the_places_and_creates_a_days_slots(page, office):  #
     choose(page, target.id)
     assert page.page.buttons["capacity"].isVisible() and page.page.buttons["capacity"].isEnabled()
 
-    press(page, Qt.Key.Key_F9)
+    press(page, Qt.Key.Key_6, ALT)
     dialog = dialog_of(page, CapacityDialog)
     assert dialog.office.minimum() == 1  # never below what is booked
     dialog.office.setValue(5)
@@ -472,7 +474,7 @@ def test_a_supervisor_sets_the_places_and_creates_a_days_slots(page, office):  #
     assert item_of(page, target.id).text(0).startswith(
         "10:00–10:30 · Hộ tịch (A) · Tại cơ quan: đã đặt 1/5, còn 4 · Trực tuyến: đã đặt 0/0, còn 0")
 
-    press(page, Qt.Key.Key_F10)
+    press(page, Qt.Key.Key_7, ALT)
     dialog = dialog_of(page, SlotsDialog)
     dialog.service.setCurrentIndex(dialog.service.findData("CT"))
     dialog.start.setTime(dialog.start.time().fromString("13:30", "HH:mm"))

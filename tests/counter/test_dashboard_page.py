@@ -194,25 +194,36 @@ def test_figures_match_the_dashboard_for_each_period_and_exports_hold_them(seede
 
 
 def exports_hold_the_figures(d: SimpleNamespace, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """CSV and PDF of the last 7 days, read back."""
+    """Excel, CSV and PDF of the last 7 days, read back (the CSV as a Vietnamese Excel reads it)."""
     click(d, "dashboard-period-7d", qtbot)
     f = figures(d, TODAY - timedelta(days=6), TODAY)
     asked: list[tuple[str, str]] = []
 
     def choose(kind: str, suggested: str) -> str:
         asked.append((kind, suggested))
-        return str(tmp_path / "out" / ("bao-cao" if kind == "csv" else "bao-cao.pdf"))  # no suffix: added
+        return str(tmp_path / "out" / ("bao-cao" if kind in ("csv", "xlsx") else "bao-cao.pdf"))  # no suffix: added
 
     d.page.choose_path = choose
     click(d, "dashboard-csv", qtbot)
     csv_path = tmp_path / "out" / "bao-cao.csv"
     assert asked[0] == ("csv", f"bao-cao-{d.ctx.office_code}-2026-11-13-2026-11-19.csv")
     assert d.page.message.text() == f"Đã lưu tệp CSV: {csv_path}"
-    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig")), delimiter=";"))
     values = {r[0]: r[1] for r in rows if len(r) >= 2}
     assert values["Hồ sơ tiếp nhận"] == str(f.dossiers.received)
-    assert values["Tỷ lệ đúng hạn (%)"] == str(round(f.dossiers.on_time_rate * 100, 1))
+    assert values["Tỷ lệ đúng hạn (%)"] == str(round(f.dossiers.on_time_rate * 100, 1)).replace(".", ",")  # as on screen
     assert values["Số đã cấp"] == str(f.queue.total.tickets)
+
+    from openpyxl import load_workbook
+
+    click(d, "dashboard-xlsx", qtbot)
+    xlsx_path = tmp_path / "out" / "bao-cao.xlsx"
+    assert asked[1] == ("xlsx", f"bao-cao-{d.ctx.office_code}-2026-11-13-2026-11-19.xlsx")
+    assert d.page.message.text() == f"Đã lưu tệp Excel: {xlsx_path}"
+    sheet = load_workbook(xlsx_path).active
+    cells = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if len(r) >= 2}
+    assert cells["Hồ sơ tiếp nhận"] == f.dossiers.received  # numbers, not text
+    assert cells["Tỷ lệ đúng hạn (%)"] == round(f.dossiers.on_time_rate * 100, 1)
 
     click(d, "dashboard-pdf", qtbot)
     pdf_path = tmp_path / "out" / "bao-cao.pdf"
@@ -224,7 +235,7 @@ def exports_hold_the_figures(d: SimpleNamespace, qtbot, tmp_path: Path) -> None:
 
     with d.ctx.db.read() as s:
         audit = s.scalars(select(AuditLog).where(AuditLog.entity == "dashboard").order_by(AuditLog.at)).all()
-        assert [a.action for a in audit] == ["dashboard_export_csv", "dashboard_export_pdf"]
+        assert [a.action for a in audit] == ["dashboard_export_csv", "dashboard_export_xlsx", "dashboard_export_pdf"]
         assert {a.actor for a in audit} == {d.ctx.staff.full_name}
 
     # cancelled: nothing asked of the database, nothing said

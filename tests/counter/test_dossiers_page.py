@@ -21,6 +21,7 @@ from core.i18n import set_language
 from core.working_calendar import OFFICE_TZ
 from counter.dossiers import model
 from counter.dossiers.dialogs import RescheduleDialog, ReturnDialog
+from counter.dossiers.table import RowsModel
 from counter.dossiers.view import DossiersPage
 from local_db.models import AuditLog, Dossier, PrintJob
 from local_db.ops.citizens import CitizenInput
@@ -29,6 +30,7 @@ from local_db.ops.dossier_intake import receive_dossier
 from printing.dossier_source import receipt_content
 from printing.spool import PrintWorker
 from tests.counter.conftest import COUNTER_NOW
+from tests.counter.test_window import PASSWORD, sign_in, window  # noqa: F401 (fixture)
 from tests.support.pdf_tools import pdf_text
 from ui.app import make_app
 from ui.inspect import describe, elided_labels, untranslated_texts
@@ -47,6 +49,8 @@ CERTIFIED_DOCS = [DocumentLine("Bản chính giấy tờ", originals=1), Documen
 HOA = CitizenInput(full_name="Đỗ Văn Hoà", cccd="001090012345", phone="0912345678", address="12 Phố Đội Cấn")
 THUY = CitizenInput(full_name="Phạm Thị Thuỷ", cccd="001195067890", phone="0987654321")
 DUC = CitizenInput(full_name="Trần Minh Đức", cccd="001089054321", phone="0903123456")
+
+CTRL = Qt.KeyboardModifier.ControlModifier  # the dossier's moves: Ctrl+1..Ctrl+9 (counter/keys.py)
 
 
 def hanoi(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
@@ -189,7 +193,7 @@ def test_search_without_accents_finds_by_name_phone_cccd_and_code(desk, office):
 
     type_search(d, "do van hoa")  # no accents, đ typed as d
     assert codes(d) == [hoa.code]
-    assert cell(d, 0, "applicant") == "Đỗ Văn Hoà\nXác nhận tình trạng hôn nhân"  # clerks see full names
+    assert cell(d, 0, "applicant") == "Đỗ Văn Hoà · Xác nhận tình trạng hôn nhân"  # clerks see full names
     assert cell(d, 0, "status") == "Đã tiếp nhận"
     type_search(d, "thuy")
     assert codes(d) == [thuy.code]
@@ -221,11 +225,14 @@ def test_filters_overdue_due_today_and_mine_with_their_counts(desk, office):  # 
     assert chips["mine"].text() == "Tôi tiếp nhận (2)"
 
     row = codes(d).index(late.code)
-    assert cell(d, row, "due") == "Quá hạn\n09:00 19/11/2026"  # in words, not only the tint
+    assert cell(d, row, "due") == "Quá hạn · 09:00 19/11/2026"  # in words, not only the tint
     assert d.page.rows_model.data(d.page.rows_model.index(row, 0), Qt.ItemDataRole.BackgroundRole) is not None
-    assert cell(d, codes(d).index(today.code), "due") == "Đến hạn hôm nay\n17:00 23/11/2026"
+    assert cell(d, codes(d).index(today.code), "due") == "Đến hạn hôm nay · 17:00 23/11/2026"
     assert "hạn" not in cell(d, codes(d).index(other.code), "due")
-    assert cell(d, codes(d).index(other.code), "code") == f"{other.code}\n08:00 23/11/2026 · Quầy 2\nPhạm Thị Thuỷ"
+    assert cell(d, codes(d).index(other.code), "code") == other.code
+    m = d.page.rows_model  # when, where and by whom it was received: in the row's tooltip
+    tip = m.data(m.index(codes(d).index(other.code), 0), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith(f"{other.code}\n08:00 23/11/2026 · Quầy 2\nPhạm Thị Thuỷ")
     look(d, "list")
 
     click(d, "dossiers-overdue")
@@ -247,6 +254,68 @@ def test_filters_overdue_due_today_and_mine_with_their_counts(desk, office):  # 
     assert len(codes(d)) == 3
 
 
+def test_the_pane_lets_go_of_a_dossier_the_filters_hide(desk, office):  # type: ignore[no-untyped-def]
+    """Left up, the pane of a dossier the list no longer shows takes the clerk's next key."""
+    d = desk
+    late = receive(d, office, HOA, at=hanoi(16, 9))
+    other = receive(d, office, DUC, clerk="canbo2", counter=2)
+    d.page.refresh()
+    settle(d)
+    d.page.table.selectRow(codes(d).index(late.code))
+    settle(d)
+    assert shown(d, "dossier-code") == f"Hồ sơ {late.code}"
+    click(d, "dossiers-overdue")  # still in the list: still shown
+    assert codes(d) == [late.code] and shown(d, "dossier-code") == f"Hồ sơ {late.code}"
+    click(d, "dossiers-overdue")
+    type_search(d, "duc")  # the list now holds only Đức's dossier
+    assert codes(d) == [other.code]
+    assert shown(d, "dossier-code") == "" and d.page.view is None
+    assert shown(d, "dossier-placeholder").startswith("Chọn một hồ sơ")
+    assert not d.page.buttons["send_to_processing"].isEnabled()
+    press(d, Qt.Key.Key_1, CTRL)  # the key of the dossier no longer shown does nothing
+    assert d.page.dialog is None
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_at_1600x900_the_status_list_shows_its_whole_text_and_rows_keep_to_one_line(  # type: ignore[no-untyped-def]
+        qtbot, window, lang):  # noqa: F811
+    """The desk window as the clerk has it, an office's real counts (two, three and four
+    digits): the status list was cut ("Mọi trạng thái (84") and rows wrapped."""
+    from counter.dossiers import tour
+
+    sign_in(qtbot, window, "canbo1", PASSWORD, counter=1)
+    set_language(lang)
+    window.toggle_language()
+    window.toggle_language()  # every screen drawn in ``lang``
+    window.open_page("dossiers")
+    window.tasks.wait_idle()
+    page = window.nav.current
+    tour.show_detail(page, "received")
+    QApplication.processEvents()
+    box = page.status_box
+    box.blockSignals(True)  # looking at each choice, not asking the database for it
+    for i in range(box.count()):  # whichever choice is shown, its words fit
+        box.setCurrentIndex(i)
+        QApplication.processEvents()
+        assert box.sizeHint().width() <= box.width(), (box.currentText(), box.sizeHint().width(), box.width())
+        assert box.fontMetrics().horizontalAdvance(box.currentText()) < box.width() - 30, box.currentText()
+    box.setCurrentIndex(0)
+    box.blockSignals(False)
+    assert box.itemText(0) in ("Mọi trạng thái (1685)", "All statuses (1685)")
+    table, model = page.table, page.rows_model
+    assert model.rowCount() == 5
+    line = table.fontMetrics().height()
+    for row in range(model.rowCount()):
+        assert table.rowHeight(row) < 2 * line, row  # one line a row
+        for column in range(model.columnCount()):
+            assert "\n" not in model.data(model.index(row, column)), (row, column)
+    for column in ("code", "status", "due"):  # the short columns are never cut
+        i = RowsModel.COLUMNS.index(column)
+        assert table.columnWidth(i) >= table.sizeHintForColumn(i), column
+    assert [describe(w) for w in elided_labels(window)] == []  # the chips and the dossier's pane fit too
+    assert window.size().width() == 1600 and window.size().height() == 900
+
+
 # -- a dossier's life -------------------------------------------------------------------------------
 
 def test_the_whole_life_of_a_dossier_through_the_page(desk, office, tmp_path):  # type: ignore[no-untyped-def]
@@ -264,8 +333,8 @@ def test_the_whole_life_of_a_dossier_through_the_page(desk, office, tmp_path):  
     assert {a for a, b in d.page.buttons.items() if b.isVisibleTo(d.page)} == enabled
     look(d, "received")
 
-    # to processing (F2), with a note; the control slip goes with it
-    press(d, Qt.Key.Key_F2)
+    # to processing (Ctrl+1), with a note; the control slip goes with it
+    press(d, Qt.Key.Key_1, CTRL)
     dialog(d).note.setText("Chuyển cán bộ tư pháp")
     look(d, "dialog-send")
     ok(d)
@@ -297,19 +366,19 @@ def test_the_whole_life_of_a_dossier_through_the_page(desk, office, tmp_path):  
     # two days later the citizen brings them: the time counts again from zero
     old_due = info.due_at
     d.clock.now = hanoi(25, 9)
-    press(d, Qt.Key.Key_F4)
+    press(d, Qt.Key.Key_3, CTRL)
     ok(d)
     row = status_of(d, info.id)
     assert row.status == "received" and row.due_at is not None and row.due_at > old_due
     assert row.clock_started_at == d.clock.now
     new_due = row.due_at
 
-    press(d, Qt.Key.Key_F2)
+    press(d, Qt.Key.Key_1, CTRL)
     ok(d)
     assert status_of(d, info.id).status == "in_processing"
 
     # reschedule once (form 04); the second time is refused in words
-    press(d, Qt.Key.Key_F8)
+    press(d, Qt.Key.Key_7, CTRL)
     dlg = dialog(d)
     assert isinstance(dlg, RescheduleDialog)
     dlg.set_new_due(hanoi(2, 16, month=12))
@@ -325,7 +394,7 @@ def test_the_whole_life_of_a_dossier_through_the_page(desk, office, tmp_path):  
     assert "Cần xác minh thêm với nơi cư trú trước đây" in form04 and "02/12/2026" in form04
     assert "hẹn lại một lần" in shown(d, "dossier-status")
 
-    press(d, Qt.Key.Key_F8)
+    press(d, Qt.Key.Key_7, CTRL)
     assert d.page.dialog is None
     assert "đã được hẹn lại một lần" in shown(d, "dossiers-message")
     look(d, "already-rescheduled")
@@ -336,7 +405,7 @@ def test_the_whole_life_of_a_dossier_through_the_page(desk, office, tmp_path):  
 
     # the result comes back
     d.clock.now = hanoi(1, 10, month=12)
-    press(d, Qt.Key.Key_F5)
+    press(d, Qt.Key.Key_4, CTRL)
     ok(d)
     assert status_of(d, info.id).status == "ready"
 
@@ -353,7 +422,7 @@ def test_the_whole_life_of_a_dossier_through_the_page(desk, office, tmp_path):  
     assert d.page.view is not None and d.page.view.id == info.id, shown(d, "dossiers-message")
     assert codes(d) == [info.code]
     assert shown(d, "dossier-status") == "Đã có kết quả · đã hẹn lại một lần"
-    press(d, Qt.Key.Key_F7)
+    press(d, Qt.Key.Key_6, CTRL)
     dlg = dialog(d)
     assert isinstance(dlg, ReturnDialog)
     dlg.by_proxy.setChecked(True)
@@ -390,7 +459,7 @@ def test_a_refusal_prints_form_03_with_the_reason(desk, office, tmp_path):  # ty
     d.page.refresh()
     settle(d)
     choose(d, info.code)
-    press(d, Qt.Key.Key_F9)
+    press(d, Qt.Key.Key_8, CTRL)
     ok(d)
     assert "lý do từ chối" in dialog(d).message.text().lower()
     look(d, "dialog-reject-empty")
@@ -417,7 +486,7 @@ def test_a_withdrawal_needs_the_reason_and_a_stale_page_is_told(desk, office):  
     d.page.refresh()
     settle(d)
     choose(d, info.code)
-    press(d, Qt.Key.Key_F10)
+    press(d, Qt.Key.Key_9, CTRL)
     ok(d)
     assert d.page.dialog is not None  # no reason: stays open
     dialog(d).reason.setPlainText("Công dân xin rút hồ sơ")
@@ -432,7 +501,7 @@ def test_a_withdrawal_needs_the_reason_and_a_stale_page_is_told(desk, office):  
     with d.ctx.db.write() as s:
         from local_db.ops.dossier_moves import send_to_processing
         send_to_processing(s, office.actor("canbo2"), other.id, now=d.clock.now)
-    press(d, Qt.Key.Key_F6)  # settled at the desk: allowed only from "received"
+    press(d, Qt.Key.Key_5, CTRL)  # settled at the desk: allowed only from "received"
     ok(d)
     assert "thay đổi" in dialog(d).message.text()
     dialog(d).reject()
@@ -478,7 +547,7 @@ def test_leaving_the_page_forgets_the_search_the_dossier_and_an_open_dialog(desk
     settle(d)
     type_search(d, "hoa")
     choose(d, info.code)
-    press(d, Qt.Key.Key_F9)
+    press(d, Qt.Key.Key_8, CTRL)
     dialog(d).reason.setPlainText("Lý do đang gõ dở")
     d.page.leave()
     settle(d)

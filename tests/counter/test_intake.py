@@ -283,8 +283,27 @@ def test_a_scan_that_is_not_an_id_card_says_so_plainly(desk):  # type: ignore[no
     assert "không phải thẻ căn cước" in shown(d, "intake-scan-message")
     scan(d, ID_QR.replace("15031990", "15031991"))
     assert "Không đọc được chính xác" in shown(d, "intake-scan-message")
+    assert shown(d, "intake-status") == ""  # said once, beside the fields, not again at the bottom
     assert field(d, "full_name").text() == ""
     look(d, "3c-applicant-bad-scan")
+
+
+def test_a_failed_scans_message_goes_when_the_clerk_types_or_a_good_scan_arrives(desk):  # type: ignore[no-untyped-def]
+    d = desk
+    to_applicant(d)
+    key(d, Qt.Key.Key_Return)
+    scan(d, "HTTPS://MOTCUA.HANOI.GOV.VN/T/ABCDEFGH")
+    assert "không phải thẻ căn cước" in shown(d, "intake-scan-message")
+    field(d, "full_name").setFocus()
+    type_in(d, "Nguyen Van An")  # the clerk gives up on the card and types
+    assert shown(d, "intake-scan-message") == ""
+    scan(d, "HTTPS://MOTCUA.HANOI.GOV.VN/T/ABCDEFGH")
+    assert "không phải thẻ căn cước" in shown(d, "intake-scan-message")
+    scan(d, ID_QR)  # the right card this time: the red message gives way to what was read
+    message = d.screen.findChild(QLabel, "intake-scan-message")
+    assert "không phải thẻ căn cước" not in shown(d, "intake-scan-message")
+    assert shown(d, "intake-scan-message").startswith("Đã đọc căn cước") and message.property("role") == "ok"
+    assert field(d, "cccd").text() == "001090012345"
 
 
 def test_a_refusal_prints_form_03_and_receives_nothing(desk, tmp_path):  # type: ignore[no-untyped-def]
@@ -294,7 +313,7 @@ def test_a_refusal_prints_form_03_and_receives_nothing(desk, tmp_path):  # type:
     key(d, Qt.Key.Key_Return)
     scan(d, ID_QR)
     key(d, Qt.Key.Key_Return)
-    key(d, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    key(d, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
     assert d.screen.preview_page.reason.hasFocus()
     key(d, Qt.Key.Key_Return)
     assert "lý do" in shown(d, "intake-refuse-error")

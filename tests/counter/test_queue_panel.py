@@ -8,11 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QPushButton
 from sqlalchemy import select
 
 from core.errors import DomainError, NotFound
 from core.i18n import set_language
+from counter.keys import sequence
 from counter.queue import model
 from counter.queue.view import QueuePanel
 from counter.queue.words import ACTIONS
@@ -246,8 +248,9 @@ def test_panel_state_lists_this_counters_queues_and_the_open_counters_to_send_to
     assert [(s.code, s.waiting) for s in state.services] == [("HT", 1), ("TK", 0)]
     assert [(s.code, s.waiting) for s in state.transfer_services] == [
         ("HT", 1), ("CT", 2), ("KD", 0), ("XH", 0), ("TK", 0)]
-    assert [(c.number, c.service_codes, c.waiting) for c in state.transfer_counters] == [
-        (2, ("HT", "CT"), 3), (4, ("HT", "KD", "XH"), 1)]  # not this one, not the closed 3
+    assert [(c.number, c.service_codes, c.waiting, c.is_open) for c in state.transfer_counters] == [
+        (2, ("HT", "CT"), 3, True), (4, ("HT", "KD", "XH"), 1, True),
+        (3, ("CT", "KD", "TK"), 2, False)]  # not this one; the closed 3 last, marked closed
     assert state.current is None and state.can_call and not state.can_transfer
     set_language("en")
     try:
@@ -314,6 +317,34 @@ def test_transfer_to_a_counter_and_cancel(desk, office):  # type: ignore[no-unty
     assert text(desk, "queue-message") == "Đã chuyển số A001 đến quầy 4."
 
 
+def test_a_closed_counter_is_marked_and_cannot_be_chosen_nor_sent_to(desk, office):  # type: ignore[no-untyped-def]
+    t = issue(desk, office, "HT")
+    with desk.ctx.db.write() as s:
+        set_counter_open(s, office.actor("admin"), 3, False, now=desk.ctx.now())
+    with desk.ctx.db.write() as s, pytest.raises(DomainError) as closed:  # the rule, in the operation
+        op_transfer(s, office.actor("canbo1"), t.id, to_counter_number=3, now=desk.ctx.now())
+    assert closed.value.code == "transfer_counter_closed"
+    assert str(closed.value) == "Quầy 3 đang đóng: không thể chuyển số đến đó. Hãy chọn quầy đang mở hoặc một dịch vụ."
+    assert ticket(desk.ctx, t.id).target_counter_id is None
+
+    press(desk, "call")
+    press(desk, "transfer")
+    dialog = desk.panel.dialog
+    counters = dialog.findChild(QListWidget, "transfer-counters")
+    texts = [counters.item(i).text().split("\n")[0] for i in range(counters.count())]
+    assert texts == ["Quầy 2 · 0 đang chờ", "Quầy 4 · 0 đang chờ", "Quầy 3 · đang đóng"]
+    counters.setCurrentRow(2)  # a click on the closed counter chooses nothing
+    assert dialog.choice() is None and not dialog.findChild(QPushButton, "transfer-ok").isEnabled()
+
+    counters.setCurrentRow(1)  # counter 4, open when the dialog was drawn, closes meanwhile
+    with desk.ctx.db.write() as s:
+        set_counter_open(s, office.actor("admin"), 4, False, now=desk.ctx.now())
+    click(desk, "transfer-ok")
+    desk.tasks.wait_idle()
+    assert ticket(desk.ctx, t.id).status == "called"  # still at this desk
+    assert "Quầy 4 đang đóng" in text(desk, "queue-message")
+
+
 def test_a_ticket_sent_here_shows_where_from_and_the_note(desk, office):  # type: ignore[no-untyped-def]
     t = issue(desk, office, "CT")  # counter 1 does not serve CT
     with desk.ctx.db.write() as s:
@@ -368,7 +399,7 @@ def test_every_button_shows_its_key_and_the_key_works_on_the_page(desk):  # type
         key = shortcut.key().toString()
         assert f"({key})" in desk.panel.buttons[action].text()
         assert shortcut.context() == Qt.ShortcutContext.WidgetWithChildrenShortcut
-        assert ACTIONS[action][0] == KEYS[action]
+        assert shortcut.key() == QKeySequence(KEYS[action]) == sequence(ACTIONS[action][0])
     set_language("en")
     desk.nav.retranslate()
     assert desk.panel.buttons["call"].text() == "Call next (F2)"

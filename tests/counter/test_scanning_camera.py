@@ -1,5 +1,5 @@
 """The document camera as a page source of the scan dialog: the frame on screen captured
-(F6) becomes a page like any other — moved, turned, removed, saved losslessly into the PDF;
+(Ctrl+Shift+C) becomes a page like any other — moved, turned, removed, saved losslessly into the PDF;
 with no camera (this machine) the section says so and nothing is captured."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def test_camera_frames_become_pages_turned_removed_and_saved_in_the_pdf(qtbot, t
     for width, bars in ((1280, 3), (1000, 5), (800, 7)):
         camera.feed_frame(frame(width, 720, bars))
         assert camera.capture_button.isEnabled() and camera.live.isVisible()
-        qtbot.keyClick(dialog, Qt.Key.Key_F6)
+        qtbot.keyClick(dialog, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
         tasks.wait_idle()
     assert dialog.strip.count() == 3
     assert dialog.count.text() == "3 trang"
@@ -60,7 +60,7 @@ def test_camera_frames_become_pages_turned_removed_and_saved_in_the_pdf(qtbot, t
     assert not dialog.error.isVisible()
 
     dialog.strip.setCurrentRow(1)
-    qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)  # the 1000 px page turned
+    qtbot.keyClick(dialog, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)  # the 1000 px page turned
     dialog.strip.setCurrentRow(0)
     dialog.remove_button.click()  # the first capture removed
     assert dialog.strip.count() == 2
@@ -92,9 +92,9 @@ def test_without_a_camera_the_section_says_so_and_its_button_is_disabled(qtbot, 
     camera = dialog.camera
     assert not camera.feed.available
     assert camera.state.text() == "Máy tính này chưa kết nối máy chụp tài liệu."
-    assert camera.capture_button.text() == "Chụp trang (F6)"
+    assert camera.capture_button.text() == "Chụp trang (Ctrl+Shift+C)"
     assert not camera.capture_button.isEnabled() and not camera.live.isVisible()
-    qtbot.keyClick(dialog, Qt.Key.Key_F6)
+    qtbot.keyClick(dialog, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     tasks.wait_idle()
     assert dialog.pages == [] and not dialog.error.isVisible()
 

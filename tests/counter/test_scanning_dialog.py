@@ -66,9 +66,9 @@ def test_pages_from_files_reordered_turned_and_removed_make_the_saved_pdf(qtbot,
     assert dialog.preview.pixmap is not None and not dialog.preview.pixmap.isNull()
 
     dialog.strip.setCurrentRow(2)
-    qtbot.keyClick(dialog, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # c before b
+    qtbot.keyClick(dialog, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)  # c before b
     assert dialog.current() == 1
-    qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)  # c turned
+    qtbot.keyClick(dialog, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)  # c turned
     dialog.strip.setCurrentRow(0)
     dialog.remove_button.click()  # a removed
     assert dialog.strip.count() == 2

@@ -62,7 +62,7 @@ def test_scans_at_the_intake_show_per_item_and_are_attached_with_the_dossier(des
     low = dialog.scanner.resolution.findData(75)
     if low >= 0:
         dialog.scanner.resolution.setCurrentIndex(low)
-    d.qtbot.keyClick(dialog, Qt.Key.Key_F5)
+    d.qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     d.qtbot.waitUntil(lambda: dialog.strip.count() == 1, timeout=60_000)
     with d.qtbot.waitSignal(dialog.saved, timeout=30_000):
         d.qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)

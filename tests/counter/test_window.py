@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTreeWidget,
 )
@@ -25,7 +28,7 @@ from sqlalchemy import select
 from core.i18n import set_language
 from counter.app import CounterWindow
 from counter.context import CounterContext
-from local_db.models import AuditLog, Counter, Outbox, PrintJob
+from local_db.models import AuditLog, Counter, Office, Outbox, PrintJob
 from local_db.ops.print_jobs import enqueue, mark_failed
 from local_db.ops.queue import issue_ticket
 from tests.support.scans import built_pdf
@@ -132,12 +135,32 @@ def test_the_desk_locks_when_left_alone_and_the_clerks_password_resumes_it(qtbot
 
 
 def test_status_bar_shows_the_sync_backlog_and_a_printer_problem(qtbot, window: CounterWindow, office):  # type: ignore[no-untyped-def]
+    from local_db.ops.sync_outbox import record_round
+
     ctx = window.ctx
     with ctx.db.write() as s:
         issue_ticket(s, office.actor(None), "HT", now=ctx.now() - timedelta(hours=3))
         job = enqueue(s, office_code=ctx.office_code, device_id=ctx.device_id, document="ticket", data={},
                       printer=ctx.printer, now=ctx.now())
         mark_failed(s, job.id, error="hết giấy", now=ctx.now())
+    window.refresh_status()
+    window.tasks.wait_idle()
+    # A fresh office, never enrolled: said plainly, with the way to connect a click away.
+    assert text_of(window, "desk-sync") == ("Chưa kết nối máy chủ thành phố · 1 thao tác lưu tại văn phòng · bấm để "
+                                            "xem cách kết nối")
+    qtbot.mouseClick(window.findChild(QPushButton, "desk-sync"), Qt.MouseButton.LeftButton)
+    dialog = window.findChild(QDialog, "sync-dialog")
+    how = dialog.findChild(QLabel, "sync-how-to-connect")
+    assert how.isVisible()
+    assert "motcua sync enroll https://" in how.text() and "motcua sync run" in how.text()
+    assert "server_url" in how.text() and "motcua server enroll-code" in how.text()
+    dialog.accept()
+    dialog.setObjectName("")  # the next one is looked up by its name
+
+    with ctx.db.write() as s:  # enrolled, the link up once, then down: the backlog's age matters now
+        s.scalars(select(Office).where(Office.code == office.office_code)).one().enrolled = True
+        record_round(s, now=ctx.now() - timedelta(hours=4), online=True, pushed=True, pulled=True)
+        record_round(s, now=ctx.now() - timedelta(hours=2), online=False, error="timeout")
     window.refresh_status()
     window.tasks.wait_idle()
     sync = text_of(window, "desk-sync")
@@ -216,3 +239,39 @@ def test_the_citizen_being_served_hands_in_papers_f8_opens_the_intake_tied_to_th
     assert window.nav.current.name == "intake"
     assert window.nav.current.state.ticket_id == str(ticket.id)
     assert window.page_buttons["intake"].isChecked()
+
+
+def test_alt_f4_while_a_number_is_served_asks_first_and_keep_working_keeps_the_counter(  # type: ignore[no-untyped-def]
+        qtbot, window, office):
+    with window.ctx.db.write() as s:
+        issue_ticket(s, office.actor(None), "HT", now=window.ctx.now())
+    sign_in(qtbot, window, "canbo1", PASSWORD, counter=1)
+    panel = window.nav.current
+    for key in (Qt.Key.Key_F2, Qt.Key.Key_F4):  # call, then start serving
+        qtbot.keyClick(panel, key)
+        window.tasks.wait_idle()
+    close = QCloseEvent()  # what the window manager sends for Alt+F4
+    QApplication.sendEvent(window, close)
+    assert not close.isAccepted() and window.isVisible()
+    box = window.findChild(QMessageBox, "desk-close-question")
+    assert box.isVisible()
+    assert box.text() == ("Số A001 vẫn đang được phục vụ tại quầy này. Vẫn đóng? Quầy 1 sẽ đóng và Nguyễn Văn Hoà "
+                          "được đăng xuất.")
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # Esc (or Enter: the default) keeps working
+    assert not box.isVisible() and window.isVisible()
+    with window.ctx.db.read() as s:
+        assert s.scalars(select(Counter.is_open).where(Counter.number == 1)).one()
+
+    assert not window.close()  # asked again
+    box = window.findChild(QMessageBox, "desk-close-question")
+    qtbot.mouseClick(box.findChild(QPushButton, "desk-close-yes"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+    with window.ctx.db.read() as s:  # the counter closed as the clerk left
+        assert not s.scalars(select(Counter.is_open).where(Counter.number == 1)).one()
+
+
+def test_closing_with_nobody_signed_in_is_immediate(qtbot, window):  # type: ignore[no-untyped-def]
+    close = QCloseEvent()
+    QApplication.sendEvent(window, close)
+    assert close.isAccepted()
+    assert window.findChild(QMessageBox, "desk-close-question") is None

@@ -103,6 +103,23 @@ def test_a_recall_is_a_new_call_and_makes_the_counter_fresh_again(db: Database, 
     assert one is not None and one.called_at == at(100) and one.fresh
 
 
+def test_a_recall_moves_the_number_to_the_top_of_the_last_calls_once(db: Database, office: OfficeRefs) -> None:
+    """The board's "Vừa gọi" list: A001 recalled after B001 was called is listed once, first."""
+    issue(db, office, "HT", 0)
+    issue(db, office, "CT", 0)
+    a = call(db, office, 1, 10)
+    call(db, office, 3, 20)
+    assert a is not None
+    with db.write() as s:
+        q.recall(s, office.actor("canbo1"), a.id, now=at(30))
+        q.recall(s, office.actor("canbo1"), a.id, now=at(40))
+    board = state(db, office, 41)
+    assert [(c.code, c.counter_number, c.action, c.at) for c in board.last_calls] == [
+        ("A001", 1, "recall", at(40)), ("B001", 3, "call", at(20))]
+    with db.read() as s:  # a short list is still full: the repeats are not counted against it
+        assert [c.code for c in board_state(s, office.office_code, now=at(41), last_calls=1).last_calls] == ["A001"]
+
+
 def test_calls_that_commit_out_of_order_are_all_found_in_the_window(db: Database, office: OfficeRefs) -> None:
     """Counter 2 stamps its call first but commits second: a board that asked in between
     must still find it with the next window, and say each call once."""

@@ -384,6 +384,24 @@ def test_transfer_to_a_counter(db: Database, office: OfficeRefs) -> None:
     assert events(db, a2.id) == ["issue", "transfer", "call", "serve", "finish"]
 
 
+def test_a_ticket_cannot_be_transferred_to_a_closed_counter(db: Database, office: OfficeRefs) -> None:
+    """Nobody would call it there: it would wait at a closed counter until the day ends."""
+    from local_db.ops.counters import set_counter_open
+
+    t = issue(db, office, "HT", 0)
+    with db.write() as s:
+        set_counter_open(s, office.actor("admin"), 4, False, now=at(1))
+    trail = outbox_trail(db, t.id)
+    with pytest.raises(DomainError) as closed, db.write() as s:
+        q.transfer(s, office.actor("canbo1"), t.id, to_counter_number=4, now=at(2))
+    assert closed.value.code == "transfer_counter_closed" and closed.value.details["counter"] == 4
+    assert outbox_trail(db, t.id) == trail  # nothing written
+    with db.write() as s:
+        set_counter_open(s, office.actor("admin"), 4, True, now=at(3))
+        sent = q.transfer(s, office.actor("canbo1"), t.id, to_counter_number=4, now=at(4))
+    assert sent.target_counter_number == 4
+
+
 def test_transfer_needs_a_destination(db: Database, office: OfficeRefs) -> None:
     t = issue(db, office, "HT", 0)
     actor = office.actor("canbo1")
