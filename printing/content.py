@@ -37,6 +37,7 @@ class TicketContent:
     token: str  # QR text (a signed ticket token)
     priority: str = ""  # priority reason shown on the ticket, "" for none
     guidance: str = ""  # office's own line; "" = the standard guidance line
+    staffed: bool = True  # False: no clerk is signed in at a counter serving it (no wait is promised)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from core.tokens import MAX_MASKED_NAME_BYTES, AppointmentToken, Signer, TicketT
 from local_db.models import Appointment, Office, Procedure, Service, Ticket
 from local_db.ops.appointments import check_in_window, get_appointment, slot_end, slot_start
 from local_db.ops.queue_status import position
+from local_db.ops.staffing import staffed_counters
 from printing.content import AppointmentSlipContent, TicketContent
 
 PAPERS = ("80mm", "A5")
@@ -74,6 +75,9 @@ def ticket_content(session: Session, ticket_id: uuid.UUID, *, signer: Signer, la
     office = _office(session, office_code)
     token = TicketToken(entity_id=info.id, office_code=office_code, issued_at=info.issued_at, day=info.day,
                         ticket_code=info.code)
+    # A counter marked open with nobody signed in at it calls no one: the paper must not
+    # promise a wait there (local_db/ops/staffing.py).
+    staffed = bool(set(info.counters_serving) & staffed_counters(session, office_code))
     return TicketContent(
         lang=lang,
         office_name=_pick(lang, office.name_vi, office.name_en),
@@ -85,6 +89,7 @@ def ticket_content(session: Session, ticket_id: uuid.UUID, *, signer: Signer, la
         issued_at=info.issued_at,
         token=signer.sign(token),
         priority=priority_label(info.priority_reason, lang),
+        staffed=staffed,
     )
 
 

@@ -58,6 +58,12 @@ def wait_text(minutes: int) -> str:
     return _("about {hours} h {minutes} min").format(hours=hours, minutes=rest)
 
 
+def no_counter_text() -> str:
+    """Instead of the counters and the wait, when no clerk is at a counter serving the
+    queue: a promise nobody keeps is worse than none."""
+    return _("No counter is serving this right now. Please ask the staff at the reception.")
+
+
 def counters_text(counters: tuple[int, ...]) -> str:
     """Where the number will be called, in the current language (markup: numbers in bold)."""
     if not counters:
@@ -90,11 +96,11 @@ def ticket_flowables(content: TicketContent) -> list[Flowable]:
         parts.append(banner(_("Priority: {reason}").format(reason=content.priority), _PRIORITY))
     parts += [
         para(content.service_name, _SERVICE),
-        Paragraph(counters_text(content.counters), _COUNTERS),
+        Paragraph(counters_text(content.counters) if content.staffed else text(no_counter_text()), _COUNTERS),
         Rule(thickness=0.5, dash=(2, 2), before=2.5 * mm, after=2.5 * mm),
         Paragraph(ahead_text(content.ahead), _LINE),
     ]
-    if content.wait_minutes is not None and content.ahead > 0:
+    if content.staffed and content.wait_minutes is not None and content.ahead > 0:
         parts.append(Paragraph(
             text(_("Estimated wait: {wait}")).format(wait=f"<b>{text(wait_text(content.wait_minutes))}</b>"), _LINE))
     parts.append(para(_("Taken at {time} on {date}").format(time=f"{issued:%H:%M}", date=f"{issued:%d/%m/%Y}"),

@@ -16,6 +16,7 @@ from local_db.models import Counter
 from local_db.office_setup import OfficeRefs, load_demo_catalog
 from local_db.ops.appointments import book
 from local_db.ops.citizens import CitizenInput
+from local_db.ops.counters import set_counter_open
 from local_db.ops.queue import issue_ticket, position
 from local_db.ops.signing import device_signer, office_key_ring
 from local_db.ops.slots import create_slots
@@ -78,6 +79,17 @@ def test_ticket_content_counts_the_queue_and_its_qr_verifies(db: Database, offic
     assert check.token.entity_id == mine and check.token.day == MONDAY
     text = " ".join(pdf_text(pdf).split())
     assert ("Có 2 người đang chờ trước bạn." if lang == "vi" else "2 people are waiting ahead of you.") in text
+    # Counters 1 and 4 are open but nobody is signed in at them: the paper promises no wait.
+    assert not content.staffed
+    assert ("Hiện chưa có quầy phục vụ" if lang == "vi" else "No counter is serving this right now") in text
+    assert ("Thời gian chờ" if lang == "vi" else "Estimated wait") not in text
+    with db.write() as s:  # canbo1 signs in at counter 1
+        set_counter_open(s, office.actor("canbo1"), 1, True, now=NOW + timedelta(minutes=3))
+    with db.read() as s:
+        staffed = ticket_content(s, mine, signer=signer, lang=lang, now=NOW + timedelta(minutes=3))
+    staffed_text = " ".join(pdf_text(ticket_pdf(staffed)).split())
+    assert staffed.staffed and ("Estimated wait" if lang == "en" else "Thời gian chờ") in staffed_text
+    assert ("Hiện chưa có quầy phục vụ" if lang == "vi" else "No counter is serving this right now") not in staffed_text
     # a ticket of the day stops verifying the next day
     assert scan_back(db, office, pdf, 203, NOW + timedelta(days=1)).result is Result.EXPIRED
 
