@@ -101,6 +101,7 @@ class CheckInResult:
     counters: tuple[int, ...] = ()
     ahead: int = 0
     wait_minutes: int | None = None
+    staffed: bool = True  # False: no clerk at a counter serving it now (no wait is promised)
     print_job_id: uuid.UUID | None = None
     scanned: ScanKind | None = None  # NOT_OURS: what was scanned
     details: dict[str, str] = field(default_factory=dict, compare=False)
@@ -182,7 +183,8 @@ def _welcome(ctx: KioskContext, s, done: CheckIn, facts: dict, lang: str,  # typ
                          now=now)
     facts["ticket_code"] = done.ticket.code
     return CheckInResult(Outcome.WELCOMED, ticket_id=done.ticket.id, counters=content.counters,
-                         ahead=content.ahead, wait_minutes=content.wait_minutes, print_job_id=job.id, **facts)
+                         ahead=content.ahead, wait_minutes=content.wait_minutes, staffed=content.staffed,
+                         print_job_id=job.id, **facts)
 
 
 #: check_in_online_token's refusals that are about the token, not the window.

@@ -24,6 +24,7 @@ from kiosk.checkin.model import (
     wait_words,
 )
 from kiosk.context import KioskContext
+from kiosk.words import no_counter_words
 from printing.spool import PrintEvent
 from ui.failures import database_outage, failure_words
 from ui.flow import Flip, column
@@ -258,10 +259,11 @@ class CheckInScreen(Screen):
             procedure = r.procedure_name()
             self.procedure.setText(procedure)
             self.procedure.setVisible(bool(procedure))
-            self.counters.setText(counters_words(r.counters))
+            self.counters.setText(counters_words(r.counters) if r.staffed else no_counter_words())
             self.ahead.setText(ngettext("{n} person is waiting before you", "{n} people are waiting before you",
                                         r.ahead).format(n=r.ahead))
-            self.wait.setText(wait_words(r.wait_minutes))
+            self.wait.setText(wait_words(r.wait_minutes) if r.staffed else "")  # no promise nobody keeps
+            self.wait.setVisible(r.staffed)
             self._fill_print()
         else:
             self.headline.setText(head)

@@ -29,6 +29,7 @@ from local_db.ops.appointments import (
     check_in,
 )
 from local_db.ops.citizens import CitizenInput
+from local_db.ops.counters import set_counter_open
 from local_db.ops.signing import device_signer
 from local_db.ops.slots import create_slots
 from printing.documents.appointment_slip import appointment_slip_pdf
@@ -157,6 +158,8 @@ def test_a_citizen_scans_the_slip_with_the_usb_scanner_and_gets_a_priority_numbe
     appt = book_at(kiosk_ctx, office, start=time(9))
     token = slip_token(kiosk_ctx, appt)
     clock.now = at(8, 50)  # ten minutes early: inside the 15-minute check-in window
+    with kiosk_ctx.db.write() as s:  # canbo1 signs in at counter 1, which serves HT
+        set_counter_open(s, office.actor("canbo1"), 1, True, now=clock.now)
     scanner = ScannerInput(clock=ScannerClock())
     scanner.scanned.connect(screen.on_scan)
     QApplication.instance().installEventFilter(scanner)
@@ -176,6 +179,8 @@ def test_a_citizen_scans_the_slip_with_the_usb_scanner_and_gets_a_priority_numbe
     assert label_text(screen, "checkin-ticket-number") == "A001"
     assert label_text(screen, "checkin-procedure") == appt.procedure_name_vi
     assert label_text(screen, "checkin-print-status") == "Đang in phiếu..."
+    assert screen.counters.text() == "Khi được gọi, mời đến quầy 1, 2, 4"
+    assert not screen.wait.isHidden() and screen.wait.text()
 
     with kiosk_ctx.db.read() as s:
         stored = s.get(Appointment, appt.id)
@@ -232,6 +237,9 @@ def test_the_print_outcome_is_shown_for_this_citizens_ticket_only(  # type: igno
     clock.now = at(9, 5)
     nav.go("checkin", scan=slip_token(kiosk_ctx, appt))
     tasks.wait_idle()
+    # Nobody is signed in at a counter serving HT (they are open, unstaffed): no wait promised.
+    assert screen.counters.text() == "Hiện chưa có quầy phục vụ"
+    assert screen.wait.isHidden()
     events = []
     worker = PrintWorker(kiosk_ctx.db, kiosk_ctx.device_id, kiosk_ctx.printer, tmp_path / "kept",
                          on_change=events.append)
