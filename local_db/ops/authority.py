@@ -77,15 +77,15 @@ def _staff_now(session: Session, actor: Actor, needed: str) -> Staff:
     staff = None
     if actor.staff_id is not None:
         transaction = session.get_transaction()
-        read: dict[object, Staff] = session.info.setdefault("staff_read_in", {})
-        key = (id(transaction), actor.staff_id)
-        staff = read.get(key) if transaction is not None else None
-        if staff is None:
+        # (the transaction object itself, compared with ``is``: an id() could be a new
+        # transaction's once the old one is gone, and rows outlive commits in these sessions)
+        last = session.info.get("staff_read_in")
+        if transaction is not None and last is not None and last[0] is transaction and last[1] == actor.staff_id:
+            staff = last[2]
+        else:
             staff = session.scalars(select(Staff).where(Staff.id == actor.staff_id)
                                     .execution_options(populate_existing=True)).first()
-            if staff is not None and transaction is not None:
-                read.clear()  # only the current transaction's read is kept
-                read[key] = staff
+            session.info["staff_read_in"] = (transaction, actor.staff_id, staff) if staff is not None else None
     if staff is None or staff.office_code != actor.office_code:
         raise Forbidden(lazy_gettext("Please log in first."), needed=needed)
     if not staff.active:

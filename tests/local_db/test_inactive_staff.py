@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from local_db.database import Database
@@ -61,3 +62,18 @@ def test_an_active_clerk_still_calls(db: Database, office: OfficeRefs) -> None:
         issue_ticket(s, office.actor(), "HT", now=NOW)
         called = call_next(s, office.actor("canbo1"), 1, now=NOW)
     assert called is not None and called.status == "called"
+
+
+def test_a_session_that_outlives_a_transaction_reads_the_account_again(db: Database, office: OfficeRefs) -> None:
+    """The account is read once per transaction (local_db/ops/authority.py), not once per
+    session: a deactivation committed between two transactions of one session counts."""
+    window = office.actor("canbo1")
+    with Session(db.engine, expire_on_commit=False) as s:  # rows outlive commits, as in Database's sessions
+        with s.begin():
+            issue_ticket(s, office.actor(), "HT", now=NOW)
+            issue_ticket(s, office.actor(), "HT", now=NOW)
+            assert call_next(s, window, 1, now=NOW) is not None
+        _deactivate(db, office, "canbo1")
+        with s.begin(), pytest.raises(Forbidden) as refused:
+            call_next(s, window, 2, now=NOW)  # the next number, at another counter serving HT
+    assert refused.value.code == "inactive_staff"
