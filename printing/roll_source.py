@@ -75,21 +75,23 @@ def ticket_content(session: Session, ticket_id: uuid.UUID, *, signer: Signer, la
     office = _office(session, office_code)
     token = TicketToken(entity_id=info.id, office_code=office_code, issued_at=info.issued_at, day=info.day,
                         ticket_code=info.code)
-    # A counter marked open with nobody signed in at it calls no one: the paper must not
-    # promise a wait there (local_db/ops/staffing.py).
-    staffed = bool(set(info.counters_serving) & staffed_counters(session, office_code))
+    # A counter marked open with nobody signed in at it calls no one (local_db/ops/staffing.py):
+    # the paper sends the citizen to the counters someone is at, and promises no wait when
+    # there are none.
+    staffed = staffed_counters(session, office_code)
+    at_work = tuple(n for n in info.counters_serving if n in staffed)
     return TicketContent(
         lang=lang,
         office_name=_pick(lang, office.name_vi, office.name_en),
         ticket_code=info.code,
         service_name=_pick(lang, info.service_name_vi, info.service_name_en),
-        counters=tuple(info.counters_serving),
+        counters=at_work or tuple(info.counters_serving),
         ahead=info.people_ahead or 0,
         wait_minutes=info.estimated_wait_min,
         issued_at=info.issued_at,
         token=signer.sign(token),
         priority=priority_label(info.priority_reason, lang),
-        staffed=staffed,
+        staffed=bool(at_work),
     )
 
 

@@ -49,6 +49,7 @@ def test_a_citizen_takes_a_number_sees_it_big_and_the_ticket_prints(qtbot, kiosk
     assert kiosk.nav.current.name == "ticket_done"
     assert shown(kiosk, "ticket-number") == "A001"
     assert kiosk.done.wait.isVisible() and kiosk.done.wait.text() == "Quý khách sẽ được gọi ngay"
+    assert kiosk.done.counters.text() == "Khi được gọi, mời đến quầy 1"  # the only one someone is at
     assert shown(kiosk, "print-status") == "Đang in phiếu..."
     with kiosk.ctx.db.read() as s:
         ticket = s.scalars(select(Ticket)).one()
@@ -62,7 +63,7 @@ def test_a_citizen_takes_a_number_sees_it_big_and_the_ticket_prints(qtbot, kiosk
     qtbot.waitUntil(lambda: shown(kiosk, "print-status") == "Mời quý khách nhận phiếu ở khe bên dưới.")
     [pdf] = list((tmp_path / "printed").glob("*.pdf"))
     text = pdf_text(pdf.read_bytes())
-    assert "A001" in text and "Người cao tuổi" in text
+    assert "A001" in text and "Người cao tuổi" in text and "Mời đến quầy số 1" in " ".join(text.split())
     [qr] = qr_texts(rasterise(pdf.read_bytes(), dpi=203))
     check = verify(qr, ring, office_code=kiosk.ctx.office_code, now=KIOSK_NOW)
     assert check.result is Result.VALID and isinstance(check.token, TicketToken)

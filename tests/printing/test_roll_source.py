@@ -89,6 +89,7 @@ def test_ticket_content_counts_the_queue_and_its_qr_verifies(db: Database, offic
         staffed = ticket_content(s, mine, signer=signer, lang=lang, now=NOW + timedelta(minutes=3))
     staffed_text = " ".join(pdf_text(ticket_pdf(staffed)).split())
     assert staffed.staffed and ("Estimated wait" if lang == "en" else "Thời gian chờ") in staffed_text
+    assert staffed.counters == (1,)  # where someone is: not counter 4, open with nobody at it
     assert ("Hiện chưa có quầy phục vụ" if lang == "vi" else "No counter is serving this right now") not in staffed_text
     # a ticket of the day stops verifying the next day
     assert scan_back(db, office, pdf, 203, NOW + timedelta(days=1)).result is Result.EXPIRED
