@@ -15,7 +15,7 @@ its own dialogs redo their texts then: a language switch reaches an open dialog 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from core.i18n import check_language, set_language, translations
@@ -27,7 +27,15 @@ LOCALES = {"vi": (QLocale.Language.Vietnamese, QLocale.Country.Vietnam),
 
 
 class QtWords(QTranslator):
-    """Qt's own texts in ``lang``, looked up in the gettext catalogue by (Qt context, text)."""
+    """Qt's own texts in the app's language, looked up in the gettext catalogue by (Qt
+    context, text).
+
+    Installed once and never removed: a language switch changes :attr:`lang` and sends the
+    LanguageChange Qt would have sent. Qt asks a translator from any thread (a QImage saved
+    off the GUI thread asks for its error text) while holding its translator lock, and this
+    one, being Python, then needs the interpreter lock. Removing or installing a translator
+    takes Qt's lock for writing with the interpreter lock held: the two threads waited for
+    each other for good (seen: the kiosk tour, saving pictures while switching languages)."""
 
     def __init__(self, lang: str) -> None:
         super().__init__()
@@ -35,7 +43,10 @@ class QtWords(QTranslator):
 
     def translate(self, context: str, source_text: str, disambiguation: str | None = None,  # noqa: D102
                   n: int = -1) -> str | None:
-        found = translations(self.lang).pgettext(context, source_text)
+        lang = self.lang  # one read: a switch meanwhile gives one language or the other
+        if lang == "en":
+            return None  # English is Qt's own
+        found = translations(lang).pgettext(context, source_text)
         return found if found != source_text else None  # None: Qt keeps its own English
 
     def isEmpty(self) -> bool:  # noqa: N802 (Qt's name)
@@ -60,12 +71,12 @@ def use_qt_language(lang: str) -> None:
     app = QCoreApplication.instance()
     if app is None:
         return
-    if _installed is not None and _installed.lang != lang:
-        app.removeTranslator(_installed)
-        _installed = None
-    if _installed is None and lang != "en":  # English is Qt's own
+    if _installed is None:
         _installed = QtWords(lang)
-        app.installTranslator(_installed)
+        app.installTranslator(_installed)  # sends the LanguageChange itself
+    elif _installed.lang != check_language(lang):
+        _installed.lang = lang
+        QCoreApplication.sendEvent(app, QEvent(QEvent.Type.LanguageChange))  # what a new translator would send
     locale = qt_locale(lang)
     QLocale.setDefault(locale)
     if isinstance(app, QApplication):
